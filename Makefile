@@ -1,0 +1,49 @@
+# The two commands a new user needs: `make demo` and `make test`. Each sets up what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+ETA := $(BIN)/eta
+OUT ?= out
+
+.PHONY: demo test lint typecheck unit schemas lock bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --requirement requirements.lock
+	$(PIP) install --no-deps --no-build-isolation --editable .
+	touch $@
+
+## demo: check the example records of this repository
+demo: $(STAMP)
+	$(ETA) check
+
+## test: the whole test suite, ruff and mypy --strict
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src tests bench
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+## schemas: regenerate schemas/ from the models
+schemas: $(STAMP)
+	$(ETA) schema
+
+## lock: re-pin requirements.lock to the newest versions that fit pyproject.toml
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]' hatchling
+	echo '# Pinned versions of eta and its development tools, as tested. Regenerate with `make lock`.' > requirements.lock
+	.lock-venv/bin/python -m pip freeze --exclude-editable >> requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache

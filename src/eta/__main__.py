@@ -1,0 +1,3 @@
+from eta.cli import main
+
+main()

@@ -1,0 +1,49 @@
+"""`eta check`: validate the records and the process rules."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+    SARIF = "sarif"
+
+
+@reports_errors
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders to check (default: every record).",
+                       show_default=False),
+    ] = None,
+    root: RootOption = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="How to print the findings.")
+    ] = Format.TEXT,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on warnings too.")
+    ] = False,
+    on: TodayOption = None,
+) -> None:
+    """Check every record against its model and the process rules.
+
+    Exit status: 0 clean, 1 findings, 2 usage or environment error.
+    """
+    from eta.checks import run_check
+    from eta.diagnostics import is_failure
+    from eta.reporters import REPORTERS
+
+    repository = resolve_root(root)
+    result = run_check(repository, paths or (), today=today(on))
+    REPORTERS[output_format](result, sys.stdout)
+    raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

@@ -1,0 +1,76 @@
+"""What every command shares: finding the repository, reporting errors, common options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+
+from eta.errors import EtaError
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--root", help="The records repository (default: found from the current "
+                 "folder upwards).", file_okay=False, show_default=False),
+]
+TodayOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False,
+                 help="Check deadlines as on this date (default: today)."),
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"eta: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the errors a user can cause into a message and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except EtaError as exc:
+            fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("ETA_DEBUG"):
+                traceback.print_exc()
+            fail(f"internal error: {type(exc).__name__}: {exc} "
+                 "(set ETA_DEBUG=1 for details, and please report it)", 3)
+
+    return wrapper
+
+
+def resolve_root(root: Path | None) -> Path:
+    from eta.repository import check_root, find_root
+
+    return check_root(root) if root is not None else find_root(Path.cwd())
+
+
+def today(value: dt.datetime | None) -> dt.date:
+    """The date to judge deadlines by: the one given, or today in the Netherlands."""
+    if value is not None:
+        return value.date()
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def write_out(text: str) -> None:
+    sys.stdout.write(text)

@@ -1,0 +1,56 @@
+"""Diagnostics: what a check found, where, and how bad it is."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Diagnostic:
+    """One finding, located in a file relative to the repository root.
+
+    Line and column are 1-based; 0 means the finding concerns the file as a whole.
+    """
+
+    file: str
+    line: int
+    column: int
+    severity: Severity
+    code: str
+    message: str
+    hint: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
+
+
+def error(file: str, line: int, column: int, code: str, message: str, hint: str | None = None
+          ) -> Diagnostic:
+    return Diagnostic(file, line, column, Severity.ERROR, code, message, hint)
+
+
+def warning(file: str, line: int, column: int, code: str, message: str, hint: str | None = None
+            ) -> Diagnostic:
+    return Diagnostic(file, line, column, Severity.WARNING, code, message, hint)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest of `choices`, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else None
+
+
+def is_failure(diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> bool:
+    """Whether the findings fail a check: any error, or any warning under `strict`."""
+    return any(d.severity is Severity.ERROR or strict for d in diagnostics)

@@ -1,0 +1,249 @@
+"""Changing record files the way a careful person would by hand.
+
+An edit loads the file round-trip (ruamel.yaml keeps comments, key order and quoting),
+changes it, validates the result with the same loader and model as `eta check`, and only
+then writes. A change to several files is written as one: either all files change or, if
+anything fails, every file keeps its old bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.tokens import CommentToken
+
+from eta.diagnostics import Diagnostic, Severity
+from eta.errors import EtaError
+from eta.files import write_atomic
+from eta.load import Loaded, validate_document
+from eta.loader import YamlError, load_text
+from eta.models.common import Record, schema_line
+from eta.records import RecordKind, kind_for
+from eta.repository import relative
+
+
+class YamlDate(str):
+    """A date written as a plain YAML scalar (2026-03-01), not as quoted text."""
+
+    __slots__ = ()
+
+
+class YamlTimestamp(str):
+    """A moment written as a plain YAML scalar (2026-03-01T09:30:00+01:00)."""
+
+    __slots__ = ()
+
+
+def _represent_plain(representer: RoundTripRepresenter, value: str) -> Any:
+    # Tagged as a timestamp, which YAML resolves plain dates and times to, the emitter
+    # writes the value plain and without a tag; eta's own loader reads it back as text.
+    return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.representer.add_representer(YamlDate, _represent_plain)
+    yaml.representer.add_representer(YamlTimestamp, _represent_plain)
+    return yaml
+
+
+def dump(data: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+class EditRefused(EtaError):
+    """The change would leave a record invalid; nothing was written."""
+
+    def __init__(self, file: str, diagnostics: list[Diagnostic]) -> None:
+        lines = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in diagnostics]
+        super().__init__(f"the change would make {file} invalid:\n  " + "\n  ".join(lines))
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Changeset:
+    """New contents for several record files, validated, then written together."""
+
+    root: Path
+    texts: dict[Path, str] = field(default_factory=dict)
+    records: dict[Path, Record] = field(default_factory=dict)
+
+    def edit(self, path: Path, change: Callable[[CommentedMap], None]) -> Record:
+        """Apply `change` to the round-trip data of the record at `path`."""
+        display = relative(self.root, path)
+        if path in self.texts:
+            text = self.texts[path]
+        else:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise EtaError(f"{display} does not exist") from None
+            except (OSError, UnicodeDecodeError) as exc:
+                raise EtaError(f"cannot read {display}: {exc}") from None
+        try:
+            data = _yaml().load(text)
+        except YAMLError as exc:
+            raise EtaError(f"{display} is not valid YAML; run `eta check {display}`: "
+                           f"{str(exc).splitlines()[0]}") from None
+        if not isinstance(data, CommentedMap):
+            raise EtaError(f"{display} holds no record mapping; run `eta check {display}`")
+        change(data)
+        return self._stage(path, dump(data))
+
+    def create(self, path: Path, data: dict[str, Any]) -> Record:
+        """A new record file at `path`, starting with its schema line."""
+        display = relative(self.root, path)
+        if path.exists() or path in self.texts:
+            raise EtaError(f"{display} exists already")
+        kind = self._kind(path)
+        header = schema_line(kind.name, kind.depth) + "\n"
+        return self._stage(path, header + dump(data))
+
+    def _kind(self, path: Path) -> RecordKind:
+        found = kind_for(Path(relative(self.root, path)).parts)
+        if found is None:  # pragma: no cover - commands only write known record paths
+            raise EtaError(f"{relative(self.root, path)} is not a record path")
+        return found[0]
+
+    def _stage(self, path: Path, text: str) -> Record:
+        display = relative(self.root, path)
+        found = kind_for(Path(display).parts)
+        assert found is not None, display
+        kind, fixed = found
+        try:
+            document = load_text(text, display)
+        except YamlError as exc:
+            raise EditRefused(display, [exc.diagnostic]) from None
+        result = validate_document(kind, fixed, document, display)
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        if errors or result.loaded is None:
+            raise EditRefused(display, errors)
+        self.texts[path] = text
+        self.records[path] = result.loaded.record
+        return result.loaded.record
+
+    def loaded(self, path: Path) -> Loaded | None:
+        """The staged record at `path` as `eta check` would load it."""
+        if path not in self.texts:
+            return None
+        display = relative(self.root, path)
+        kind, fixed = kind_for(Path(display).parts) or (None, {})
+        assert kind is not None
+        return validate_document(kind, fixed, load_text(self.texts[path], display),
+                                 display).loaded
+
+    def write(self) -> list[Path]:
+        """Write every changed file; on any failure restore those already written."""
+        changed = [p for p, text in self.texts.items() if _current(p) != text]
+        written: list[tuple[Path, str | None]] = []
+        try:
+            for path in changed:
+                old = _current(path)
+                write_atomic(path, self.texts[path])
+                written.append((path, old))
+        except BaseException:
+            for path, old in reversed(written):
+                if old is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomic(path, old)
+            raise
+        return changed
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+@contextmanager
+def changeset(root: Path) -> Iterator[Changeset]:
+    """Stage edits in the block; they are written when it ends without an error."""
+    changes = Changeset(root)
+    yield changes
+    changes.write()
+
+
+def commented(value: Any) -> Any:
+    """Plain dicts and lists as ruamel's commented containers, which can carry comments."""
+    if isinstance(value, dict) and not isinstance(value, CommentedMap):
+        return CommentedMap((key, commented(item)) for key, item in value.items())
+    if isinstance(value, list) and not isinstance(value, CommentedSeq):
+        return CommentedSeq(commented(item) for item in value)
+    return value
+
+
+def append_item(sequence: CommentedSeq, item: Any) -> None:
+    """Append to a list so that the new item lands where a person would type it.
+
+    ruamel keeps a blank line or comment after the last item as part of that item; moved to
+    the new last item, it stays between the list and what follows.
+    """
+    sequence.append(commented(item))
+    if len(sequence) < 2:
+        return
+    old_holder, old_key = _trailing_slot(sequence, len(sequence) - 2)
+    token = _take_trailing(old_holder, old_key)
+    if token is None:
+        return
+    # A comment on the old item's line stays there; the blank lines after it move on.
+    text: str = token.value
+    own_line, newline, rest = text.partition("\n")
+    if own_line.strip():
+        _put_trailing(old_holder, old_key, CommentToken(own_line + newline, token.start_mark))
+        if not rest:
+            return
+        token = CommentToken(newline + rest, token.start_mark)
+    new_holder, new_key = _trailing_slot(sequence, len(sequence) - 1)
+    _put_trailing(new_holder, new_key, token)
+
+
+def _take_trailing(holder: CommentedMap | CommentedSeq, key: Any) -> Any:
+    entry = holder.ca.items.get(key)
+    if not entry:
+        return None
+    slot = 2 if isinstance(holder, CommentedMap) else 0
+    token = entry[slot]
+    entry[slot] = None
+    if not any(entry):
+        del holder.ca.items[key]
+    return token
+
+
+def _put_trailing(holder: CommentedMap | CommentedSeq, key: Any, token: Any) -> None:
+    if isinstance(holder, CommentedMap):
+        holder.ca.items.setdefault(key, [None, None, None, None])[2] = token
+    else:
+        holder.ca.items.setdefault(key, [None, None])[0] = token
+
+
+def _trailing_slot(sequence: CommentedSeq, index: int) -> tuple[Any, Any]:
+    """The container and key whose comment follows item `index` of `sequence`."""
+    item = sequence[index]
+    if isinstance(item, CommentedMap | CommentedSeq) and item:
+        return _last_slot(item)
+    return sequence, index
+
+
+def _last_slot(node: CommentedMap | CommentedSeq) -> tuple[Any, Any]:
+    key: Any = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+    value = node[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and value:
+        return _last_slot(value)
+    return node, key

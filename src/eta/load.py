@@ -1,0 +1,136 @@
+"""Loading one record file: parse, validate against its model, note its references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from eta.diagnostics import Diagnostic, error, warning
+from eta.loader import Document, Position, YamlError, load_file
+from eta.models.common import Record, schema_line
+from eta.records import KINDS, RecordKind, kind_for, reference_paths, values_at
+from eta.validation import dotted, model_diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """An identifier in a record that must name a record of `kind`."""
+
+    kind: str
+    value: str
+    line: int
+    column: int
+    where: str
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A record that passed its model, with what the later checks need of its file."""
+
+    kind: RecordKind
+    file: str
+    record: Record
+    references: list[Reference]
+    document: Document | None = field(repr=False)
+
+    def position(self, *path: str | int, key: bool = False) -> Position:
+        """Where the value at `path` stands; the file's start once the tree is let go."""
+        if self.document is None:
+            return Position(1, 1)
+        return self.document.position(path, key=key)
+
+    @property
+    def id(self) -> str | None:
+        id_field = self.kind.id_field
+        return None if id_field is None else str(getattr(self.record, id_field))
+
+
+@dataclass(slots=True)
+class FileResult:
+    loaded: Loaded | None
+    diagnostics: list[Diagnostic]
+
+
+def load_record(root: Path, path: Path, display: str) -> FileResult:
+    """Load the record at `path`; `display` is its name relative to the root."""
+    found = kind_for(Path(display).parts)
+    if found is None:
+        return FileResult(None, [_unknown_path(display)])
+    kind, fixed = found
+    try:
+        document = load_file(path, display)
+    except YamlError as exc:
+        return FileResult(None, [exc.diagnostic])
+    return validate_document(kind, fixed, document, display)
+
+
+def validate_document(
+    kind: RecordKind, fixed: dict[str, str], document: Document, display: str
+) -> FileResult:
+    diagnostics = _schema_line(kind, document, display)
+    data = document.data
+    if not isinstance(data, dict):
+        pos = document.position(())
+        diagnostics.append(error(
+            display, pos.line, pos.column, "record.type",
+            f"a {kind.title.lower()} record must be a mapping of keys to values, "
+            f"not {'a list' if isinstance(data, list) else 'a single value'}",
+        ))
+        return FileResult(None, diagnostics)
+    diagnostics.extend(_path_mismatches(fixed, data, document, display))
+    try:
+        record = kind.model.model_validate(data)
+    except ValidationError as exc:
+        diagnostics.extend(model_diagnostics(exc, document, kind.model, display))
+        return FileResult(None, diagnostics)
+    return FileResult(Loaded(kind, display, record, _references(kind, data, document),
+                             document), diagnostics)
+
+
+def _schema_line(kind: RecordKind, document: Document, display: str) -> list[Diagnostic]:
+    expected = schema_line(kind.name, kind.depth)
+    if document.first_line.rstrip() == expected:
+        return []
+    found = document.first_line.startswith("# yaml-language-server:")
+    message = ("the schema line points elsewhere" if found
+               else "the file does not start with its schema line")
+    return [error(display, 1, 1, "record.schema-line", message, f"make the first line: {expected}")]
+
+
+def _path_mismatches(
+    fixed: dict[str, str], data: dict[str, Any], document: Document, display: str
+) -> list[Diagnostic]:
+    found = []
+    for name, expected in fixed.items():
+        value = data.get(name)
+        if isinstance(value, str) and value != expected:
+            pos = document.position((name,))
+            found.append(error(
+                display, pos.line, pos.column, "record.name-mismatch",
+                f"`{name}` is `{value}`, but the file's path says `{expected}`",
+                f"set `{name}: {expected}`, or move the file to match `{value}`",
+            ))
+    return found
+
+
+def _references(kind: RecordKind, data: dict[str, Any], document: Document) -> list[Reference]:
+    found = []
+    for path, target in reference_paths(kind.model):
+        for concrete, value in values_at(data, path):
+            pos = document.position(concrete)
+            found.append(Reference(target, str(value), pos.line, pos.column, dotted(concrete)))
+    return found
+
+
+def _unknown_path(display: str) -> Diagnostic:
+    layouts = ", ".join("/".join(kind.layout) for kind in KINDS)
+    if display.endswith(".yml"):
+        return warning(display, 1, 1, "path.unknown",
+                       "record files end in .yaml; this file is not checked",
+                       f"rename it to {display[:-4]}.yaml")
+    return warning(display, 1, 1, "path.unknown",
+                   "not a record eta knows by its path; this file is not checked",
+                   f"records live at {layouts}")

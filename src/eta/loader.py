@@ -1,0 +1,277 @@
+"""Read one YAML record file fast, as YAML 1.2, keeping where every value stands.
+
+libyaml (through PyYAML's C parser) composes the node tree; the conversion to Python values
+is our own so that it follows YAML 1.2's core schema (``no`` is text, ``010`` is ten, dates
+stay text until a model parses them) and so that duplicate keys, anchors, aliases and tags
+are refused with their position. The node tree is kept beside the data: a model error is
+located by walking it, and only then.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from eta.diagnostics import Diagnostic, error
+
+MAX_FILE_BYTES = 1024 * 1024
+
+_UNTAGGED = "!eta-untagged"
+_STR_TAG = "tag:yaml.org,2002:str"
+
+_NULL = re.compile(r"~|null|Null|NULL|")
+_TRUE = re.compile(r"true|True|TRUE")
+_FALSE = re.compile(r"false|False|FALSE")
+_INT_DEC = re.compile(r"[-+]?[0-9]+")
+_INT_OCT = re.compile(r"0o[0-7]+")
+_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = re.compile(r"\.(nan|NaN|NAN)")
+
+
+class _Resolver(BaseResolver):
+    """Leaves every untagged scalar for `_scalar` to resolve by the YAML 1.2 core schema."""
+
+    DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
+
+
+class _NodeParser(CParser, _Resolver):
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+
+def libyaml_in_use() -> bool:
+    """Whether PyYAML was built with libyaml, the C parser this module relies on."""
+    return bool(getattr(yaml, "__with_libyaml__", False))
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed record file: its data, its node tree and its first line."""
+
+    data: Any
+    root: Node
+    first_line: str
+
+    def position(self, path: Sequence[str | int], *, key: bool = False) -> Position:
+        """The 1-based position of the value at `path`, or of its key with `key`.
+
+        A path that leads nowhere (a missing key, say) stops at the deepest node found.
+        """
+        node = self.root
+        key_node: Node | None = None
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            key_node, node = child
+        target = key_node if key and key_node is not None else node
+        mark = target.start_mark
+        return Position(mark.line + 1, mark.column + 1)
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == str(part):
+                return key_node, value_node
+    elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+class YamlError(Exception):
+    """A file that is not a usable YAML record; carries its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def load_file(path: Path, display: str) -> Document:
+    """Read and parse `path`; `display` is the name diagnostics give it. Raises YamlError."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise YamlError(error(
+                display, 1, 1, "file.too-large",
+                f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes",
+            ))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError(error(display, 1, 1, "file.unreadable",
+                              f"cannot read file: {exc.strerror or exc}")) from None
+    return load_bytes(raw, display)
+
+
+def load_bytes(raw: bytes, display: str) -> Document:
+    """Parse the bytes of one record file. Raises YamlError."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlError(error(
+            display, 1, 1, "file.too-large",
+            f"file is {len(raw):,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes",
+        ))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError(error(
+            display, line, column, "file.encoding",
+            f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            "save the file as UTF-8",
+        )) from None
+    return load_text(text, display)
+
+
+def load_text(text: str, display: str) -> Document:
+    """Parse YAML text of one record. Raises YamlError."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise YamlError(error(display, *_line_col(text, offset), "file.encoding",
+                              "file holds a NUL character; a record is text"))
+    if ("&" in text or "*" in text) and (found := _first_anchor(text, display)):
+        raise found
+    try:
+        root = _NodeParser(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise YamlError(_syntax_diagnostic(exc, text, display)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
+        raise YamlError(error(display, 1, 1, "yaml.syntax", str(exc))) from None
+    if root is None:
+        raise YamlError(error(display, 1, 1, "file.empty", "file holds no record",
+                              "an empty file is not a record; remove it or fill it in"))
+    first_line = text.split("\n", 1)[0]
+    return Document(_value(root, display), root, first_line)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _first_anchor(text: str, display: str) -> YamlError | None:
+    """Find an anchor or alias by their events, before any alias could be expanded."""
+    parser = _NodeParser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            anchor = getattr(event, "anchor", None)
+            mark = event.start_mark
+            if anchor is not None and mark is not None:
+                what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                return YamlError(error(
+                    display, mark.line + 1, mark.column + 1, "yaml.anchor",
+                    f"YAML {what} `{anchor}` is not allowed in a record",
+                    "write the value out in full",
+                ))
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError:
+        return None  # a syntax error: the composer reports it with its position
+    return None
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or "invalid YAML"
+    line_text = text.split("\n", line)[line - 1] if line <= text.count("\n") + 1 else ""
+    indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+    if "\t" in indent:
+        return error(display, line, indent.index("\t") + 1, "yaml.tab",
+                     "a tab character in the indentation; YAML indents with spaces only",
+                     "replace the tab with spaces")
+    if "single document" in problem:
+        return error(display, line, column, "yaml.multiple-documents",
+                     "file holds more than one YAML document; a record is one document")
+    return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")
+
+
+def _value(node: Node, display: str) -> Any:
+    if isinstance(node, ScalarNode):
+        return _scalar(node, display)
+    if isinstance(node, MappingNode):
+        _refuse_tag(node, "tag:yaml.org,2002:map", display)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _located(key_node, display, "yaml.key", "a mapping key must be plain text")
+            _refuse_tag(key_node, _UNTAGGED, display, also=_STR_TAG)
+            key = key_node.value
+            if key in result:
+                raise _located(key_node, display, "yaml.duplicate-key",
+                               f"duplicate key `{key}`", "each key may appear once per mapping")
+            result[key] = _value(value_node, display)
+        return result
+    if isinstance(node, SequenceNode):
+        _refuse_tag(node, "tag:yaml.org,2002:seq", display)
+        return [_value(item, display) for item in node.value]
+    raise _located(node, display, "yaml.syntax", "unsupported YAML node")  # pragma: no cover
+
+
+def _refuse_tag(node: Node, default: str, display: str, *, also: str | None = None) -> None:
+    if node.tag not in (default, also):
+        raise _located(node, display, "yaml.tag", f"YAML tag `{node.tag}` is not allowed",
+                       "remove the tag; a record uses plain YAML values")
+
+
+def _located(node: Node, display: str, code: str, message: str, hint: str | None = None
+             ) -> YamlError:
+    mark = node.start_mark
+    return YamlError(error(display, mark.line + 1, mark.column + 1, code, message, hint))
+
+
+def _scalar(node: ScalarNode, display: str) -> Any:
+    value: str = node.value
+    if node.tag == _STR_TAG or (node.tag == _UNTAGGED and node.style):
+        return value
+    if node.tag != _UNTAGGED:
+        _refuse_tag(node, _UNTAGGED, display, also=_STR_TAG)
+    return resolve_plain(value)
+
+
+def resolve_plain(value: str) -> Any:
+    """The value of an untagged plain scalar under the YAML 1.2 core schema."""
+    if not value:
+        return None
+    first = value[0]
+    if first in "0123456789-+.":
+        if _INT_DEC.fullmatch(value):
+            return int(value)
+        if _INT_OCT.fullmatch(value):
+            return int(value[2:], 8)
+        if _INT_HEX.fullmatch(value):
+            return int(value[2:], 16)
+        if _FLOAT.fullmatch(value):
+            return float(value)
+        if _INF.fullmatch(value):
+            return -math.inf if first == "-" else math.inf
+        if _NAN.fullmatch(value):
+            return math.nan
+        return value
+    if first in "~nN" and _NULL.fullmatch(value):
+        return None
+    if first in "tT" and _TRUE.fullmatch(value):
+        return True
+    if first in "fF" and _FALSE.fullmatch(value):
+        return False
+    return value

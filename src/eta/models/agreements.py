@@ -1,0 +1,134 @@
+"""The standing agreements: service levels and the incident criteria, thresholds as data."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+
+from eta.models.common import ClockTime, Count, Hours, Identifier, Record, Text
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class Window(Record):
+    """Hours on given weekdays; an end at or before the start runs into the next day."""
+
+    days: Annotated[list[Weekday], Field(min_length=1)]
+    start: ClockTime
+    end: ClockTime
+
+
+class SupportWindow(Window):
+    holidays: Literal["NL"] = Field(
+        default="NL", description="Whose public holidays are no working days."
+    )
+
+
+class ResponseTime(Record):
+    hours: Annotated[Hours, Field(gt=0)]
+    clock: Literal["availability", "support"] = Field(
+        description="Whether the hours count within the availability or the support window."
+    )
+
+
+class AvailabilityTargets(Record):
+    per_role_percent: Annotated[float, Field(gt=0, le=100, strict=True)]
+    system_percent: Annotated[float, Field(gt=0, le=100, strict=True)]
+
+
+class ServiceLevels(Record):
+    """afspraken/service-levels.yaml."""
+
+    timezone: Text = "Europe/Amsterdam"
+    availability_window: Annotated[list[Window], Field(min_length=1)]
+    maintenance_windows: list[Window] = []
+    maintenance_notice_working_days: Count = 5
+    support_window: SupportWindow
+    response_times: dict[Priority, ResponseTime]
+    availability_targets: AvailabilityTargets
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _every_priority_has_a_response_time(self) -> ServiceLevels:
+        missing = [str(p) for p in Priority if p not in self.response_times]
+        if missing:
+            raise ValueError(f"response_times lacks priority {', '.join(missing)}")
+        return self
+
+
+class FlagFact(StrEnum):
+    """The yes/no facts of an incident that a criterion can rest on."""
+
+    DIRECT_SERIOUS_HINDRANCE = "direct_serious_hindrance"
+    CONFIDENTIALITY_INTEGRITY_IMPACT = "confidentiality_integrity_impact"
+    REPORTABLE_DATA_BREACH = "reportable_data_breach"
+    MAJOR_IMAGE_IMPACT = "major_image_impact"
+    POLITICAL_IMPLICATIONS = "political_implications"
+    FUNDAMENTAL_VULNERABILITY = "fundamental_vulnerability"
+
+
+class Rule(StrEnum):
+    """How a criterion is decided from an incident's facts."""
+
+    FLAG = "flag"
+    DISRUPTION_EXCEEDS_RESPONSE_TIME = "disruption-exceeds-response-time"
+    DISRUPTION_EXCEEDS_HOURS = "disruption-exceeds-hours"
+    MIN_DEELNEMERS = "min-deelnemers"
+
+
+class Criterion(Record):
+    id: Identifier
+    text: Text = Field(description="The framework's own (Dutch) wording.")
+    rule: Rule
+    fact: FlagFact | None = Field(default=None, description="For rule `flag`.")
+    threshold: Annotated[float, Field(gt=0, strict=True)] | None = Field(
+        default=None,
+        description="Hours for `disruption-exceeds-hours`, a count for `min-deelnemers`.",
+    )
+
+    @model_validator(mode="after")
+    def _test_has_its_parameter(self) -> Criterion:
+        if self.rule is Rule.FLAG and self.fact is None:
+            raise ValueError("a criterion with rule `flag` names its `fact`")
+        if self.rule is not Rule.FLAG and self.fact is not None:
+            raise ValueError(f"rule `{self.rule}` takes no `fact`")
+        wants_threshold = self.rule in (Rule.DISRUPTION_EXCEEDS_HOURS, Rule.MIN_DEELNEMERS)
+        if wants_threshold and self.threshold is None:
+            raise ValueError(f"rule `{self.rule}` needs a `threshold`")
+        if not wants_threshold and self.threshold is not None:
+            raise ValueError(f"rule `{self.rule}` takes no `threshold`")
+        return self
+
+
+class Criteria(Record):
+    """afspraken/criteria.yaml: when an incident is a calamiteit, and when a crisis."""
+
+    source: Text = Field(description="Where the wording comes from.")
+    calamiteit: Annotated[list[Criterion], Field(min_length=1)]
+    crisis: Annotated[list[Criterion], Field(min_length=1)]

@@ -1,0 +1,119 @@
+"""Types shared by the record models.
+
+Records come from YAML 1.2, where dates and times are text until a model parses them. The
+types here are strict wherever a coercion would change the meaning: a boolean is only
+`true` or `false`, a number is never read from text, and text is never read from a number
+(an unquoted `1.10` is the number 1.1, not the version "1.10").
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
+
+
+class Record(BaseModel):
+    """Base of every model: unknown keys are refused, values are never silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value) if _DATE.fullmatch(value) else value
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date, got a date and time")
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError(f"expected a date written as YYYY-MM-DD, got {type(value).__name__}")
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, str | dt.datetime):
+        return value
+    raise ValueError(
+        f"expected a date and time written as YYYY-MM-DDTHH:MM:SS+01:00, got {type(value).__name__}"
+    )
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+#: A calendar date, written YYYY-MM-DD.
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+#: A moment in time with its UTC offset, written as ISO 8601.
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+
+Text = Annotated[StrictStr, Field(min_length=1)]
+Flag = StrictBool
+Count = Annotated[StrictInt, Field(ge=0)]
+Hours = Annotated[float, Field(ge=0, strict=True)]
+
+#: Identifiers are lowercase words joined by hyphens, or upper-case codes such as R2026-01.
+Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks an identifier that must name an existing record of `kind`."""
+
+    kind: str
+
+
+PartyId = Annotated[Identifier, Ref("party")]
+ReleaseId = Annotated[Identifier, Ref("release")]
+CriterionId = Annotated[Identifier, Ref("criterion")]
+
+Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
+ClockTime = Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+SSH_KEY_TYPES = (
+    "ssh-ed25519",
+    "ssh-rsa",
+    "ecdsa-sha2-nistp256",
+    "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com",
+    "sk-ecdsa-sha2-nistp256@openssh.com",
+)
+
+
+def _ssh_public_key(value: str) -> str:
+    parts = value.split()
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
+        raise ValueError(
+            "expected an SSH public key such as `ssh-ed25519 AAAA... comment`"
+        )
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except binascii.Error:
+        raise ValueError("the SSH public key's base64 part is damaged") from None
+    length = int.from_bytes(blob[:4], "big")
+    if blob[4 : 4 + length].decode("ascii", "replace") != parts[0]:
+        raise ValueError(f"the SSH public key's data is not of type {parts[0]}")
+    return value
+
+
+#: An OpenSSH public key line: type, base64 data and an optional comment.
+SshPublicKey = Annotated[StrictStr, AfterValidator(_ssh_public_key)]
+
+
+def schema_line(schema: str, depth: int) -> str:
+    """The first line of a record file `depth` folders below the repository root."""
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{schema}.schema.json"

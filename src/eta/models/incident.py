@@ -1,0 +1,116 @@
+"""Incidents: one file each in incidents/, named after the incident's id."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from eta.models.agreements import Priority
+from eta.models.common import (
+    CriterionId,
+    Flag,
+    Identifier,
+    PartyId,
+    Record,
+    ReleaseId,
+    Text,
+    Timestamp,
+)
+
+
+class IncidentType(StrEnum):
+    VERSTORING = "verstoring"
+    INFORMATIEBEVEILIGINGSINCIDENT = "informatiebeveiligingsincident"
+    FRAUDE = "fraude"
+
+
+class IncidentClass(StrEnum):
+    """The classes in rising order of gravity."""
+
+    INCIDENT = "incident"
+    CALAMITEIT = "calamiteit"
+    CRISIS = "crisis"
+
+    @property
+    def rank(self) -> int:
+        return list(IncidentClass).index(self)
+
+
+class IncidentStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Times(Record):
+    detected: Timestamp
+    reported: Timestamp | None = Field(default=None, description="Reported to the BO.")
+    phoned: Timestamp | None = Field(
+        default=None, description="Reported to the BO's incidentmanager by telephone."
+    )
+    started: Timestamp | None = Field(default=None, description="When the disruption began.")
+    resolved: Timestamp | None = None
+
+
+class Facts(Record):
+    """What the criteria rest on. A fact left out is not known yet."""
+
+    expected_end: Timestamp | None = Field(
+        default=None, description="When the disruption is expected to end, or ended."
+    )
+    direct_serious_hindrance: Flag | None = None
+    confidentiality_integrity_impact: Flag | None = None
+    reportable_data_breach: Flag | None = None
+    major_image_impact: Flag | None = None
+    political_implications: Flag | None = None
+    fundamental_vulnerability: Flag | None = None
+
+
+class Classification(Record):
+    class_: IncidentClass = Field(alias="class")
+    criteria: list[CriterionId] = Field(description="The criteria met.")
+    facts: Facts = Field(description="The facts as they stood when classified.")
+    at: Timestamp
+    by: Text
+    reason: Text | None = None
+
+
+class TimelineEntry(Record):
+    at: Timestamp
+    by: Text
+    text: Text
+
+
+class DataBreach(Record):
+    """The notification to the Autoriteit Persoonsgegevens (GDPR article 33)."""
+
+    aware_at: Timestamp
+    notified_at: Timestamp | None = None
+    reference: Text | None = None
+    delay_reason: Text | None = None
+    subjects_informed_at: Timestamp | None = None
+
+
+class Incident(Record):
+    id: Identifier
+    title: Text
+    type: IncidentType
+    reporter: PartyId
+    affected: list[PartyId] = []
+    priority: Priority
+    status: IncidentStatus = IncidentStatus.NEW
+    times: Times
+    facts: Facts = Facts()
+    classifications: list[Classification] = Field(
+        default=[], description="Every classification made, the current one last."
+    )
+    timeline: list[TimelineEntry] = []
+    data_breach: DataBreach | None = None
+    release: ReleaseId | None = Field(default=None, description="A release it relates to.")
+    resolution: Text | None = None
+
+    @property
+    def classification(self) -> Classification | None:
+        return self.classifications[-1] if self.classifications else None

@@ -1,0 +1,182 @@
+"""Releases and their implementation plans.
+
+A release lives in its own folder, releases/<id>/. What each implementing party delivers
+sits in a file of that party's own (parties/<party>.yaml), and each party's signature in
+another (signatures/<party>.yaml), so that parties working in parallel touch different files
+and merge without conflicts.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import Field, StrictStr
+
+from eta.models.common import (
+    Date,
+    Email,
+    Identifier,
+    PartyId,
+    Record,
+    ReleaseId,
+    Text,
+    Timestamp,
+)
+from eta.models.party import Contact
+
+
+class ReleaseStatus(StrEnum):
+    """The process a release goes through, in order."""
+
+    DRAFT = "draft"
+    IN_FORCE = "in_force"
+    IN_REALISATION = "in_realisation"
+    ROLLED_OUT = "rolled_out"
+    EVALUATED = "evaluated"
+
+
+class Change(Record):
+    id: Identifier
+    title: Text
+    description: Text | None = None
+
+
+class Person(Record):
+    name: Text
+    email: Email
+
+
+class CommunicationPlan(Record):
+    """The Beheerorganisatie's plan for communication around the new release."""
+
+    delivered_on: Date
+    document: Text | None = None
+    summary: Text | None = None
+
+
+class Rollout(Record):
+    planned_on: Date | None = None
+    completed_on: Date | None = Field(
+        default=None, description="When the implementation was complete in production."
+    )
+
+
+class Evaluation(Record):
+    held_on: Date
+    participants: Annotated[list[PartyId], Field(min_length=1)]
+    findings: list[Text] = []
+
+
+FrameworkVersion = Annotated[
+    StrictStr,
+    Field(pattern=r"^\d+\.\d+(\.\d+)?$", description='Quoted, as "1.14": unquoted 1.10 is 1.1.'),
+]
+
+
+class Release(Record):
+    """releases/<id>/release.yaml."""
+
+    id: Identifier
+    title: Text
+    framework_version: FrameworkVersion
+    decided_on: Date | None = Field(default=None, description="Decided by the Tactisch Beraad.")
+    chain_dependencies: bool = Field(strict=True)
+    releasemanager: Person
+    changes: list[Change] = []
+    status: ReleaseStatus = ReleaseStatus.DRAFT
+    communication_plan: CommunicationPlan | None = None
+    rollout: Rollout | None = None
+    evaluation: Evaluation | None = None
+
+
+class Milestone(Record):
+    id: Identifier
+    date: Date
+    title: Text
+    parties: list[PartyId] = []
+    done_on: Date | None = None
+
+
+class Deadline(Record):
+    id: Identifier
+    date: Date
+    title: Text
+
+
+class Plan(Record):
+    """releases/<id>/plan.yaml: the releasemanager's part of the implementation plan."""
+
+    release: ReleaseId
+    parties: Annotated[list[PartyId], Field(min_length=1)] = Field(
+        description="The implementing parties; each has a file in parties/."
+    )
+    milestones: list[Milestone] = []
+    deadlines: list[Deadline] = []
+    notes: Text | None = None
+
+
+class ImpactLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ImpactAnalysis(Record):
+    summary: Text
+    level: ImpactLevel
+    components: list[Text] = []
+    document: Text | None = Field(default=None, description="A link to the full analysis.")
+
+
+class Planning(Record):
+    summary: Text
+    start_on: Date | None = None
+    ready_on: Date
+    document: Text | None = None
+
+
+class MeasureStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Measure(Record):
+    id: Identifier
+    description: Text
+    deadline: Date
+    status: MeasureStatus = MeasureStatus.OPEN
+    status_on: Date | None = None
+
+
+class PlanParty(Record):
+    """releases/<id>/parties/<party>.yaml: what one implementing party brings to the plan."""
+
+    party: PartyId
+    contact: Contact | None = None
+    impact_analysis: ImpactAnalysis | None = None
+    planning: Planning | None = None
+    measures: list[Measure] = []
+    joined_on: Date | None = Field(
+        default=None, description="When the party joined the new framework version."
+    )
+
+
+ARMORED_SIGNATURE = (
+    r"^-----BEGIN SSH SIGNATURE-----\n[A-Za-z0-9+/=\n]+-----END SSH SIGNATURE-----\n?$"
+)
+Digest = Annotated[StrictStr, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
+Fingerprint = Annotated[StrictStr, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")]
+
+
+class Signature(Record):
+    """releases/<id>/signatures/<party>.yaml: one party's signature on the plan."""
+
+    release: ReleaseId
+    party: PartyId
+    representative: Identifier
+    signed_at: Timestamp
+    digest: Digest
+    key: Fingerprint
+    signature: Annotated[StrictStr, Field(pattern=ARMORED_SIGNATURE)]

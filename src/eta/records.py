@@ -1,0 +1,134 @@
+"""The kinds of record, where each lives in a repository, and what each refers to."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from eta.models.agreements import Criteria, ServiceLevels
+from eta.models.common import Record, Ref
+from eta.models.incident import Incident
+from eta.models.party import Party
+from eta.models.release import Plan, PlanParty, Release, Signature
+
+#: A path inside a record; None stands for every item of a list.
+FieldPath = tuple[str | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    """A kind of record: its model, its schema's name and where its files live.
+
+    `layout` is the file's path below the repository root; a part in braces is a field of
+    the record that must hold that part of the path (`{id}.yaml` names the file after the
+    record's id).
+    """
+
+    name: str
+    model: type[Record]
+    layout: tuple[str, ...]
+    title: str
+
+    def match(self, parts: tuple[str, ...]) -> dict[str, str] | None:
+        """The fields that the path `parts` fixes, or None when it is no file of this kind."""
+        if len(parts) != len(self.layout):
+            return None
+        fixed: dict[str, str] = {}
+        for part, pattern in zip(parts, self.layout, strict=True):
+            if pattern.startswith("{"):
+                field, _, suffix = pattern[1:].partition("}")
+                if not part.endswith(suffix) or len(part) == len(suffix):
+                    return None
+                fixed[field] = part[: len(part) - len(suffix)] if suffix else part
+            elif part != pattern:
+                return None
+        return fixed
+
+    @property
+    def depth(self) -> int:
+        """How many folders below the repository root its files lie."""
+        return len(self.layout) - 1
+
+    @property
+    def id_field(self) -> str | None:
+        """The field that identifies a record of this kind across the repository."""
+        return "id" if "id" in self.model.model_fields else None
+
+
+KINDS: tuple[RecordKind, ...] = (
+    RecordKind("party", Party, ("afspraken", "parties", "{id}.yaml"), "Party"),
+    RecordKind("service-levels", ServiceLevels, ("afspraken", "service-levels.yaml"),
+               "Service levels"),
+    RecordKind("criteria", Criteria, ("afspraken", "criteria.yaml"), "Incident criteria"),
+    RecordKind("release", Release, ("releases", "{id}", "release.yaml"), "Release"),
+    RecordKind("plan", Plan, ("releases", "{release}", "plan.yaml"), "Implementation plan"),
+    RecordKind("plan-party", PlanParty, ("releases", "{release}", "parties", "{party}.yaml"),
+               "Implementing party"),
+    RecordKind("signature", Signature, ("releases", "{release}", "signatures", "{party}.yaml"),
+               "Plan signature"),
+    RecordKind("incident", Incident, ("incidents", "{id}.yaml"), "Incident"),
+)
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+#: The folders below the repository root that hold records.
+RECORD_FOLDERS = ("afspraken", "releases", "incidents")
+
+
+def kind_for(parts: tuple[str, ...]) -> tuple[RecordKind, dict[str, str]] | None:
+    """The kind of the record file at `parts` below the root, with the fields its path fixes."""
+    for kind in KINDS:
+        fixed = kind.match(parts)
+        if fixed is not None:
+            return kind, fixed
+    return None
+
+
+@cache
+def reference_paths(model: type[BaseModel]) -> tuple[tuple[FieldPath, str], ...]:
+    """Every field path in `model` that holds a reference, with the kind it refers to."""
+    return tuple(_references(model, ()))
+
+
+def _references(annotation: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            key = field.alias or name
+            for meta in field.metadata:
+                if isinstance(meta, Ref):
+                    yield (*path, key), meta.kind
+            yield from _references(field.annotation, (*path, key))
+        return
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        for meta in args[1:]:
+            if isinstance(meta, Ref):
+                yield path, meta.kind
+        yield from _references(args[0], path)
+    elif origin is list:
+        yield from _references(args[0], (*path, None))
+    elif origin in (Union, types.UnionType):
+        for arg in args:
+            yield from _references(arg, path)
+
+
+def values_at(data: Any, path: FieldPath) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """The values at `path` in raw record data, each with its concrete path."""
+    if not path:
+        yield (), data
+        return
+    head, rest = path[0], path[1:]
+    if head is None:
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                for sub, value in values_at(item, rest):
+                    yield (index, *sub), value
+    elif isinstance(data, dict) and head in data and data[head] is not None:
+        for sub, value in values_at(data[head], rest):
+            yield (head, *sub), value

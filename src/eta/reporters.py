@@ -1,0 +1,157 @@
+"""Output formats of `eta check`, behind one registry.
+
+Machine formats are plain writes of documented structures; nothing here knows of a
+terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from eta import __version__
+from eta.checks import CheckResult
+from eta.diagnostics import Diagnostic, Severity
+
+Reporter = Callable[[CheckResult, TextIO], None]
+
+#: The version of the JSON output's structure; it changes only when a key is removed or
+#: changes meaning.
+JSON_FORMAT_VERSION = 1
+
+
+def _counts(result: CheckResult) -> Counter[Severity]:
+    return Counter(d.severity for d in result.diagnostics)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = _counts(result)
+    checked = f"{_plural(result.files, 'file')} checked"
+    if not result.diagnostics:
+        return f"{checked}: no problems found"
+    parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning")]
+    return f"{checked}: {', '.join(parts)}"
+
+
+def report_text(result: CheckResult, out: TextIO) -> None:
+    for d in result.diagnostics:
+        out.write(f"{d.file}:{d.line}:{d.column}: {d.severity} [{d.code}] {d.message}\n")
+        if d.hint:
+            out.write(f"    hint: {d.hint}\n")
+    out.write(summary_line(result) + "\n")
+
+
+def report_json(result: CheckResult, out: TextIO) -> None:
+    counts = _counts(result)
+    document = {
+        "version": JSON_FORMAT_VERSION,
+        "tool": {"name": "eta", "version": __version__},
+        "files": result.files,
+        "summary": {
+            "errors": counts[Severity.ERROR],
+            "warnings": counts[Severity.WARNING],
+        },
+        "diagnostics": [d.as_dict() for d in result.diagnostics],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(d: Diagnostic) -> str:
+    message = f"{d.message} ({d.hint})" if d.hint else d.message
+    props = ",".join((
+        f"file={_escape_property(d.file)}",
+        f"line={d.line}",
+        f"col={d.column}",
+        f"title={_escape_property(d.code)}",
+    ))
+    return f"::{d.severity} {props}::{_escape_data(message)}"
+
+
+def report_github(result: CheckResult, out: TextIO) -> None:
+    for d in result.diagnostics:
+        out.write(github_annotation(d) + "\n")
+    out.write(summary_line(result) + "\n")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        with Path(summary_file).open("a", encoding="utf-8") as summary:
+            summary.write(markdown_summary(result))
+
+
+def _cell(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def markdown_summary(result: CheckResult) -> str:
+    lines = ["## eta check", "", summary_line(result), ""]
+    if result.diagnostics:
+        lines += ["| | Location | Code | Message |", "|---|---|---|---|"]
+        for d in result.diagnostics:
+            mark = "❌" if d.severity is Severity.ERROR else "⚠️"
+            message = f"{d.message} ({d.hint})" if d.hint else d.message
+            lines.append(f"| {mark} | `{_cell(d.file)}:{d.line}:{d.column}` | `{d.code}` | "
+                         f"{_cell(message)} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def report_sarif(result: CheckResult, out: TextIO) -> None:
+    codes = sorted({d.code for d in result.diagnostics})
+    index = {code: i for i, code in enumerate(codes)}
+    results: list[dict[str, Any]] = []
+    for d in result.diagnostics:
+        message = f"{d.message} ({d.hint})" if d.hint else d.message
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "message": {"text": message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": d.line, "startColumn": d.column},
+                },
+            }],
+        })
+    document = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "eta",
+                "version": __version__,
+                "rules": [{"id": code, "name": code} for code in codes],
+            }},
+            "results": results,
+        }],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+    "sarif": report_sarif,
+}

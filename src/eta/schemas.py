@@ -1,0 +1,46 @@
+"""JSON Schemas of the record kinds, generated from the models, for editors and peers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from eta.records import KINDS, RecordKind
+
+SCHEMA_FOLDER = "schemas"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_text(kind: RecordKind) -> str:
+    schema = kind.model.model_json_schema(by_alias=True)
+    schema = {"$schema": DIALECT, "title": kind.title, **{k: v for k, v in schema.items()
+                                                          if k != "title"}}
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def schema_path(root: Path, kind: RecordKind) -> Path:
+    return root / SCHEMA_FOLDER / f"{kind.name}.schema.json"
+
+
+def expected_schemas(root: Path) -> dict[Path, str]:
+    return {schema_path(root, kind): schema_text(kind) for kind in KINDS}
+
+
+def drifted(root: Path) -> list[Path]:
+    """The schema files that are missing or differ from what the models generate."""
+    return [
+        path for path, text in expected_schemas(root).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Write every schema that changed; returns those written."""
+    from eta.files import write_atomic
+
+    changed = drifted(root)
+    expected = expected_schemas(root)
+    (root / SCHEMA_FOLDER).mkdir(exist_ok=True)
+    for path in changed:
+        write_atomic(path, expected[path])
+    return changed

@@ -1,0 +1,84 @@
+"""Shared fixtures: a copy of the example repository, an isolated git, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eta.cli import app
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE_KEYS = PROJECT / "tests" / "example-keys"
+RECORD_FOLDERS = ("afspraken", "releases", "incidents", "schemas")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_eta(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Outcome:
+    """Run the real CLI in-process through typer's runner, from `cwd`."""
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return Outcome(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+                 ) -> None:
+    """A git that reads no user or system configuration, with fixed names and dates."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    for name in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{name}_NAME", "Femke Hoekstra")
+        monkeypatch.setenv(f"GIT_{name}_EMAIL", "f.hoekstra@beheer.example.nl")
+        monkeypatch.setenv(f"GIT_{name}_DATE", "2026-03-02T10:00:00+01:00")
+    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)
+    (home / ".gitconfig").write_text(
+        "[user]\n\tname = Femke Hoekstra\n\temail = f.hoekstra@beheer.example.nl\n"
+        "[init]\n\tdefaultBranch = main\n"
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A copy of the example records, outside any git repository."""
+    root = tmp_path / "records"
+    root.mkdir()
+    for name in RECORD_FOLDERS:
+        if (PROJECT / name).is_dir():
+            shutil.copytree(PROJECT / name, root / name)
+    return root
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture
+def git_repo(repo: Path) -> Iterator[Path]:
+    """The example records as a git repository with one commit."""
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Example records")
+    yield repo
