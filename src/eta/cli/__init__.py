@@ -41,9 +41,12 @@ def _root(
 
 
 def _register() -> None:
-    from eta.cli import check, schema
+    from eta.cli import check, incident, plan, release, schema
 
     app.command("check")(check.check)
+    app.add_typer(release.app)
+    app.add_typer(plan.app)
+    app.add_typer(incident.app)
     app.command("schema")(schema.schema)
 
 
