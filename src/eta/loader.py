@@ -200,7 +200,7 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Di
         return error(display, line, indent.index("\t") + 1, "yaml.tab",
                      "a tab character in the indentation; YAML indents with spaces only",
                      "replace the tab with spaces")
-    if "single document" in problem:
+    if "single document" in f"{exc.context} {problem}":
         return error(display, line, column, "yaml.multiple-documents",
                      "file holds more than one YAML document; a record is one document")
     return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.loader import Document
+from eta.models.common import PATTERN_MEANINGS
 
 Loc = tuple[str | int, ...]
 
@@ -99,9 +100,17 @@ def _diagnostic(
         return error(display, pos.line, pos.column, "record.type",
                      f"{where} must be text, not {describe(value)}", hint)
     if kind == "string_pattern_mismatch":
+        pattern = str(detail.get("ctx", {}).get("pattern"))
+        meaning = PATTERN_MEANINGS.get(pattern)
+        if meaning is not None:
+            return error(display, pos.line, pos.column, "record.value",
+                         f"{where} must be {meaning}, not {describe(value)}")
         return error(display, pos.line, pos.column, "record.value",
                      f"{where}: {describe(value)} is not of the expected form",
-                     f"it must match {detail.get('ctx', {}).get('pattern')}")
+                     f"it must match {pattern}")
+    if kind in ("date_format", "datetime_format"):
+        return error(display, pos.line, pos.column, "record.date",
+                     f"{where}: {detail['msg']}, not {describe(value)}")
     if kind == "timezone_aware":
         return error(display, pos.line, pos.column, "record.value",
                      f"{where}: {describe(value)} has no time zone",

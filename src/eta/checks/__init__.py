@@ -69,9 +69,9 @@ def record_rules() -> dict[str, tuple[RecordRule, ...]]:
 
 def rules() -> list[Rule]:
     """Every rule across records, in the order they run."""
-    from eta.checks import incidents, plans, references
+    from eta.checks import agreements, incidents, plans, references
 
-    return [*references.RULES, *plans.RULES, *incidents.RULES]
+    return [*agreements.RULES, *references.RULES, *plans.RULES, *incidents.RULES]
 
 
 #: Kinds whose many records would keep too much memory with their node trees.

@@ -26,6 +26,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
+from pydantic_core import PydanticCustomError
 
 
 class Record(BaseModel):
@@ -35,20 +36,18 @@ class Record(BaseModel):
 
 
 def _iso_date(value: Any) -> Any:
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value) if _DATE.fullmatch(value) else value
-    if isinstance(value, dt.datetime):
-        raise ValueError("expected a date, got a date and time")
-    if isinstance(value, dt.date):
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise ValueError(f"expected a date written as YYYY-MM-DD, got {type(value).__name__}")
+    raise PydanticCustomError("date_format", "expected a date written as YYYY-MM-DD")
 
 
 def _iso_datetime(value: Any) -> Any:
     if isinstance(value, str | dt.datetime):
         return value
-    raise ValueError(
-        f"expected a date and time written as YYYY-MM-DDTHH:MM:SS+01:00, got {type(value).__name__}"
+    raise PydanticCustomError(
+        "datetime_format", "expected a date and time written as 2026-03-01T09:30:00+01:00"
     )
 
 
@@ -64,8 +63,22 @@ Flag = StrictBool
 Count = Annotated[StrictInt, Field(ge=0)]
 Hours = Annotated[float, Field(ge=0, strict=True)]
 
+#: What each pattern asks for, in the words of a message.
+PATTERN_MEANINGS: dict[str, str] = {}
+
+
+def pattern_field(pattern: str, meaning: str) -> Any:
+    """A pattern for the schema, with the words a message uses when a value misses it."""
+    PATTERN_MEANINGS[pattern] = meaning
+    return Field(pattern=pattern)
+
+
 #: Identifiers are lowercase words joined by hyphens, or upper-case codes such as R2026-01.
-Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+Identifier = Annotated[StrictStr, pattern_field(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    "an identifier: up to 64 letters, digits, dots, hyphens and underscores, "
+    "starting with a letter or digit",
+)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +92,10 @@ PartyId = Annotated[Identifier, Ref("party")]
 ReleaseId = Annotated[Identifier, Ref("release")]
 CriterionId = Annotated[Identifier, Ref("criterion")]
 
-Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Url = Annotated[StrictStr, Field(pattern=r"^https?://\S+$")]
-ClockTime = Annotated[StrictStr, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Email = Annotated[StrictStr, pattern_field(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                     "an e-mail address such as name@example.nl")]
+ClockTime = Annotated[StrictStr, pattern_field(r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                                         'a time of day written as "HH:MM", in quotes')]
 
 SSH_KEY_TYPES = (
     "ssh-ed25519",

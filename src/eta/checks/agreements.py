@@ -1,0 +1,48 @@
+"""Rules about the standing agreements: they are all there, and keys name one signer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from eta.checks import RecordSet, Rule
+from eta.diagnostics import Diagnostic, error
+from eta.models.party import Party, Role
+from eta.records import KIND_BY_NAME
+
+
+def agreements_present(records: RecordSet) -> Iterator[Diagnostic]:
+    for name in ("service-levels", "criteria"):
+        relative = "/".join(KIND_BY_NAME[name].layout)
+        if not (records.root / relative).is_file():
+            yield error(relative, 1, 1, "agreements.missing",
+                        f"the {KIND_BY_NAME[name].title.lower()} are missing: "
+                        f"{relative} does not exist",
+                        "`eta init` writes a skeleton of the agreements")
+    parties = records.of("party")
+    if parties and not any(
+        isinstance(p.record, Party) and Role.BEHEERORGANISATIE in p.record.roles
+        for p in parties
+    ):
+        yield error("afspraken/parties", 1, 1, "agreements.no-beheerorganisatie",
+                    "no party in the register has the role beheerorganisatie")
+
+
+def shared_keys(records: RecordSet) -> Iterator[Diagnostic]:
+    """A key identifies the one representative who signs with it."""
+    owner: dict[str, str] = {}
+    for loaded in sorted(records.of("party"), key=lambda r: r.file):
+        party = loaded.record
+        assert isinstance(party, Party)
+        for r_index, representative in enumerate(party.representatives):
+            for k_index, key in enumerate(representative.keys):
+                key_data = key.split()[1]
+                who = f"{party.id}/{representative.id}"
+                if key_data in owner and owner[key_data] != who:
+                    pos = loaded.position("representatives", r_index, "keys", k_index)
+                    yield error(loaded.file, pos.line, pos.column, "party.key-shared",
+                                f"this key is registered for {owner[key_data]} as well; "
+                                "a key belongs to one representative")
+                owner.setdefault(key_data, who)
+
+
+RULES: tuple[Rule, ...] = (agreements_present, shared_keys)

@@ -1,0 +1,254 @@
+"""Every kind of bad input gives one located diagnostic, and the other files still count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import run_eta
+
+HEADER = "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
+PARTY = HEADER + """\
+id: testpartij
+name: Testpartij B.V.
+roles:
+  - herkenningsmakelaar
+contacts:
+  - name: Servicedesk
+    email: servicedesk@testpartij.example.nl
+    available_24x7: true
+"""
+BROKEN = "afspraken/parties/testpartij.yaml"
+REPRESENTATIVE = PARTY + """\
+representatives:
+  - id: jan
+    name: Jan
+    email: jan@testpartij.nl
+    keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGqB6bW3dLqMOiK0Rrl1x6Gn4xgC1Yl2vr6bO5Dh7V0u]
+"""
+
+
+def diagnostics_of(root: Path, *args: str) -> list[dict[str, Any]]:
+    outcome = run_eta("check", "--format", "json", *args, cwd=root)
+    assert outcome.exit_code == 1, outcome.stdout + outcome.stderr
+    found: list[dict[str, Any]] = json.loads(outcome.stdout)["diagnostics"]
+    return found
+
+
+def only_diagnostic(root: Path, text: str | bytes) -> tuple[int, int, str, str, str | None]:
+    path = root / BROKEN
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    found = diagnostics_of(root, BROKEN)
+    assert len(found) == 1, found
+    d = found[0]
+    assert (d["file"], d["severity"]) == (BROKEN, "error")
+    return d["line"], d["column"], d["code"], d["message"], d["hint"]
+
+
+def test_a_valid_party_has_no_findings(repo: Path) -> None:
+    (repo / BROKEN).write_text(PARTY)
+    outcome = run_eta("check", BROKEN, cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (0, "1 file checked: no problems found\n")
+
+
+CASES: dict[str, tuple[str | bytes, tuple[int, int, str, str, str | None]]] = {
+    "malformed YAML": (
+        PARTY + "roles: [herkenningsmakelaar,\n",
+        (11, 1, "yaml.syntax", "invalid YAML: did not find expected node content", None),
+    ),
+    "tab in the indentation": (
+        PARTY.replace("    email:", "\temail:"),
+        (8, 1, "yaml.tab", "a tab character in the indentation; YAML indents with spaces only",
+         "replace the tab with spaces"),
+    ),
+    "duplicate key": (
+        PARTY + "name: Another Name B.V.\n",
+        (10, 1, "yaml.duplicate-key", "duplicate key `name`",
+         "each key may appear once per mapping"),
+    ),
+    "anchor and alias": (
+        PARTY.replace("  - name: Servicedesk", "  - &desk\n    name: Servicedesk")
+        + "representatives: *desk\n",
+        (7, 5, "yaml.anchor", "YAML anchor `desk` is not allowed in a record",
+         "write the value out in full"),
+    ),
+    "explicit tag": (
+        PARTY.replace("name: Testpartij B.V.", "name: !!binary VGVzdA=="),
+        (3, 7, "yaml.tag", "YAML tag `tag:yaml.org,2002:binary` is not allowed",
+         "remove the tag; a record uses plain YAML values"),
+    ),
+    "two documents": (
+        PARTY + "---\n" + PARTY,
+        (10, 1, "yaml.multiple-documents",
+         "file holds more than one YAML document; a record is one document", None),
+    ),
+    "not UTF-8": (
+        PARTY.encode().replace(b"Testpartij B.V.", b"Testpartij \xe9 B.V."),
+        (3, 18, "file.encoding", "file is not UTF-8: byte 0xe9 cannot be decoded",
+         "save the file as UTF-8"),
+    ),
+    "empty file": (
+        "",
+        (1, 1, "file.empty", "file holds no record",
+         "an empty file is not a record; remove it or fill it in"),
+    ),
+    "a list where a mapping belongs": (
+        PARTY + "representatives:\n  - [jan, piet]\n",
+        (11, 5, "record.type", "`representatives[0]` must be a mapping, not a list", None),
+    ),
+    "unknown key": (
+        PARTY.replace("contacts:", "contact:"),
+        (6, 1, "record.unknown-key", "unknown key `contact`", "did you mean `contacts`?"),
+    ),
+    "unknown nested key": (
+        PARTY + "    phnoe: +31 30 000 0000\n",
+        (10, 5, "record.unknown-key", "unknown key `phnoe` in `contacts[0]`",
+         "did you mean `phone`?"),
+    ),
+    "missing key": (
+        PARTY.replace("name: Testpartij B.V.\n", ""),
+        (2, 1, "record.missing-key", "missing required key `name`", None),
+    ),
+    "wrong type": (
+        PARTY.replace("name: Testpartij B.V.", "name: 42"),
+        (3, 7, "record.type", "`name` must be text, not the number 42",
+         "put the value in quotes to keep it as text"),
+    ),
+    "wrong enum value": (
+        PARTY.replace("  - herkenningsmakelaar", "  - herkenningsmakelar"),
+        (5, 5, "record.value",
+         "`roles[0]` must be one of beheerorganisatie, herkenningsmakelaar, authenticatiedienst, "
+         "machtigingenregister, middelenuitgever, eidas-berichtenservice, bsnk; "
+         "not the text 'herkenningsmakelar'",
+         "did you mean `herkenningsmakelaar`?"),
+    ),
+    "no where a boolean belongs": (
+        PARTY.replace("available_24x7: true", "available_24x7: no"),
+        (9, 21, "record.type", "`contacts[0].available_24x7` must be true or false, "
+         "not the text 'no'", "YAML 1.2 reads yes, no, on and off as text; write true or false"),
+    ),
+    "yes where a boolean belongs": (
+        PARTY.replace("available_24x7: true", "available_24x7: yes"),
+        (9, 21, "record.type", "`contacts[0].available_24x7` must be true or false, "
+         "not the text 'yes'", "YAML 1.2 reads yes, no, on and off as text; write true or false"),
+    ),
+    "impossible date": (
+        REPRESENTATIVE + "    valid_from: 2026-02-30\n",
+        (15, 17, "record.date",
+         "`representatives[0].valid_from`: the text '2026-02-30' is not a valid date: "
+         "day is out of range for month", None),
+    ),
+    "a date as a number": (
+        REPRESENTATIVE + "    valid_from: 20260101\n",
+        (15, 17, "record.date", "`representatives[0].valid_from`: expected a date written as "
+         "YYYY-MM-DD, not the number 20260101", None),
+    ),
+    "an e-mail address that is none": (
+        PARTY.replace("servicedesk@testpartij.example.nl", "servicedesk"),
+        (8, 12, "record.value", "`contacts[0].email` must be an e-mail address such as "
+         "name@example.nl, not the text 'servicedesk'", None),
+    ),
+    "file name and id disagree": (
+        PARTY.replace("id: testpartij", "id: anderepartij"),
+        (2, 5, "record.name-mismatch",
+         "`id` is `anderepartij`, but the file's path says `testpartij`",
+         "set `id: testpartij`, or move the file to match `anderepartij`"),
+    ),
+    "no schema line": (
+        PARTY.removeprefix(HEADER),
+        (1, 1, "record.schema-line", "the file does not start with its schema line",
+         "make the first line: " + HEADER.strip()),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_bad_input_gives_one_located_diagnostic(repo: Path, case: str) -> None:
+    text, expected = CASES[case]
+    assert only_diagnostic(repo, text) == expected
+
+
+def test_a_file_over_one_mebibyte_is_refused_unread(repo: Path) -> None:
+    filler = "# " + "x" * 98 + "\n"
+    text = PARTY + filler * (1024 * 1024 // len(filler) + 1)
+    assert only_diagnostic(repo, text) == (
+        1, 1, "file.too-large",
+        f"file is {len(text):,} bytes; a record may be at most 1,048,576 bytes", None,
+    )
+
+
+def test_a_billion_laughs_file_is_refused_before_any_alias_expands(repo: Path) -> None:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    assert only_diagnostic(repo, HEADER + "\n".join(lines) + "\n") == (
+        2, 5, "yaml.anchor", "YAML anchor `a0` is not allowed in a record",
+        "write the value out in full",
+    )
+
+
+def test_a_reference_to_an_unknown_party_is_located(repo: Path) -> None:
+    text = PARTY.replace("roles:", "roles:\n  - beheerorganisatie", 1)
+    (repo / BROKEN).write_text(text)
+    (repo / "afspraken/parties/testpartij.yaml").write_text(text)
+    # Incident records refer to parties; a misspelt one names the closest existing party.
+    incident = repo / "incidents" / "INC-TEST.yaml"
+    incident.parent.mkdir(exist_ok=True)
+    incident.write_text(
+        "# yaml-language-server: $schema=../schemas/incident.schema.json\n"
+        "id: INC-TEST\ntitle: Storing\ntype: verstoring\nreporter: poortwachtr\n"
+        "priority: P3\ntimes:\n  detected: 2026-03-02T09:00:00+01:00\n"
+    )
+    found = diagnostics_of(repo, "incidents/INC-TEST.yaml")
+    assert [(d["line"], d["column"], d["code"], d["message"], d["hint"]) for d in found] == [
+        (5, 11, "ref.unknown-party",
+         "`reporter` names party `poortwachtr`, which does not exist",
+         "did you mean `poortwachter`?"),
+    ]
+
+
+def test_two_records_with_one_id(repo: Path) -> None:
+    copy = repo / "afspraken/parties/poortwachter-kopie.yaml"
+    copy.write_text((repo / "afspraken/parties/poortwachter.yaml").read_text())
+    found = diagnostics_of(repo, "afspraken")
+    assert [(d["file"], d["line"], d["code"], d["message"]) for d in found] == [
+        ("afspraken/parties/poortwachter-kopie.yaml", 2, "record.name-mismatch",
+         "`id` is `poortwachter`, but the file's path says `poortwachter-kopie`"),
+        ("afspraken/parties/poortwachter.yaml", 2, "id.duplicate",
+         "party id `poortwachter` is already used by afspraken/parties/poortwachter-kopie.yaml"),
+    ]
+
+
+def test_a_key_registered_for_two_representatives(repo: Path) -> None:
+    text = (repo / "afspraken/parties/poortwachter.yaml").read_text()
+    key = next(line for line in text.splitlines() if "ssh-ed25519" in line).strip("- ")
+    (repo / BROKEN).write_text(
+        PARTY + "representatives:\n  - id: jan\n    name: Jan\n    email: jan@testpartij.nl\n"
+        f"    keys:\n      - {key}\n    valid_from: 2026-01-01\n"
+    )
+    found = diagnostics_of(repo, "afspraken")
+    assert [(d["file"], d["line"], d["column"], d["code"], d["message"]) for d in found] == [
+        ("afspraken/parties/testpartij.yaml", 15, 9, "party.key-shared",
+         "this key is registered for poortwachter/esmits as well; "
+         "a key belongs to one representative"),
+    ]
+
+
+def test_broken_files_do_not_stop_the_others_from_being_checked(repo: Path) -> None:
+    parties = repo / "afspraken/parties"
+    (parties / "leeg.yaml").write_text("")
+    (parties / "kapot.yaml").write_text(HEADER + "id: [\n")
+    (parties / "tab.yaml").write_text(HEADER.replace("\n", "") + "\nid: tab\nroles:\n\t- bsnk\n")
+    (parties / "testpartij.yaml").write_text(PARTY.replace("contacts:", "contact:"))
+    found = diagnostics_of(repo, "afspraken")
+    assert [(d["file"], d["code"]) for d in found] == [
+        ("afspraken/parties/kapot.yaml", "yaml.syntax"),
+        ("afspraken/parties/leeg.yaml", "file.empty"),
+        ("afspraken/parties/tab.yaml", "yaml.tab"),
+        ("afspraken/parties/testpartij.yaml", "record.unknown-key"),
+    ]

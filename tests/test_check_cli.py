@@ -1,0 +1,175 @@
+"""`eta check` on the command line: finding the repository, formats, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, run_eta
+
+BROKEN_PARTY = (
+    "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
+    "id: kapot\nname: Kapot, B.V.\nroles: [herkenningsmakelar]\ncontact: []\n"
+)
+
+
+@pytest.fixture
+def broken(repo: Path) -> Path:
+    (repo / "afspraken/parties/kapot.yaml").write_text(BROKEN_PARTY)
+    return repo
+
+
+def test_text_format_lists_findings_with_hints_and_a_summary(broken: Path) -> None:
+    outcome = run_eta("check", "afspraken/parties/kapot.yaml", cwd=broken)
+    assert outcome.exit_code == 1
+    assert outcome.stdout == (
+        "afspraken/parties/kapot.yaml:4:9: error [record.value] `roles[0]` must be one of "
+        "beheerorganisatie, herkenningsmakelaar, authenticatiedienst, machtigingenregister, "
+        "middelenuitgever, eidas-berichtenservice, bsnk; not the text 'herkenningsmakelar'\n"
+        "    hint: did you mean `herkenningsmakelaar`?\n"
+        "afspraken/parties/kapot.yaml:5:1: error [record.unknown-key] unknown key `contact`\n"
+        "    hint: did you mean `contacts`?\n"
+        "1 file checked: 2 errors, 0 warnings\n"
+    )
+
+
+def test_json_format_is_one_documented_object(broken: Path) -> None:
+    outcome = run_eta("check", "--format", "json", "afspraken/parties/kapot.yaml", cwd=broken)
+    assert outcome.exit_code == 1
+    document = json.loads(outcome.stdout)
+    assert document["version"] == 1
+    assert document["files"] == 1
+    assert document["summary"] == {"errors": 2, "warnings": 0}
+    assert document["diagnostics"][1] == {
+        "file": "afspraken/parties/kapot.yaml", "line": 5, "column": 1, "severity": "error",
+        "code": "record.unknown-key", "message": "unknown key `contact`",
+        "hint": "did you mean `contacts`?",
+    }
+
+
+def test_github_format_prints_escaped_workflow_annotations_and_a_summary(
+    broken: Path, tmp_path: Path
+) -> None:
+    summary = tmp_path / "summary.md"
+    outcome = run_eta("check", "--format", "github", "afspraken/parties/kapot.yaml",
+                      cwd=broken, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert outcome.exit_code == 1
+    assert outcome.stdout.splitlines() == [
+        "::error file=afspraken/parties/kapot.yaml,line=4,col=9,title=record.value::`roles[0]` "
+        "must be one of beheerorganisatie, herkenningsmakelaar, authenticatiedienst, "
+        "machtigingenregister, middelenuitgever, eidas-berichtenservice, bsnk; not the text "
+        "'herkenningsmakelar' (did you mean `herkenningsmakelaar`?)",
+        "::error file=afspraken/parties/kapot.yaml,line=5,col=1,title=record.unknown-key::"
+        "unknown key `contact` (did you mean `contacts`?)",
+        "1 file checked: 2 errors, 0 warnings",
+    ]
+    assert summary.read_text().splitlines()[:6] == [
+        "## eta check", "", "1 file checked: 2 errors, 0 warnings", "",
+        "| | Location | Code | Message |", "|---|---|---|---|",
+    ]
+
+
+def test_sarif_format_locates_each_result(broken: Path) -> None:
+    outcome = run_eta("check", "--format", "sarif", "afspraken/parties/kapot.yaml", cwd=broken)
+    assert outcome.exit_code == 1
+    run = json.loads(outcome.stdout)["runs"][0]
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == [
+        "record.unknown-key", "record.value",
+    ]
+    assert run["results"][1] == {
+        "ruleId": "record.unknown-key", "ruleIndex": 0, "level": "error",
+        "message": {"text": "unknown key `contact` (did you mean `contacts`?)"},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": "afspraken/parties/kapot.yaml", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": 5, "startColumn": 1},
+        }}],
+    }
+
+
+def test_the_repository_is_found_from_a_sub_folder(broken: Path) -> None:
+    outcome = run_eta("check", "kapot.yaml", cwd=broken / "afspraken" / "parties")
+    assert outcome.exit_code == 1
+    assert outcome.stdout.startswith("afspraken/parties/kapot.yaml:4:9: error")
+
+
+def test_root_option_checks_another_repository(broken: Path, tmp_path: Path) -> None:
+    outcome = run_eta("check", "--root", str(broken), "--format", "json", cwd=tmp_path)
+    assert outcome.exit_code == 1
+    assert {d["file"] for d in json.loads(outcome.stdout)["diagnostics"]} == {
+        "afspraken/parties/kapot.yaml"
+    }
+
+
+def test_outside_a_repository_is_an_environment_error(tmp_path: Path) -> None:
+    outcome = run_eta("check", cwd=tmp_path)
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert outcome.stderr == (
+        f"eta: error: no eta repository at or above {tmp_path.resolve()}: no folder there "
+        "holds `afspraken/`; run eta inside one, or give --root\n"
+    )
+
+
+def test_a_root_that_is_no_repository_is_refused(tmp_path: Path) -> None:
+    outcome = run_eta("check", "--root", str(tmp_path), cwd=tmp_path)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, f"eta: error: {tmp_path.resolve()} is no eta repository: it has no `afspraken/` "
+        "folder\n",
+    )
+
+
+def test_a_missing_path_is_a_usage_error(repo: Path) -> None:
+    outcome = run_eta("check", "incidents/nope.yaml", cwd=repo)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: no such file or folder: incidents/nope.yaml\n"
+    )
+
+
+def test_a_path_outside_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.yaml"
+    elsewhere.write_text("a: 1\n")
+    outcome = run_eta("check", str(elsewhere), cwd=repo)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, f"eta: error: {elsewhere} lies outside the repository at {repo.resolve()}\n"
+    )
+
+
+def test_an_unknown_format_is_a_usage_error(repo: Path) -> None:
+    outcome = run_eta("check", "--format", "xml", cwd=repo)
+    assert outcome.exit_code == 2
+    assert "Invalid value for '--format' / '-f'" in outcome.stderr
+
+
+def test_a_file_eta_does_not_know_is_a_warning_and_fails_only_under_strict(repo: Path) -> None:
+    (repo / "incidents" / "notes.yml").write_text("a: 1\n")
+    outcome = run_eta("check", "incidents/notes.yml", cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (0, (
+        "incidents/notes.yml:1:1: warning [path.unknown] record files end in .yaml; "
+        "this file is not checked\n"
+        "    hint: rename it to incidents/notes.yaml\n"
+        "1 file checked: 0 errors, 1 warning\n"
+    ))
+    assert run_eta("check", "--strict", "incidents/notes.yml", cwd=repo).exit_code == 1
+
+
+def test_missing_agreements_are_reported(repo: Path) -> None:
+    (repo / "afspraken/criteria.yaml").unlink()
+    outcome = run_eta("check", "--format", "json", cwd=repo)
+    assert outcome.exit_code == 1
+    found = json.loads(outcome.stdout)["diagnostics"]
+    assert {(d["file"], d["code"]) for d in found} >= {
+        ("afspraken/criteria.yaml", "agreements.missing")
+    }
+
+
+def test_version_help_and_python_m_work() -> None:
+    assert run_eta("--version").stdout == "eta 0.1.0\n"
+    assert "check" in run_eta("--help").stdout
+    done = subprocess.run([sys.executable, "-m", "eta", "check", "--root", str(PROJECT)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.endswith("no problems found\n")
