@@ -1,20 +1,25 @@
 """`eta check`: every record against its model, then the process rules.
 
-The agreements (afspraken/) load first: every other record is read in their light. Each
-record then loads and meets the rules about itself alone (`RecordRule`), after which only
-the records that rules across records need keep their node trees. Last come the rules
-across records (`Rule`).
+The agreements (afspraken/) load first: every other record is read in their light. The
+other records are checked in units: each release folder is one unit, each other file its
+own. Within a unit, each record meets the rules about itself alone (`RecordRule`), then the
+unit meets the rules across its records (`Rule`; a plan and its parties' files and
+signatures). What the rules across the whole repository need of a unit (its records' ids and
+references) is kept as an `Entry`, so that a unit whose files did not change comes from the
+cache and is not read again. Units are checked in parallel on large repositories.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eta.diagnostics import Diagnostic
-from eta.load import Loaded, load_record
+from eta.load import Loaded, Reference, load_record
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.party import Party
 from eta.records import kind_for
@@ -33,7 +38,7 @@ class Context:
 
 @dataclass(slots=True)
 class RecordSet:
-    """The records that loaded, and the ids that exist, for the rules across records."""
+    """The records of one unit with the agreements, for the rules across records."""
 
     root: Path
     context: Context
@@ -48,10 +53,44 @@ class RecordSet:
         return [loaded for loaded in self.records if loaded.kind.name == kind]
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the rules across the whole repository need of one record."""
+
+    kind: str
+    file: str
+    id: str | None
+    id_line: int
+    id_column: int
+    references: tuple[Reference, ...]
+
+    @classmethod
+    def of(cls, loaded: Loaded) -> Entry:
+        pos = loaded.position("id")
+        return cls(loaded.kind.name, loaded.file, loaded.id, pos.line, pos.column,
+                   tuple(loaded.references))
+
+
+@dataclass(slots=True)
+class Index:
+    """Every record of the repository as an entry, with the agreements in full."""
+
+    root: Path
+    context: Context
+    agreements: list[Loaded]
+    entries: list[Entry]
+    known_ids: dict[str, set[str]]
+
+    def of(self, kind: str) -> list[Loaded]:
+        return [loaded for loaded in self.agreements if loaded.kind.name == kind]
+
+
 #: A rule about one record, given the agreements.
 RecordRule = Callable[[Loaded, Context], Iterable[Diagnostic]]
-#: A rule across records: it reads the whole set and yields what it finds.
+#: A rule across the records of one unit (a release folder, say).
 Rule = Callable[[RecordSet], Iterable[Diagnostic]]
+#: A rule across the whole repository.
+IndexRule = Callable[[Index], Iterable[Diagnostic]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,56 +99,187 @@ class CheckResult:
     files: int
 
 
+@dataclass(slots=True)
+class UnitResult:
+    diagnostics: list[Diagnostic]
+    entries: list[Entry]
+
+
 def record_rules() -> dict[str, tuple[RecordRule, ...]]:
     """The rules about single records, by record kind."""
+    from eta.checks import incidents, plans, references
+
+    by_kind: dict[str, list[RecordRule]] = {}
+    for registry in (references.RECORD_RULES, incidents.RECORD_RULES, plans.RECORD_RULES):
+        for kind, found in registry.items():
+            by_kind.setdefault(kind, []).extend(found)
+    return {kind: tuple(found) for kind, found in by_kind.items()}
+
+
+def unit_rules() -> list[Rule]:
+    """The rules across the records of one unit, in the order they run."""
     from eta.checks import incidents, plans
 
-    return {**incidents.RECORD_RULES, **plans.RECORD_RULES}
+    return [*plans.RULES, *incidents.RULES]
 
 
-def rules() -> list[Rule]:
-    """Every rule across records, in the order they run."""
-    from eta.checks import agreements, incidents, plans, references
+def index_rules() -> list[IndexRule]:
+    """The rules across the whole repository."""
+    from eta.checks import agreements, references
 
-    return [*agreements.RULES, *references.RULES, *plans.RULES, *incidents.RULES]
-
-
-#: Kinds whose many records would keep too much memory with their node trees.
-_LET_GO_OF_TREES = frozenset({"incident"})
+    return [*agreements.RULES, *references.RULES]
 
 
-def run_check(root: Path, paths: Sequence[Path] = (), *, today: dt.date) -> CheckResult:
+def unit_of(name: str) -> str:
+    """The unit a record file belongs to: its release folder, or the file itself."""
+    parts = name.split("/")
+    if parts[0] == "releases" and len(parts) > 2:
+        return "/".join(parts[:2])
+    return name
+
+
+#: Below this many units a pool of processes costs more than it saves.
+PARALLEL_FROM = 1000
+
+
+def run_check(
+    root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True
+) -> CheckResult:
     """Check the records below `root`, or only those in `paths` (files or folders)."""
+    from eta.cache import CheckCache
+
     chosen = record_files(root, paths)
-    chosen_names = {relative(root, path) for path in chosen}
-    agreement_files = record_files(root, [root / "afspraken"])
+    names = {relative(root, path): path for path in chosen}
+    agreement_paths = record_files(root, [root / "afspraken"])
+    diagnostics: list[Diagnostic] = []
+    agreements: list[Loaded] = []
+    for path in agreement_paths:
+        name = relative(root, path)
+        result = load_record(root, path, name)
+        if result.loaded is not None:
+            agreements.append(result.loaded)
+            result.diagnostics.extend(_record_rule_findings(result.loaded, None))
+        if name in names:
+            diagnostics.extend(result.diagnostics)
+    context = _context(today, agreements)
+    known = _known_ids(root, agreements)
+
+    units: dict[str, list[str]] = {}
+    for name in names:
+        if not name.startswith("afspraken/"):
+            units.setdefault(unit_of(name), []).append(name)
+    cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
+    results: dict[str, UnitResult] = {}
+    keys: dict[str, str] = {}
+    if cache is not None:
+        for unit, files in units.items():
+            keys[unit] = cache.unit_key([names[name] for name in files], files)
+            cached = cache.get(keys[unit])
+            if cached is not None:
+                results[unit] = cached
+    to_check = [unit for unit in units if unit not in results]
+    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreements,
+                         context, known)
+    for unit, unit_result in zip(to_check, fresh, strict=True):
+        results[unit] = unit_result
+        if cache is not None:
+            cache.put(keys[unit], unit_result)
+    if cache is not None:
+        cache.save()
+
+    entries = [Entry.of(loaded) for loaded in agreements]
+    for unit_result in results.values():
+        diagnostics.extend(unit_result.diagnostics)
+        entries.extend(unit_result.entries)
+    index = Index(root, context, agreements, entries, known)
+    for rule in index_rules():
+        diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
+    return CheckResult(sorted(set(diagnostics)), len(chosen))
+
+
+# The state a forked worker inherits; set just before the pool starts.
+_shared: tuple[Path, list[Loaded], Context, dict[str, set[str]]] | None = None
+
+
+def _check_units(
+    root: Path,
+    units: list[tuple[str, list[str]]],
+    agreements: list[Loaded],
+    context: Context,
+    known: dict[str, set[str]],
+) -> list[UnitResult]:
+    global _shared
+    _shared = (root, agreements, context, known)
+    file_lists = [files for _, files in units]
+    # Bulk loading makes many objects that live to the end; collecting them is wasted work.
+    gc.disable()
+    try:
+        if len(units) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
+            import multiprocessing
+
+            workers = min(os.cpu_count() or 1, 4)
+            chunk = max(1, len(units) // (workers * 8))
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_check_unit_in_worker, file_lists, chunksize=chunk)
+        return [check_unit(root, files, agreements, context, known) for files in file_lists]
+    finally:
+        gc.enable()
+        _shared = None
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _check_unit_in_worker(files: list[str]) -> UnitResult:
+    assert _shared is not None
+    root, agreements, context, known = _shared
+    return check_unit(root, files, agreements, context, known)
+
+
+def check_unit(
+    root: Path,
+    files: list[str],
+    agreements: list[Loaded],
+    context: Context,
+    known: dict[str, set[str]],
+) -> UnitResult:
+    """Load and check the record files of one unit."""
     diagnostics: list[Diagnostic] = []
     loaded: list[Loaded] = []
-    for path in agreement_files:
-        name = relative(root, path)
-        result = load_record(root, path, name)
-        if name in chosen_names:
-            diagnostics.extend(result.diagnostics)
-        if result.loaded is not None:
-            loaded.append(result.loaded)
-    context = _context(today, loaded)
-    by_kind = record_rules()
-    for path in chosen:
-        name = relative(root, path)
-        if name.startswith("afspraken/"):
-            continue
-        result = load_record(root, path, name)
+    for name in files:
+        result = load_record(root, root / name, name)
         diagnostics.extend(result.diagnostics)
         if result.loaded is not None:
-            for record_rule in by_kind.get(result.loaded.kind.name, ()):
-                diagnostics.extend(record_rule(result.loaded, context))
-            if result.loaded.kind.name in _LET_GO_OF_TREES:
-                result.loaded.document = None
+            diagnostics.extend(_record_rule_findings(result.loaded, context))
             loaded.append(result.loaded)
-    records = RecordSet(root, context, loaded, _known_ids(root, loaded))
-    for rule in rules():
-        diagnostics.extend(d for d in rule(records) if not paths or d.file in chosen_names)
-    return CheckResult(sorted(set(diagnostics)), len(chosen))
+    if loaded:
+        records = RecordSet(root, context, [*agreements, *loaded], known)
+        own = set(files)
+        for rule in unit_rules():
+            diagnostics.extend(d for d in rule(records) if d.file in own)
+    return UnitResult(diagnostics, [Entry.of(record) for record in loaded])
+
+
+_RULES_BY_KIND: dict[str, tuple[RecordRule, ...]] | None = None
+
+
+def _record_rule_findings(loaded: Loaded, context: Context | None) -> list[Diagnostic]:
+    global _RULES_BY_KIND
+    if _RULES_BY_KIND is None:
+        _RULES_BY_KIND = record_rules()
+    found: list[Diagnostic] = []
+    for rule in _RULES_BY_KIND.get(loaded.kind.name, ()):
+        if context is not None or loaded.kind.name in _CONTEXT_FREE:
+            found.extend(rule(loaded, context or _NO_CONTEXT))
+    return found
+
+
+# The agreements are checked before their context exists; their rules do not need it.
+_CONTEXT_FREE = frozenset({"party", "service-levels", "criteria"})
+_NO_CONTEXT = Context(dt.date.min, {}, None, None)
 
 
 def _context(today: dt.date, agreements: list[Loaded]) -> Context:
@@ -120,20 +290,20 @@ def _context(today: dt.date, agreements: list[Loaded]) -> Context:
                    criteria[0] if criteria else None)
 
 
-def _known_ids(root: Path, loaded: list[Loaded]) -> dict[str, set[str]]:
-    """Ids by kind: those of the loaded records, and those the repository's paths promise."""
+def _known_ids(root: Path, agreements: list[Loaded]) -> dict[str, set[str]]:
+    """Ids by kind, as the repository's paths promise them (a mismatch is its own error)."""
     known: dict[str, set[str]] = {}
-    for record in loaded:
-        if record.id is not None:
-            known.setdefault(record.kind.name, set()).add(record.id)
     for folder in ("releases", "incidents", "afspraken"):
         base = root / folder
         if not base.is_dir():
             continue
-        for path in base.rglob("*.yaml"):
-            found = kind_for(Path(relative(root, path)).parts)
-            if found is not None and "id" in found[1]:
-                known.setdefault(found[0].name, set()).add(found[1]["id"])
-    criteria = [r.record for r in loaded if isinstance(r.record, Criteria)]
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for filename in filenames:
+                parts = Path(relative(root, Path(dirpath, filename))).parts
+                found = kind_for(parts)
+                if found is not None and "id" in found[1]:
+                    known.setdefault(found[0].name, set()).add(found[1]["id"])
+    criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     known["criterion"] = {c.id for cr in criteria for c in (*cr.calamiteit, *cr.crisis)}
     return known

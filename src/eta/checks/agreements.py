@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from eta.checks import RecordSet, Rule
+from eta.checks import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
 from eta.models.party import Party, Role
 from eta.records import KIND_BY_NAME
 
 
-def agreements_present(records: RecordSet) -> Iterator[Diagnostic]:
+def agreements_present(index: Index) -> Iterator[Diagnostic]:
     for name in ("service-levels", "criteria"):
         relative = "/".join(KIND_BY_NAME[name].layout)
-        if not (records.root / relative).is_file():
+        if not (index.root / relative).is_file():
             yield error(relative, 1, 1, "agreements.missing",
                         f"the {KIND_BY_NAME[name].title.lower()} are missing: "
                         f"{relative} does not exist",
                         "`eta init` writes a skeleton of the agreements")
-    parties = records.of("party")
+    parties = index.of("party")
     if parties and not any(
         isinstance(p.record, Party) and Role.BEHEERORGANISATIE in p.record.roles
         for p in parties
@@ -27,10 +27,10 @@ def agreements_present(records: RecordSet) -> Iterator[Diagnostic]:
                     "no party in the register has the role beheerorganisatie")
 
 
-def shared_keys(records: RecordSet) -> Iterator[Diagnostic]:
+def shared_keys(index: Index) -> Iterator[Diagnostic]:
     """A key identifies the one representative who signs with it."""
     owner: dict[str, str] = {}
-    for loaded in sorted(records.of("party"), key=lambda r: r.file):
+    for loaded in sorted(index.of("party"), key=lambda r: r.file):
         party = loaded.record
         assert isinstance(party, Party)
         for r_index, representative in enumerate(party.representatives):
@@ -45,4 +45,4 @@ def shared_keys(records: RecordSet) -> Iterator[Diagnostic]:
                 owner.setdefault(key_data, who)
 
 
-RULES: tuple[Rule, ...] = (agreements_present, shared_keys)
+RULES: tuple[IndexRule, ...] = (agreements_present, shared_keys)

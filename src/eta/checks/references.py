@@ -1,4 +1,4 @@
-"""Rules across records: references resolve, and ids are unique."""
+"""References resolve, and ids are unique: across the repository, and within a record."""
 
 from __future__ import annotations
 
@@ -6,49 +6,47 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from eta.checks import RecordSet, Rule
+from eta.checks import Context, Entry, Index, IndexRule, RecordRule
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.load import Loaded
+from eta.records import KINDS
 
 
-def unknown_references(records: RecordSet) -> Iterator[Diagnostic]:
-    for loaded in records.records:
-        for ref in loaded.references:
-            known = records.known_ids.get(ref.kind, set())
+def unknown_references(index: Index) -> Iterator[Diagnostic]:
+    for entry in index.entries:
+        for ref in entry.references:
+            known = index.known_ids.get(ref.kind, set())
             if ref.value not in known:
                 yield error(
-                    loaded.file, ref.line, ref.column, f"ref.unknown-{ref.kind}",
+                    entry.file, ref.line, ref.column, f"ref.unknown-{ref.kind}",
                     f"`{ref.where}` names {ref.kind} `{ref.value}`, which does not exist",
                     did_you_mean(ref.value, sorted(known)),
                 )
 
 
-def duplicate_ids(records: RecordSet) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Loaded] = {}
-    for loaded in sorted(records.records, key=lambda r: r.file):
-        if loaded.id is None:
+def duplicate_ids(index: Index) -> Iterator[Diagnostic]:
+    first: dict[tuple[str, str], Entry] = {}
+    for entry in sorted(index.entries, key=lambda e: e.file):
+        if entry.id is None:
             continue
-        key = (loaded.kind.name, loaded.id)
+        key = (entry.kind, entry.id)
         if key in first:
-            pos = loaded.position("id")
-            yield error(loaded.file, pos.line, pos.column, "id.duplicate",
-                        f"{loaded.kind.name} id `{loaded.id}` is already used by "
-                        f"{first[key].file}")
+            yield error(entry.file, entry.id_line, entry.id_column, "id.duplicate",
+                        f"{entry.kind} id `{entry.id}` is already used by {first[key].file}")
         else:
-            first[key] = loaded
+            first[key] = entry
 
 
-def duplicate_item_ids(records: RecordSet) -> Iterator[Diagnostic]:
+def duplicate_item_ids(loaded: Loaded, context: Context) -> Iterator[Diagnostic]:
     """Items that carry an id (measures, milestones, representatives, ...) are unique within
     their record, across all its lists: they are referred to by that id alone."""
-    for loaded in records.records:
-        seen: set[str] = set()
-        for path, item_id in _item_ids(loaded.record):
-            if item_id in seen:
-                pos = loaded.position(*path, "id")
-                yield error(loaded.file, pos.line, pos.column, "id.duplicate",
-                            f"id `{item_id}` appears more than once in this record")
-            seen.add(item_id)
+    seen: set[str] = set()
+    for path, item_id in _item_ids(loaded.record):
+        if item_id in seen:
+            pos = loaded.position(*path, "id")
+            yield error(loaded.file, pos.line, pos.column, "id.duplicate",
+                        f"id `{item_id}` appears more than once in this record")
+        seen.add(item_id)
 
 
 def _item_ids(record: BaseModel) -> Iterable[tuple[tuple[str | int, ...], str]]:
@@ -61,4 +59,7 @@ def _item_ids(record: BaseModel) -> Iterable[tuple[tuple[str | int, ...], str]]:
                     yield (field.alias or name, index), item_id
 
 
-RULES: tuple[Rule, ...] = (unknown_references, duplicate_ids, duplicate_item_ids)
+RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {
+    kind.name: (duplicate_item_ids,) for kind in KINDS
+}
+RULES: tuple[IndexRule, ...] = (unknown_references, duplicate_ids)

@@ -34,6 +34,9 @@ def check(
         bool, typer.Option("--strict", help="Fail on warnings too.")
     ] = False,
     on: TodayOption = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Check every file again; read no cached result.")
+    ] = False,
 ) -> None:
     """Check every record against its model and the process rules.
 
@@ -44,6 +47,6 @@ def check(
     from eta.reporters import REPORTERS
 
     repository = resolve_root(root)
-    result = run_check(repository, paths or (), today=today(on))
+    result = run_check(repository, paths or (), today=today(on), use_cache=not no_cache)
     REPORTERS[output_format](result, sys.stdout)
     raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

@@ -1,0 +1,103 @@
+"""The cache of `eta check` gives the same findings as a full check, and is never stale."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_eta
+
+PARTY = "afspraken/parties/poortwachter.yaml"
+INCIDENT = """\
+# yaml-language-server: $schema=../schemas/incident.schema.json
+id: INC-CACHE
+title: Storing bij het inloggen
+type: verstoring
+reporter: poortwachter
+priority: P3
+times:
+  detected: 2026-11-27T09:00:00+01:00
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ETA_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def incident(repo: Path) -> Path:
+    path = repo / "incidents" / "INC-CACHE.yaml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(INCIDENT)
+    return path
+
+
+def findings(root: Path, *args: str) -> tuple[int, str]:
+    outcome = run_eta("check", "--today", "2026-11-28", *args, cwd=root)
+    return outcome.exit_code, outcome.stdout
+
+
+def test_a_warm_check_reads_the_cache_and_agrees_with_a_cold_one(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    cold = findings(repo)
+    [cache_file] = cache_dir.glob("check-*.json")
+    assert json.loads(cache_file.read_text())["units"]
+    assert findings(repo) == cold == findings(repo, "--no-cache")
+
+
+def test_an_edit_after_a_cached_check_is_seen(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    assert "titel" not in findings(repo)[1]
+    incident.write_text(incident.read_text().replace("title:", "titel:", 1))
+    code, out = findings(repo)
+    assert code == 1
+    assert f"{incident.relative_to(repo).as_posix()}:" in out
+    assert "unknown key `titel`" in out
+
+
+def test_an_edit_of_the_same_size_with_the_old_modification_time_is_seen(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    before = incident.stat()
+    assert "titel" not in findings(repo)[1]
+    incident.write_text(INCIDENT.replace("title:", "titel:"))
+    assert incident.stat().st_size == before.st_size
+    os.utime(incident, ns=(before.st_atime_ns, before.st_mtime_ns))
+    code, out = findings(repo)
+    assert code == 1
+    assert "unknown key `titel`" in out
+
+
+def test_a_change_to_the_agreements_reaches_cached_records(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    assert "does not exist" not in findings(repo)[1]
+    (repo / PARTY).unlink()
+    code, out = findings(repo)
+    assert code == 1
+    assert "names party `poortwachter`, which does not exist" in out
+
+
+def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
+    findings(repo)
+    units = json.loads(next(cache_dir.glob("check-*.json")).read_text())["units"]
+    run_eta("check", "--today", "2026-11-29", cwd=repo)
+    later = json.loads(next(cache_dir.glob("check-*.json")).read_text())["units"]
+    assert set(units).isdisjoint(later)
+
+
+def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:
+    cold = findings(repo)
+    cache_file = next(cache_dir.glob("check-*.json"))
+    cache_file.write_text("{not json")
+    assert findings(repo) == cold
+    cache_file.write_text(json.dumps({"format": 1, "units": {"x": 5}, "files": {}}))
+    assert findings(repo) == cold
