@@ -41,13 +41,14 @@ def _root(
 
 
 def _register() -> None:
-    from eta.cli import check, incident, plan, release, schema
+    from eta.cli import check, history, incident, plan, release, schema
 
     app.command("check")(check.check)
     app.add_typer(release.app)
     app.add_typer(plan.app)
     app.add_typer(incident.app)
     app.command("schema")(schema.schema)
+    app.command("history")(history.history)
 
 
 _register()

@@ -1,0 +1,44 @@
+"""`eta history`: the commits that changed a record, and what they changed in it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from eta.cli.common import RootOption, reports_errors, resolve_root
+
+
+class HistoryFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@reports_errors
+def history(
+    record: Annotated[
+        str, typer.Argument(help="The record: its path, or the id of a party, release or "
+                            "incident.", show_default=False),
+    ],
+    root: RootOption = None,
+    output_format: Annotated[
+        HistoryFormat, typer.Option("--format", "-f", help="How to print the history.")
+    ] = HistoryFormat.TEXT,
+) -> None:
+    """List the commits that changed a record, newest first, following renames.
+
+    Each shows its date, author, commit, whether git verified its signature, and the
+    fields it added, removed or changed.
+    """
+    from eta.history import record_history, render_text, resolve_record
+
+    repository = resolve_root(root)
+    found = record_history(repository, resolve_record(repository, record))
+    if output_format is HistoryFormat.JSON:
+        json.dump(found.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(found))

@@ -1,0 +1,183 @@
+"""eta's access to git, on real repositories in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import git
+from eta.git import (
+    ChangeStatus,
+    FileChange,
+    GitError,
+    GitRepository,
+    SignatureStatus,
+    check_revision,
+)
+
+
+@pytest.mark.parametrize(("revision", "message"), [
+    ("--output=x", "`--output=x` is not a git revision: a revision never starts with `-`"),
+    ("-p", "`-p` is not a git revision: a revision never starts with `-`"),
+    ("", "the revision is empty"),
+    ("main branch", "'main branch' is not a git revision: it holds a space or a control "
+                    "character"),
+    ("main\n--output=x", "'main\\n--output=x' is not a git revision: it holds a space or a "
+                         "control character"),
+])
+def test_revisions_git_could_read_as_options_are_refused(revision: str, message: str) -> None:
+    with pytest.raises(GitError) as refused:
+        check_revision(revision)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("revision", ["main", "origin/main", "HEAD~2", "v1.0^{commit}",
+                                      "a1b2c3d"])
+def test_ordinary_revisions_pass(revision: str) -> None:
+    assert check_revision(revision) == revision
+
+
+def test_a_folder_outside_git_is_refused_clearly(repo: Path) -> None:
+    with pytest.raises(GitError) as refused:
+        GitRepository.open(repo, "eta history")
+    assert str(refused.value) == f"{repo} is not in a git repository: eta history needs git"
+
+
+def test_a_revision_that_names_no_commit_is_refused(git_repo: Path) -> None:
+    with GitRepository.open(git_repo, "test") as repository, pytest.raises(GitError) as refused:
+        repository.resolve_commit("no-such-branch")
+    assert str(refused.value) == "`no-such-branch` names no commit in this repository"
+
+
+def test_a_repository_without_commits_has_no_merge_base(repo: Path) -> None:
+    git(repo, "init", "-q")
+    with GitRepository.open(repo, "test") as repository, pytest.raises(GitError) as refused:
+        repository.merge_base("main")
+    assert str(refused.value) == "`main` names no commit in this repository"
+
+
+@pytest.fixture
+def nested(tmp_path: Path) -> Path:
+    """A git repository whose records live in a subfolder, `records/`."""
+    top = tmp_path / "top"
+    records = top / "records"
+    for name in ("afspraken/parties/a.yaml", "afspraken/parties/b.yaml", "incidents/x.yaml",
+                 "incidents/y.yaml"):
+        (records / name).parent.mkdir(parents=True, exist_ok=True)
+        (records / name).write_text(f"name: {name}\n")
+    (top / "README.md").write_text("outside the records\n")
+    git(top, "init", "-q")
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "First")
+    return records
+
+
+def test_changed_files_since_a_commit_relative_to_the_records_root(nested: Path) -> None:
+    top = nested.parent
+    (nested / "incidents/x.yaml").write_text("name: changed\n")
+    (nested / "incidents/y.yaml").unlink()
+    git(top, "mv", "records/afspraken/parties/b.yaml", "records/afspraken/parties/c.yaml")
+    (nested / "incidents/z.yaml").write_text("name: new, untracked\n")
+    (top / "README.md").write_text("changed, but no record\n")
+    with GitRepository.open(nested, "test") as repository:
+        base = repository.merge_base("HEAD")
+        assert repository.changed_files(base, ["afspraken", "incidents"]) == [
+            FileChange(ChangeStatus.RENAMED, "afspraken/parties/c.yaml",
+                       "afspraken/parties/b.yaml"),
+            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml"),
+            FileChange(ChangeStatus.DELETED, "incidents/y.yaml", "incidents/y.yaml"),
+            FileChange(ChangeStatus.ADDED, "incidents/z.yaml", None),
+        ]
+
+
+def test_reading_many_files_at_a_revision(nested: Path) -> None:
+    first = git(nested, "rev-parse", "HEAD").strip()
+    (nested / "incidents/x.yaml").write_text("name: changed\n")
+    git(nested, "commit", "-q", "-am", "Second")
+    with GitRepository.open(nested, "test") as repository:
+        assert repository.list_files(first, "incidents") == ["incidents/x.yaml",
+                                                             "incidents/y.yaml"]
+        assert repository.read_texts(first, ["incidents/x.yaml", "incidents/y.yaml",
+                                             "incidents/none.yaml", "incidents"]) == {
+            "incidents/x.yaml": b"name: incidents/x.yaml\n",
+            "incidents/y.yaml": b"name: incidents/y.yaml\n",
+            "incidents/none.yaml": None,
+            "incidents": None,
+        }
+        assert repository.read_texts("HEAD", ["incidents/x.yaml"]) == {
+            "incidents/x.yaml": b"name: changed\n"}
+
+
+def test_history_follows_renames(nested: Path) -> None:
+    top = nested.parent
+    (nested / "incidents/x.yaml").write_text("name: second\n")
+    git(top, "commit", "-q", "-am", "Second")
+    git(top, "mv", "records/incidents/x.yaml", "records/incidents/w.yaml")
+    git(top, "commit", "-q", "-m", "Rename")
+    with GitRepository.open(nested, "test") as repository:
+        commits = repository.file_history("incidents/w.yaml")
+    assert [(c.subject, c.status, c.path, c.old_path) for c in commits] == [
+        ("Rename", ChangeStatus.RENAMED, "incidents/w.yaml", "incidents/x.yaml"),
+        ("Second", ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml"),
+        ("First", ChangeStatus.ADDED, "incidents/x.yaml", None),
+    ]
+    assert {(c.author_name, c.author_email, c.date.isoformat()) for c in commits} == {
+        ("Femke Hoekstra", "f.hoekstra@beheer.example.nl", "2026-03-02T10:00:00+01:00")}
+    assert {c.signature for c in commits} == {SignatureStatus.UNSIGNED}
+
+
+def test_signature_status_of_ssh_signed_commits(nested: Path, tmp_path: Path) -> None:
+    key = tmp_path / "signer"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "signer", "-f",
+                    str(key)], check=True)
+    top = nested.parent
+    git(top, "config", "gpg.format", "ssh")
+    git(top, "config", "user.signingkey", f"{key}.pub")
+    (nested / "incidents/x.yaml").write_text("name: signed\n")
+    git(top, "commit", "-q", "-S", "-am", "Signed")
+    with GitRepository.open(nested, "test") as repository:
+        unchecked = repository.file_history("incidents/x.yaml")[0]
+    assert (unchecked.subject, unchecked.signature) == ("Signed", SignatureStatus.CANNOT_CHECK)
+    allowed = tmp_path / "allowed_signers"
+    allowed.write_text(f"f.hoekstra@beheer.example.nl {Path(f'{key}.pub').read_text()}")
+    git(top, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    with GitRepository.open(nested, "test") as repository:
+        signed, unsigned = repository.file_history("incidents/x.yaml")
+    assert (signed.signature, signed.signature.meaning) == (SignatureStatus.GOOD,
+                                                            "signed, verified")
+    assert (unsigned.signature, unsigned.signature.meaning) == (SignatureStatus.UNSIGNED,
+                                                                "unsigned")
+
+
+def test_a_shallow_clone_asks_for_history(nested: Path, tmp_path: Path) -> None:
+    top = nested.parent
+    git(top, "commit", "-q", "--allow-empty", "-m", "Second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{top}", str(clone))
+    with GitRepository.open(clone / "records", "test") as repository:
+        assert repository.is_shallow()
+        with pytest.raises(GitError) as refused:
+            repository.require_history("eta history")
+    assert str(refused.value).startswith("this is a shallow clone: eta history needs the "
+                                         "repository's history.")
+    with GitRepository.open(nested, "test") as repository:
+        assert not repository.is_shallow()
+        repository.require_history("eta history")
+
+
+def test_relative_git_dir_and_index_file_as_a_hook_sets_them(
+    nested: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    top = nested.parent
+    (nested / "incidents/x.yaml").write_text("name: changed\n")
+    monkeypatch.chdir(nested / "incidents")
+    monkeypatch.setenv("GIT_DIR", "../../.git")
+    monkeypatch.setenv("GIT_INDEX_FILE", "../../.git/index")
+    with GitRepository.open(nested, "test") as repository:
+        assert repository.toplevel == top.resolve()
+        assert repository.changed_files(repository.head(), ["incidents"]) == [
+            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml")]
+    assert os.environ["GIT_DIR"] == "../../.git"
