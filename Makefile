@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml requirements.lock
 ## demo: check the example records of this repository
 demo: $(STAMP)
 	$(ETA) check
+	$(ETA) plan status R2026-01
+	$(ETA) plan status R2026-02
+	$(ETA) plan status R2026-03
 
 ## test: the whole test suite, ruff and mypy --strict
 test: lint typecheck unit

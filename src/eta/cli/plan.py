@@ -1,7 +1,465 @@
-"""`eta plan`: Fill in, sign and follow an implementation plan."""
+"""`eta plan`: fill in, sign and follow a release's implementation plan."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+import os
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
 import typer
 
-app = typer.Typer(name="plan", help="Fill in, sign and follow an implementation plan.", no_args_is_help=True, rich_markup_mode=None)
+from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+from eta.cli.release import ReleaseArgument, date_option, on_date, report
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from eta.models.party import Contact, Party
+    from eta.plans.state import PartyState, PlanState
+
+app = typer.Typer(
+    name="plan",
+    help="Fill in, sign and follow a release's implementation plan. Each implementing "
+    "party's part lives in releases/ID/parties/PARTY.yaml and its signature in "
+    "releases/ID/signatures/PARTY.yaml, so parties can work in parallel.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+PartyOption = Annotated[str, typer.Option("--party", "-p", metavar="PARTY",
+                                          help="The implementing party, by its id.",
+                                          show_default=False)]
+OnOption = Annotated[dt.datetime | None, date_option(
+    "--on", help_text="The date it happened (default: today).")]
+
+
+class Level(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Progress(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def _contact(name: str, email: str, phone: str | None, function: str | None,
+             available_24x7: bool) -> Contact:
+    from pydantic import ValidationError
+
+    from eta.errors import EtaError
+    from eta.models.party import Contact
+
+    try:
+        return Contact(name=name, email=email, phone=phone, function=function,
+                       available_24x7=available_24x7)
+    except ValidationError as exc:
+        fields = ", ".join(str(error["loc"][0]) for error in exc.errors())
+        raise EtaError(f"the contact is not valid: check {fields} (an email address looks "
+                       "like name@example.nl; no value may be empty)") from None
+
+
+# -- Drafting ------------------------------------------------------------------------------
+
+
+@app.command("add-party")
+@reports_errors
+def add_party(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    contact_name: Annotated[str, typer.Option(
+        "--contact-name", help="The party's aanspreekpunt for the whole implementation.",
+        show_default=False)],
+    contact_email: Annotated[str, typer.Option("--contact-email", show_default=False)],
+    contact_phone: Annotated[str | None, typer.Option("--contact-phone")] = None,
+    contact_function: Annotated[str | None, typer.Option("--contact-function")] = None,
+    root: RootOption = None,
+) -> None:
+    """Add an implementing party and its contact.
+
+    Starts releases/ID/parties/PARTY.yaml, where the party's impact analysis, planning and
+    measures go.
+    """
+    from eta.plans.edits import add_party as add
+
+    contact = _contact(contact_name, contact_email, contact_phone, contact_function, False)
+    report(add(resolve_root(root), release_id, party, contact))
+
+
+@app.command("contact")
+@reports_errors
+def contact(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    name: Annotated[str, typer.Option("--name", show_default=False)],
+    email: Annotated[str, typer.Option("--email", show_default=False)],
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    function: Annotated[str | None, typer.Option("--function")] = None,
+    root: RootOption = None,
+) -> None:
+    """Set an implementing party's contact (aanspreekpunt)."""
+    from eta.plans.edits import set_contact
+
+    report(set_contact(resolve_root(root), release_id, party,
+                       _contact(name, email, phone, function, False)))
+
+
+@app.command("impact")
+@reports_errors
+def impact(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    summary: Annotated[str, typer.Option("--summary", help="The impact, in a few lines.",
+                                         show_default=False)],
+    level: Annotated[Level, typer.Option("--level", help="How large the impact is.",
+                                         show_default=False)],
+    components: Annotated[list[str] | None, typer.Option(
+        "--component", metavar="NAME", help="An affected component; repeat for each.",
+        show_default=False)] = None,
+    document: Annotated[str | None, typer.Option(
+        "--document", help="A link to the full analysis.", show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Record a party's impact analysis.
+
+    Replaces an earlier one of the same party.
+    """
+    from eta.models.release import ImpactLevel
+    from eta.plans.edits import set_impact_analysis
+
+    report(set_impact_analysis(resolve_root(root), release_id, party, summary=summary,
+                               level=ImpactLevel(level.value), components=components or [],
+                               document=document))
+
+
+@app.command("planning")
+@reports_errors
+def planning(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    summary: Annotated[str, typer.Option("--summary", help="The party's planning, briefly.",
+                                         show_default=False)],
+    ready_on: Annotated[dt.datetime, date_option(
+        "--ready-on", help_text="When the party will be ready.")],
+    start_on: Annotated[dt.datetime | None, date_option(
+        "--start-on", help_text="When the party starts.")] = None,
+    document: Annotated[str | None, typer.Option(
+        "--document", help="A link to the full planning.", show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Record a party's planning.
+
+    Replaces an earlier one of the same party.
+    """
+    from eta.plans.edits import set_planning
+
+    report(set_planning(resolve_root(root), release_id, party, summary=summary,
+                        ready_on=ready_on.date(),
+                        start_on=start_on.date() if start_on else None, document=document))
+
+
+@app.command("add-measure")
+@reports_errors
+def add_measure(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    description: Annotated[str, typer.Option("--description", help="What the party does.",
+                                             show_default=False)],
+    deadline: Annotated[dt.datetime, date_option("--deadline", help_text="When it is due.")],
+    measure_id: Annotated[str | None, typer.Option(
+        "--id", help="The measure's id (default: measure-N).", show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Add a measure (maatregel) an implementing party must take."""
+    from eta.plans.edits import add_measure as add
+
+    report(add(resolve_root(root), release_id, party, description=description,
+               deadline=deadline.date(), measure_id=measure_id))
+
+
+@app.command("add-milestone")
+@reports_errors
+def add_milestone(
+    release_id: ReleaseArgument,
+    date: Annotated[dt.datetime, date_option("--date", help_text="When it must be reached.")],
+    title: Annotated[str, typer.Option("--title", help="What is reached.",
+                                       show_default=False)],
+    parties: Annotated[list[str] | None, typer.Option(
+        "--party", "-p", metavar="PARTY", help="A party involved; repeat for each.",
+        show_default=False)] = None,
+    milestone_id: Annotated[str | None, typer.Option(
+        "--id", help="The milestone's id (default: milestone-N).", show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Add a milestone to the plan."""
+    from eta.plans.edits import add_milestone as add
+
+    report(add(resolve_root(root), release_id, date=date.date(), title=title,
+               parties=parties or [], milestone_id=milestone_id))
+
+
+@app.command("deadline")
+@reports_errors
+def deadline(
+    release_id: ReleaseArgument,
+    date: Annotated[dt.datetime, date_option("--date", help_text="The deadline.")],
+    title: Annotated[str, typer.Option("--title", help="What must be done by then.",
+                                       show_default=False)],
+    deadline_id: Annotated[str | None, typer.Option(
+        "--id", help="Set the deadline with this id, or add it (default: a new deadline-N).",
+        show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Add a plan deadline, or move one.
+
+    With --id of an existing deadline, sets its date and title; otherwise adds one.
+    """
+    from eta.plans.edits import set_deadline
+
+    report(set_deadline(resolve_root(root), release_id, date=date.date(), title=title,
+                        deadline_id=deadline_id))
+
+
+# -- Signing -------------------------------------------------------------------------------
+
+
+@app.command("sign")
+@reports_errors
+def sign(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    key: Annotated[str | None, typer.Option(
+        "--key", metavar="PATH",
+        help="Your SSH key (the private key, or the public key of a key in ssh-agent). "
+        "Default: git's user.signingkey, when gpg.format is ssh.", show_default=False)
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """Sign the plan for a party with your SSH key.
+
+    You sign as the party's authorised representative whose key it is. The SSH signature
+    (ssh-keygen -Y sign, namespace eta-plan@eherkenning) covers the plan's digest, the
+    party, the representative and the moment of signing; it goes to
+    releases/ID/signatures/PARTY.yaml. Refused, with nothing written, when the plan is not
+    complete, PARTY does not implement it, the key is not registered for a representative
+    of PARTY, or that representative is not authorised today. Signing an unchanged plan
+    again with the same key changes nothing.
+    """
+    from zoneinfo import ZoneInfo
+
+    from eta import signing
+    from eta.errors import EtaError
+    from eta.plans.edits import sign_plan
+    from eta.plans.state import TIME_ZONE
+
+    repository = resolve_root(root)
+    spec = key or signing.git_signing_key(repository)
+    if spec is None:
+        raise EtaError("no signing key: give --key PATH, or set git's user.signingkey to "
+                       "your SSH key with gpg.format ssh")
+    signing_key = signing.signing_key(spec, cwd=repository)
+    now = dt.datetime.now(ZoneInfo(TIME_ZONE))
+    report(sign_plan(repository, release_id, party, signing_key, now))
+
+
+# -- Progress ------------------------------------------------------------------------------
+
+
+@app.command("measure-status")
+@reports_errors
+def measure_status(
+    release_id: ReleaseArgument,
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help="The measure's id.",
+                                                   show_default=False)],
+    status: Annotated[Progress, typer.Argument(metavar="STATUS", show_default=False,
+                                               help="open, in_progress or done.")],
+    party: PartyOption,
+    on: OnOption = None,
+    root: RootOption = None,
+) -> None:
+    """Report a measure's progress: open, in_progress or done.
+
+    Example: eta plan measure-status R2026-02 --party volmacht koppelvlak done --on 2027-01-15
+    """
+    from eta.models.release import MeasureStatus
+    from eta.plans.edits import set_measure_status
+
+    report(set_measure_status(resolve_root(root), release_id, party, measure,
+                              status=MeasureStatus(status.value), on=on_date(on)))
+
+
+@app.command("milestone-done")
+@reports_errors
+def milestone_done(
+    release_id: ReleaseArgument,
+    milestone: Annotated[str, typer.Argument(metavar="MILESTONE", help="The milestone's id.",
+                                                     show_default=False)],
+    on: OnOption = None,
+    root: RootOption = None,
+) -> None:
+    """Record that a milestone was reached."""
+    from eta.plans.edits import mark_milestone_done
+
+    report(mark_milestone_done(resolve_root(root), release_id, milestone, on_date(on)))
+
+
+@app.command("join")
+@reports_errors
+def join(
+    release_id: ReleaseArgument,
+    party: PartyOption,
+    on: OnOption = None,
+    root: RootOption = None,
+) -> None:
+    """Record that a deelnemer joined the new framework version.
+
+    Joining (toetreden) is progress: it does not change what the signatures cover.
+    """
+    from eta.plans.edits import record_joining
+
+    report(record_joining(resolve_root(root), release_id, party, on_date(on)))
+
+
+# -- Status --------------------------------------------------------------------------------
+
+
+@app.command("status")
+@reports_errors
+def status(
+    release_id: ReleaseArgument,
+    output_format: Annotated[Format, typer.Option(
+        "--format", "-f", help="A table for people, or JSON for programs.")] = Format.TEXT,
+    root: RootOption = None,
+    on: TodayOption = None,
+) -> None:
+    """Show where the plan stands, party by party.
+
+    A row per implementing party with its contact, impact analysis, planning, measures and
+    signature (valid, stale, invalid or missing); whether the plan is in force; what is
+    overdue; and what the release's next step still needs.
+    """
+    from eta.plans.state import assess, load_register, load_release, status_document
+
+    repository = resolve_root(root)
+    files = load_release(repository, release_id)
+    register = load_register(repository)
+    state = assess(files, register, today(on))
+    if output_format is Format.JSON:
+        json.dump(status_document(state, register), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    _print_status(state, register)
+
+
+def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from eta.plans.state import SignatureState, blockers, next_status
+
+    release = state.release
+    assert release is not None
+    # Rendered aside and written without rich's padding: no trailing spaces in the output.
+    # Off a terminal (a pipe, a file, a test) rich would assume 80 columns and wrap the table.
+    probe = Console()
+    width = probe.width if probe.is_terminal or "COLUMNS" in os.environ else 160
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, soft_wrap=False)
+    version = f", framework version {release.framework_version}" \
+        if release.framework_version else ""
+    console.print(f"{release.id}: {release.title}", markup=False)
+    console.print(f"status {release.status}{version}; releasemanager "
+                  f"{release.releasemanager.name}", markup=False)
+    plan = state.plan
+    if plan is None:
+        why = ("the release has no chain dependencies" if not release.chain_dependencies
+               else "there is none yet")
+        console.print(f"implementation plan: none ({why})", markup=False)
+    else:
+        signed = sum(p.signature.state is SignatureState.VALID for p in state.parties)
+        if state.in_force:
+            console.print(f"implementation plan: IN FORCE, signed by all {signed} "
+                          "implementing parties", markup=False)
+        else:
+            console.print(f"implementation plan: NOT in force, {signed} of "
+                          f"{len(state.parties)} implementing parties signed", markup=False)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        for column in ("party", "contact", "impact analysis", "planning", "measures",
+                       "signature"):
+            table.add_column(column)
+        for party in state.parties:
+            table.add_row(*_row(party))
+        console.print(table)
+        lacking = state.lacking()
+        if lacking:
+            console.print("still lacking (the plan cannot be signed before):", markup=False)
+            for line in lacking:
+                console.print(f"  - {line}", markup=False)
+        if plan.deadlines:
+            console.print("deadlines:", markup=False)
+            for due in sorted(plan.deadlines, key=lambda d: d.date):
+                console.print(f"  {due.date}  {due.id}: {due.title}", markup=False)
+        if plan.milestones:
+            console.print("milestones:", markup=False)
+            for milestone in sorted(plan.milestones, key=lambda m: m.date):
+                mark = (f"done {milestone.done_on}" if milestone.done_on else
+                        "OVERDUE" if milestone.date < state.today else "open")
+                console.print(f"  {milestone.date}  {milestone.id}: {milestone.title} "
+                              f"[{mark}]", markup=False)
+    if state.overdue:
+        console.print(f"overdue on {state.today}:", markup=False)
+        for late in state.overdue:
+            owner = f" of {late.party}" if late.party else ""
+            console.print(f"  {late.kind} {late.id}{owner}, due {late.due}: {late.what}",
+                          markup=False)
+    following = next_status(release.status)
+    if following is None:
+        console.print("next step: none, the release process is complete", markup=False)
+    elif found := blockers(state, following, register):
+        console.print(f"next step: {following}, once:", markup=False)
+        for blocker in found:
+            console.print(f"  - {blocker.message}", markup=False)
+    else:
+        console.print(f"next step: {following}, ready: `eta release advance {release.id}`",
+                      markup=False)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+
+
+def _row(party: PartyState) -> tuple[str, ...]:
+    from eta.models.release import MeasureStatus
+
+    record = party.record
+    contact = record.contact.name if record and record.contact else "MISSING"
+    impact = (str(record.impact_analysis.level) if record and record.impact_analysis
+              else "MISSING")
+    planning = (f"ready {record.planning.ready_on}" if record and record.planning
+                else "MISSING")
+    measures = record.measures if record else []
+    if measures:
+        done = sum(m.status is MeasureStatus.DONE for m in measures)
+        overdue = len(party.overdue)
+        measure_text = f"{len(measures)}: {done} done" + (f", {overdue} OVERDUE"
+                                                          if overdue else "")
+    else:
+        measure_text = "MISSING"
+    signature = party.signature
+    if signature.representative and signature.signed_at:
+        who = f" ({signature.representative}, {signature.signed_at.date()})"
+    else:
+        who = ""
+    signature_text = f"{signature.state}{who}"
+    if signature.reason and signature.state.value in ("stale", "invalid"):
+        signature_text += f": {signature.reason}"
+    return party.party, contact, impact, planning, measure_text, signature_text

@@ -1,7 +1,203 @@
-"""`eta release`: Create releases and move them through the release process."""
+"""`eta release`: create releases and move them through the release process."""
 
 from __future__ import annotations
 
+import datetime as dt
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-app = typer.Typer(name="release", help="Create releases and move them through the release process.", no_args_is_help=True, rich_markup_mode=None)
+from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+
+if TYPE_CHECKING:
+    from eta.plans.edits import Outcome
+
+app = typer.Typer(
+    name="release",
+    help="Create releases and move them through the release process: draft -> in_force -> "
+    "in_realisation -> rolled_out -> evaluated.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
+                                                help="The release id, e.g. R2026-02.")]
+
+
+def date_option(*names: str, help_text: str) -> Any:
+    """An option holding a calendar date, written YYYY-MM-DD."""
+    return typer.Option(*names, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help_text,
+                        show_default=False)
+
+
+def on_date(value: dt.datetime | None) -> dt.date:
+    """The date given, or today in the Netherlands."""
+    return today(value)
+
+
+def report(outcome: Outcome) -> None:
+    typer.echo(outcome.summary)
+    for name in outcome.written:
+        typer.echo(f"  wrote {name}")
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
+
+
+class Status(StrEnum):
+    IN_FORCE = "in_force"
+    IN_REALISATION = "in_realisation"
+    ROLLED_OUT = "rolled_out"
+    EVALUATED = "evaluated"
+
+
+@app.command("new")
+@reports_errors
+def new(
+    release_id: ReleaseArgument,
+    title: Annotated[str, typer.Option("--title", help="What the release brings, in a line.",
+                                       show_default=False)],
+    chain_dependencies: Annotated[bool, typer.Option(
+        "--chain-dependencies",
+        help="Several parties must change together: start a draft implementation plan.")
+    ] = False,
+    framework_version: Annotated[str | None, typer.Option(
+        "--framework-version", metavar="X.Y",
+        help="The framework version the release brings, e.g. 1.15.")] = None,
+    decided_on: Annotated[dt.datetime | None, date_option(
+        "--decided-on", help_text="When the Tactisch Beraad decided the release.")] = None,
+    releasemanager_name: Annotated[str | None, typer.Option(
+        "--releasemanager-name",
+        help="Default: the Beheerorganisatie's contact whose function is releasemanager.")
+    ] = None,
+    releasemanager_email: Annotated[str | None, typer.Option(
+        "--releasemanager-email", help="Given together with --releasemanager-name.")] = None,
+    root: RootOption = None,
+) -> None:
+    """Create a release, with a draft plan if it has chain dependencies.
+
+    Writes releases/ID/release.yaml, and with --chain-dependencies a draft implementation
+    plan (plan.yaml) to fill in with `eta plan`.
+
+    Example: eta release new R2026-04 --title "AS 1.16: machtigen namens" --chain-dependencies
+    """
+    from pydantic import ValidationError
+
+    from eta.errors import EtaError
+    from eta.models.release import Person
+    from eta.plans.edits import new_release
+
+    person = None
+    if (releasemanager_name is None) != (releasemanager_email is None):
+        raise EtaError("give --releasemanager-name and --releasemanager-email together")
+    if releasemanager_name is not None and releasemanager_email is not None:
+        try:
+            person = Person(name=releasemanager_name, email=releasemanager_email)
+        except ValidationError:
+            raise EtaError("--releasemanager-name must not be empty, and "
+                           "--releasemanager-email must be an email address") from None
+    report(new_release(resolve_root(root), release_id, title=title,
+                       chain_dependencies=chain_dependencies,
+                       framework_version=framework_version, releasemanager=person,
+                       decided_on=decided_on.date() if decided_on else None))
+
+
+@app.command("decide")
+@reports_errors
+def decide(
+    release_id: ReleaseArgument,
+    on: Annotated[dt.datetime, date_option("--on", help_text="The day of the decision.")],
+    root: RootOption = None,
+) -> None:
+    """Record the Tactisch Beraad's decision on the release."""
+    from eta.plans.edits import decide as record_decision
+
+    report(record_decision(resolve_root(root), release_id, on.date()))
+
+
+@app.command("advance")
+@reports_errors
+def advance(
+    release_id: ReleaseArgument,
+    to: Annotated[Status | None, typer.Option(
+        "--to", help="The status you expect to reach; refused if it is not the next one.",
+        show_default=False)] = None,
+    root: RootOption = None,
+    on: TodayOption = None,
+) -> None:
+    """Move the release to its next status, if its preconditions hold.
+
+    draft -> in_force: decided, framework version set, and (with chain dependencies) the
+    plan in force: a valid signature of every implementing party.
+    in_force -> in_realisation: the plan is still in force.
+    in_realisation -> rolled_out: communication plan delivered, every measure and milestone
+    done, every deelnemer joined, roll-out complete.
+    rolled_out -> evaluated: the evaluation is recorded.
+
+    A refused move lists every reason and changes nothing.
+    """
+    from eta.models.release import ReleaseStatus
+    from eta.plans.edits import advance as move
+
+    target = ReleaseStatus(to.value) if to is not None else None
+    report(move(resolve_root(root), release_id, target=target, today=today(on)))
+
+
+@app.command("communication-plan")
+@reports_errors
+def communication_plan(
+    release_id: ReleaseArgument,
+    delivered_on: Annotated[dt.datetime, date_option(
+        "--delivered-on", help_text="When the Beheerorganisatie delivered it.")],
+    document: Annotated[str | None, typer.Option(
+        "--document", help="A link to the plan.", show_default=False)] = None,
+    summary: Annotated[str | None, typer.Option(
+        "--summary", help="What it says, in a line or two.", show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Record the Beheerorganisatie's communication plan."""
+    from eta.plans.edits import record_communication_plan
+
+    report(record_communication_plan(resolve_root(root), release_id,
+                                     delivered_on=delivered_on.date(), document=document,
+                                     summary=summary))
+
+
+@app.command("rollout")
+@reports_errors
+def rollout(
+    release_id: ReleaseArgument,
+    planned_on: Annotated[dt.datetime | None, date_option(
+        "--planned-on", help_text="The roll-out date agreed with the Beheerorganisatie.")] = None,
+    completed_on: Annotated[dt.datetime | None, date_option(
+        "--completed-on",
+        help_text="When the implementation was complete in production; the evaluation is due "
+        "within two months after it.")] = None,
+    root: RootOption = None,
+) -> None:
+    """Record the planned or completed roll-out."""
+    from eta.plans.edits import record_rollout
+
+    report(record_rollout(resolve_root(root), release_id,
+                          planned_on=planned_on.date() if planned_on else None,
+                          completed_on=completed_on.date() if completed_on else None))
+
+
+@app.command("evaluation")
+@reports_errors
+def evaluation(
+    release_id: ReleaseArgument,
+    held_on: Annotated[dt.datetime, date_option("--held-on", help_text="When it was held.")],
+    participants: Annotated[list[str], typer.Option(
+        "--participant", metavar="PARTY", help="A party that took part; repeat for each.",
+        show_default=False)],
+    findings: Annotated[list[str] | None, typer.Option(
+        "--finding", metavar="TEXT", help="A finding; repeat for each.",
+        show_default=False)] = None,
+    root: RootOption = None,
+) -> None:
+    """Record the evaluation held with the parties."""
+    from eta.plans.edits import record_evaluation
+
+    report(record_evaluation(resolve_root(root), release_id, held_on=held_on.date(),
+                             participants=participants, findings=findings or []))

@@ -79,7 +79,9 @@ class Release(Record):
 
     id: Identifier
     title: Text
-    framework_version: FrameworkVersion
+    framework_version: FrameworkVersion | None = Field(
+        default=None, description="The framework version the release brings, once known."
+    )
     decided_on: Date | None = Field(default=None, description="Decided by the Tactisch Beraad.")
     chain_dependencies: bool = Field(strict=True)
     releasemanager: Person
@@ -108,8 +110,8 @@ class Plan(Record):
     """releases/<id>/plan.yaml: the releasemanager's part of the implementation plan."""
 
     release: ReleaseId
-    parties: Annotated[list[PartyId], Field(min_length=1)] = Field(
-        description="The implementing parties; each has a file in parties/."
+    parties: list[PartyId] = Field(
+        default=[], description="The implementing parties; each has a file in parties/."
     )
     milestones: list[Milestone] = []
     deadlines: list[Deadline] = []

@@ -1,0 +1,675 @@
+"""The changes that `eta release` and `eta plan` make to the records.
+
+Every function here reads what it needs, refuses with an EtaError before anything is
+written when the change is not allowed, and writes through one changeset: all files change,
+or none. New keys land where the model's field order puts them, so that a record a command
+wrote looks like one written by hand, and a hand-written one keeps its comments and layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from eta import signing
+from eta.diagnostics import did_you_mean
+from eta.editing import (
+    Changeset,
+    YamlDate,
+    YamlTimestamp,
+    _last_slot,
+    _put_trailing,
+    _take_trailing,
+    append_item,
+    changeset,
+    commented,
+)
+from eta.errors import EtaError
+from eta.models.party import Contact, Party
+from eta.models.release import (
+    Deadline,
+    ImpactLevel,
+    Measure,
+    MeasureStatus,
+    Milestone,
+    Person,
+    Plan,
+    PlanParty,
+    Release,
+    ReleaseStatus,
+    Signature,
+)
+from eta.plans.digest import plan_digest
+from eta.plans.state import (
+    PlanState,
+    ReleaseFiles,
+    SignatureState,
+    assess,
+    authorisation_period,
+    blockers,
+    check_signature,
+    key_holders,
+    load_register,
+    load_release,
+    next_status,
+    release_folder,
+    signing_date,
+)
+from eta.repository import relative
+from eta.validation import field_names
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+@dataclass
+class Outcome:
+    """What a command did, for the person who ran it."""
+
+    summary: str
+    written: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _date(day: dt.date) -> YamlDate:
+    return YamlDate(day.isoformat())
+
+
+def _identifier(value: str, what: str) -> str:
+    if not _IDENTIFIER.fullmatch(value):
+        raise EtaError(f"`{value}` is not a valid {what}: use letters, digits, `.`, `_` and "
+                       "`-`, starting with a letter or digit, at most 64 characters")
+    return value
+
+
+# -- Keeping the layout ------------------------------------------------------------------
+
+
+def put(mapping: CommentedMap, key: str, value: Any, model: type[BaseModel]) -> None:
+    """Set `key` to `value`, or add it where the field order of `model` puts it.
+
+    A mapping given for a key that holds one already updates it in place, so that the
+    comments inside it stay.
+    """
+    if key in mapping:
+        old = mapping[key]
+        if isinstance(old, CommentedMap) and isinstance(value, dict):
+            update(old, value, field_names(model, (key,)))
+        else:
+            mapping[key] = commented(value)
+        return
+    _insert(mapping, key, value, field_names(model, ()))
+
+
+def _insert(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
+    rank = {name: index for index, name in enumerate(order)}
+    position = 0
+    for index, existing in enumerate(mapping):
+        if rank.get(existing, -1) < rank.get(key, len(order)):
+            position = index + 1
+    mapping.insert(position, key, commented(value))
+    if 0 < position < len(mapping) - 1:
+        _move_separator(mapping, list(mapping)[position - 1], key)
+
+
+def _move_separator(mapping: CommentedMap, before: str, inserted: str) -> None:
+    """The blank lines that followed the entry `before` now follow the `inserted` one, so
+    that they keep separating the entries that follow."""
+    holder, slot = _slot(mapping, before)
+    token = _take_trailing(holder, slot)
+    if token is None:
+        return
+    own_line, newline, rest = token.value.partition("\n")
+    if own_line.strip():
+        _put_trailing(holder, slot, CommentToken(own_line + newline, token.start_mark))
+    if rest:
+        new_holder, new_slot = _slot(mapping, inserted)
+        _put_trailing(new_holder, new_slot, CommentToken(newline + rest, token.start_mark))
+
+
+def _slot(mapping: CommentedMap, key: str) -> tuple[Any, Any]:
+    value = mapping[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and value:
+        return _last_slot(value)
+    return mapping, key
+
+
+def update(mapping: CommentedMap, values: Mapping[str, Any], order: Sequence[str]) -> None:
+    """Make `mapping` hold exactly `values`, changing only what differs."""
+    for key in [k for k in mapping if k not in values]:
+        keys = list(mapping)
+        index = keys.index(key)
+        holder, slot = _slot(mapping, key)
+        token = _take_trailing(holder, slot)
+        del mapping[key]
+        if token is not None and index > 0:
+            previous_holder, previous_slot = _slot(mapping, keys[index - 1])
+            _put_trailing(previous_holder, previous_slot, token)
+    for key, value in values.items():
+        if key not in mapping:
+            _insert(mapping, key, value, order)
+        elif mapping[key] != value:
+            mapping[key] = commented(value)
+
+
+def add_item(mapping: CommentedMap, key: str, item: Any, model: type[BaseModel]) -> None:
+    """Append `item` to the list at `key`, starting the list (in block style) if needed."""
+    current = mapping.get(key)
+    if isinstance(current, CommentedSeq) and current:
+        append_item(current, item)
+    else:
+        put(mapping, key, [item], model)
+
+
+def next_id(prefix: str, taken: set[str]) -> str:
+    number = 1
+    while f"{prefix}-{number}" in taken:
+        number += 1
+    return f"{prefix}-{number}"
+
+
+# -- Reading what a command needs ---------------------------------------------------------
+
+
+@dataclass
+class Work:
+    """A release's records and the changes a command stages for them."""
+
+    root: Path
+    files: ReleaseFiles
+    changes: Changeset
+
+    @property
+    def release(self) -> Release:
+        assert self.files.release is not None and isinstance(self.files.release.record,
+                                                              Release)
+        return self.files.release.record
+
+    @property
+    def plan(self) -> Plan | None:
+        if self.files.plan is None:
+            return None
+        assert isinstance(self.files.plan.record, Plan)
+        return self.files.plan.record
+
+    @property
+    def folder(self) -> Path:
+        return release_folder(self.root, self.files.release_id)
+
+    def party_path(self, party: str) -> Path:
+        return self.folder / "parties" / f"{party}.yaml"
+
+    def edit(self, path: Path, change: Callable[[CommentedMap], None]) -> None:
+        self.changes.edit(path, change)
+
+    def edit_party(self, party: str, change: Callable[[CommentedMap], None]) -> None:
+        """Change the party's part of the plan, starting it if it has no file yet."""
+        path = self.party_path(party)
+        if path.exists() or path in self.changes.texts:
+            self.changes.edit(path, change)
+            return
+        data = CommentedMap([("party", party)])
+        change(data)
+        self.changes.create(path, data)
+
+    def written(self) -> list[str]:
+        return [relative(self.root, path) for path in self.changes.write()]
+
+
+def _work(root: Path, release_id: str) -> Work:
+    return Work(root, load_release(root, release_id), Changeset(root))
+
+
+def _registered(register: Mapping[str, Party], party: str) -> Party:
+    if party not in register:
+        hint = did_you_mean(party, sorted(register))
+        raise EtaError(f"there is no party `{party}` in afspraken/parties/"
+                       + (f"; {hint}" if hint else ""))
+    return register[party]
+
+
+def _drafting(work: Work) -> Plan:
+    """The plan, when its content may still change."""
+    release = work.release
+    if not release.chain_dependencies:
+        raise EtaError(f"release {release.id} has no chain dependencies, so it has no "
+                       "implementation plan; set `chain_dependencies: true` in its "
+                       "release.yaml if it needs one")
+    if release.status is not ReleaseStatus.DRAFT:
+        raise EtaError(f"release {release.id} is {release.status}: its implementation plan "
+                       "was brought into force and binds every party; eta does not change it. "
+                       "An amendment the parties agree on is edited by hand and signed again "
+                       "by every party")
+    plan = work.plan
+    if plan is None:
+        raise EtaError(f"release {release.id} has no implementation plan yet; start it with "
+                       f"`eta plan add-party {release.id} PARTY ...`")
+    return plan
+
+
+def _implementing(plan: Plan, party: str) -> None:
+    if party not in plan.parties:
+        listed = ", ".join(plan.parties) or "none yet"
+        raise EtaError(f"{party} is not an implementing party of the plan of {plan.release} "
+                       f"(implementing parties: {listed})")
+
+
+def _with_plan(work: Work) -> Plan:
+    plan = work.plan
+    if plan is None:
+        raise EtaError(f"release {work.release.id} has no implementation plan")
+    return plan
+
+
+def _content_edit(work: Work, summary: str, register: Mapping[str, Party]) -> Outcome:
+    """Write a change to the plan's content, noting the signatures it makes stale."""
+    before = assess(work.files, register, dt.date.min)
+    signed_before = [p.party for p in before.parties
+                     if p.signature.state is SignatureState.VALID]
+    plan = work.changes.records.get(work.folder / "plan.yaml") or work.plan
+    assert isinstance(plan, Plan)
+    parties = dict(work.files.plan_parties)
+    for path, record in work.changes.records.items():
+        if isinstance(record, PlanParty) and path.parent == work.folder / "parties":
+            parties[record.party] = record
+    after = plan_digest(plan, parties)
+    outcome = Outcome(summary, work.written())
+    if outcome.written and before.digest != after and signed_before:
+        outcome.notes.append(
+            f"the plan changed: the signatures of {', '.join(signed_before)} are now stale; "
+            "they must sign again")
+    return outcome
+
+
+# -- Releases ------------------------------------------------------------------------------
+
+
+def releasemanager_from_register(register: Mapping[str, Party]) -> Person | None:
+    """The Beheerorganisatie's contact whose function is releasemanager."""
+    for party in register.values():
+        if party.is_deelnemer:
+            continue
+        for contact in party.contacts:
+            if (contact.function or "").lower() == "releasemanager":
+                return Person(name=contact.name, email=contact.email)
+    return None
+
+
+def new_release(root: Path, release_id: str, *, title: str, chain_dependencies: bool,
+                framework_version: str | None, releasemanager: Person | None,
+                decided_on: dt.date | None) -> Outcome:
+    _identifier(release_id, "release id")
+    folder = release_folder(root, release_id)
+    if folder.exists():
+        raise EtaError(f"release {release_id} exists already (releases/{release_id}/)")
+    if releasemanager is None:
+        releasemanager = releasemanager_from_register(load_register(root))
+        if releasemanager is None:
+            raise EtaError("name the releasemanager with --releasemanager-name and "
+                           "--releasemanager-email: the Beheerorganisatie has no contact "
+                           "with function `releasemanager` in afspraken/parties/")
+    data: dict[str, Any] = {"id": release_id, "title": title}
+    if framework_version is not None:
+        data["framework_version"] = framework_version
+    if decided_on is not None:
+        data["decided_on"] = _date(decided_on)
+    data["chain_dependencies"] = chain_dependencies
+    data["releasemanager"] = {"name": releasemanager.name, "email": releasemanager.email}
+    data["status"] = str(ReleaseStatus.DRAFT)
+    with changeset(root) as changes:
+        changes.create(folder / "release.yaml", data)
+        if chain_dependencies:
+            changes.create(folder / "plan.yaml", {"release": release_id, "parties": [],
+                                                  "milestones": [], "deadlines": []})
+    written = [relative(root, path) for path in sorted(changes.texts)]
+    kind = ("with a draft implementation plan" if chain_dependencies
+            else "without chain dependencies")
+    return Outcome(f"created release {release_id}, {kind}", written)
+
+
+def decide(root: Path, release_id: str, on: dt.date) -> Outcome:
+    work = _work(root, release_id)
+    work.edit(work.folder / "release.yaml",
+              lambda data: put(data, "decided_on", _date(on), Release))
+    return Outcome(f"release {release_id}: decided by the Tactisch Beraad on {on}",
+                   work.written())
+
+
+def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today: dt.date
+            ) -> Outcome:
+    """Move the release to its next status, if every precondition holds."""
+    work = _work(root, release_id)
+    register = load_register(root)
+    release = work.release
+    following = next_status(release.status)
+    if following is None:
+        raise EtaError(f"release {release_id} is {release.status}: the release process is "
+                       "complete")
+    if target is not None and target is not following:
+        raise EtaError(f"release {release_id} is {release.status}; its next status is "
+                       f"{following}, not {target}")
+    state = assess(work.files, register, today)
+    found = blockers(state, following, register)
+    if found:
+        reasons = "\n  - ".join(blocker.message for blocker in found)
+        raise EtaError(f"release {release_id} cannot move from {release.status} to "
+                       f"{following}:\n  - {reasons}")
+    work.edit(work.folder / "release.yaml",
+              lambda data: put(data, "status", str(following), Release))
+    return Outcome(f"release {release_id}: {release.status} -> {following}", work.written())
+
+
+def record_communication_plan(root: Path, release_id: str, *, delivered_on: dt.date,
+                              document: str | None, summary: str | None) -> Outcome:
+    work = _work(root, release_id)
+    value: dict[str, Any] = {"delivered_on": _date(delivered_on)}
+    if document is not None:
+        value["document"] = document
+    if summary is not None:
+        value["summary"] = summary
+    work.edit(work.folder / "release.yaml",
+              lambda data: put(data, "communication_plan", value, Release))
+    return Outcome(f"release {release_id}: communication plan delivered on {delivered_on}",
+                   work.written())
+
+
+def record_rollout(root: Path, release_id: str, *, planned_on: dt.date | None,
+                   completed_on: dt.date | None) -> Outcome:
+    if planned_on is None and completed_on is None:
+        raise EtaError("give --planned-on, --completed-on or both")
+    work = _work(root, release_id)
+    current = work.release.rollout
+    value: dict[str, Any] = {}
+    planned = planned_on or (current.planned_on if current else None)
+    completed = completed_on or (current.completed_on if current else None)
+    if planned is not None:
+        value["planned_on"] = _date(planned)
+    if completed is not None:
+        value["completed_on"] = _date(completed)
+    work.edit(work.folder / "release.yaml",
+              lambda data: put(data, "rollout", value, Release))
+    parts = [f"planned on {planned}" if planned else "",
+             f"completed on {completed}" if completed else ""]
+    return Outcome(f"release {release_id}: roll-out {' and '.join(p for p in parts if p)}",
+                   work.written())
+
+
+def record_evaluation(root: Path, release_id: str, *, held_on: dt.date,
+                      participants: list[str], findings: list[str]) -> Outcome:
+    work = _work(root, release_id)
+    register = load_register(root)
+    for party in participants:
+        _registered(register, party)
+    if not participants:
+        raise EtaError("name the parties that took part with --participant")
+    value: dict[str, Any] = {"held_on": _date(held_on), "participants": list(participants)}
+    if findings:
+        value["findings"] = list(findings)
+    work.edit(work.folder / "release.yaml",
+              lambda data: put(data, "evaluation", value, Release))
+    return Outcome(f"release {release_id}: evaluation held on {held_on} with "
+                   f"{', '.join(participants)}", work.written())
+
+
+# -- Drafting the plan ---------------------------------------------------------------------
+
+
+def contact_value(contact: Contact) -> dict[str, Any]:
+    return contact.model_dump(exclude_defaults=True)
+
+
+def add_party(root: Path, release_id: str, party: str, contact: Contact) -> Outcome:
+    work = _work(root, release_id)
+    register = load_register(root)
+    _registered(register, party)
+    release = work.release
+    plan_path = work.folder / "plan.yaml"
+    if work.plan is None and release.chain_dependencies:
+        if release.status is not ReleaseStatus.DRAFT:
+            _drafting(work)
+        work.changes.create(plan_path, {"release": release_id, "parties": [party],
+                                        "milestones": [], "deadlines": []})
+    else:
+        plan = _drafting(work)
+        if party in plan.parties:
+            raise EtaError(f"{party} is an implementing party of the plan of {release_id} "
+                           "already; change its contact with `eta plan contact`")
+        work.edit(plan_path, lambda data: add_item(data, "parties", party, Plan))
+    work.edit_party(party, lambda data: put(data, "contact", contact_value(contact),
+                                            PlanParty))
+    return _content_edit(work, f"{party} implements release {release_id}; contact "
+                         f"{contact.name}", register)
+
+
+def set_contact(root: Path, release_id: str, party: str, contact: Contact) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_drafting(work), party)
+    work.edit_party(party, lambda data: put(data, "contact", contact_value(contact),
+                                            PlanParty))
+    return _content_edit(work, f"{party}: contact {contact.name}", load_register(root))
+
+
+def set_impact_analysis(root: Path, release_id: str, party: str, *, summary: str,
+                        level: ImpactLevel, components: list[str], document: str | None
+                        ) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_drafting(work), party)
+    value: dict[str, Any] = {"summary": summary, "level": str(level)}
+    if components:
+        value["components"] = list(components)
+    if document is not None:
+        value["document"] = document
+    work.edit_party(party, lambda data: put(data, "impact_analysis", value, PlanParty))
+    return _content_edit(work, f"{party}: impact analysis recorded (impact {level})",
+                         load_register(root))
+
+
+def set_planning(root: Path, release_id: str, party: str, *, summary: str,
+                 ready_on: dt.date, start_on: dt.date | None, document: str | None
+                 ) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_drafting(work), party)
+    value: dict[str, Any] = {"summary": summary}
+    if start_on is not None:
+        value["start_on"] = _date(start_on)
+    value["ready_on"] = _date(ready_on)
+    if document is not None:
+        value["document"] = document
+    work.edit_party(party, lambda data: put(data, "planning", value, PlanParty))
+    return _content_edit(work, f"{party}: planning recorded (ready on {ready_on})",
+                         load_register(root))
+
+
+def add_measure(root: Path, release_id: str, party: str, *, description: str,
+                deadline: dt.date, measure_id: str | None) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_drafting(work), party)
+    existing = work.files.plan_parties.get(party)
+    taken = {m.id for m in existing.measures} if existing else set()
+    chosen = _identifier(measure_id, "measure id") if measure_id else next_id("measure", taken)
+    if chosen in taken:
+        raise EtaError(f"{party} has a measure `{chosen}` already")
+    item = {"id": chosen, "description": description, "deadline": _date(deadline)}
+    work.edit_party(party, lambda data: add_item(data, "measures", item, PlanParty))
+    return _content_edit(work, f"{party}: measure {chosen} added, due {deadline}",
+                         load_register(root))
+
+
+def _plan_item_ids(plan: Plan) -> set[str]:
+    return {m.id for m in plan.milestones} | {d.id for d in plan.deadlines}
+
+
+def add_milestone(root: Path, release_id: str, *, date: dt.date, title: str,
+                  parties: list[str], milestone_id: str | None) -> Outcome:
+    work = _work(root, release_id)
+    plan = _drafting(work)
+    for party in parties:
+        _implementing(plan, party)
+    taken = _plan_item_ids(plan)
+    chosen = (_identifier(milestone_id, "milestone id") if milestone_id
+              else next_id("milestone", taken))
+    if chosen in taken:
+        raise EtaError(f"the plan of {release_id} has an item `{chosen}` already")
+    item: dict[str, Any] = {"id": chosen, "date": _date(date), "title": title}
+    if parties:
+        item["parties"] = list(parties)
+    work.edit(work.folder / "plan.yaml", lambda data: add_item(data, "milestones", item, Plan))
+    return _content_edit(work, f"release {release_id}: milestone {chosen} on {date}",
+                         load_register(root))
+
+
+def set_deadline(root: Path, release_id: str, *, date: dt.date, title: str,
+                 deadline_id: str | None) -> Outcome:
+    work = _work(root, release_id)
+    plan = _drafting(work)
+    known = {d.id: index for index, d in enumerate(plan.deadlines)}
+    if deadline_id is not None and deadline_id in known:
+        index = known[deadline_id]
+
+        def change(data: CommentedMap) -> None:
+            item = data["deadlines"][index]
+            put(item, "date", _date(date), Deadline)
+            put(item, "title", title, Deadline)
+
+        work.edit(work.folder / "plan.yaml", change)
+        summary = f"release {release_id}: deadline {deadline_id} set to {date}"
+    else:
+        taken = _plan_item_ids(plan)
+        chosen = (_identifier(deadline_id, "deadline id") if deadline_id
+                  else next_id("deadline", taken))
+        if chosen in taken:
+            raise EtaError(f"the plan of {release_id} has a milestone `{chosen}` already")
+        item = {"id": chosen, "date": _date(date), "title": title}
+        work.edit(work.folder / "plan.yaml", lambda data: add_item(data, "deadlines", item, Plan))
+        summary = f"release {release_id}: deadline {chosen} on {date}"
+    return _content_edit(work, summary, load_register(root))
+
+
+# -- Progress ------------------------------------------------------------------------------
+
+
+def set_measure_status(root: Path, release_id: str, party: str, measure_id: str, *,
+                       status: MeasureStatus, on: dt.date) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_with_plan(work), party)
+    record = work.files.plan_parties.get(party)
+    ids = [m.id for m in record.measures] if record else []
+    if measure_id not in ids:
+        hint = did_you_mean(measure_id, ids)
+        raise EtaError(f"{party} has no measure `{measure_id}` in the plan of {release_id}"
+                       + (f"; {hint}" if hint else f" (its measures: {', '.join(ids) or 'none'})"))
+    index = ids.index(measure_id)
+
+    def change(data: CommentedMap) -> None:
+        item = data["measures"][index]
+        put(item, "status", str(status), Measure)
+        put(item, "status_on", _date(on), Measure)
+
+    work.edit(work.party_path(party), change)
+    return Outcome(f"{party}: measure {measure_id} is {status} as of {on}", work.written())
+
+
+def mark_milestone_done(root: Path, release_id: str, milestone_id: str, on: dt.date
+                        ) -> Outcome:
+    work = _work(root, release_id)
+    plan = _with_plan(work)
+    ids = [m.id for m in plan.milestones]
+    if milestone_id not in ids:
+        hint = did_you_mean(milestone_id, ids)
+        raise EtaError(f"the plan of {release_id} has no milestone `{milestone_id}`"
+                       + (f"; {hint}" if hint else ""))
+    index = ids.index(milestone_id)
+    work.edit(work.folder / "plan.yaml", lambda data: put(
+        data["milestones"][index], "done_on", _date(on), Milestone))
+    return Outcome(f"release {release_id}: milestone {milestone_id} done on {on}",
+                   work.written())
+
+
+def record_joining(root: Path, release_id: str, party: str, on: dt.date) -> Outcome:
+    work = _work(root, release_id)
+    _implementing(_with_plan(work), party)
+    registered = _registered(load_register(root), party)
+    if not registered.is_deelnemer:
+        raise EtaError(f"{party} is the Beheerorganisatie, not a deelnemer: it does not join "
+                       "a framework version")
+    work.edit_party(party, lambda data: put(data, "joined_on", _date(on), PlanParty))
+    version = work.release.framework_version or "the new version"
+    return Outcome(f"{party} joined framework version {version} on {on}", work.written())
+
+
+# -- Signing -------------------------------------------------------------------------------
+
+
+def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
+              now: dt.datetime) -> Outcome:
+    """Have the representative whose key this is sign the plan for `party`."""
+    work = _work(root, release_id)
+    register = load_register(root)
+    plan = _with_plan(work)
+    _implementing(plan, party)
+    today = signing_date(now)
+    state: PlanState = assess(work.files, register, today)
+    lacking = state.lacking()
+    if lacking:
+        raise EtaError(f"the plan of {release_id} is not complete, so it cannot be signed; "
+                       "it still lacks:\n  - " + "\n  - ".join(lacking))
+    registered = _registered(register, party)
+    public_key = key.public_key or signing.public_key_of(key)
+    holders = key_holders(register, public_key)
+    own = [rep for holder, rep in holders if holder.id == registered.id]
+    if not own:
+        elsewhere = ", ".join(f"{rep.id} of {holder.id}" for holder, rep in holders)
+        raise EtaError(f"the key {public_key.fingerprint} is not registered for a "
+                       f"representative of {party}"
+                       + (f"; it is registered for {elsewhere}" if elsewhere else ""))
+    representative = own[0]
+    if not representative.authorised_on(today):
+        raise EtaError(f"{representative.id} may not sign for {party} today ({today}): "
+                       f"authorised {authorisation_period(representative)}")
+    assert state.digest is not None
+    signature_path = work.folder / "signatures" / f"{party}.yaml"
+    existing = work.files.signatures.get(party)
+    if existing is not None:
+        assert isinstance(existing.record, Signature)
+        check = check_signature(existing.record, register, state.digest)
+        if check.state is SignatureState.VALID:
+            if existing.record.key == public_key.fingerprint:
+                return Outcome(f"the plan of {release_id} is signed for {party} by "
+                               f"{existing.record.representative} with this key already; "
+                               "nothing changed")
+            # The audit trail keeps a valid signature: it is replaced only once stale.
+            raise EtaError(f"the plan of {release_id} is signed for {party} already, validly, "
+                           f"by {existing.record.representative}; a valid signature is not "
+                           "replaced")
+    signed_at = now.replace(microsecond=0).isoformat()
+    message = signing.signing_message(release=release_id, party=party,
+                                      representative=representative.id,
+                                      signed_at=signed_at, digest=state.digest)
+    armored = signing.sign(message, key)
+    made_by = signing.verify(armored, message)
+    if made_by.blob != public_key.blob:
+        raise EtaError(f"ssh-keygen signed with key {made_by.fingerprint}, not with "
+                       f"{public_key.fingerprint}")
+    values: dict[str, Any] = {
+        "release": release_id,
+        "party": party,
+        "representative": representative.id,
+        "signed_at": YamlTimestamp(signed_at),
+        "digest": state.digest,
+        "key": public_key.fingerprint,
+        "signature": LiteralScalarString(armored),
+    }
+    if existing is None:
+        work.changes.create(signature_path, values)
+    else:
+        work.edit(signature_path, lambda data: update(data, values, field_names(Signature, ())))
+    return Outcome(f"{representative.name} ({representative.id}) signed the plan of "
+                   f"{release_id} for {party}", work.written())

@@ -1,0 +1,534 @@
+"""Where a release and its implementation plan stand.
+
+What the plan and each implementing party still lack, the state of every signature
+(valid, stale, invalid or missing), whether the plan is in force, what is overdue, and what
+stands in the way of the release's next step. `eta plan status`, `eta plan sign`,
+`eta release advance` and the plan rules of `eta check` all read it from here.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eta import signing
+from eta.diagnostics import Diagnostic, Severity, did_you_mean
+from eta.errors import EtaError
+from eta.load import Loaded, load_record
+from eta.models.party import Party, Representative
+from eta.models.release import (
+    Measure,
+    MeasureStatus,
+    Plan,
+    PlanParty,
+    Release,
+    ReleaseStatus,
+    Signature,
+)
+from eta.plans.digest import plan_digest
+from eta.repository import relative
+
+RELEASES = "releases"
+TIME_ZONE = "Europe/Amsterdam"
+
+#: The release process in order; each status is reached from the one before.
+PROCESS = (
+    ReleaseStatus.DRAFT,
+    ReleaseStatus.IN_FORCE,
+    ReleaseStatus.IN_REALISATION,
+    ReleaseStatus.ROLLED_OUT,
+    ReleaseStatus.EVALUATED,
+)
+
+#: How long after the implementation is complete the evaluation must be held, in months.
+EVALUATION_MONTHS = 2
+#: How many days before that deadline `eta check` starts to warn.
+EVALUATION_WARNING_DAYS = 14
+
+
+def next_status(status: ReleaseStatus) -> ReleaseStatus | None:
+    index = PROCESS.index(status)
+    return PROCESS[index + 1] if index + 1 < len(PROCESS) else None
+
+
+# -- The records of one release ------------------------------------------------------------
+
+
+@dataclass
+class ReleaseFiles:
+    """The records of one release folder: releases/<id>/."""
+
+    release_id: str
+    release: Loaded | None = None
+    plan: Loaded | None = None
+    parties: dict[str, Loaded] = field(default_factory=dict)
+    signatures: dict[str, Loaded] = field(default_factory=dict)
+    #: Files of the folder that did not load; their errors are reported by `eta check`.
+    unloaded: list[str] = field(default_factory=list)
+
+    def add(self, loaded: Loaded) -> None:
+        record = loaded.record
+        if isinstance(record, Release):
+            self.release = loaded
+        elif isinstance(record, Plan):
+            self.plan = loaded
+        elif isinstance(record, PlanParty):
+            self.parties[record.party] = loaded
+        elif isinstance(record, Signature):
+            self.signatures[record.party] = loaded
+
+    @property
+    def files(self) -> set[str]:
+        loaded = [self.release, self.plan, *self.parties.values(), *self.signatures.values()]
+        return {item.file for item in loaded if item is not None} | set(self.unloaded)
+
+    @property
+    def plan_parties(self) -> dict[str, PlanParty]:
+        return {party: loaded.record for party, loaded in self.parties.items()
+                if isinstance(loaded.record, PlanParty)}
+
+
+def release_folder(root: Path, release_id: str) -> Path:
+    return root / RELEASES / release_id
+
+
+def folder_paths(root: Path, release_id: str) -> list[Path]:
+    """The record files in a release's folder, in a fixed order."""
+    folder = release_folder(root, release_id)
+    paths = [folder / "release.yaml", folder / "plan.yaml"]
+    found = [path for path in paths if path.is_file()]
+    for sub in ("parties", "signatures"):
+        found.extend(sorted(path for path in (folder / sub).glob("*.yaml")
+                            if path.is_file() and not path.name.startswith(".")))
+    return found
+
+
+def load_release(root: Path, release_id: str) -> ReleaseFiles:
+    """Every record of the release's folder; EtaError if one of them is not valid."""
+    if not release_folder(root, release_id).is_dir():
+        known = sorted(p.name for p in (root / RELEASES).glob("*") if p.is_dir())
+        hint = did_you_mean(release_id, known)
+        raise EtaError(f"there is no release `{release_id}` (no folder "
+                       f"{RELEASES}/{release_id}/)" + (f"; {hint}" if hint else ""))
+    files = ReleaseFiles(release_id)
+    problems: list[Diagnostic] = []
+    for path in folder_paths(root, release_id):
+        result = load_record(root, path, relative(root, path))
+        problems.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
+        if result.loaded is not None:
+            files.add(result.loaded)
+    if problems:
+        raise _invalid(problems)
+    if files.release is None:
+        raise EtaError(f"{RELEASES}/{release_id}/release.yaml does not exist")
+    return files
+
+
+def load_register(root: Path) -> dict[str, Party]:
+    """The parties of afspraken/parties/; EtaError if one of them is not valid."""
+    register: dict[str, Party] = {}
+    problems: list[Diagnostic] = []
+    for path in sorted((root / "afspraken" / "parties").glob("*.yaml")):
+        result = load_record(root, path, relative(root, path))
+        problems.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
+        if result.loaded is not None and isinstance(result.loaded.record, Party):
+            register[result.loaded.record.id] = result.loaded.record
+    if problems:
+        raise _invalid(problems)
+    return register
+
+
+def _invalid(problems: list[Diagnostic]) -> EtaError:
+    lines = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in problems[:10]]
+    more = len(problems) - len(lines)
+    if more:
+        lines.append(f"... and {more} more")
+    return EtaError("records this command reads are not valid; fix them first "
+                    "(`eta check` shows all):\n  " + "\n  ".join(lines))
+
+
+def group_by_release(root: Path, records: Iterable[Loaded]) -> dict[str, ReleaseFiles]:
+    """The loaded release records by release, completed from disk where the set lacks
+    files (a check of some paths only, or files that did not load)."""
+    groups: dict[str, ReleaseFiles] = {}
+    for loaded in records:
+        parts = loaded.file.split("/")
+        if parts[0] == RELEASES and len(parts) >= 3:
+            groups.setdefault(parts[1], ReleaseFiles(parts[1])).add(loaded)
+    for release_id, files in groups.items():
+        present = files.files
+        for path in folder_paths(root, release_id):
+            name = relative(root, path)
+            if name in present:
+                continue
+            result = load_record(root, path, name)
+            if result.loaded is None:
+                files.unloaded.append(name)
+            else:
+                files.add(result.loaded)
+    return groups
+
+
+# -- Signatures ----------------------------------------------------------------------------
+
+
+class SignatureState(StrEnum):
+    VALID = "valid"
+    STALE = "stale"
+    INVALID = "invalid"
+    MISSING = "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureCheck:
+    """The state of one party's signature, and why it is not valid."""
+
+    state: SignatureState
+    reason: str | None = None
+    #: The diagnostic code of what is wrong, and the field of the signature it concerns.
+    code: str | None = None
+    field: str = "signature"
+    representative: str | None = None
+    signed_at: dt.datetime | None = None
+    key: str | None = None
+
+    @property
+    def summary(self) -> str:
+        return f"{self.state}: {self.reason}" if self.reason else str(self.state)
+
+
+MISSING = SignatureCheck(SignatureState.MISSING, "not signed yet")
+
+
+def signing_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of a moment in the Netherlands, which authorisations are given in."""
+    return moment.astimezone(ZoneInfo(TIME_ZONE)).date()
+
+
+@cache
+def _key_blob(line: str) -> bytes | None:
+    try:
+        return signing.PublicKey.from_openssh(line).blob
+    except ValueError:
+        return None
+
+
+def key_holders(register: Mapping[str, Party], key: signing.PublicKey
+                ) -> list[tuple[Party, Representative]]:
+    """Every representative, of any party, for whom `key` is registered."""
+    return [(party, rep) for party in register.values() for rep in party.representatives
+            if any(_key_blob(line) == key.blob for line in rep.keys)]
+
+
+def authorisation_period(rep: Representative) -> str:
+    until = f"until {rep.valid_until}" if rep.valid_until else "without end date"
+    return f"from {rep.valid_from} {until}"
+
+
+def check_signature(signature: Signature, register: Mapping[str, Party],
+                    current_digest: str | None) -> SignatureCheck:
+    """Verify one signature: the SSH signature itself, the key against the register of
+    representatives on the day of signing, and its digest against the plan's."""
+
+    def invalid(code: str, where: str, reason: str) -> SignatureCheck:
+        return SignatureCheck(SignatureState.INVALID, reason, code, where,
+                              signature.representative, signature.signed_at, signature.key)
+
+    message = signing.signing_message(
+        release=signature.release, party=signature.party,
+        representative=signature.representative,
+        signed_at=signature.signed_at.isoformat(), digest=signature.digest)
+    try:
+        key = signing.verify(signature.signature, message)
+    except signing.BadSignature as exc:
+        return invalid("plan.signature.invalid", "signature", f"it does not verify: {exc}")
+    if key.fingerprint != signature.key:
+        return invalid("plan.signature.invalid", "key",
+                       f"it was made with key {key.fingerprint}, not with {signature.key}")
+    party = register.get(signature.party)
+    if party is None:
+        return invalid("plan.signature.unregistered-key", "party",
+                       f"party `{signature.party}` is not in the register")
+    holders = key_holders(register, key)
+    own = [rep for holder, rep in holders if holder.id == party.id]
+    rep = next((r for r in own if r.id == signature.representative), None)
+    if rep is None:
+        if own:
+            reason = (f"key {key.fingerprint} is registered for {own[0].id}, not for "
+                      f"{signature.representative}")
+        else:
+            elsewhere = ", ".join(f"{r.id} of {p.id}" for p, r in holders)
+            reason = (f"key {key.fingerprint} is not registered for a representative of "
+                      f"{party.id}" + (f" (it is registered for {elsewhere})"
+                                       if elsewhere else ""))
+        return invalid("plan.signature.unregistered-key", "key", reason)
+    day = signing_date(signature.signed_at)
+    if not rep.authorised_on(day):
+        return invalid("plan.signature.not-authorised", "signed_at",
+                       f"{rep.id} was not authorised to sign for {party.id} on {day} "
+                       f"(authorised {authorisation_period(rep)})")
+    if current_digest is not None and signature.digest != current_digest:
+        return SignatureCheck(SignatureState.STALE,
+                              "the plan changed after it was signed; sign it again",
+                              "plan.signature.stale", "digest", signature.representative,
+                              signature.signed_at, signature.key)
+    return SignatureCheck(SignatureState.VALID, None, None, "signature",
+                          signature.representative, signature.signed_at, signature.key)
+
+
+# -- Plan state ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overdue:
+    """A measure or milestone past its date and not done."""
+
+    kind: str
+    id: str
+    what: str
+    due: dt.date
+    party: str | None = None
+
+
+@dataclass
+class PartyState:
+    party: str
+    name: str | None
+    record: PlanParty | None
+    lacks: list[str]
+    signature: SignatureCheck
+    overdue: list[Overdue]
+
+    @property
+    def measures_done(self) -> int:
+        if self.record is None:
+            return 0
+        return sum(m.status is MeasureStatus.DONE for m in self.record.measures)
+
+
+@dataclass
+class PlanState:
+    release_id: str
+    release: Release | None
+    plan: Plan | None
+    digest: str | None
+    plan_lacks: list[str]
+    parties: list[PartyState]
+    #: Signatures of parties that do not implement the plan.
+    stray_signatures: list[str]
+    overdue: list[Overdue]
+    today: dt.date
+
+    @property
+    def in_force(self) -> bool:
+        return bool(self.parties) and all(
+            p.signature.state is SignatureState.VALID for p in self.parties)
+
+    def lacking(self) -> list[str]:
+        """What the plan and its parties still lack, one line each."""
+        lines = [f"the plan has no {what}" for what in self.plan_lacks]
+        lines += [f"{p.party}: {', '.join(p.lacks)}" for p in self.parties if p.lacks]
+        return lines
+
+    def not_in_force_reasons(self) -> list[str]:
+        if self.plan is None:
+            return ["there is no implementation plan"]
+        if not self.parties:
+            return ["the plan has no implementing parties"]
+        reasons = []
+        for state in self.parties:
+            signature = state.signature
+            if signature.state is SignatureState.MISSING:
+                reasons.append(f"{state.party} has not signed the plan")
+            elif signature.state is not SignatureState.VALID:
+                reasons.append(f"the signature of {state.party} is {signature.summary}")
+        return reasons
+
+
+#: What each implementing party must deliver before the plan can be signed.
+PARTY_DELIVERABLES = ("contact", "impact analysis", "planning", "measures")
+
+
+def party_lacks(record: PlanParty | None) -> list[str]:
+    if record is None:
+        return list(PARTY_DELIVERABLES)
+    present = {
+        "contact": record.contact is not None,
+        "impact analysis": record.impact_analysis is not None,
+        "planning": record.planning is not None,
+        "measures": bool(record.measures),
+    }
+    return [what for what in PARTY_DELIVERABLES if not present[what]]
+
+
+def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date) -> PlanState:
+    """Where the release's plan stands on `today`."""
+    release = files.release.record if files.release is not None else None
+    assert release is None or isinstance(release, Release)
+    plan = files.plan.record if files.plan is not None else None
+    assert plan is None or isinstance(plan, Plan)
+    if plan is None:
+        return PlanState(files.release_id, release, None, None, [], [], [], [], today)
+    records = files.plan_parties
+    complete = not any("/parties/" in name for name in files.unloaded)
+    digest = plan_digest(plan, records) if complete else None
+    plan_lacks = []
+    if not plan.parties:
+        plan_lacks.append("implementing parties")
+    if not plan.deadlines:
+        plan_lacks.append("deadline")
+    overdue: list[Overdue] = [
+        Overdue("milestone", m.id, m.title, m.date)
+        for m in plan.milestones if m.done_on is None and m.date < today
+    ]
+    states = []
+    for party_id in plan.parties:
+        record = records.get(party_id)
+        party_overdue = [] if record is None else [
+            Overdue("measure", m.id, m.description, m.deadline, party_id)
+            for m in record.measures if m.status is not MeasureStatus.DONE and m.deadline < today
+        ]
+        overdue.extend(party_overdue)
+        signed = files.signatures.get(party_id)
+        signature = MISSING
+        if signed is not None:
+            assert isinstance(signed.record, Signature)
+            signature = check_signature(signed.record, register, digest)
+        registered = register.get(party_id)
+        states.append(PartyState(party_id, registered.name if registered else None, record,
+                                 party_lacks(record), signature, party_overdue))
+    stray = sorted(set(files.signatures) - set(plan.parties))
+    return PlanState(files.release_id, release, plan, digest, plan_lacks, states, stray,
+                     sorted(overdue, key=lambda o: (o.due, o.kind, o.party or "", o.id)),
+                     today)
+
+
+# -- The release process -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    """A precondition of a status that does not hold."""
+
+    code: str
+    message: str
+
+
+def blockers(state: PlanState, target: ReleaseStatus,
+             register: Mapping[str, Party]) -> list[Blocker]:
+    """What keeps the release from reaching `target` from the status before it."""
+    release = state.release
+    if release is None or target is ReleaseStatus.DRAFT:
+        return []
+    found: list[Blocker] = []
+
+    def unmet(message: str) -> None:
+        found.append(Blocker("release.status.unmet", message))
+
+    if target in (ReleaseStatus.IN_FORCE, ReleaseStatus.IN_REALISATION):
+        if release.decided_on is None:
+            unmet("the Tactisch Beraad's decision is not recorded (decided_on)")
+        if release.framework_version is None:
+            unmet("the framework version is not set (framework_version)")
+        if release.chain_dependencies:
+            found.extend(Blocker("plan.not-in-force", f"the plan is not in force: {reason}")
+                         for reason in state.not_in_force_reasons())
+    elif target is ReleaseStatus.ROLLED_OUT:
+        if release.communication_plan is None:
+            unmet("the Beheerorganisatie's communication plan is not recorded")
+        for milestone in state.plan.milestones if state.plan else []:
+            if milestone.done_on is None:
+                unmet(f"milestone {milestone.id} ({milestone.date}) is not done")
+        for party in state.parties:
+            for measure in party.record.measures if party.record else []:
+                if measure.status is not MeasureStatus.DONE:
+                    unmet(f"measure {measure.id} of {party.party} is not done "
+                          f"({measure.status})")
+            registered = register.get(party.party)
+            joined = party.record is not None and party.record.joined_on is not None
+            if registered is not None and registered.is_deelnemer and not joined:
+                version = release.framework_version or "the new version"
+                unmet(f"{party.party} has not joined framework version {version}")
+        if release.rollout is None or release.rollout.completed_on is None:
+            unmet("the roll-out is not complete (rollout.completed_on)")
+    elif target is ReleaseStatus.EVALUATED and release.evaluation is None:
+        unmet("no evaluation is recorded")
+    return found
+
+
+def evaluation_deadline(completed_on: dt.date) -> dt.date:
+    """Two calendar months after the implementation was complete."""
+    month = completed_on.month - 1 + EVALUATION_MONTHS
+    year, month = completed_on.year + month // 12, month % 12 + 1
+    return completed_on.replace(year=year, month=month,
+                                day=min(completed_on.day, calendar.monthrange(year, month)[1]))
+
+
+def status_document(state: PlanState, register: Mapping[str, Party]) -> dict[str, Any]:
+    """Where the release and its plan stand, as the plain data `eta plan status --format
+    json` prints."""
+    release = state.release
+    assert release is not None
+    following = next_status(release.status)
+    parties = []
+    for party in state.parties:
+        record = party.record
+        signature = party.signature
+        parties.append({
+            "party": party.party,
+            "name": party.name,
+            "contact": record.contact.model_dump(mode="json", exclude_defaults=True)
+            if record and record.contact else None,
+            "impact_analysis": record.impact_analysis.model_dump(mode="json")
+            if record and record.impact_analysis else None,
+            "planning": record.planning.model_dump(mode="json")
+            if record and record.planning else None,
+            "measures": [m.model_dump(mode="json") | {"overdue": _is_overdue(m, state.today)}
+                         for m in (record.measures if record else [])],
+            "joined_on": record.joined_on.isoformat() if record and record.joined_on else None,
+            "lacks": party.lacks,
+            "signature": {
+                "state": str(signature.state),
+                "reason": signature.reason,
+                "representative": signature.representative,
+                "signed_at": signature.signed_at.isoformat() if signature.signed_at else None,
+                "key": signature.key,
+            },
+        })
+    plan = state.plan
+    return {
+        "release": release.id,
+        "title": release.title,
+        "status": str(release.status),
+        "framework_version": release.framework_version,
+        "today": state.today.isoformat(),
+        "plan": None if plan is None else {
+            "digest": state.digest,
+            "in_force": state.in_force,
+            "not_in_force_because": [] if state.in_force else state.not_in_force_reasons(),
+            "lacks": state.lacking(),
+            "parties": parties,
+            "milestones": [m.model_dump(mode="json")
+                           | {"overdue": m.done_on is None and m.date < state.today}
+                           for m in plan.milestones],
+            "deadlines": [d.model_dump(mode="json") for d in plan.deadlines],
+            "signatures_of_other_parties": state.stray_signatures,
+        },
+        "overdue": [{"kind": o.kind, "id": o.id, "party": o.party, "what": o.what,
+                     "due": o.due.isoformat()} for o in state.overdue],
+        "next": None if following is None else {
+            "status": str(following),
+            "blocked_by": [b.message for b in blockers(state, following, register)],
+        },
+    }
+
+
+def _is_overdue(measure: Measure, today: dt.date) -> bool:
+    return measure.status is not MeasureStatus.DONE and measure.deadline < today
