@@ -12,7 +12,9 @@ cache and is not read again. Units are checked in parallel on large repositories
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
+import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,15 +107,22 @@ class UnitResult:
     entries: list[Entry]
 
 
-def record_rules() -> dict[str, tuple[RecordRule, ...]]:
-    """The rules about single records, by record kind."""
-    from eta.checks import incidents, plans, references
+#: The modules whose rules concern each kind of record beyond the rules for every kind;
+#: imported only once a record of that kind is checked, so a warm check stays light.
+_RULE_MODULES: dict[str, tuple[str, ...]] = {
+    "incident": ("eta.checks.incidents",),
+    **dict.fromkeys(("release", "plan", "plan-party", "signature"), ("eta.checks.plans",)),
+}
 
-    by_kind: dict[str, list[RecordRule]] = {}
-    for registry in (references.RECORD_RULES, incidents.RECORD_RULES, plans.RECORD_RULES):
-        for kind, found in registry.items():
-            by_kind.setdefault(kind, []).extend(found)
-    return {kind: tuple(found) for kind, found in by_kind.items()}
+
+@functools.cache
+def record_rules(kind: str) -> tuple[RecordRule, ...]:
+    """The rules about single records of `kind`."""
+    found: list[RecordRule] = []
+    for module_name in ("eta.checks.references", *_RULE_MODULES.get(kind, ())):
+        module = importlib.import_module(module_name)
+        found.extend(module.RECORD_RULES.get(kind, ()))
+    return tuple(found)
 
 
 def unit_rules() -> list[Rule]:
@@ -143,9 +152,20 @@ PARALLEL_FROM = 1000
 
 
 def run_check(
-    root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True
+    root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True,
+    base: str | None = None, changed_only: bool = False,
 ) -> CheckResult:
-    """Check the records below `root`, or only those in `paths` (files or folders)."""
+    """Check the records below `root`, or only those in `paths` (files or folders).
+
+    With `base` (a git revision), also the rules about the change since its merge base;
+    with `changed_only`, only the changed records and those they refer to are checked.
+    """
+    if base is not None:
+        from eta.checks.base import run_check_against_base
+
+        return run_check_against_base(
+            root, paths, base=base, changed_only=changed_only,
+            check=lambda chosen: run_check(root, chosen, today=today, use_cache=use_cache))
     from eta.cache import CheckCache
 
     chosen = record_files(root, paths)
@@ -263,17 +283,12 @@ def check_unit(
     return UnitResult(diagnostics, [Entry.of(record) for record in loaded])
 
 
-_RULES_BY_KIND: dict[str, tuple[RecordRule, ...]] | None = None
-
-
 def _record_rule_findings(loaded: Loaded, context: Context | None) -> list[Diagnostic]:
-    global _RULES_BY_KIND
-    if _RULES_BY_KIND is None:
-        _RULES_BY_KIND = record_rules()
     found: list[Diagnostic] = []
-    for rule in _RULES_BY_KIND.get(loaded.kind.name, ()):
-        if context is not None or loaded.kind.name in _CONTEXT_FREE:
-            found.extend(rule(loaded, context or _NO_CONTEXT))
+    if context is None and loaded.kind.name not in _CONTEXT_FREE:
+        return found
+    for rule in record_rules(loaded.kind.name):
+        found.extend(rule(loaded, context or _NO_CONTEXT))
     return found
 
 

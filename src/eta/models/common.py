@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 class Record(BaseModel):
     """Base of every model: unknown keys are refused, values are never silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _iso_date(value: Any) -> Any:
