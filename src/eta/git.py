@@ -367,3 +367,17 @@ def _stderr(exc: GitCommandError) -> str:
     lines = [line.strip() for line in text.strip().removeprefix("stderr:").strip(" '\n")
              .splitlines() if line.strip()]
     return lines[-1] if lines else f"exit status {exc.status}"
+
+
+def ensure_repository(folder: Path) -> bool:
+    """Make `folder` a git repository unless it lies in one; whether one was made."""
+    try:
+        Repo(folder, search_parent_directories=True).close()
+        return False
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        pass
+    try:
+        Repo.init(folder).close()
+    except GitCommandError as exc:
+        raise GitError(f"git init failed: {_stderr(exc)}") from None
+    return True

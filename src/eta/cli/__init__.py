@@ -41,7 +41,7 @@ def _root(
 
 
 def _register() -> None:
-    from eta.cli import check, history, incident, plan, release, schema
+    from eta.cli import check, history, incident, init, plan, release, schema
 
     app.command("check")(check.check)
     app.add_typer(release.app)
@@ -49,6 +49,7 @@ def _register() -> None:
     app.add_typer(incident.app)
     app.command("schema")(schema.schema)
     app.command("history")(history.history)
+    app.command("init")(init.init)
 
 
 _register()

@@ -1,0 +1,60 @@
+"""`eta init`: a new, empty records repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eta.cli.common import fail, reports_errors
+
+
+@reports_errors
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to make the repository (made if it does not exist).",
+                             file_okay=False, show_default=False),
+    ],
+    organisation: Annotated[
+        str, typer.Option("--organisation", help="The Beheerorganisatie's party id.")
+    ] = "logius",
+    organisation_name: Annotated[
+        str, typer.Option("--organisation-name", help="The Beheerorganisatie's legal name.")
+    ] = "Logius, Beheerorganisatie eHerkenning",
+    contact_name: Annotated[
+        str | None, typer.Option("--contact-name", show_default=False,
+                                 help="A contact of the Beheerorganisatie (with --contact-email).")
+    ] = None,
+    contact_email: Annotated[
+        str | None, typer.Option("--contact-email", show_default=False,
+                                 help="The contact's email address.")
+    ] = None,
+    eta_requirement: Annotated[
+        str | None, typer.Option(
+            "--eta-requirement", show_default=False,
+            help="How the CI workflow installs eta: a pip requirement (default: this "
+            "version of eta).")
+    ] = None,
+) -> None:
+    """Make a new, empty records repository that passes `eta check`.
+
+    It gets the record folders, the JSON Schemas, the agreements (the Beheerorganisatie,
+    the service levels, the incident criteria), a GitHub Actions workflow and a pre-commit
+    configuration; and `git init` when it lies in no git repository yet.
+    """
+    from eta.git import ensure_repository
+    from eta.init import Organisation, default_requirement, init_repository
+
+    if (contact_name is None) != (contact_email is None):
+        fail("--contact-name and --contact-email go together")
+    target = folder.resolve()
+    written = init_repository(
+        target, Organisation(organisation, organisation_name, contact_name, contact_email),
+        eta_requirement or default_requirement())
+    made = ensure_repository(target)
+    for name in written:
+        typer.echo(f"wrote {name}")
+    if made:
+        typer.echo(f"made a git repository in {target}")
+    typer.echo(f"eta init: {target} is ready; `eta check` passes there")

@@ -1,0 +1,114 @@
+"""`eta init`: a new, empty records repository that passes `eta check`.
+
+It holds the folders, the JSON Schemas, the agreements (the Beheerorganisatie as the first
+party; the service levels and the incident criteria as this version of eta ships them), a
+GitHub Actions workflow that runs `eta check --base` on every pull request, and a
+pre-commit configuration. The templates live in `eta/skeleton/`; eta's own repository
+holds copies of them, and a test keeps the two the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from eta import __version__
+from eta.errors import EtaError
+
+WORKFLOW = ".github/workflows/eta-check.yml"
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+_KEEP = ".gitkeep"
+_REQUIREMENT_PLACEHOLDER = "{eta_requirement}"
+#: What a pip requirement may hold here: it is written into a shell command in quotes.
+_SAFE_REQUIREMENT = re.compile(r"[A-Za-z0-9 ._\-+=<>!~@/:#,\[\]]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    """The Beheerorganisatie, the first party of the register."""
+
+    id: str = "logius"
+    name: str = "Logius, Beheerorganisatie eHerkenning"
+    contact_name: str | None = None
+    contact_email: str | None = None
+
+
+def skeleton_text(name: str) -> str:
+    return resources.files("eta").joinpath("skeleton", name).read_text(encoding="utf-8")
+
+
+def default_requirement() -> str:
+    return f"eta=={__version__}"
+
+
+def workflow_text(requirement: str) -> str:
+    """The GitHub Actions workflow, installing eta by the pip `requirement`."""
+    if not _SAFE_REQUIREMENT.fullmatch(requirement):
+        raise EtaError(f"{requirement!r} is not a pip requirement eta can write into the "
+                       "workflow")
+    return skeleton_text("eta-check.yml").replace(_REQUIREMENT_PLACEHOLDER, requirement)
+
+
+def planned_files(organisation: Organisation, requirement: str) -> dict[str, str | None]:
+    """Every file `eta init` writes, by its path; None for a party built from data."""
+    return {
+        f"afspraken/parties/{organisation.id}.yaml": None,
+        "afspraken/service-levels.yaml": skeleton_text("service-levels.yaml"),
+        "afspraken/criteria.yaml": skeleton_text("criteria.yaml"),
+        f"releases/{_KEEP}": "",
+        f"incidents/{_KEEP}": "",
+        WORKFLOW: workflow_text(requirement),
+        PRE_COMMIT_CONFIG: skeleton_text("pre-commit-config.yaml"),
+    }
+
+
+def init_repository(target: Path, organisation: Organisation, requirement: str) -> list[str]:
+    """Write a new records repository at `target`; returns the files written.
+
+    Nothing is written when any of the files exists already, or the party would not be
+    a valid record.
+    """
+    from eta.editing import Changeset
+    from eta.files import write_atomic
+    from eta.schemas import expected_schemas
+
+    if target.exists() and not target.is_dir():
+        raise EtaError(f"{target} exists and is no folder")
+    files = planned_files(organisation, requirement)
+    schemas = expected_schemas(target)
+    existing = sorted(name for name in [*files, *(str(p.relative_to(target)) for p in schemas)]
+                      if (target / name).exists())
+    if existing:
+        raise EtaError(f"{target} holds records or eta files already ({', '.join(existing)}); "
+                       "eta init writes only into a new or empty repository")
+    party = Changeset(target)
+    party.create(target / f"afspraken/parties/{organisation.id}.yaml", _party(organisation))
+    written: list[Path] = []
+    try:
+        for path, text in schemas.items():
+            write_atomic(path, text)
+            written.append(path)
+        for name, content in files.items():
+            if content is not None:
+                write_atomic(target / name, content)
+                written.append(target / name)
+        written.extend(party.write())
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return sorted(p.relative_to(target).as_posix() for p in written)
+
+
+def _party(organisation: Organisation) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": organisation.id,
+        "name": organisation.name,
+        "roles": ["beheerorganisatie"],
+    }
+    if organisation.contact_name or organisation.contact_email:
+        data["contacts"] = [{"name": organisation.contact_name,
+                             "email": organisation.contact_email}]
+    return data
