@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+from eta.cli.common import RootOption, TodayOption, fail, reports_errors, resolve_root, today
 
 
 class Format(StrEnum):
@@ -37,6 +37,17 @@ def check(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Check every file again; read no cached result.")
     ] = False,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", metavar="REF", show_default=False,
+                     help="Also check the change since the merge base of REF and HEAD "
+                     "(e.g. origin/main): history is only added to, never rewritten."),
+    ] = None,
+    changed_only: Annotated[
+        bool, typer.Option("--changed-only",
+                           help="With --base: check only the changed records and those "
+                           "they refer to.")
+    ] = False,
 ) -> None:
     """Check every record against its model and the process rules.
 
@@ -47,6 +58,9 @@ def check(
     from eta.reporters import REPORTERS
 
     repository = resolve_root(root)
-    result = run_check(repository, paths or (), today=today(on), use_cache=not no_cache)
+    if changed_only and base is None:
+        fail("--changed-only needs --base REF: the change is taken from its merge base")
+    result = run_check(repository, paths or (), today=today(on), use_cache=not no_cache,
+                       base=base, changed_only=changed_only)
     REPORTERS[output_format](result, sys.stdout)
     raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

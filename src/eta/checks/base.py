@@ -1,0 +1,490 @@
+"""`eta check --base REF`: rules about the change from the merge base of REF to the work tree.
+
+Git history is the audit trail, so a pull request may add to it but not rewrite it:
+
+- a record is never deleted, and its file is never renamed (closing is the way out);
+- a record's id, and every field its path fixes, never changes;
+- a signature is only added, never altered; it may be removed (or replaced by a new one)
+  only when it was stale: its digest did not match the plan at the base, or does not
+  match the plan as changed here;
+- timeline entries and classifications are append-only;
+- a classification whose class differs from the one before carries a reason;
+- a closed incident, and every file of an evaluated release, is not edited except through
+  an explicit reopen in the same change:
+  - an incident reopens when its `status` goes from `closed` to `in_progress` and a
+    timeline entry is appended that says why;
+  - a release reopens when its `status` goes from `evaluated` back to `rolled_out`;
+- the agreements are read from the base: a signature added here must be by a
+  representative, with a key, that the register at the base holds and authorises on the
+  signing date (a representative added in a pull request cannot sign in it), and a
+  classification added here may cite only criteria the base defines.
+
+`--changed-only` re-validates only the changed records and those they refer to: a changed
+file of a release brings its whole release folder, a reference to a release brings that
+folder, a reference to a party brings the party's file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eta.checks import CheckResult
+from eta.diagnostics import Diagnostic, error
+from eta.git import ChangeStatus, FileChange, GitRepository
+from eta.load import Loaded, validate_document
+from eta.loader import Document, YamlError, load_bytes
+from eta.models.agreements import Criteria
+from eta.models.party import Party
+from eta.models.release import Signature
+from eta.records import RECORD_FOLDERS, RecordKind, kind_for
+from eta.repository import record_files, relative
+from eta.signing import fingerprint
+
+
+@dataclass(slots=True)
+class Side:
+    """One record file as it stands at the base or in the working tree."""
+
+    path: str
+    kind: RecordKind
+    document: Document | None
+    loaded: Loaded | None
+
+    @property
+    def data(self) -> Any:
+        return None if self.document is None else self.document.data
+
+    @property
+    def mapping(self) -> dict[str, Any]:
+        return self.data if isinstance(self.data, dict) else {}
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The change from the merge base to the working tree, and the base's agreements."""
+
+    root: Path
+    revision: str
+    base: str
+    changes: list[FileChange]
+    before: dict[str, Side]
+    after: dict[str, Side]
+    register: dict[str, Party]
+    criteria: Criteria | None
+    #: Plan files at the base and now, per release, for telling a stale signature.
+    plan_files: dict[str, tuple[dict[str, Side], dict[str, Side]]] = field(default_factory=dict)
+
+    @property
+    def short_base(self) -> str:
+        return self.base[:12]
+
+    def changed(self, kind: str) -> Iterator[tuple[FileChange, Side | None, Side | None]]:
+        """The changes to records of `kind`: the change, the file before and after it."""
+        for change in self.changes:
+            after = self.after.get(change.path)
+            before = self.before.get(change.old_path) if change.old_path else None
+            side = after or before
+            if side is not None and side.kind.name == kind:
+                yield change, before, after
+
+
+def compare(root: Path, revision: str) -> Comparison:
+    """Read from git what changed since the merge base of `revision`, and the base's agreements."""
+    with GitRepository.open(root, "eta check --base") as git:
+        git.require_history("eta check --base")
+        base = git.merge_base(revision)
+        changes = [c for c in git.changed_files(base, RECORD_FOLDERS)
+                   if kind_for(Path(c.path).parts) is not None
+                   or (c.old_path and kind_for(Path(c.old_path).parts) is not None)]
+        releases = {_release_of(path) for change in changes
+                    for path in (change.path, change.old_path) if path and _is_signature(path)}
+        agreement_paths = git.list_files(base, "afspraken")
+        plan_paths_before = [path for release in sorted(releases)
+                             for path in git.list_files(base, f"releases/{release}")
+                             if _is_plan_file(path)]
+        wanted = {c.old_path for c in changes if c.old_path} | set(agreement_paths)
+        wanted |= set(plan_paths_before)
+        texts = git.read_texts(base, sorted(wanted))
+    before = {path: side for path, raw in texts.items()
+              if (side := _side(path, raw)) is not None}
+    after: dict[str, Side] = {}
+    for change in changes:
+        if change.status is not ChangeStatus.DELETED:
+            side = _side(change.path, _read(root / change.path))
+            if side is not None:
+                after[change.path] = side
+    register = {s.loaded.record.id: s.loaded.record for p in agreement_paths
+                if (s := before.get(p)) is not None and s.loaded is not None
+                and isinstance(s.loaded.record, Party)}
+    criteria = next((s.loaded.record for p in agreement_paths
+                     if (s := before.get(p)) is not None and s.loaded is not None
+                     and isinstance(s.loaded.record, Criteria)), None)
+    comparison = Comparison(root, revision, base, changes, before, after, register, criteria)
+    for release in sorted(releases):
+        old = {p: before[p] for p in plan_paths_before
+               if p in before and _release_of(p) == release}
+        new = {relative(root, p): side for p in _plan_files_now(root, release)
+               if (side := _side(relative(root, p), _read(p))) is not None}
+        comparison.plan_files[release] = (old, new)
+    return comparison
+
+
+def _is_signature(path: str) -> bool:
+    found = kind_for(Path(path).parts)
+    return found is not None and found[0].name == "signature"
+
+
+def _is_plan_file(path: str) -> bool:
+    found = kind_for(Path(path).parts)
+    return found is not None and found[0].name in ("plan", "plan-party")
+
+
+def _release_of(path: str) -> str:
+    return Path(path).parts[1]
+
+
+def _plan_files_now(root: Path, release: str) -> list[Path]:
+    folder = root / "releases" / release
+    if not folder.is_dir():
+        return []
+    return [p for p in record_files(root, [folder]) if _is_plan_file(relative(root, p))]
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _side(path: str, raw: bytes | None) -> Side | None:
+    """The record at `path` with these contents; None when it is none, or not there."""
+    found = kind_for(Path(path).parts)
+    if found is None or raw is None:
+        return None
+    kind, fixed = found
+    try:
+        document = load_bytes(raw, path)
+    except YamlError:
+        return Side(path, kind, None, None)
+    return Side(path, kind, document, validate_document(kind, fixed, document, path).loaded)
+
+
+# -- the rules ----------------------------------------------------------------------------
+
+BaseRule = Callable[[Comparison], Iterable[Diagnostic]]
+
+
+def _at(side: Side | None, path: str, *keys: str | int, code: str, message: str,
+        hint: str | None = None) -> Diagnostic:
+    if side is not None and side.document is not None:
+        pos = side.document.position(keys)
+        return error(path, pos.line, pos.column, code, message, hint)
+    return error(path, 1, 1, code, message, hint)
+
+
+def records_stay(comparison: Comparison) -> Iterator[Diagnostic]:
+    """Records are never deleted and their files never renamed."""
+    restore = f"git restore --source={comparison.short_base} --"
+    for change in comparison.changes:
+        if change.old_path is None or _is_signature(change.old_path):
+            continue
+        if change.status is ChangeStatus.DELETED:
+            yield error(change.old_path, 1, 1, "base.record.deleted",
+                        f"{change.old_path} was deleted since {comparison.revision}; records "
+                        "are never deleted: a record is closed, and stays",
+                        f"bring it back with `{restore} {change.old_path}`")
+        elif change.status is ChangeStatus.RENAMED:
+            yield error(change.path, 1, 1, "base.record.renamed",
+                        f"{change.old_path} was renamed to {change.path}; a record's file "
+                        "keeps its name", f"move it back to {change.old_path}")
+
+
+def ids_stay(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A record's id, and the fields its path fixes (release, party), never change."""
+    for change in comparison.changes:
+        if change.status is not ChangeStatus.MODIFIED:
+            continue
+        before, after = comparison.before.get(change.path), comparison.after.get(change.path)
+        if before is None or after is None or after.document is None:
+            continue
+        fields = [f for f in ("id", "release", "party") if f in before.kind.model.model_fields]
+        for name in fields:
+            old, new = before.mapping.get(name), after.mapping.get(name)
+            if old is not None and old != new:
+                yield _at(after, change.path, name, code="base.record.id-changed",
+                          message=f"`{name}` changed from `{old}` to `{new}`; a record's "
+                          f"`{name}` never changes", hint=f"set it back to `{old}`")
+
+
+def signatures_only_added(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A signature is only added; removed or replaced only when it was stale."""
+    for change, before, after in comparison.changed("signature"):
+        if change.status is ChangeStatus.ADDED or before is None:
+            continue
+        if (change.status is ChangeStatus.MODIFIED and after is not None
+                and after.data == before.data):
+            continue
+        if _was_stale(comparison, before):
+            continue
+        path = change.old_path or change.path
+        if change.status is ChangeStatus.DELETED:
+            yield error(path, 1, 1, "base.signature.removed",
+                        f"the signature in {path} was removed, but it was not stale: it still "
+                        "matches the plan; a valid signature is never withdrawn by deleting it",
+                        f"bring it back with `git restore --source={comparison.short_base} -- "
+                        f"{path}`")
+        else:
+            yield _at(after, change.path, code="base.signature.altered",
+                      message=f"the signature in {change.path} was altered; signatures are "
+                      "only added, never changed",
+                      hint=f"bring it back with `git restore --source={comparison.short_base} "
+                      f"-- {change.path}`; a stale signature may be replaced by signing again")
+
+
+def _was_stale(comparison: Comparison, signature: Side) -> bool:
+    """Whether the signature's digest failed to match the plan at the base, or now."""
+    if signature.loaded is None or not isinstance(signature.loaded.record, Signature):
+        return True  # an unreadable signature signed nothing
+    digest = signature.loaded.record.digest
+    old, new = comparison.plan_files.get(_release_of(signature.path), ({}, {}))
+    return any(found is not None and found != digest
+               for found in (_plan_digest(old), _plan_digest(new)))
+
+
+def _plan_digest(files: dict[str, Side]) -> str | None:
+    """The digest of the plan in these files; None when it cannot be taken."""
+    from eta.models.release import Plan, PlanParty
+    from eta.plans.digest import plan_digest
+
+    plans = [s.loaded.record for s in files.values()
+             if s.loaded is not None and isinstance(s.loaded.record, Plan)]
+    parties = {s.loaded.record.party: s.loaded.record for s in files.values()
+               if s.loaded is not None and isinstance(s.loaded.record, PlanParty)}
+    if len(plans) != 1 or any(s.loaded is None for s in files.values()):
+        return None
+    return plan_digest(plans[0], parties)
+
+
+def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A signature added here is by a representative and key the base's register holds."""
+    for change, before, after in comparison.changed("signature"):
+        if after is None or after.loaded is None or not isinstance(after.loaded.record,
+                                                                      Signature):
+            continue
+        if before is not None and before.data == after.data:
+            continue
+        signature = after.loaded.record
+        problem = _register_problem(comparison.register, signature)
+        if problem is not None:
+            field_name, message = problem
+            yield _at(after, change.path, field_name, code="base.signature.unregistered",
+                      message=f"{message} in the register at the base "
+                      f"({comparison.revision}); the register a change is checked against is "
+                      "the one it starts from", hint="register the representative or key in "
+                      "a change of its own first; once that is merged, sign")
+
+
+def _register_problem(register: dict[str, Party], signature: Signature
+                      ) -> tuple[str, str] | None:
+    party = register.get(signature.party)
+    if party is None:
+        return "party", f"party `{signature.party}` does not exist"
+    found = [r for r in party.representatives if r.id == signature.representative]
+    if not found:
+        return ("representative", f"`{signature.representative}` is no representative of "
+                f"`{signature.party}`")
+    representative = found[0]
+    if signature.key not in {fingerprint(key) for key in representative.keys}:
+        return "key", f"key {signature.key} is not registered for `{representative.id}`"
+    day = signature.signed_at.date()
+    if not representative.authorised_on(day):
+        return ("signed_at", f"`{representative.id}` is not authorised to sign for "
+                f"`{signature.party}` on {day.isoformat()}")
+    return None
+
+
+def append_only(comparison: Comparison) -> Iterator[Diagnostic]:
+    """Timeline entries and classifications are only ever appended."""
+    for change, before, after in comparison.changed("incident"):
+        if before is None or after is None:
+            continue
+        for name, what in (("timeline", "timeline entry"),
+                           ("classifications", "classification")):
+            old, new = _list(before, name), _list(after, name)
+            for index, item in enumerate(old):
+                if index >= len(new):
+                    yield _at(after, change.path, name, code=f"base.{name}.rewritten",
+                              message=f"{len(old) - len(new)} {what}(s) were removed from "
+                              f"`{name}`; it is append-only",
+                              hint="bring the removed entries back; add a new one to correct")
+                    break
+                if new[index] != item:
+                    yield _at(after, change.path, name, index, code=f"base.{name}.rewritten",
+                              message=f"{what} {index + 1} of `{name}` was changed; it is "
+                              "append-only", hint="restore it as it was, and append a new "
+                              "entry that corrects it")
+                    break
+
+
+def _list(side: Side, name: str) -> list[Any]:
+    value = side.mapping.get(name)
+    return value if isinstance(value, list) else []
+
+
+def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A classification added here whose class differs from the one before has a reason;
+    the criteria it cites are those of the base."""
+    known = ({c.id for c in (*comparison.criteria.calamiteit, *comparison.criteria.crisis)}
+             if comparison.criteria is not None else set())
+    for change, before, after in comparison.changed("incident"):
+        if after is None:
+            continue
+        old, new = ([] if before is None else _list(before, "classifications"),
+                    _list(after, "classifications"))
+        for index in range(len(old), len(new)):
+            entry = new[index]
+            if not isinstance(entry, dict):
+                continue
+            previous = new[index - 1] if index > 0 else None
+            if (isinstance(previous, dict) and previous.get("class") != entry.get("class")
+                    and not entry.get("reason")):
+                yield _at(after, change.path, "classifications", index, "class",
+                          code="base.classification.no-reason",
+                          message=f"the class changes from `{previous.get('class')}` to "
+                          f"`{entry.get('class')}` without a reason",
+                          hint="give the classification a `reason`")
+            cited = entry.get("criteria")
+            for position, criterion in enumerate(cited if isinstance(cited, list) else []):
+                if isinstance(criterion, str) and criterion not in known:
+                    yield _at(after, change.path, "classifications", index, "criteria",
+                              position, code="base.classification.unknown-criterion",
+                              message=f"criterion `{criterion}` is not among the criteria at "
+                              f"the base ({comparison.revision}); criteria changed in a "
+                              "change apply from the next one")
+
+
+def closed_incidents_stay_closed(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A closed incident changes only by being reopened: status back to in_progress, with
+    a timeline entry appended that says why."""
+    for change, before, after in comparison.changed("incident"):
+        if before is None or after is None or before.mapping.get("status") != "closed":
+            continue
+        if before.data == after.data:
+            continue
+        status = after.mapping.get("status")
+        if status == "closed":
+            yield _at(after, change.path, "status", code="base.incident.closed-edited",
+                      message="the incident was closed at the base and is edited here "
+                      "without being reopened",
+                      hint="to reopen it, set `status: in_progress` and append a timeline "
+                      "entry that says why")
+        elif status != "in_progress":
+            yield _at(after, change.path, "status", code="base.incident.reopen-status",
+                      message=f"a closed incident reopens to `in_progress`, not to `{status}`")
+        elif len(_list(after, "timeline")) <= len(_list(before, "timeline")):
+            yield _at(after, change.path, "status", code="base.incident.reopen-without-entry",
+                      message="the closed incident is reopened without a timeline entry",
+                      hint="append a timeline entry that says why it is reopened")
+
+
+def evaluated_releases_stay(comparison: Comparison) -> Iterator[Diagnostic]:
+    """No file of an evaluated release changes, unless the release is reopened: its
+    status goes from `evaluated` back to `rolled_out`."""
+    evaluated: dict[str, bool] = {}
+    for path, side in comparison.before.items():
+        if side.kind.name == "release" and side.mapping.get("status") == "evaluated":
+            now = comparison.after.get(path)
+            reopened = now is not None and now.mapping.get("status") == "rolled_out"
+            evaluated[_release_of(path)] = reopened
+    for change in comparison.changes:
+        path = change.old_path or change.path
+        parts = Path(path).parts
+        if parts[0] != "releases" or len(parts) < 3 or parts[1] not in evaluated:
+            continue
+        if evaluated[parts[1]]:
+            continue
+        before = comparison.before.get(change.old_path) if change.old_path else None
+        after = comparison.after.get(change.path)
+        if before is not None and after is not None and before.data == after.data:
+            continue
+        release = f"releases/{parts[1]}/release.yaml"
+        if change.path == release and after is not None:
+            yield _at(after, change.path, "status", code="base.release.evaluated-edited",
+                      message="the release was evaluated at the base; it is edited here "
+                      "without being reopened",
+                      hint="to reopen it, set its `status` back to `rolled_out`")
+        else:
+            yield _at(after, change.path, code="base.release.evaluated-edited",
+                      message=f"release `{parts[1]}` was evaluated at the base; its files "
+                      "change only when the release is reopened",
+                      hint=f"to reopen it, set `status: rolled_out` in {release}")
+
+
+BASE_RULES: tuple[BaseRule, ...] = (
+    records_stay,
+    ids_stay,
+    signatures_only_added,
+    signers_in_base_register,
+    append_only,
+    classification_changes_carry_reason,
+    closed_incidents_stay_closed,
+    evaluated_releases_stay,
+)
+
+
+def base_diagnostics(comparison: Comparison) -> list[Diagnostic]:
+    return [d for rule in BASE_RULES for d in rule(comparison)]
+
+
+# -- eta check --base ---------------------------------------------------------------------
+
+def changed_selection(comparison: Comparison) -> list[Path]:
+    """The changed records and the records they refer to, as files and folders to check."""
+    root = comparison.root
+    chosen: set[str] = set()
+    for change in comparison.changes:
+        if change.status is ChangeStatus.DELETED:
+            continue
+        parts = Path(change.path).parts
+        chosen.add("/".join(parts[:2]) if parts[0] == "releases" else change.path)
+        side = comparison.after.get(change.path)
+        if side is None or side.loaded is None:
+            continue
+        for reference in side.loaded.references:
+            if reference.kind == "release":
+                chosen.add(f"releases/{reference.value}")
+            elif reference.kind == "party":
+                chosen.add(f"afspraken/parties/{reference.value}.yaml")
+    return sorted(root / name for name in chosen if (root / name).exists())
+
+
+def run_check_against_base(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    base: str,
+    changed_only: bool,
+    check: Callable[[Sequence[Path]], CheckResult],
+) -> CheckResult:
+    """`check` (eta check on the given paths) with the rules about the change since `base`."""
+    comparison = compare(root, base)
+    found = base_diagnostics(comparison)
+    if paths:
+        given = [relative(root, Path(p).resolve()) for p in paths]
+        found = [d for d in found if any(d.file == g or d.file.startswith(g.rstrip("/") + "/")
+                                         for g in given)]
+    if changed_only:
+        selection = changed_selection(comparison)
+        if paths:
+            inside = {relative(root, p) for p in record_files(root, paths)}
+            selection = [p for p in selection
+                         if any(n == relative(root, p) or n.startswith(relative(root, p) + "/")
+                                for n in inside)]
+        result = check(selection) if selection else CheckResult([], 0)
+    else:
+        result = check(paths)
+    return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)

@@ -1,0 +1,566 @@
+"""`eta check --base REF`: the rules about a change since the merge base, on real git repositories.
+
+Each rule has a change that breaks it and one that keeps it. The findings of other rules
+(plans, incidents) are left to their own tests: here only the `base.*` findings count.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from change_helpers import FIRST_TIMELINE, INCIDENT, INCIDENT_HEAD, INCIDENT_PATH, edit, write
+from conftest import EXAMPLE_KEYS, git, run_eta
+
+RELEASE = "R2031-07"
+
+RELEASE_YAML = f"""\
+# yaml-language-server: $schema=../../schemas/release.schema.json
+id: {RELEASE}
+title: Nieuwe versie van het koppelvlak
+framework_version: "1.14"
+chain_dependencies: true
+releasemanager:
+  name: Femke Hoekstra
+  email: f.hoekstra@beheer.example.nl
+status: in_realisation
+"""
+PLAN_YAML = f"""\
+# yaml-language-server: $schema=../../schemas/plan.schema.json
+release: {RELEASE}
+parties:
+  - grensweg
+deadlines:
+  - id: live
+    date: 2026-06-01
+    title: In productie
+"""
+PLAN_PARTY_YAML = """\
+# yaml-language-server: $schema=../../../schemas/plan-party.schema.json
+party: grensweg
+contact:
+  name: NOC Grensweg
+  email: noc@grensweg.example.nl
+impact_analysis:
+  summary: Nieuwe berichten in de eIDAS-koppeling
+  level: medium
+planning:
+  summary: In twee sprints
+  ready_on: 2026-05-01
+"""
+INCIDENT_YAML = INCIDENT_HEAD + """\
+classifications:
+  - class: incident
+    criteria: []
+    facts: {}
+    at: 2026-03-01T09:10:00+01:00
+    by: Femke Hoekstra
+""" + FIRST_TIMELINE
+
+SIGNATURE_PATH = f"releases/{RELEASE}/signatures/grensweg.yaml"
+
+
+def plan_digest_of(root: Path) -> str:
+    from eta.load import load_record
+    from eta.models.release import Plan, PlanParty
+    from eta.plans.digest import plan_digest
+
+    plan_name = f"releases/{RELEASE}/plan.yaml"
+    plan = load_record(root, root / plan_name, plan_name).loaded
+    name = f"releases/{RELEASE}/parties/grensweg.yaml"
+    party = load_record(root, root / name, name).loaded
+    assert plan is not None and party is not None
+    assert isinstance(plan.record, Plan) and isinstance(party.record, PlanParty)
+    return plan_digest(plan.record, {"grensweg": party.record})
+
+
+def fingerprint(public_key: Path) -> str:
+    output = subprocess.run(["ssh-keygen", "-l", "-f", str(public_key)], check=True,
+                            capture_output=True, text=True).stdout
+    return output.split()[1]
+
+
+def armored_signature(private_key: Path, message: str, workdir: Path) -> str:
+    """A real SSH signature over `message`, as ssh-keygen -Y sign writes it."""
+    key = workdir / private_key.name
+    if not key.exists():
+        shutil.copy(private_key, key)
+        key.chmod(0o600)
+    data = workdir / "message"
+    data.write_text(message)
+    subprocess.run(["ssh-keygen", "-Y", "sign", "-q", "-f", str(key), "-n", "eta-plan",
+                    str(data)], check=True, capture_output=True)
+    return (workdir / "message.sig").read_text()
+
+
+def signature_yaml(root: Path, tmp: Path, *, representative: str, key: Path,
+                   digest: str | None = None, signed_at: str = "2026-03-10T10:00:00+01:00"
+                   ) -> str:
+    digest = digest or plan_digest_of(root)
+    armored = armored_signature(key, digest, tmp)
+    body = "".join(f"  {line}\n" for line in armored.splitlines())
+    return (
+        "# yaml-language-server: $schema=../../../schemas/signature.schema.json\n"
+        f"release: {RELEASE}\nparty: grensweg\nrepresentative: {representative}\n"
+        f"signed_at: {signed_at}\ndigest: {digest}\n"
+        f"key: {fingerprint(key.with_name(key.name + '.pub'))}\nsignature: |\n{body}"
+    )
+
+
+@pytest.fixture
+def records(git_repo: Path, tmp_path: Path) -> Path:
+    """The example records with a release (plan signed by grensweg) and an incident."""
+    write(git_repo, f"releases/{RELEASE}/release.yaml", RELEASE_YAML)
+    write(git_repo, f"releases/{RELEASE}/plan.yaml", PLAN_YAML)
+    write(git_repo, f"releases/{RELEASE}/parties/grensweg.yaml", PLAN_PARTY_YAML)
+    write(git_repo, INCIDENT_PATH, INCIDENT_YAML)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    write(git_repo, SIGNATURE_PATH, signature_yaml(
+        git_repo, keys, representative="pmeijer", key=EXAMPLE_KEYS / "grensweg-pmeijer"))
+    git(git_repo, "add", "-A")
+    git(git_repo, "commit", "-q", "-m", "A release and an incident")
+    return git_repo
+
+
+def base_findings(root: Path, *args: str, base: str = "HEAD") -> list[dict[str, Any]]:
+    outcome = run_eta("check", "--base", base, "--format", "json", *args, cwd=root)
+    assert outcome.exit_code in (0, 1), outcome.stderr
+    found = json.loads(outcome.stdout)["diagnostics"]
+    return [d for d in found if d["code"].startswith("base.")]
+
+
+def codes(root: Path, *args: str, base: str = "HEAD") -> list[tuple[str, str]]:
+    return [(d["file"], d["code"]) for d in base_findings(root, *args, base=base)]
+
+
+def test_an_unchanged_repository_passes(records: Path) -> None:
+    assert codes(records) == []
+
+
+# -- records are never deleted; files are never renamed; ids never change ------------------
+
+def test_deleting_a_record_breaks_the_rule(records: Path) -> None:
+    (records / INCIDENT_PATH).unlink()
+    assert base_findings(records) == [{
+        "file": INCIDENT_PATH, "line": 1, "column": 1, "severity": "error",
+        "code": "base.record.deleted",
+        "message": f"{INCIDENT_PATH} was deleted since HEAD; records are never deleted: a "
+                   "record is closed, and stays",
+        "hint": f"bring it back with `git restore --source={git(records, 'rev-parse', 'HEAD')[:12]}"
+                f" -- {INCIDENT_PATH}`",
+    }]
+
+
+def test_closing_instead_of_deleting_keeps_the_rule(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "status: in_progress", "status: resolved")
+    assert codes(records) == []
+
+
+def test_renaming_a_record_file_breaks_the_rule(records: Path) -> None:
+    git(records, "mv", "afspraken/parties/volmacht.yaml", "afspraken/parties/volmacht-bv.yaml")
+    edit(records, "afspraken/parties/volmacht-bv.yaml", "id: volmacht", "id: volmacht-bv")
+    assert codes(records) == [("afspraken/parties/volmacht-bv.yaml", "base.record.renamed")]
+
+
+def test_editing_a_record_in_place_keeps_the_rule(records: Path) -> None:
+    edit(records, "afspraken/parties/volmacht.yaml", "name: ", "name: Nieuw ")
+    assert codes(records) == []
+
+
+def test_changing_a_record_id_breaks_the_rule(records: Path) -> None:
+    edit(records, INCIDENT_PATH, f"id: {INCIDENT}", "id: 2026-03-01-zzzzzz")
+    found = base_findings(records)
+    assert [(d["file"], d["line"], d["code"], d["message"]) for d in found] == [
+        (INCIDENT_PATH, 2, "base.record.id-changed",
+         f"`id` changed from `{INCIDENT}` to `2026-03-01-zzzzzz`; a record's `id` never changes"),
+    ]
+
+
+def test_changing_other_fields_keeps_the_id_rule(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "priority: P3", "priority: P2")
+    assert codes(records) == []
+
+
+# -- signatures: only added; removed or replaced only when stale ---------------------------
+
+def test_altering_a_signature_breaks_the_rule(records: Path) -> None:
+    edit(records, SIGNATURE_PATH, "signed_at: 2026-03-10T10:00:00",
+         "signed_at: 2026-03-09T10:00:00")
+    assert codes(records) == [(SIGNATURE_PATH, "base.signature.altered")]
+
+
+def test_reformatting_a_signature_keeps_the_rule(records: Path) -> None:
+    edit(records, SIGNATURE_PATH, "representative: pmeijer", "representative:   pmeijer")
+    assert codes(records) == []
+
+
+def test_removing_a_valid_signature_breaks_the_rule(records: Path) -> None:
+    (records / SIGNATURE_PATH).unlink()
+    assert codes(records) == [(SIGNATURE_PATH, "base.signature.removed")]
+
+
+def test_removing_a_signature_the_change_made_stale_keeps_the_rule(records: Path) -> None:
+    edit(records, f"releases/{RELEASE}/plan.yaml", "title: In productie", "title: Live")
+    (records / SIGNATURE_PATH).unlink()
+    assert codes(records) == []
+
+
+def test_replacing_a_stale_signature_by_signing_again_keeps_the_rule(
+    records: Path, tmp_path: Path
+) -> None:
+    edit(records, f"releases/{RELEASE}/plan.yaml", "title: In productie", "title: Live")
+    write(records, SIGNATURE_PATH, signature_yaml(
+        records, tmp_path, representative="kbos", key=EXAMPLE_KEYS / "grensweg-kbos"))
+    assert codes(records) == []
+
+
+def test_replacing_a_valid_signature_breaks_the_rule(records: Path, tmp_path: Path) -> None:
+    write(records, SIGNATURE_PATH, signature_yaml(
+        records, tmp_path, representative="kbos", key=EXAMPLE_KEYS / "grensweg-kbos"))
+    assert codes(records) == [(SIGNATURE_PATH, "base.signature.altered")]
+
+
+# -- the register is read from the base ----------------------------------------------------
+
+def new_key(tmp: Path) -> Path:
+    key = tmp / "grensweg-nieuw"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "grensweg-nieuw",
+                    "-f", str(key)], check=True)
+    return key
+
+
+def add_representative(root: Path, key: Path) -> None:
+    public = key.with_name(key.name + ".pub").read_text().strip()
+    path = root / "afspraken/parties/grensweg.yaml"
+    path.write_text(path.read_text() + (
+        "  - id: nieuw\n    name: Noor Nieuw\n    email: n.nieuw@grensweg.example.nl\n"
+        f"    keys:\n      - {public}\n    valid_from: 2026-01-01\n"))
+
+
+def test_a_representative_added_in_the_change_cannot_sign_in_it(
+    records: Path, tmp_path: Path
+) -> None:
+    (records / SIGNATURE_PATH).unlink()
+    git(records, "commit", "-q", "-am", "Without a signature")
+    key = new_key(tmp_path)
+    add_representative(records, key)
+    write(records, SIGNATURE_PATH, signature_yaml(records, tmp_path, representative="nieuw",
+                                                  key=key))
+    found = base_findings(records)
+    assert [(d["file"], d["line"], d["code"], d["message"]) for d in found] == [
+        (SIGNATURE_PATH, 4, "base.signature.unregistered",
+         "`nieuw` is no representative of `grensweg` in the register at the base (HEAD); the "
+         "register a change is checked against is the one it starts from"),
+    ]
+    git(records, "add", "-A")
+    git(records, "commit", "-q", "-m", "Register and sign at once")
+    assert codes(records, base="HEAD~1") == [(SIGNATURE_PATH, "base.signature.unregistered")]
+
+
+def test_a_representative_in_the_base_register_signs(records: Path, tmp_path: Path) -> None:
+    (records / SIGNATURE_PATH).unlink()
+    git(records, "commit", "-q", "-am", "Without a signature")
+    key = new_key(tmp_path)
+    add_representative(records, key)
+    git(records, "commit", "-q", "-am", "Register Noor Nieuw")
+    write(records, SIGNATURE_PATH, signature_yaml(records, tmp_path, representative="nieuw",
+                                                  key=key))
+    assert codes(records) == []
+
+
+def test_a_key_added_in_the_change_cannot_sign_in_it(records: Path, tmp_path: Path) -> None:
+    (records / SIGNATURE_PATH).unlink()
+    git(records, "commit", "-q", "-am", "Without a signature")
+    key = new_key(tmp_path)
+    public = key.with_name(key.name + ".pub").read_text().strip()
+    edit(records, "afspraken/parties/grensweg.yaml", "    valid_from: 2024-04-01",
+         f"      - {public}\n    valid_from: 2024-04-01")
+    write(records, SIGNATURE_PATH, signature_yaml(records, tmp_path, representative="pmeijer",
+                                                  key=key))
+    assert [d["message"].split(" in the register")[0] for d in base_findings(records)] == [
+        f"key {fingerprint(key.with_name(key.name + '.pub'))} is not registered for `pmeijer`"]
+
+
+def test_an_authorisation_extended_in_the_change_does_not_cover_its_signature(
+    records: Path, tmp_path: Path
+) -> None:
+    (records / SIGNATURE_PATH).unlink()
+    edit(records, "afspraken/parties/grensweg.yaml", "    valid_from: 2024-04-01",
+         "    valid_from: 2024-04-01\n    valid_until: 2026-01-31")
+    git(records, "commit", "-q", "-am", "Pieter Meijer signs until February")
+    edit(records, "afspraken/parties/grensweg.yaml", "valid_until: 2026-01-31",
+         "valid_until: 2026-12-31")
+    write(records, SIGNATURE_PATH, signature_yaml(
+        records, tmp_path, representative="pmeijer", key=EXAMPLE_KEYS / "grensweg-pmeijer"))
+    assert [d["message"].split(" in the register")[0] for d in base_findings(records)] == [
+        "`pmeijer` is not authorised to sign for `grensweg` on 2026-03-10"]
+
+
+# -- timeline and classifications are append-only -------------------------------------------
+
+def test_editing_a_timeline_entry_breaks_the_rule(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen.")
+    found = base_findings(records)
+    assert [(d["line"], d["code"], d["message"]) for d in found] == [
+        (17, "base.timeline.rewritten",
+         "timeline entry 1 of `timeline` was changed; it is append-only"),
+    ]
+
+
+def test_removing_a_timeline_entry_breaks_the_rule(records: Path) -> None:
+    text = (records / INCIDENT_PATH).read_text()
+    (records / INCIDENT_PATH).write_text(text.split("timeline:")[0])
+    assert codes(records) == [(INCIDENT_PATH, "base.timeline.rewritten")]
+
+
+def test_appending_a_timeline_entry_keeps_the_rule(records: Path) -> None:
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write("  - at: 2026-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+                     "    text: Oorzaak gevonden.\n")
+    assert codes(records) == []
+
+
+def test_rewriting_a_classification_breaks_the_rule(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "  - class: incident", "  - class: calamiteit")
+    assert codes(records) == [(INCIDENT_PATH, "base.classifications.rewritten")]
+
+
+# -- a classification that changes carries a reason; criteria come from the base ------------
+
+def append_classification(root: Path, entry: str) -> None:
+    edit(root, INCIDENT_PATH, "timeline:", entry + "timeline:")
+
+
+CALAMITEIT = ("  - class: calamiteit\n    criteria: [C3]\n"
+              "    facts: {direct_serious_hindrance: true}\n"
+              "    at: 2026-03-01T11:00:00+01:00\n    by: Femke Hoekstra\n")
+
+
+def test_a_class_change_without_a_reason_breaks_the_rule(records: Path) -> None:
+    append_classification(records, CALAMITEIT)
+    found = base_findings(records)
+    assert [(d["line"], d["code"], d["message"]) for d in found] == [
+        (16, "base.classification.no-reason",
+         "the class changes from `incident` to `calamiteit` without a reason"),
+    ]
+
+
+def test_a_class_change_with_a_reason_keeps_the_rule(records: Path) -> None:
+    append_classification(records, CALAMITEIT + "    reason: Directe en ernstige hinder.\n")
+    assert codes(records) == []
+
+
+def test_a_criterion_added_in_the_change_cannot_be_cited_in_it(records: Path) -> None:
+    edit(records, "afspraken/criteria.yaml", "crisis:\n", (
+        "  - id: C6\n    text: Nieuw criterium.\n    rule: flag\n"
+        "    fact: political_implications\n\ncrisis:\n"))
+    append_classification(records, CALAMITEIT.replace("[C3]", "[C6]")
+                          + "    reason: Politieke gevolgen.\n")
+    assert [(d["code"], d["message"]) for d in base_findings(records)] == [
+        ("base.classification.unknown-criterion",
+         "criterion `C6` is not among the criteria at the base (HEAD); criteria changed in a "
+         "change apply from the next one"),
+    ]
+
+
+# -- closed incidents and evaluated releases change only through a reopen -------------------
+
+def close_incident(root: Path) -> None:
+    edit(root, INCIDENT_PATH, "status: in_progress", "status: closed")
+    with (root / INCIDENT_PATH).open("a") as handle:
+        handle.write("resolution: Certificaat vernieuwd.\n")
+    git(root, "commit", "-q", "-am", "Close the incident")
+
+
+def test_editing_a_closed_incident_breaks_the_rule(records: Path) -> None:
+    close_incident(records)
+    edit(records, INCIDENT_PATH, "resolution: Certificaat vernieuwd.", "resolution: Opgelost.")
+    assert [(d["code"], d["hint"]) for d in base_findings(records)] == [
+        ("base.incident.closed-edited", "to reopen it, set `status: in_progress` and append a "
+         "timeline entry that says why"),
+    ]
+
+
+def test_reopening_a_closed_incident_without_an_entry_breaks_the_rule(records: Path) -> None:
+    close_incident(records)
+    edit(records, INCIDENT_PATH, "status: closed", "status: in_progress")
+    assert codes(records) == [(INCIDENT_PATH, "base.incident.reopen-without-entry")]
+
+
+def test_reopening_a_closed_incident_to_new_breaks_the_rule(records: Path) -> None:
+    close_incident(records)
+    edit(records, INCIDENT_PATH, "status: closed", "status: new")
+    edit(records, INCIDENT_PATH, "resolution:", "  - at: 2026-03-05T09:00:00+01:00\n"
+         "    by: Femke Hoekstra\n    text: Heropend.\nresolution:")
+    assert codes(records) == [(INCIDENT_PATH, "base.incident.reopen-status")]
+
+
+def test_reopening_a_closed_incident_with_an_entry_keeps_the_rule(records: Path) -> None:
+    close_incident(records)
+    edit(records, INCIDENT_PATH, "status: closed", "status: in_progress")
+    edit(records, INCIDENT_PATH, "resolution:", "  - at: 2026-03-05T09:00:00+01:00\n"
+         "    by: Femke Hoekstra\n    text: De storing is terug; heropend.\nresolution:")
+    edit(records, INCIDENT_PATH, "priority: P3", "priority: P2")
+    assert codes(records) == []
+
+
+def evaluate_release(root: Path) -> None:
+    edit(root, f"releases/{RELEASE}/release.yaml", "status: in_realisation", (
+        "status: evaluated\nrollout:\n  completed_on: 2026-06-01\n"
+        "evaluation:\n  held_on: 2026-07-01\n  participants: [logius, grensweg]\n"))
+    git(root, "commit", "-q", "-am", "Evaluate the release")
+
+
+def test_editing_an_evaluated_release_breaks_the_rule(records: Path) -> None:
+    evaluate_release(records)
+    edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
+         "In drie sprints")
+    edit(records, f"releases/{RELEASE}/release.yaml", "title: Nieuwe", "title: Andere")
+    assert codes(records) == [
+        (f"releases/{RELEASE}/parties/grensweg.yaml", "base.release.evaluated-edited"),
+        (f"releases/{RELEASE}/release.yaml", "base.release.evaluated-edited"),
+    ]
+
+
+def test_reopening_an_evaluated_release_keeps_the_rule(records: Path) -> None:
+    evaluate_release(records)
+    edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
+    edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
+         "In drie sprints")
+    assert "base.release.evaluated-edited" not in {code for _, code in codes(records)}
+
+
+# -- --changed-only, branches, paths ------------------------------------------------------
+
+def test_changed_only_checks_the_changed_records_and_what_they_refer_to(records: Path) -> None:
+    edit(records, "afspraken/parties/kenniskaart.yaml", "name: ", "name: Nieuw ")
+    edit(records, INCIDENT_PATH, "priority: P3", "priority: P2")
+    outcome = run_eta("check", "--base", "HEAD", "--changed-only", "--format", "json",
+                      cwd=records)
+    # The incident, the party it names, and the changed party.
+    assert json.loads(outcome.stdout)["files"] == 3
+    everything = run_eta("check", "--base", "HEAD", "--format", "json", cwd=records)
+    assert json.loads(everything.stdout)["files"] > 3
+
+
+def test_changed_only_with_nothing_changed_checks_nothing(records: Path) -> None:
+    outcome = run_eta("check", "--base", "HEAD", "--changed-only", cwd=records)
+    assert (outcome.exit_code, outcome.stdout) == (0, "0 files checked: no problems found\n")
+
+
+def test_changed_only_brings_the_whole_release_folder(records: Path) -> None:
+    edit(records, f"releases/{RELEASE}/plan.yaml", "title: In productie", "title: Live")
+    outcome = run_eta("check", "--base", "HEAD", "--changed-only", "--format", "json",
+                      cwd=records)
+    # release, plan, the party's part, its signature, and the party the plan names.
+    assert json.loads(outcome.stdout)["files"] == 5
+
+
+def test_changed_only_needs_base(records: Path) -> None:
+    outcome = run_eta("check", "--changed-only", cwd=records)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: --changed-only needs --base REF: the change is taken from its merge "
+           "base\n")
+
+
+def test_the_base_is_the_merge_base_not_the_tip_of_the_branch(records: Path) -> None:
+    git(records, "checkout", "-q", "-b", "feature")
+    append = "  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n    text: Verder.\n"
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write(append)
+    git(records, "commit", "-q", "-am", "Log progress")
+    git(records, "checkout", "-q", "main")
+    write(records, "incidents/2026-03-02-abcdef.yaml", INCIDENT_YAML.replace(
+        INCIDENT, "2026-03-02-abcdef"))
+    git(records, "add", "-A")
+    git(records, "commit", "-q", "-m", "Another incident on main")
+    git(records, "checkout", "-q", "feature")
+    # Compared with main's tip the new incident looks deleted; from the merge base it is not.
+    assert codes(records, base="main") == []
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen.")
+    assert codes(records, base="main") == [(INCIDENT_PATH, "base.timeline.rewritten")]
+
+
+def test_findings_are_limited_to_the_given_paths(records: Path) -> None:
+    (records / "afspraken/parties/volmacht.yaml").unlink()
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen.")
+    assert codes(records, "incidents") == [(INCIDENT_PATH, "base.timeline.rewritten")]
+
+
+# -- git as the user finds it --------------------------------------------------------------
+
+@pytest.mark.parametrize("ref", ["--output=x", "-n1", "HEAD --", "main\nHEAD"])
+def test_a_ref_git_could_read_as_an_option_is_refused(records: Path, ref: str) -> None:
+    outcome = run_eta("check", "--base", ref, cwd=records)
+    assert outcome.exit_code == 2
+    assert outcome.stdout == ""
+    assert outcome.stderr.startswith("eta: error: ")
+    assert "is not a git revision" in outcome.stderr
+    assert not (records / "x").exists()
+
+
+def test_the_output_option_as_ref_is_refused_with_a_clear_message(records: Path) -> None:
+    outcome = run_eta("check", "--base=--output=x", cwd=records)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: `--output=x` is not a git revision: a revision never starts with "
+           "`-`\n")
+
+
+def test_an_unknown_ref_is_refused(records: Path) -> None:
+    outcome = run_eta("check", "--base", "origin/main", cwd=records)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: `origin/main` names no commit in this repository\n")
+
+
+def test_outside_git_base_says_so_and_plain_check_still_works(repo: Path) -> None:
+    outcome = run_eta("check", "--base", "main", cwd=repo)
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, f"eta: error: {repo} is not in a git repository: eta check --base needs git\n")
+    assert run_eta("check", cwd=repo).exit_code == 0
+
+
+def test_a_shallow_clone_says_that_history_is_needed(records: Path, tmp_path: Path) -> None:
+    git(records, "commit", "-q", "--allow-empty", "-m", "One more")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{records}", str(clone))
+    outcome = run_eta("check", "--base", "HEAD", cwd=clone)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (
+        "eta: error: this is a shallow clone: eta check --base needs the repository's "
+        "history. Fetch it with `git fetch --unshallow`; in GitHub Actions give "
+        "actions/checkout `fetch-depth: 0`\n")
+
+
+def test_it_works_with_git_dir_and_index_file_set_as_in_a_hook(records: Path) -> None:
+    (records / INCIDENT_PATH).unlink()
+    outcome = run_eta("check", "--base", "HEAD", "--format", "json", cwd=records / "incidents",
+                      env={"GIT_DIR": "../.git", "GIT_INDEX_FILE": "../.git/index"})
+    found = json.loads(outcome.stdout)["diagnostics"]
+    assert [d["code"] for d in found if d["code"].startswith("base.")] == [
+        "base.record.deleted"]
+
+
+def test_a_real_pre_commit_hook_refuses_a_rewritten_timeline(records: Path) -> None:
+    hook = records / ".git/hooks/pre-commit"
+    hook.write_text(f"#!/bin/sh\nexec {sys.executable} -m eta check --base HEAD\n")
+    hook.chmod(0o755)
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen.")
+    refused = subprocess.run(["git", "commit", "-q", "-am", "Rewrite"], cwd=records,
+                             capture_output=True, text=True)
+    assert refused.returncode != 0
+    # git hands a hook's output to standard error.
+    assert "base.timeline.rewritten" in refused.stderr
+    edit(records, INCIDENT_PATH, "Melding ontvangen.", "Melding ontvangen van Grensweg.")
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write("  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
+                     "    text: Verder.\n")
+    accepted = subprocess.run(["git", "commit", "-q", "-am", "Log progress"], cwd=records,
+                              capture_output=True, text=True)
+    assert "base." not in accepted.stderr
