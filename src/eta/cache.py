@@ -37,9 +37,9 @@ def cache_folder() -> Path:
     return Path(base) / "eta"
 
 
-def _stat_key(path: Path) -> list[int] | None:
+def _stat_key(path: str) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)  # noqa: PTH116 - a str path, many times over
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
@@ -75,14 +75,15 @@ class CheckCache:
             pass
         return cls(file, salt, data)
 
-    def content_id(self, path: Path, name: str) -> str:
+    def content_id(self, path: str, name: str) -> str:
         stat = _stat_key(path)
         known = self.files.get(name)
         racy = stat is not None and stat[1] / 1e9 >= self.written_at - RACY_SECONDS
         if known is not None and stat is not None and known[0] == stat and not racy:
             return str(known[1])
         try:
-            content = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            with open(path, "rb") as handle:  # noqa: PTH123 - a str path, many times over
+                content = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
         except OSError:
             return "unreadable"
         if stat is not None:
@@ -90,10 +91,12 @@ class CheckCache:
             self.dirty = True
         return content
 
-    def unit_key(self, paths: list[Path], names: list[str]) -> str:
+    def unit_key(self, root: Path, names: list[str]) -> str:
+        """The key of the unit of record files `names` (relative to `root`)."""
         digest = hashlib.blake2b(self.salt.encode(), digest_size=16)
-        for path, name in sorted(zip(paths, names, strict=True), key=lambda pair: pair[1]):
-            digest.update(f"\0{name}\0{self.content_id(path, name)}".encode())
+        prefix = str(root) + os.sep
+        for name in sorted(names):
+            digest.update(f"\0{name}\0{self.content_id(prefix + name, name)}".encode())
         return digest.hexdigest()
 
     def get(self, key: str) -> Any:

@@ -34,6 +34,9 @@ def check_root(root: Path) -> Path:
 
 def relative(root: Path, path: Path) -> str:
     """The path as diagnostics name it: relative to the root, with forward slashes."""
+    prefix, text = str(root) + os.sep, str(path)
+    if text.startswith(prefix):
+        return text[len(prefix):].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -42,10 +45,15 @@ def relative(root: Path, path: Path) -> str:
 
 def record_files(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
     """Every YAML file in the record folders, or in the given files and folders, sorted."""
+    return [root / name for name in record_names(root, paths)]
+
+
+def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
+    """`record_files` as names relative to the root: the fast form for whole repositories."""
     chosen = list(paths)
     if not chosen:
         chosen = [root / name for name in RECORD_FOLDERS if (root / name).is_dir()]
-    found: set[Path] = set()
+    found: set[str] = set()
     for given in chosen:
         path = given if given.is_absolute() else Path.cwd() / given
         path = Path(os.path.normpath(path))
@@ -56,15 +64,17 @@ def record_files(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
         except ValueError:
             raise EtaError(f"{given} lies outside the repository at {root}") from None
         if path.is_dir():
-            found.update(_yaml_below(path))
+            found.update(_yaml_below(root, path))
         else:
-            found.add(path)
+            found.add(relative(root, path))
     return sorted(found)
 
 
-def _yaml_below(folder: Path) -> Iterable[Path]:
+def _yaml_below(root: Path, folder: Path) -> Iterable[str]:
+    skip = len(str(root)) + 1
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        base = dirpath[skip:].replace(os.sep, "/")
         for name in filenames:
             if name.endswith(RECORD_SUFFIXES) and not name.startswith("."):
-                yield Path(dirpath, name)
+                yield f"{base}/{name}" if base else name

@@ -11,6 +11,7 @@ cache and is not read again. Units are checked in parallel on large repositories
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -24,8 +25,7 @@ from eta.diagnostics import Diagnostic
 from eta.load import Loaded, Reference, load_record
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.party import Party
-from eta.records import kind_for
-from eta.repository import record_files, relative
+from eta.repository import record_files, record_names, relative
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +168,7 @@ def run_check(
             check=lambda chosen: run_check(root, chosen, today=today, use_cache=use_cache))
     from eta.cache import CheckCache
 
-    chosen = record_files(root, paths)
-    names = {relative(root, path): path for path in chosen}
+    names = set(record_names(root, paths))
     agreement_paths = record_files(root, [root / "afspraken"])
     diagnostics: list[Diagnostic] = []
     agreements: list[Loaded] = []
@@ -185,7 +184,7 @@ def run_check(
     known = _known_ids(root, agreements)
 
     units: dict[str, list[str]] = {}
-    for name in names:
+    for name in sorted(names):
         if not name.startswith("afspraken/"):
             units.setdefault(unit_of(name), []).append(name)
     cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
@@ -193,7 +192,7 @@ def run_check(
     keys: dict[str, str] = {}
     if cache is not None:
         for unit, files in units.items():
-            keys[unit] = cache.unit_key([names[name] for name in files], files)
+            keys[unit] = cache.unit_key(root, files)
             cached = cache.get(keys[unit])
             if cached is not None:
                 results[unit] = cached
@@ -214,7 +213,7 @@ def run_check(
     index = Index(root, context, agreements, entries, known)
     for rule in index_rules():
         diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
-    return CheckResult(sorted(set(diagnostics)), len(chosen))
+    return CheckResult(sorted(set(diagnostics)), len(names))
 
 
 # The state a forked worker inherits; set just before the pool starts.
@@ -307,18 +306,15 @@ def _context(today: dt.date, agreements: list[Loaded]) -> Context:
 
 def _known_ids(root: Path, agreements: list[Loaded]) -> dict[str, set[str]]:
     """Ids by kind, as the repository's paths promise them (a mismatch is its own error)."""
-    known: dict[str, set[str]] = {}
-    for folder in ("releases", "incidents", "afspraken"):
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for filename in filenames:
-                parts = Path(relative(root, Path(dirpath, filename))).parts
-                found = kind_for(parts)
-                if found is not None and "id" in found[1]:
-                    known.setdefault(found[0].name, set()).add(found[1]["id"])
+    known: dict[str, set[str]] = {"party": set(), "release": set(), "incident": set()}
+    folders = (("party", root / "afspraken" / "parties"), ("incident", root / "incidents"))
+    for kind, folder in folders:
+        with contextlib.suppress(OSError):
+            known[kind].update(entry.name[:-5] for entry in os.scandir(folder)
+                               if entry.name.endswith(".yaml") and entry.is_file())
+    with contextlib.suppress(OSError):
+        known["release"].update(entry.name for entry in os.scandir(root / "releases")
+                                if (Path(entry.path) / "release.yaml").is_file())
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     known["criterion"] = {c.id for cr in criteria for c in (*cr.calamiteit, *cr.crisis)}
     return known

@@ -24,7 +24,7 @@ def check(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="Files or folders to check (default: every record).",
-                       show_default=False),
+                       show_default=False, metavar="PATH"),
     ] = None,
     root: RootOption = None,
     output_format: Annotated[

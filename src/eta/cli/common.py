@@ -22,7 +22,7 @@ RootOption = Annotated[
 ]
 TodayOption = Annotated[
     dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False,
+    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False, metavar="YYYY-MM-DD",
                  help="Check deadlines as on this date (default: today)."),
 ]
 

@@ -1,0 +1,190 @@
+"""Time eta against its targets on a synthetic repository, side by side with references.
+
+    python bench/run.py [--repo DIR] [--runs N] [--regenerate]
+
+Generates the default repository (bench/generate.py) into bench/data/repo unless it is
+there, then times each command as a whole process, the way a user meets it, and prints a
+table of medians, ratios and the targets they answer to. Every broken file the generator
+made must be named by `eta check`; the script says so, or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-28"
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def timed(name: str, command: Sequence[str | Path], runs: int, cwd: Path,
+          before: Callable[[], None] | None = None, env: dict[str, str] | None = None) -> Timing:
+    seconds = []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        subprocess.run([str(c) for c in command], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        seconds.append(time.perf_counter() - start)
+    return Timing(name, seconds)
+
+
+def peak_mib(command: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> float:
+    """The largest resident size of the command or any process it waited for."""
+    probe = ("import resource, subprocess, sys;"
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL);"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe, *map(str, command)], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repo", type=Path, default=HERE / "data" / "repo")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args()
+    repo: Path = args.repo
+    runs: int = args.runs
+    if args.regenerate or not (repo / ".git").is_dir():
+        subprocess.run([sys.executable, HERE / "generate.py", repo], check=True)
+    eta = BIN / "eta"
+    cache = Path(tempfile.mkdtemp(prefix="eta-bench-cache-"))
+    env = {**os.environ, "ETA_CACHE_DIR": str(cache)}
+    check: list[str | Path] = [eta, "check", "--today", TODAY]
+
+    def empty_cache() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows: list[tuple[str, float, str, str]] = []
+    floor = timed("floor", [sys.executable, HERE / "floor.py", repo], runs, repo)
+    cold = timed("cold", check, max(3, runs // 2), repo, before=empty_cache, env=env)
+    subprocess.run(check, cwd=repo, env=env, capture_output=True, check=False)
+    warm = timed("warm", check, runs, repo, env=env)
+    rows += [
+        ("YAML 1.2 parse of every file (floor)", floor.median, "", ""),
+        ("eta check, cold", cold.median, f"{cold.median / floor.median:.2f}x floor",
+         "<= 1.2x floor"),
+        ("eta check, warm", warm.median, "", "< 1 s"),
+    ]
+
+    changed = sorted((repo / "incidents").glob("*.yaml"))[100:103]
+    originals = {path: path.read_text() for path in changed}
+    try:
+        for path, text in originals.items():
+            path.write_text(text.replace("resolution: ", "resolution: Nagekeken. ", 1))
+        base = timed("base", [*check, "--base", "HEAD", "--changed-only"], runs, repo,
+                     before=empty_cache, env=env)
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)
+    rows.append(("eta check --base HEAD --changed-only, 3 files", base.median,
+                 f"{base.median / cold.median:.1%} of cold", "< 10% of cold"))
+
+    for label, record in (("one record", _typical_record(repo)),
+                          ("the record with the longest history", _longest_record(repo))):
+        git_log = timed("git", ["git", "log", "--follow", "--format=%H %an %s", "--", record],
+                        runs, repo)
+        history = timed("history", [eta, "history", record], runs, repo, env=env)
+        rows += [
+            (f"git log --follow, {label} ({_commits(repo, record)} commits)", git_log.median,
+             "", ""),
+            (f"eta history, {label}", history.median,
+             f"{history.median / git_log.median:.2f}x git log", "<= 2x git log"),
+        ]
+
+    minimal = timed("typer", [sys.executable, HERE / "minimal_typer.py", "--help"], runs, repo)
+    help_ = timed("help", [eta, "--help"], runs, repo)
+    rows += [
+        ("minimal typer app --help", minimal.median, "", ""),
+        ("eta --help", help_.median, f"{help_.median / minimal.median:.2f}x typer",
+         "<= 1.2x typer"),
+    ]
+    peer = shutil.which("check-jsonschema", path=str(BIN))
+    if peer:
+        rows.append(("check-jsonschema with eta's schemas (a peer that does less)",
+                     _check_jsonschema(Path(peer), repo, runs), "", ""))
+    empty_cache()
+    memory = peak_mib(check, repo, env)
+    rows.append(("eta check, cold: peak memory of any process", memory, "MiB", "< 500 MiB"))
+    shutil.rmtree(cache, ignore_errors=True)
+
+    _print_table(rows)
+    _verify_broken_files_reported(repo, check, env)
+
+
+def _typical_record(repo: Path) -> str:
+    return sorted(p.relative_to(repo).as_posix() for p in (repo / "incidents").glob("*.yaml"))[-1]
+
+
+def _longest_record(repo: Path) -> str:
+    counts = subprocess.run(["git", "log", "--format=", "--name-only", "-n", "2000"], cwd=repo,
+                            capture_output=True, text=True, check=True).stdout.split()
+    return max(set(counts), key=counts.count)
+
+
+def _commits(repo: Path, record: str) -> int:
+    out = subprocess.run(["git", "log", "--follow", "--format=%H", "--", record], cwd=repo,
+                         capture_output=True, text=True, check=True).stdout
+    return len(out.split())
+
+
+def _check_jsonschema(peer: Path, repo: Path, runs: int) -> float:
+    kinds = {"incident": "incidents/*.yaml", "party": "afspraken/parties/*.yaml",
+             "release": "releases/*/release.yaml", "plan": "releases/*/plan.yaml",
+             "plan-party": "releases/*/parties/*.yaml"}
+    total = 0.0
+    for kind, pattern in kinds.items():
+        files = sorted(str(p.relative_to(repo)) for p in repo.glob(pattern))
+        total += timed(kind, [peer, "--schemafile", f"schemas/{kind}.schema.json", *files],
+                       max(1, runs // 2), repo).median
+    return total
+
+
+def _print_table(rows: list[tuple[str, float, str, str]]) -> None:
+    width = max(len(row[0]) for row in rows)
+    print(f"| {'what':<{width}} | median | ratio | target |")
+    print(f"|{'-' * (width + 2)}|-------:|------:|--------|")
+    for name, value, ratio, target in rows:
+        shown = f"{value:.0f}" if ratio == "MiB" else f"{value:.3f} s"
+        print(f"| {name:<{width}} | {shown} | {ratio} | {target} |")
+
+
+def _verify_broken_files_reported(repo: Path, check: list[Path | str], env: dict[str, str]
+                                  ) -> None:
+    broken = (repo / ".bench-broken").read_text().split()
+    done = subprocess.run([*map(str, check), "--format", "json"], cwd=repo, env=env,
+                          capture_output=True, text=True, check=False)
+    named = {d["file"] for d in json.loads(done.stdout)["diagnostics"]
+             if d["severity"] == "error"}
+    missing = sorted(set(broken) - named)
+    if missing:
+        raise SystemExit(f"eta check did not report {len(missing)} broken files: {missing[:5]}")
+    print(f"\nAll {len(broken)} broken files were reported by eta check.")
+
+
+if __name__ == "__main__":
+    main()
