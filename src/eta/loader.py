@@ -31,22 +31,41 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _NULL = re.compile(r"~|null|Null|NULL|")
 _TRUE = re.compile(r"true|True|TRUE")
 _FALSE = re.compile(r"false|False|FALSE")
-_INT_DEC = re.compile(r"[-+]?[0-9]+")
-_INT_OCT = re.compile(r"0o[0-7]+")
-_INT_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_INF = re.compile(r"[-+]?\.(inf|Inf|INF)")
-_NAN = re.compile(r"\.(nan|NaN|NAN)")
+_NUMBER_START = frozenset("0123456789-+.")
+_NUMBER = re.compile(
+    r"(?P<dec>[-+]?[0-9]+)"
+    r"|(?P<oct>0o[0-7]+)"
+    r"|(?P<hex>0x[0-9a-fA-F]+)"
+    r"|(?P<float>[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)"
+    r"|(?P<inf>[-+]?\.(?:inf|Inf|INF))"
+    r"|(?P<nan>\.(?:nan|NaN|NAN))"
+)
 
 
 class _Resolver(BaseResolver):
-    """Leaves every untagged scalar for `_scalar` to resolve by the YAML 1.2 core schema."""
+    """Leaves every untagged scalar for `_scalar` to resolve by the YAML 1.2 core schema.
+
+    libyaml calls back into Python for every node; these callbacks do the least they can.
+    """
 
     DEFAULT_SCALAR_TAG = _UNTAGGED  # type: ignore[misc]
 
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _UNTAGGED
+        if kind is SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 class _NodeParser(CParser, _Resolver):
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: bytes) -> None:
         CParser.__init__(self, stream)
         _Resolver.__init__(self)
 
@@ -138,21 +157,31 @@ def load_bytes(raw: bytes, display: str) -> Document:
             f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
             "save the file as UTF-8",
         )) from None
-    return load_text(text, display)
+    return _parse(raw, text, display)
 
 
 def load_text(text: str, display: str) -> Document:
     """Parse YAML text of one record. Raises YamlError."""
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise YamlError(error(display, *_line_col(text, exc.start), "file.encoding",
+                              "text holds a character that UTF-8 cannot encode")) from None
+    return _parse(raw, text, display)
+
+
+def _parse(raw: bytes, text: str, display: str) -> Document:
+    # libyaml reads UTF-8 bytes directly; handed text, it would encode it again.
     if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\x00" in text:
+        text, raw = text[1:], raw[3:]
+    if b"\x00" in raw:
         offset = text.index("\x00")
         raise YamlError(error(display, *_line_col(text, offset), "file.encoding",
                               "file holds a NUL character; a record is text"))
-    if ("&" in text or "*" in text) and (found := _first_anchor(text, display)):
+    if (b"&" in raw or b"*" in raw) and (found := _first_anchor(raw, display)):
         raise found
     try:
-        root = _NodeParser(text).get_single_node()
+        root = _NodeParser(raw).get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise YamlError(_syntax_diagnostic(exc, text, display)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
@@ -169,9 +198,9 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _first_anchor(text: str, display: str) -> YamlError | None:
+def _first_anchor(raw: bytes, display: str) -> YamlError | None:
     """Find an anchor or alias by their events, before any alias could be expanded."""
-    parser = _NodeParser(text)
+    parser = _NodeParser(raw)
     try:
         while (event := parser.get_event()) is not None:
             anchor = getattr(event, "anchor", None)
@@ -206,24 +235,36 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Di
     return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")
 
 
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
 def _value(node: Node, display: str) -> Any:
+    # The hot loop of every check: scalars are handled in place, not through calls.
     if isinstance(node, ScalarNode):
         return _scalar(node, display)
     if isinstance(node, MappingNode):
-        _refuse_tag(node, "tag:yaml.org,2002:map", display)
+        if node.tag != _MAP_TAG:
+            _refuse_tag(node, _MAP_TAG, display)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise _located(key_node, display, "yaml.key", "a mapping key must be plain text")
-            _refuse_tag(key_node, _UNTAGGED, display, also=_STR_TAG)
+            if key_node.tag != _UNTAGGED:
+                _refuse_tag(key_node, _UNTAGGED, display, also=_STR_TAG)
             key = key_node.value
             if key in result:
                 raise _located(key_node, display, "yaml.duplicate-key",
                                f"duplicate key `{key}`", "each key may appear once per mapping")
-            result[key] = _value(value_node, display)
+            if isinstance(value_node, ScalarNode) and value_node.tag == _UNTAGGED:
+                text = value_node.value
+                result[key] = resolve_plain(text) if not value_node.style else text
+            else:
+                result[key] = _value(value_node, display)
         return result
     if isinstance(node, SequenceNode):
-        _refuse_tag(node, "tag:yaml.org,2002:seq", display)
+        if node.tag != _SEQ_TAG:
+            _refuse_tag(node, _SEQ_TAG, display)
         return [_value(item, display) for item in node.value]
     raise _located(node, display, "yaml.syntax", "unsupported YAML node")  # pragma: no cover
 
@@ -254,20 +295,22 @@ def resolve_plain(value: str) -> Any:
     if not value:
         return None
     first = value[0]
-    if first in "0123456789-+.":
-        if _INT_DEC.fullmatch(value):
+    if first in _NUMBER_START:
+        number = _NUMBER.fullmatch(value)
+        if number is None:
+            return value
+        kind = number.lastgroup
+        if kind == "dec":
             return int(value)
-        if _INT_OCT.fullmatch(value):
+        if kind == "oct":
             return int(value[2:], 8)
-        if _INT_HEX.fullmatch(value):
+        if kind == "hex":
             return int(value[2:], 16)
-        if _FLOAT.fullmatch(value):
+        if kind == "float":
             return float(value)
-        if _INF.fullmatch(value):
+        if kind == "inf":
             return -math.inf if first == "-" else math.inf
-        if _NAN.fullmatch(value):
-            return math.nan
-        return value
+        return math.nan
     if first in "~nN" and _NULL.fullmatch(value):
         return None
     if first in "tT" and _TRUE.fullmatch(value):
