@@ -71,6 +71,12 @@ class Facts(Record):
 class Classification(Record):
     class_: IncidentClass = Field(alias="class")
     criteria: list[CriterionId] = Field(description="The criteria met.")
+    grounds: dict[Identifier, Text] = Field(
+        default={}, description="For each criterion met, the facts it rested on."
+    )
+    unanswered: list[CriterionId] = Field(
+        default=[], description="The criteria the facts could not yet decide."
+    )
     facts: Facts = Field(description="The facts as they stood when classified.")
     at: Timestamp
     by: Text

@@ -1,0 +1,278 @@
+"""Business time: hours counted only within agreed windows, in the agreements' time zone.
+
+The service levels give windows as wall-clock hours on weekdays (`mon 09:00-17:00`). Each
+calendar day of the agreements' time zone is turned into the real intervals it holds, so
+that a day of 23 or 25 hours (the last Sundays of March and October in Europe/Amsterdam)
+counts exactly the hours it has. All arithmetic is done on time zone-aware datetimes; a
+naive datetime is refused.
+
+Two clocks matter:
+
+- the availability window: the availability windows minus the maintenance windows, every
+  day of the year;
+- the support window: working days 09:00-17:00, without public holidays (from the
+  `holidays` library, built once per country and year, never per record).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from eta.models.agreements import Priority, ServiceLevels, Weekday, Window
+
+UTC = dt.UTC
+ZERO = dt.timedelta(0)
+#: The data-breach notification duty: report within 72 hours of becoming aware.
+DATA_BREACH_NOTICE = dt.timedelta(hours=72)
+#: How far a search for open time may run before the windows are taken to leave none.
+_SEARCH_DAYS = 3 * 366
+
+_WEEKDAYS = tuple(Weekday)  # in the order of date.weekday(): mon is 0
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+def _require_aware(moment: dt.datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{moment.isoformat()} carries no time zone")
+
+
+def elapsed_deadline(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+    """`start` plus `duration` of real time, in `start`'s time zone.
+
+    Python adds a timedelta to the wall clock of a zone-aware datetime; going through UTC
+    makes the sum count real hours across a daylight-saving change.
+    """
+    _require_aware(start)
+    tz = start.tzinfo
+    return (start.astimezone(UTC) + duration).astimezone(tz)
+
+
+def data_breach_deadline(aware_at: dt.datetime) -> dt.datetime:
+    """When a reportable data breach is due at the Autoriteit Persoonsgegevens."""
+    return elapsed_deadline(aware_at, DATA_BREACH_NOTICE)
+
+
+@functools.cache
+def _holiday_table(country: str) -> Callable[[dt.date], bool]:
+    import holidays
+
+    table = holidays.country_holidays(country)
+
+    def is_holiday(day: dt.date) -> bool:
+        # The table adds each year the first time a date of it is asked for.
+        return day in table
+
+    return is_holiday
+
+
+def is_public_holiday(day: dt.date, country: str = "NL") -> bool:
+    return _holiday_table(country)(day)
+
+
+def _subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
+    """`intervals` without the time in `holes`; both sorted by start."""
+    result: list[Interval] = []
+    for start, end in intervals:
+        cursor = start
+        for hole_start, hole_end in holes:
+            if hole_end <= cursor or hole_start >= end:
+                continue
+            if hole_start > cursor:
+                result.append((cursor, hole_start))
+            cursor = max(cursor, hole_end)
+            if cursor >= end:
+                break
+        if cursor < end:
+            result.append((cursor, end))
+    return result
+
+
+def _union(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class Calendar:
+    """Open time: the `include` windows minus the `exclude` windows, on days that count.
+
+    A window whose end is at or before its start runs into the next day (`00:00-00:00` is a
+    whole day). A window belongs to the day it starts on: on a day that does not count (a
+    public holiday for the support window) it does not open.
+    """
+
+    def __init__(
+        self,
+        tz: ZoneInfo,
+        include: Sequence[Window],
+        exclude: Sequence[Window] = (),
+        day_counts: Callable[[dt.date], bool] | None = None,
+    ) -> None:
+        self.tz = tz
+        self._include = tuple(include)
+        self._exclude = tuple(exclude)
+        self._day_counts = day_counts
+        self._days: dict[dt.date, tuple[Interval, ...]] = {}
+
+    def _local(self, day: dt.date, clock: str) -> dt.datetime:
+        hour, minute = (int(part) for part in clock.split(":"))
+        # A wall time that does not exist (the hour skipped in spring) is read with the
+        # offset before the change, as zoneinfo does; the windows in use avoid those hours.
+        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz).astimezone(UTC)
+
+    def _windows_starting(self, day: dt.date, windows: Sequence[Window]) -> list[Interval]:
+        weekday = _WEEKDAYS[day.weekday()]
+        found = []
+        for window in windows:
+            if weekday not in window.days:
+                continue
+            start = self._local(day, window.start)
+            end_day = day + dt.timedelta(days=1) if window.end <= window.start else day
+            found.append((start, self._local(end_day, window.end)))
+        return found
+
+    def _counts(self, day: dt.date) -> bool:
+        return self._day_counts is None or self._day_counts(day)
+
+    def intervals_on(self, day: dt.date) -> tuple[Interval, ...]:
+        """The open intervals within the local calendar day `day`, in UTC, sorted."""
+        cached = self._days.get(day)
+        if cached is not None:
+            return cached
+        around = [day + dt.timedelta(days=offset) for offset in (-1, 0)]
+        included = _union(
+            interval
+            for near in around
+            if self._counts(near)
+            for interval in self._windows_starting(near, self._include)
+        )
+        excluded = _union(
+            interval for near in around for interval in self._windows_starting(near, self._exclude)
+        )
+        day_start = self._local(day, "00:00")
+        day_end = self._local(day + dt.timedelta(days=1), "00:00")
+        clipped = [
+            (max(start, day_start), min(end, day_end))
+            for start, end in _subtract(included, excluded)
+            if end > day_start and start < day_end
+        ]
+        result = tuple(clipped)
+        self._days[day] = result
+        return result
+
+    def _local_date(self, moment: dt.datetime) -> dt.date:
+        _require_aware(moment)
+        return moment.astimezone(self.tz).date()
+
+    def open_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """How much open time lies between `start` and `end` (nothing when end <= start)."""
+        if end <= start:
+            _require_aware(start)
+            _require_aware(end)
+            return ZERO
+        total = ZERO
+        day = self._local_date(start)
+        last = self._local_date(end)
+        while day <= last:
+            for open_start, open_end in self.intervals_on(day):
+                low, high = max(open_start, start), min(open_end, end)
+                if high > low:
+                    total += high - low
+            day += dt.timedelta(days=1)
+        return total
+
+    def add(self, start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+        """The moment when `duration` of open time has passed since `start`.
+
+        With a zero duration outside the windows, the clock stands still until they open.
+        """
+        remaining = duration
+        day = self._local_date(start)
+        quiet_days = 0
+        while quiet_days < _SEARCH_DAYS:
+            intervals = self.intervals_on(day)
+            quiet_days = 0 if intervals else quiet_days + 1
+            for open_start, open_end in intervals:
+                low = max(open_start, start)
+                if open_end <= low:
+                    continue
+                if low + remaining <= open_end:
+                    return (low + remaining).astimezone(self.tz)
+                remaining -= open_end - low
+            day += dt.timedelta(days=1)
+        raise ValueError(f"the windows leave no open time within {_SEARCH_DAYS} days")
+
+
+class BusinessClock:
+    """The clocks of one set of service levels."""
+
+    def __init__(self, levels: ServiceLevels) -> None:
+        self.levels = levels
+        self.tz = ZoneInfo(levels.timezone)
+        self.availability = Calendar(self.tz, levels.availability_window,
+                                     levels.maintenance_windows)
+        support = levels.support_window
+        # The holiday table (and the library) loads only when a support day is first asked.
+        self.support = Calendar(
+            self.tz, [support], day_counts=lambda day: not is_public_holiday(day, support.holidays)
+        )
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        _require_aware(moment)
+        return moment.astimezone(self.tz)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        weekday = _WEEKDAYS[day.weekday()]
+        support = self.levels.support_window
+        return weekday in support.days and not is_public_holiday(day, support.holidays)
+
+    def availability_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Time between `start` and `end` within the availability window."""
+        return self.availability.open_time(start, end)
+
+    def support_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+        """Time between `start` and `end` within the support window."""
+        return self.support.open_time(start, end)
+
+    def response_time(self, priority: Priority) -> dt.timedelta:
+        return dt.timedelta(hours=self.levels.response_times[priority].hours)
+
+    def calendar_for(self, priority: Priority) -> Calendar:
+        """The window in which the response time of `priority` runs."""
+        clock = self.levels.response_times[priority].clock
+        return self.availability if clock == "availability" else self.support
+
+    def response_deadline(self, start: dt.datetime, priority: Priority) -> dt.datetime:
+        """When the response time of `priority`, started at `start`, runs out."""
+        return self.calendar_for(priority).add(start, self.response_time(priority))
+
+
+_CLOCKS: OrderedDict[int, tuple[ServiceLevels, BusinessClock]] = OrderedDict()
+_CLOCKS_KEPT = 16
+
+
+def clock_for(levels: ServiceLevels) -> BusinessClock:
+    """The clock of `levels`, built once: its day tables are shared by every record.
+
+    The cache holds the levels themselves, so an id is never reused while it is cached.
+    """
+    key = id(levels)
+    found = _CLOCKS.get(key)
+    if found is not None and found[0] is levels:
+        _CLOCKS.move_to_end(key)
+        return found[1]
+    clock = BusinessClock(levels)
+    _CLOCKS[key] = (levels, clock)
+    if len(_CLOCKS) > _CLOCKS_KEPT:
+        _CLOCKS.popitem(last=False)
+    return clock
