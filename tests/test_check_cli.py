@@ -145,6 +145,7 @@ def test_an_unknown_format_is_a_usage_error(repo: Path) -> None:
 
 
 def test_a_file_eta_does_not_know_is_a_warning_and_fails_only_under_strict(repo: Path) -> None:
+    (repo / "incidents").mkdir(exist_ok=True)
     (repo / "incidents" / "notes.yml").write_text("a: 1\n")
     outcome = run_eta("check", "incidents/notes.yml", cwd=repo)
     assert (outcome.exit_code, outcome.stdout) == (0, (
