@@ -55,7 +55,8 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
                   f"release {release.id} has chain dependencies and was decided on "
                   f"{release.decided_on}, but has no implementation plan",
                   "chain_dependencies",
-                  hint=f"create it with `eta plan add-party {release.id} PARTY ...`")
+                  hint=f"start it with `eta plan add-party {release.id} --party PARTY "
+                  "--contact-name NAME --contact-email EMAIL`")
     state = assess(files, register, records.today)
     if files.plan is None:
         yield from _orphans(files)

@@ -116,13 +116,14 @@ def _insert(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -
         if rank.get(existing, -1) < rank.get(key, len(order)):
             position = index + 1
     mapping.insert(position, key, commented(value))
-    if 0 < position < len(mapping) - 1:
+    if position > 0:
         _move_separator(mapping, list(mapping)[position - 1], key)
 
 
 def _move_separator(mapping: CommentedMap, before: str, inserted: str) -> None:
-    """The blank lines that followed the entry `before` now follow the `inserted` one, so
-    that they keep separating the entries that follow."""
+    """The blank lines and comments that followed the entry `before` now follow the
+    `inserted` one: they separated `before` from what came next, and still do. A comment on
+    the line of `before` itself stays there."""
     holder, slot = _slot(mapping, before)
     token = _take_trailing(holder, slot)
     if token is None:

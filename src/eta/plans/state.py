@@ -248,7 +248,7 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
     try:
         key = signing.verify(signature.signature, message)
     except signing.BadSignature as exc:
-        return invalid("plan.signature.invalid", "signature", f"it does not verify: {exc}")
+        return invalid("plan.signature.invalid", "signature", f"it does not verify ({exc})")
     if key.fingerprint != signature.key:
         return invalid("plan.signature.invalid", "key",
                        f"it was made with key {key.fingerprint}, not with {signature.key}")
@@ -276,7 +276,7 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
                        f"(authorised {authorisation_period(rep)})")
     if current_digest is not None and signature.digest != current_digest:
         return SignatureCheck(SignatureState.STALE,
-                              "the plan changed after it was signed; sign it again",
+                              "the plan changed after it was signed",
                               "plan.signature.stale", "digest", signature.representative,
                               signature.signed_at, signature.key)
     return SignatureCheck(SignatureState.VALID, None, None, "signature",

@@ -1,0 +1,92 @@
+"""What the tests of signing, plans and releases share: keys, diffs, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from conftest import EXAMPLE_KEYS, git
+from eta import signing
+from eta.plans.digest import plan_digest
+from eta.plans.state import load_release
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def make_key(folder: Path, name: str, key_type: str = "ed25519", bits: int | None = None
+             ) -> Path:
+    """A new SSH key pair made by ssh-keygen; returns the private key's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    command = ["ssh-keygen", "-q", "-t", key_type, "-N", "", "-C", name, "-f", str(path)]
+    if bits is not None:
+        command += ["-b", str(bits)]
+    subprocess.run(command, check=True, capture_output=True)
+    return path
+
+
+def example_key(party: str, representative: str) -> Path:
+    return EXAMPLE_KEYS / f"{party}-{representative}"
+
+
+def public_line(key: Path) -> str:
+    return key.with_name(key.name + ".pub").read_text().strip()
+
+
+def changed_lines(root: Path) -> str:
+    """The work tree's change against the index, as hunks without context: exactly the lines
+    that changed, and where."""
+    git(root, "add", "-N", ".")
+    diff = git(root, "diff", "-U0", "--no-color")
+    kept = []
+    for line in diff.splitlines():
+        if line.startswith("+++ b/"):
+            kept.append(line.removeprefix("+++ b/") + ":")
+        elif not line.startswith(("diff --git", "index ", "--- ", "+++ ", "new file mode")):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file below `root` (git's own excepted) with its bytes."""
+    return {path.relative_to(root).as_posix(): path.read_bytes()
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and ".git" not in path.relative_to(root).parts}
+
+
+def current_digest(root: Path, release: str) -> str:
+    files = load_release(root, release)
+    assert files.plan is not None
+    plan = files.plan.record
+    from eta.models.release import Plan
+
+    assert isinstance(plan, Plan)
+    return plan_digest(plan, files.plan_parties)
+
+
+def write_signature(root: Path, release: str, party: str, representative: str, key: Path,
+                    signed_at: dt.datetime, digest: str | None = None) -> Path:
+    """A signature file made by hand, as someone could without eta's checks."""
+    stamp = signed_at.isoformat()
+    digest = digest or current_digest(root, release)
+    message = signing.signing_message(release=release, party=party,
+                                      representative=representative, signed_at=stamp,
+                                      digest=digest)
+    armored = signing.sign(message, signing.signing_key(str(key), cwd=root))
+    fingerprint = signing.PublicKey.from_openssh(public_line(key)).fingerprint
+    body = "".join(f"  {line}\n" for line in armored.splitlines())
+    path = root / "releases" / release / "signatures" / f"{party}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# yaml-language-server: $schema=../../../schemas/signature.schema.json\n"
+        f"release: {release}\nparty: {party}\nrepresentative: {representative}\n"
+        f"signed_at: {stamp}\ndigest: {digest}\nkey: {fingerprint}\nsignature: |\n{body}")
+    return path
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
