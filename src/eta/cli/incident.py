@@ -2,6 +2,707 @@
 
 from __future__ import annotations
 
+import io
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
-app = typer.Typer(name="incident", help="Record, classify and follow incidents.", no_args_is_help=True, rich_markup_mode=None)
+from eta.cli.common import RootOption, reports_errors, resolve_root
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ruamel.yaml.comments import CommentedMap
+
+    from eta.classify import Assessment, Outcome
+    from eta.incidents import Agreements
+    from eta.models.incident import Incident
+
+app = typer.Typer(name="incident", help="Record, classify and follow incidents.",
+                  no_args_is_help=True, rich_markup_mode=None)
+
+
+# The choices are spelled out here, not imported from the models: importing those at
+# start-up would slow down every `eta --help`. A test holds them equal to the models.
+class TypeChoice(StrEnum):
+    VERSTORING = "verstoring"
+    INFORMATIEBEVEILIGINGSINCIDENT = "informatiebeveiligingsincident"
+    FRAUDE = "fraude"
+
+
+class PriorityChoice(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class StatusChoice(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class ClassChoice(StrEnum):
+    INCIDENT = "incident"
+    CALAMITEIT = "calamiteit"
+    CRISIS = "crisis"
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class ListFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+IdArgument = Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                           help="The incident's id, e.g. 2026-03-28-k7q2mx.")]
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", metavar="TIME", show_default=False,
+                 help="Take this as the present moment (default: the clock's time)."),
+]
+#: Said once in the help of each command that takes times.
+TIMES_NOTE = ("Times are written as 2026-03-28T14:30 (in the time zone of "
+              "afspraken/service-levels.yaml) or with their UTC offset, 2026-03-28T14:30+01:00.")
+
+
+def _help(text: str) -> str:
+    return f"{text}\n\n{TIMES_NOTE}"
+
+
+def _time_option(name: str, help_text: str) -> Any:
+    return typer.Option(name, metavar="TIME", help=help_text, show_default=False)
+
+
+def _answer_option(name: str, fact: str) -> Any:
+    return typer.Option(name, help=f"Whether {fact}: yes, no, or unknown to clear it.",
+                        show_default=False)
+
+
+def _moment(value: str | None, agreements: Agreements, option: str) -> dt.datetime | None:
+    from eta.incidents import parse_time
+
+    return None if value is None else parse_time(value, agreements.tz, option)
+
+
+def _now(value: str | None, agreements: Agreements, option: str = "--now") -> dt.datetime:
+    from eta.incidents import now_in
+
+    return _moment(value, agreements, option) or now_in(agreements.tz)
+
+
+def _shown(moment: dt.datetime, agreements: Agreements) -> str:
+    return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+# --- eta incident new ------------------------------------------------------------------------
+
+
+@app.command("new", help=_help("Record a new incident, reported to the Beheerorganisatie now."))
+@reports_errors
+def new(
+    title: Annotated[str, typer.Option("--title", help="What happened, in one line.",
+                                       show_default=False)],
+    incident_type: Annotated[TypeChoice, typer.Option("--type", help="The kind of incident.",
+                                                      show_default=False)],
+    reporter: Annotated[str, typer.Option("--reporter", help="The party that reports it.",
+                                          show_default=False)],
+    affected: Annotated[str | None, typer.Option(
+        "--affected", help="The parties affected, separated by commas.", show_default=False,
+    )] = None,
+    detected_at: Annotated[str | None, _time_option(
+        "--detected-at", "When it was detected (default: now).")] = None,
+    priority: Annotated[PriorityChoice, typer.Option(
+        "--priority", help="The reporter's priority; the Beheerorganisatie may change it.",
+    )] = PriorityChoice.P3,
+    now: NowOption = None,
+    root: RootOption = None,
+) -> None:
+    from eta.editing import changeset
+    from eta.errors import EtaError
+    from eta.incidents import (
+        incident_path,
+        load_agreements,
+        new_incident_id,
+        party_list,
+        timestamp,
+    )
+    from eta.repository import relative
+
+    if not title.strip():
+        raise EtaError("--title is empty; say in one line what happened")
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    reported = _now(now, agreements)
+    detected = _moment(detected_at, agreements, "--detected-at") or reported
+    if detected > reported:
+        raise EtaError(f"--detected-at: {_shown(detected, agreements)} lies after the "
+                       f"moment of reporting, {_shown(reported, agreements)}")
+    agreements.check_party(reporter, "--reporter")
+    parties = party_list(affected, "--affected") if affected is not None else []
+    for party in parties:
+        agreements.check_party(party, "--affected")
+    incident_id = new_incident_id(detected.astimezone(agreements.tz).date(),
+                                  lambda name: incident_path(repository, name).exists())
+    data: dict[str, Any] = {"id": incident_id, "title": title, "type": str(incident_type),
+                            "reporter": reporter}
+    if parties:
+        data["affected"] = parties
+    data["priority"] = str(priority)
+    data["status"] = "new"
+    data["times"] = {"detected": timestamp(detected), "reported": timestamp(reported)}
+    path = incident_path(repository, incident_id)
+    with changeset(repository) as changes:
+        changes.create(path, data)
+    typer.echo(f"created incident {incident_id}: {relative(repository, path)}")
+
+
+# --- eta incident classify -------------------------------------------------------------------
+
+
+@app.command("classify", help=_help(
+    "Classify an incident as incident, calamiteit or crisis, and record it."))
+@reports_errors
+def classify(
+    incident_id: IdArgument,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Show every criterion, met or not, with what it rested on.",
+    )] = False,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why the class changes; required when it goes down.",
+        show_default=False,
+    )] = None,
+    now: NowOption = None,
+    root: RootOption = None,
+) -> None:
+    from eta.editing import append_item, changeset, commented
+    from eta.incidents import (
+        classification_entry,
+        git_identity,
+        incident_path,
+        load_agreements,
+        load_incident,
+    )
+    from eta.repository import relative
+
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    incident = load_incident(repository, incident_id)
+    agreements.check_party(incident.reporter, "reporter")
+    for party in incident.affected:
+        agreements.check_party(party, "affected")
+    outcome = agreements.classify(incident)
+    at = _now(now, agreements)
+    path = incident_path(repository, incident.id)
+    entry = classification_entry(outcome, incident, at, lambda: git_identity(repository),
+                                 reason)
+    if entry is not None:
+        _refuse_closed(incident)
+        item = commented(entry)
+        for key in ("criteria", "unanswered"):
+            if key in item:
+                item[key].fa.set_flow_style()  # short lists of ids read best on one line
+
+        def record(data: CommentedMap) -> None:
+            if data.get("classifications"):
+                append_item(data["classifications"], item)
+            else:
+                _set_key(data, "classifications", commented([item]), INCIDENT_ORDER)
+
+        with changeset(repository) as changes:
+            changes.edit(path, record)
+    _print_reasoning(incident, outcome, explain=explain)
+    if entry is None:
+        last = incident.classification
+        assert last is not None
+        typer.echo(f"unchanged since the classification of {_shown(last.at, agreements)} by "
+                   f"{last.by}; nothing written")
+    else:
+        number = len(incident.classifications) + 1
+        note = f": {entry['reason']}" if "reason" in entry else ""
+        typer.echo(f"recorded as classification {number} in {relative(repository, path)}{note}")
+
+
+def _print_reasoning(incident: Incident, outcome: Outcome, *, explain: bool) -> None:
+    from eta.models.incident import IncidentClass
+
+    lines = [f"{incident.id}: {outcome.incident_class}", f"  {incident.title}"]
+    if explain:
+        for level in (IncidentClass.CALAMITEIT, IncidentClass.CRISIS):
+            lines.append("")
+            lines.append(f"{level.capitalize()}: any one of these criteria makes it a {level}.")
+            lines.extend(_assessment_lines(a) for a in outcome.assessments if a.level is level)
+    else:
+        met = outcome.met
+        lines.append("")
+        if met:
+            lines.append("Criteria met:")
+            lines.extend(_assessment_lines(a) for a in met)
+        else:
+            lines.append("No criterion of a calamiteit or a crisis is met.")
+    lines.append("")
+    unknown = outcome.unknown_facts
+    lines.append(f"Facts not yet known: {', '.join(unknown) if unknown else 'none'}")
+    if outcome.could_raise:
+        by_level: dict[IncidentClass, list[Assessment]] = {}
+        for assessment in outcome.could_raise:
+            by_level.setdefault(assessment.level, []).append(assessment)
+        for level, assessments in by_level.items():
+            ids = ", ".join(a.criterion.id for a in assessments)
+            lines.append(f"Could still raise the class to {level}: {ids}")
+    else:
+        lines.append("No unanswered criterion could raise the class.")
+    typer.echo("\n".join(lines))
+
+
+def _assessment_lines(assessment: Assessment) -> str:
+    criterion = assessment.criterion
+    head = f"  {criterion.id:<3} {assessment.verdict:<8} \"{criterion.text}\""
+    return f"{head}\n      {assessment.grounds}"
+
+
+# --- eta incident log ------------------------------------------------------------------------
+
+
+@app.command("log", help=_help("Add an entry to an incident's timeline, by you (from git config)."))
+@reports_errors
+def log(
+    incident_id: IdArgument,
+    message: Annotated[str, typer.Argument(help="What happened.", show_default=False)],
+    at: Annotated[str | None, _time_option(
+        "--at", "When it happened (default: now).")] = None,
+    root: RootOption = None,
+) -> None:
+    from eta.errors import EtaError
+    from eta.incidents import git_identity, incident_path, load_agreements, timestamp
+    from eta.repository import relative
+
+    if not message.strip():
+        raise EtaError("the message is empty; say what happened")
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    moment = _now(at, agreements, "--at")
+    path = incident_path(repository, incident_id)
+    _refuse_closed(_require_incident(repository, incident_id))
+    entry = {"at": timestamp(moment), "by": git_identity(repository), "text": message}
+    _edit(repository, path, lambda data: _append_timeline(data, entry))
+    typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
+
+
+def _require_incident(repository: Path, incident_id: str) -> Incident:
+    from eta.incidents import load_incident
+
+    return load_incident(repository, incident_id)
+
+
+def _closed_message(incident_id: str) -> str:
+    return (f"{incident_id} is closed, and a closed incident is not edited; reopen it first "
+            f"with `eta incident update {incident_id} --status in_progress --reason TEXT`")
+
+
+def _refuse_closed(incident: Incident) -> None:
+    from eta.errors import EtaError
+    from eta.models.incident import IncidentStatus
+
+    if incident.status is IncidentStatus.CLOSED:
+        raise EtaError(_closed_message(incident.id))
+
+
+def _edit(repository: Path, path: Path, change: Callable[[CommentedMap], None]) -> Any:
+    from eta.editing import changeset
+
+    with changeset(repository) as changes:
+        return changes.edit(path, change)
+
+
+def _append_timeline(data: CommentedMap, entry: dict[str, Any]) -> None:
+    from eta.editing import append_item, commented
+
+    if data.get("timeline"):
+        append_item(data["timeline"], entry)
+    else:
+        _set_key(data, "timeline", commented([entry]), INCIDENT_ORDER)
+
+
+# --- eta incident update ---------------------------------------------------------------------
+
+INCIDENT_ORDER = ("id", "title", "type", "reporter", "affected", "priority", "status", "times",
+                  "facts", "classifications", "timeline", "data_breach", "release", "resolution")
+TIMES_ORDER = ("detected", "reported", "phoned", "started", "resolved")
+FACTS_ORDER = ("expected_end", "direct_serious_hindrance", "confidentiality_integrity_impact",
+               "reportable_data_breach", "major_image_impact", "political_implications",
+               "fundamental_vulnerability")
+BREACH_ORDER = ("aware_at", "notified_at", "reference", "delay_reason", "subjects_informed_at")
+
+
+def _set_key(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
+    """Set `key`; a new key goes where the model's order puts it, as a person would."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    later = set(order[order.index(key) + 1:])
+    position = next((i for i, existing in enumerate(mapping) if existing in later),
+                    len(mapping))
+    mapping.insert(position, key, value)
+
+
+def _child(mapping: CommentedMap, key: str, order: Sequence[str]) -> CommentedMap:
+    from ruamel.yaml.comments import CommentedMap
+
+    if not isinstance(mapping.get(key), CommentedMap):
+        _set_key(mapping, key, CommentedMap(), order)
+    child: CommentedMap = mapping[key]
+    return child
+
+
+@app.command("update", help=_help(
+    "Set an incident's facts, times, status, priority or data-breach notification. "
+    "A change of status or priority is written in the timeline too."))
+@reports_errors
+def update(
+    incident_id: IdArgument,
+    status: Annotated[StatusChoice | None, typer.Option(
+        "--status", help="new -> in_progress -> resolved -> closed; resolved may reopen to "
+        "in_progress.", show_default=False)] = None,
+    priority: Annotated[PriorityChoice | None, typer.Option(
+        "--priority", help="The priority (the Beheerorganisatie may change it).",
+        show_default=False)] = None,
+    title: Annotated[str | None, typer.Option("--title", help="A better title.",
+                                              show_default=False)] = None,
+    affected: Annotated[str | None, typer.Option(
+        "--affected", help="All parties affected, separated by commas (replaces the list).",
+        show_default=False)] = None,
+    add_affected: Annotated[str | None, typer.Option(
+        "--add-affected", help="More parties affected, separated by commas.",
+        show_default=False)] = None,
+    detected: Annotated[str | None, _time_option("--detected", "When it was detected.")] = None,
+    reported: Annotated[str | None, _time_option(
+        "--reported", "When it was reported to the Beheerorganisatie.")] = None,
+    phoned: Annotated[str | None, _time_option(
+        "--phoned", "When it was reported by telephone to the incidentmanager.")] = None,
+    started: Annotated[str | None, _time_option(
+        "--started", "When the disruption began.")] = None,
+    resolved: Annotated[str | None, _time_option(
+        "--resolved", "When it was resolved (default with --status resolved: now).")] = None,
+    expected_end: Annotated[str | None, _time_option(
+        "--expected-end", "When the disruption is expected to end, or ended; the start "
+        "for an incident without disruption.")] = None,
+    direct_serious_hindrance: Annotated[Answer | None, _answer_option(
+        "--direct-serious-hindrance", "it causes direct and serious hindrance")] = None,
+    confidentiality_integrity_impact: Annotated[Answer | None, _answer_option(
+        "--confidentiality-integrity-impact",
+        "it affects confidentiality and integrity")] = None,
+    reportable_data_breach: Annotated[Answer | None, _answer_option(
+        "--reportable-data-breach", "it is a data breach that must be reported")] = None,
+    major_image_impact: Annotated[Answer | None, _answer_option(
+        "--major-image-impact", "it has a large impact on the image of and trust in "
+        "eHerkenning")] = None,
+    political_implications: Annotated[Answer | None, _answer_option(
+        "--political-implications", "political decisions or implications are involved"
+    )] = None,
+    fundamental_vulnerability: Annotated[Answer | None, _answer_option(
+        "--fundamental-vulnerability", "a fundamental legal or technical vulnerability "
+        "is involved")] = None,
+    aware_at: Annotated[str | None, _time_option(
+        "--aware-at", "When the data breach became known; the 72 hours run from it.")] = None,
+    notified_at: Annotated[str | None, _time_option(
+        "--notified-at", "When the Autoriteit Persoonsgegevens was notified.")] = None,
+    notification_reference: Annotated[str | None, typer.Option(
+        "--notification-reference", help="The notification's reference at the Autoriteit "
+        "Persoonsgegevens.", show_default=False)] = None,
+    delay_reason: Annotated[str | None, typer.Option(
+        "--delay-reason", help="Why the notification came after 72 hours.",
+        show_default=False)] = None,
+    subjects_informed_at: Annotated[str | None, _time_option(
+        "--subjects-informed-at", "When the people whose data leaked were told.")] = None,
+    resolution: Annotated[str | None, typer.Option(
+        "--resolution", help="How it was resolved.", show_default=False)] = None,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Why the status or priority changes, for the timeline; required to "
+        "reopen a closed incident.", show_default=False)] = None,
+    now: NowOption = None,
+    root: RootOption = None,
+) -> None:
+    import datetime as dt
+
+    from eta.checks.incidents import OPEN_STATUSES, closing_problems, consistency_findings
+    from eta.diagnostics import Severity
+    from eta.errors import EtaError
+    from eta.incidents import (
+        git_identity,
+        incident_path,
+        load_agreements,
+        party_list,
+        status_change_problem,
+        timestamp,
+    )
+    from eta.models.incident import Incident, IncidentStatus
+    from eta.repository import relative
+
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    incident = _require_incident(repository, incident_id)
+    moment = _now(now, agreements)
+
+    def when(value: str | None, option: str) -> Any:
+        parsed = _moment(value, agreements, option)
+        return None if parsed is None else timestamp(parsed)
+
+    times = {name: when(value, f"--{name}") for name, value in (
+        ("detected", detected), ("reported", reported), ("phoned", phoned),
+        ("started", started), ("resolved", resolved))}
+    expected = when(expected_end, "--expected-end")
+    breach = {"aware_at": when(aware_at, "--aware-at"),
+              "notified_at": when(notified_at, "--notified-at"),
+              "reference": notification_reference, "delay_reason": delay_reason,
+              "subjects_informed_at": when(subjects_informed_at, "--subjects-informed-at")}
+    answers = {"direct_serious_hindrance": direct_serious_hindrance,
+               "confidentiality_integrity_impact": confidentiality_integrity_impact,
+               "reportable_data_breach": reportable_data_breach,
+               "major_image_impact": major_image_impact,
+               "political_implications": political_implications,
+               "fundamental_vulnerability": fundamental_vulnerability}
+    new_parties: list[str] | None = None
+    if affected is not None:
+        new_parties = party_list(affected, "--affected")
+    if add_affected is not None:
+        base = new_parties if new_parties is not None else list(incident.affected)
+        new_parties = list(dict.fromkeys([*base, *party_list(add_affected, "--add-affected")]))
+    for party in new_parties or []:
+        agreements.check_party(party, "--affected" if affected is not None
+                               else "--add-affected")
+    for text, option in ((title, "--title"), (resolution, "--resolution"),
+                         (notification_reference, "--notification-reference"),
+                         (delay_reason, "--delay-reason"), (reason, "--reason")):
+        if text is not None and not text.strip():
+            raise EtaError(f"{option} is empty")
+
+    target = IncidentStatus(status) if status is not None else None
+    if target is not None and target is not incident.status:
+        problem = status_change_problem(incident, target)
+        if problem is not None:
+            raise EtaError(problem)
+    events: list[str] = []
+    if target is not None and target is not incident.status:
+        events.append(f"Status {incident.status} -> {target}.")
+    if priority is not None and str(priority) != incident.priority:
+        events.append(f"Priority {incident.priority} -> {priority}.")
+    if incident.status is IncidentStatus.CLOSED:
+        if target is not IncidentStatus.IN_PROGRESS:
+            raise EtaError(_closed_message(incident.id))
+        if reason is None:
+            raise EtaError("reopening a closed incident needs --reason")
+    if reason is not None and not events:
+        raise EtaError("--reason explains a change of status or priority; for a note, use "
+                       "`eta incident log`")
+    reopened = target is IncidentStatus.IN_PROGRESS and incident.times.resolved is not None
+    if target is IncidentStatus.RESOLVED and times["resolved"] is None \
+            and incident.times.resolved is None:
+        times["resolved"] = timestamp(moment)
+    if times["resolved"] is not None and (target or incident.status) in OPEN_STATUSES:
+        raise EtaError("--resolved: only a resolved incident has a time of resolution; "
+                       "add --status resolved")
+    wants_breach = answers["reportable_data_breach"] is Answer.YES
+    if wants_breach and incident.data_breach is None and breach["aware_at"] is None:
+        # The 72 hours run from awareness; without a better moment, that is detection.
+        breach["aware_at"] = timestamp(incident.times.detected)
+    by = git_identity(repository) if events else None
+    changed: list[str] = []
+
+    def change(data: CommentedMap) -> None:
+        for key, value in (("title", title), ("priority", priority and str(priority)),
+                           ("status", target and str(target)), ("resolution", resolution)):
+            if value is not None and data.get(key) != value:
+                _set_key(data, key, value, INCIDENT_ORDER)
+                changed.append(key)
+        if new_parties is not None and list(data.get("affected") or []) != new_parties:
+            _replace_list(data, "affected", new_parties)
+            changed.append("affected")
+        if reopened:
+            del data["times"]["resolved"]
+            changed.append("times.resolved")
+        for name, value in times.items():
+            if value is not None and getattr(incident.times, name) != _parsed(value):
+                _set_key(_child(data, "times", INCIDENT_ORDER), name, value, TIMES_ORDER)
+                changed.append(f"times.{name}")
+        if expected is not None and incident.facts.expected_end != _parsed(expected):
+            _set_key(_child(data, "facts", INCIDENT_ORDER), "expected_end", expected,
+                     FACTS_ORDER)
+            changed.append("facts.expected_end")
+        for name, answer in answers.items():
+            flag = None if answer is None or answer is Answer.UNKNOWN else answer is Answer.YES
+            if answer is None or getattr(incident.facts, name) is flag:
+                continue
+            changed.append(f"facts.{name}")
+            if flag is None:
+                del data["facts"][name]
+                if not data["facts"]:
+                    del data["facts"]
+            else:
+                _set_key(_child(data, "facts", INCIDENT_ORDER), name, flag, FACTS_ORDER)
+        current_breach = incident.data_breach
+        for name, breach_value in breach.items():
+            old = None if current_breach is None else getattr(current_breach, name)
+            if breach_value is not None and old != (
+                    _parsed(breach_value) if isinstance(old, dt.datetime) else breach_value):
+                _set_key(_child(data, "data_breach", INCIDENT_ORDER), name, breach_value,
+                         BREACH_ORDER)
+                changed.append(f"data_breach.{name}")
+        if events:
+            text = " ".join([*events, *([reason] if reason is not None else [])])
+            _append_timeline(data, {"at": timestamp(moment), "by": by, "text": text})
+
+    from eta.editing import changeset
+
+    with changeset(repository) as changes:
+        path = incident_path(repository, incident.id)
+        record = changes.edit(path, change)
+        if not changed:
+            raise EtaError("nothing to update: give at least one option (see --help)")
+        assert isinstance(record, Incident)
+        if target is IncidentStatus.CLOSED and incident.status is not IncidentStatus.CLOSED:
+            problems = closing_problems(record)
+            if problems:
+                raise EtaError(f"{incident.id} cannot be closed: " + "; ".join(problems))
+        known = {f.message for f in consistency_findings(incident)}
+        new_problems = [f.message for f in consistency_findings(record)
+                        if f.severity is Severity.ERROR and f.message not in known]
+        if new_problems:
+            raise EtaError(f"the change would leave {relative(repository, path)} "
+                           "contradicting itself: " + "; ".join(new_problems))
+    typer.echo(f"updated {relative(repository, path)}: {', '.join(dict.fromkeys(changed))}")
+
+
+def _parsed(value: str) -> dt.datetime:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(value)
+
+
+def _replace_list(data: CommentedMap, key: str, values: list[str]) -> None:
+    from eta.editing import commented
+
+    existing = data.get(key)
+    if isinstance(existing, list) and values:
+        existing[:] = values  # in place: the list keeps its flow or block style
+    elif values:
+        _set_key(data, key, commented(values), INCIDENT_ORDER)
+    elif key in data:
+        del data[key]
+
+
+# --- eta incident list -----------------------------------------------------------------------
+
+_SHORT = {
+    "incident.response-time.exceeded": "escalate: response time exceeded",
+    "incident.data-breach.overdue": "data breach notification overdue",
+    "incident.data-breach.late-without-reason": "data breach notified late, no reason",
+    "incident.data-breach.undecided": "data breach: reportable undecided",
+    "incident.data-breach.unrecorded": "data breach: awareness time missing",
+    "incident.phone-report.missing": "no telephone report",
+}
+
+
+@app.command("list", help=_help(
+    "List incidents with their class, deadlines and what needs attention now."))
+@reports_errors
+def list_incidents(
+    open_only: Annotated[bool, typer.Option("--open", help="Only incidents not yet resolved.")
+                         ] = False,
+    class_filter: Annotated[ClassChoice | None, typer.Option(
+        "--class", help="Only incidents of this class (by their last classification).",
+        show_default=False)] = None,
+    output_format: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="text: a table; json: for programs.")] = ListFormat.TEXT,
+    now: NowOption = None,
+    root: RootOption = None,
+) -> None:
+    from eta.checks.incidents import is_open, response_deadline, time_findings
+    from eta.incidents import load_agreements, load_incidents
+
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    moment = _now(now, agreements)
+    incidents, invalid = load_incidents(repository)
+    for name in invalid:
+        typer.echo(f"eta: warning: skipped {name}, which is not a valid incident; "
+                   f"run `eta check {name}`", err=True)
+    rows = []
+    for incident in incidents:
+        current = incident.classification
+        incident_class = str(current.class_) if current is not None else None
+        if open_only and not is_open(incident):
+            continue
+        if class_filter is not None and incident_class != class_filter:
+            continue
+        due = (response_deadline(incident, agreements.service_levels)
+               if is_open(incident) else None)
+        findings = time_findings(incident, agreements.service_levels, moment)
+        rows.append((incident, incident_class, due, findings))
+    if output_format is ListFormat.JSON:
+        document = {
+            "version": 1,
+            "now": moment.isoformat(),
+            "incidents": [
+                {
+                    "id": incident.id,
+                    "title": incident.title,
+                    "type": str(incident.type),
+                    "status": str(incident.status),
+                    "priority": str(incident.priority),
+                    "class": incident_class,
+                    "reporter": incident.reporter,
+                    "affected": incident.affected,
+                    "detected": incident.times.detected.isoformat(),
+                    "response_due": due.isoformat() if due is not None else None,
+                    "findings": [{"severity": str(f.severity), "code": f.code,
+                                  "message": f.message} for f in findings],
+                }
+                for incident, incident_class, due, findings in rows
+            ],
+        }
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        typer.echo("no incidents")
+        return
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    for header in ("status", "class", "prio", "type", "detected", "response due", "title",
+                   "attention"):
+        table.add_column(header, overflow="fold")
+    for incident, incident_class, due, findings in rows:
+        table.add_row(
+            incident.id, str(incident.status), incident_class or "-", str(incident.priority),
+            str(incident.type), _table_time(incident.times.detected, agreements),
+            _table_time(due, agreements) if due is not None else "-", incident.title,
+            "; ".join(_SHORT.get(f.code, f.code) for f in findings) or "-",
+        )
+    # Piped or redirected, the table keeps a width that fits its rows instead of 80 columns.
+    width = shutil.get_terminal_size(fallback=(200, 24)).columns
+    buffer = io.StringIO()
+    Console(file=buffer, highlight=False, color_system=None, width=width).print(table)
+    for line in buffer.getvalue().splitlines():
+        typer.echo(line.rstrip())
+    typer.echo(f"times in {agreements.tz.key}")
+
+
+def _table_time(moment: dt.datetime, agreements: Agreements) -> str:
+    return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,277 @@
+"""Incident records: new ids, times as people type them, the status flow, classification
+entries. The command line (`eta.cli.incident`) is a thin layer over this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eta.classify import Outcome, classify, deelnemers
+from eta.diagnostics import did_you_mean
+from eta.editing import YamlTimestamp
+from eta.errors import EtaError
+from eta.load import load_record
+from eta.models.agreements import Criteria, ServiceLevels
+from eta.models.incident import Facts, Incident, IncidentStatus
+from eta.models.party import Party
+from eta.repository import record_files, relative
+
+INCIDENTS = "incidents"
+
+#: Crockford's base32 in lower case: no i, l, o or u to misread.
+_ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+ID_SUFFIX_LENGTH = 6
+
+#: The status flow: forward one step at a time. A resolved incident may be reopened, and so
+#: may a closed one, with a reason in the timeline (as `eta check --base` requires).
+NEXT_STATUSES: dict[IncidentStatus, tuple[IncidentStatus, ...]] = {
+    IncidentStatus.NEW: (IncidentStatus.IN_PROGRESS,),
+    IncidentStatus.IN_PROGRESS: (IncidentStatus.RESOLVED,),
+    IncidentStatus.RESOLVED: (IncidentStatus.CLOSED, IncidentStatus.IN_PROGRESS),
+    IncidentStatus.CLOSED: (IncidentStatus.IN_PROGRESS,),
+}
+
+
+def incident_path(root: Path, incident_id: str) -> Path:
+    return root / INCIDENTS / f"{incident_id}.yaml"
+
+
+def new_incident_id(day: dt.date, taken: Callable[[str], bool]) -> str:
+    """A new id: the day of detection and a random suffix, e.g. `2026-03-28-k7q2mx`.
+
+    Two people filing on two branches at the same moment draw their suffixes
+    independently (30 random bits each), so their files get different names and the
+    branches merge without a conflict. The date keeps the folder in the order of events.
+    """
+    for _ in range(100):
+        suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(ID_SUFFIX_LENGTH))
+        candidate = f"{day.isoformat()}-{suffix}"
+        if not taken(candidate):
+            return candidate
+    raise EtaError("could not find a free incident id")  # pragma: no cover - 2**30 per day
+
+
+def parse_time(text: str, tz: ZoneInfo, option: str) -> dt.datetime:
+    """A moment as typed: ISO 8601, with its UTC offset or in the agreements' time zone.
+
+    A wall time that a daylight-saving change skips or repeats is refused: only an offset
+    can say which moment was meant.
+    """
+    example = "write it as 2026-03-28T14:30 or 2026-03-28T14:30+01:00"
+    cleaned = text.strip()
+    try:
+        value = dt.datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise EtaError(f"{option}: {text!r} is no date and time; {example}") from None
+    if len(cleaned) <= len("2026-03-28"):
+        raise EtaError(f"{option}: {text!r} has no time of day; {example}")
+    if value.tzinfo is not None:
+        return value.replace(microsecond=0)
+    local = value.replace(tzinfo=tz, microsecond=0)
+    if local.utcoffset() == local.replace(fold=1).utcoffset():
+        return local
+    back = local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None)
+    if back != local.replace(tzinfo=None):
+        raise EtaError(f"{option}: {cleaned} does not exist in {tz.key}: the clocks skip "
+                       "that hour for daylight saving time")
+    offsets = " or ".join(f"{cleaned}{_offset(local.replace(fold=fold))}" for fold in (0, 1))
+    raise EtaError(f"{option}: {cleaned} happens twice in {tz.key}: the clocks go back "
+                   f"that night; give the UTC offset: {offsets}")
+
+
+def _offset(moment: dt.datetime) -> str:
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
+def now_in(tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.now(tz).replace(microsecond=0)
+
+
+def timestamp(moment: dt.datetime) -> YamlTimestamp:
+    return YamlTimestamp(moment.isoformat())
+
+
+def git_identity(root: Path) -> str:
+    """`Name <email>` from git config: who classifies or writes in the timeline."""
+    values = []
+    for key in ("user.name", "user.email"):
+        try:
+            result = subprocess.run(["git", "config", "--get", key], cwd=root,
+                                    capture_output=True, text=True, check=False)
+        except FileNotFoundError:
+            raise EtaError("git is not installed: eta takes your name from git config"
+                           ) from None
+        value = result.stdout.strip()
+        if not value:
+            raise EtaError(f"git config {key} is not set: eta records who did this; "
+                           f"set it with `git config {key} ...`")
+        values.append(value)
+    return f"{values[0]} <{values[1]}>"
+
+
+@dataclass(frozen=True, slots=True)
+class Agreements:
+    """What incidents are judged by: the parties, the service levels and the criteria."""
+
+    parties: dict[str, Party]
+    service_levels: ServiceLevels
+    criteria: Criteria
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.service_levels.timezone)
+
+    def check_party(self, party: str, option: str) -> None:
+        if party not in self.parties:
+            hint = did_you_mean(party, sorted(self.parties))
+            raise EtaError(f"{option}: no party `{party}` in afspraken/parties/"
+                           + (f"; {hint}" if hint else ""))
+
+    def classify(self, incident: Incident) -> Outcome:
+        return classify(incident, self.criteria, self.service_levels, deelnemers(self.parties))
+
+
+def load_agreements(root: Path) -> Agreements:
+    parties: dict[str, Party] = {}
+    levels: ServiceLevels | None = None
+    criteria: Criteria | None = None
+    folder = root / "afspraken"
+    for path in record_files(root, [folder]) if folder.is_dir() else []:
+        name = relative(root, path)
+        result = load_record(root, path, name)
+        if result.loaded is None:
+            raise EtaError(f"{name} is not a valid record; run `eta check {name}`")
+        record = result.loaded.record
+        if isinstance(record, Party):
+            parties[record.id] = record
+        elif isinstance(record, ServiceLevels):
+            levels = record
+        elif isinstance(record, Criteria):
+            criteria = record
+    if levels is None:
+        raise EtaError("afspraken/service-levels.yaml is missing: incidents are timed by it")
+    if criteria is None:
+        raise EtaError("afspraken/criteria.yaml is missing: incidents are classified by it")
+    return Agreements(parties, levels, criteria)
+
+
+_INCIDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def load_incident(root: Path, incident_id: str) -> Incident:
+    if not _INCIDENT_ID.fullmatch(incident_id):
+        raise EtaError(f"`{incident_id}` is no incident id; ids look like 2026-03-28-k7q2mx")
+    path = incident_path(root, incident_id)
+    display = relative(root, path)
+    if not path.is_file():
+        known = [p.stem for p in (root / INCIDENTS).glob("*.yaml")]
+        hint = did_you_mean(incident_id, known)
+        raise EtaError(f"no incident `{incident_id}` ({display} does not exist)"
+                       + (f"; {hint}" if hint else ""))
+    result = load_record(root, path, display)
+    if result.loaded is None or not isinstance(result.loaded.record, Incident):
+        raise EtaError(f"{display} is not a valid incident; run `eta check {display}`")
+    return result.loaded.record
+
+
+def facts_data(facts: Facts) -> dict[str, Any]:
+    """The known facts as YAML data, in the model's order."""
+    data: dict[str, Any] = {}
+    for name in Facts.model_fields:
+        value = getattr(facts, name)
+        if isinstance(value, dt.datetime):
+            data[name] = timestamp(value)
+        elif value is not None:
+            data[name] = value
+    return data
+
+
+def classification_entry(
+    outcome: Outcome,
+    incident: Incident,
+    at: dt.datetime,
+    by: Callable[[], str],
+    reason: str | None,
+) -> dict[str, Any] | None:
+    """The entry to append to `classifications`, or None when nothing changed.
+
+    A class lower than the one before needs a reason; a higher one gets one saying which
+    criteria raised it, unless a reason is given. `by` names who classifies; it is asked
+    only when there is something to write.
+    """
+    previous = incident.classification
+    met = [a.criterion.id for a in outcome.met]
+    unanswered = [a.criterion.id for a in outcome.unanswered]
+    grounds = {a.criterion.id: a.grounds for a in outcome.met}
+    new_class = outcome.incident_class
+    if previous is not None:
+        unchanged = (previous.class_ is new_class and previous.criteria == met
+                     and previous.unanswered == unanswered and previous.facts == incident.facts
+                     and previous.grounds == grounds)
+        if unchanged and reason is None:
+            return None
+        if new_class.rank < previous.class_.rank and reason is None:
+            dropped = [c for c in previous.criteria if c not in met]
+            why = f" ({', '.join(dropped)} no longer met)" if dropped else ""
+            raise EtaError(f"the class would go down from {previous.class_} to {new_class}"
+                           f"{why}; a downgrade needs --reason")
+        if new_class.rank > previous.class_.rank and reason is None:
+            raising = [a.criterion.id for a in outcome.met
+                       if a.level.rank > previous.class_.rank]
+            reason = f"raised from {previous.class_} to {new_class}: {', '.join(raising)} met"
+    entry: dict[str, Any] = {"class": str(new_class), "criteria": met}
+    if grounds:
+        entry["grounds"] = grounds
+    if unanswered:
+        entry["unanswered"] = unanswered
+    entry["facts"] = facts_data(incident.facts)
+    entry["at"] = timestamp(at)
+    entry["by"] = by()
+    if reason is not None:
+        entry["reason"] = reason
+    return entry
+
+
+def load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
+    """Every valid incident, by id; and the files that are not valid incidents."""
+    folder = root / INCIDENTS
+    incidents: list[Incident] = []
+    invalid: list[str] = []
+    if not folder.is_dir():
+        return incidents, invalid
+    for path in record_files(root, [folder]):
+        display = relative(root, path)
+        result = load_record(root, path, display)
+        if result.loaded is not None and isinstance(result.loaded.record, Incident):
+            incidents.append(result.loaded.record)
+        else:
+            invalid.append(display)
+    incidents.sort(key=lambda incident: incident.id)
+    return incidents, invalid
+
+
+def party_list(value: str, option: str) -> list[str]:
+    """`a,b, c` as a list of distinct party ids."""
+    parts = [part.strip() for part in value.split(",")]
+    if any(not part for part in parts):
+        raise EtaError(f"{option}: give party ids separated by commas, e.g. grensweg,volmacht")
+    return list(dict.fromkeys(parts))
+
+
+def status_change_problem(incident: Incident, target: IncidentStatus) -> str | None:
+    """Why `incident` may not move to `target`, or None when it may."""
+    allowed = NEXT_STATUSES[incident.status]
+    if target not in allowed:
+        options = " or ".join(str(s) for s in allowed)
+        return (f"the status cannot go from {incident.status} to {target}; "
+                f"from {incident.status} it goes to {options}")
+    return None

@@ -1,0 +1,696 @@
+"""`eta incident`: new, classify, log, update and list, through the real command line."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run_eta
+from eta.cli import incident as cli
+from eta.incidents import new_incident_id
+from eta.models.agreements import Priority
+from eta.models.incident import IncidentClass, IncidentStatus, IncidentType
+
+ME = "Femke Hoekstra <f.hoekstra@beheer.example.nl>"
+DEMO = "2026-11-16-q738dq"
+CREATED = re.compile(r"created incident (\S+): incidents/(\S+)\.yaml\n")
+
+
+def new(repo: Path, *options: str) -> str:
+    """File an incident in `repo`; its id."""
+    outcome = run_eta("incident", "new", "--root", str(repo), *options)
+    assert outcome.exit_code == 0, outcome.stderr
+    found = CREATED.fullmatch(outcome.stdout)
+    assert found is not None and found[1] == found[2], outcome.stdout
+    return found[1]
+
+
+STORING = ("--title", "Inloggen via Sleutelbrug mislukt", "--type", "verstoring",
+           "--reporter", "sleutelbrug", "--affected", "kenniskaart", "--priority", "P1",
+           "--detected-at", "2026-03-02T10:00", "--now", "2026-03-02T10:10")
+
+
+def path_of(repo: Path, incident_id: str) -> Path:
+    return repo / "incidents" / f"{incident_id}.yaml"
+
+
+def changes(before: str, after: str) -> list[str]:
+    """The lines a change took away (-) and added (+)."""
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(),
+                                                  lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def eta(repo: Path, *args: str) -> tuple[int, str, str]:
+    outcome = run_eta(*args, "--root", str(repo))
+    return outcome.exit_code, outcome.stdout, outcome.stderr
+
+
+def snapshot(repo: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted((repo / "incidents").glob("*"))}
+
+
+def test_the_command_line_offers_the_models_choices() -> None:
+    assert [c.value for c in cli.TypeChoice] == [c.value for c in IncidentType]
+    assert [c.value for c in cli.PriorityChoice] == [c.value for c in Priority]
+    assert [c.value for c in cli.StatusChoice] == [c.value for c in IncidentStatus]
+    assert [c.value for c in cli.ClassChoice] == [c.value for c in IncidentClass]
+
+
+# --- eta incident new ----------------------------------------------------------------------------
+
+def test_new_records_the_incident(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    assert re.fullmatch(r"2026-03-02-[0-9a-hjkmnp-tv-z]{6}", incident_id)
+    assert path_of(repo, incident_id).read_text() == f"""\
+# yaml-language-server: $schema=../schemas/incident.schema.json
+id: {incident_id}
+title: Inloggen via Sleutelbrug mislukt
+type: verstoring
+reporter: sleutelbrug
+affected:
+  - kenniskaart
+priority: P1
+status: new
+times:
+  detected: 2026-03-02T10:00:00+01:00
+  reported: 2026-03-02T10:10:00+01:00
+"""
+    assert eta(repo, "check", str(path_of(repo, incident_id)), "--today", "2026-03-02") == (
+        0, "1 file checked: no problems found\n", "")
+
+
+def test_new_without_a_detection_time_was_detected_when_reported(repo: Path) -> None:
+    incident_id = new(repo, "--title", "Verdachte aanvraag", "--type", "fraude",
+                      "--reporter", "kenniskaart", "--now", "2026-07-01T14:00:00+02:00")
+    text = path_of(repo, incident_id).read_text()
+    assert incident_id.startswith("2026-07-01-")
+    assert "priority: P3\n" in text
+    assert ("times:\n  detected: 2026-07-01T14:00:00+02:00\n"
+            "  reported: 2026-07-01T14:00:00+02:00\n") in text
+
+
+def test_the_id_carries_the_day_of_detection_in_the_agreements_time_zone(repo: Path) -> None:
+    # 23:30 UTC on 1 July is already 2 July in Amsterdam.
+    incident_id = new(repo, "--title", "Nachtelijke storing", "--type", "verstoring",
+                      "--reporter", "grensweg", "--detected-at", "2026-07-01T23:30:00+00:00",
+                      "--now", "2026-07-02T02:00")
+    assert incident_id.startswith("2026-07-02-")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (("--reporter", "sleutelbrug", "--title", "  "),
+     "--title is empty; say in one line what happened"),
+    (("--reporter", "sleutelbrg"),
+     "--reporter: no party `sleutelbrg` in afspraken/parties/; did you mean `sleutelbrug`?"),
+    (("--reporter", "sleutelbrug", "--affected", "grensweg,volmact"),
+     "--affected: no party `volmact` in afspraken/parties/; did you mean `volmacht`?"),
+    (("--reporter", "sleutelbrug", "--affected", "grensweg,,volmacht"),
+     "--affected: give party ids separated by commas, e.g. grensweg,volmacht"),
+    (("--reporter", "sleutelbrug", "--detected-at", "2026-03-02T11:00"),
+     "--detected-at: 2026-03-02 11:00 CET lies after the moment of reporting, "
+     "2026-03-02 10:10 CET"),
+    (("--reporter", "sleutelbrug", "--detected-at", "2026-03-02"),
+     "--detected-at: '2026-03-02' has no time of day; write it as 2026-03-28T14:30 or "
+     "2026-03-28T14:30+01:00"),
+    (("--reporter", "sleutelbrug", "--detected-at", "gisteren 10:00"),
+     "--detected-at: 'gisteren 10:00' is no date and time; write it as 2026-03-28T14:30 or "
+     "2026-03-28T14:30+01:00"),
+    (("--reporter", "sleutelbrug", "--now", "2026-03-29T02:30"),
+     "--now: 2026-03-29T02:30 does not exist in Europe/Amsterdam: the clocks skip that hour "
+     "for daylight saving time"),
+    (("--reporter", "sleutelbrug", "--now", "2026-10-25T02:30"),
+     "--now: 2026-10-25T02:30 happens twice in Europe/Amsterdam: the clocks go back that "
+     "night; give the UTC offset: 2026-10-25T02:30+02:00 or 2026-10-25T02:30+01:00"),
+])
+def test_new_refuses_what_it_cannot_record(repo: Path, options: tuple[str, ...],
+                                           message: str) -> None:
+    before = snapshot(repo)
+    defaults = {"--now": "2026-03-02T10:10"}
+    given = dict(zip(options[::2], options[1::2], strict=True))
+    args = ["--title", "Storing", "--type", "verstoring",
+            *[item for key, value in {**defaults, **given}.items() for item in (key, value)]]
+    assert eta(repo, "incident", "new", *args) == (2, "", f"eta: error: {message}\n")
+    assert snapshot(repo) == before
+
+
+def test_new_ids_retry_until_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    letters = iter("aaaaaa" "aaaaaa" "bbbbbb")
+    monkeypatch.setattr("eta.incidents.secrets.choice", lambda alphabet: next(letters))
+    day = new_incident_id.__globals__["dt"].date(2026, 3, 2)
+    assert new_incident_id(day, lambda name: name.endswith("aaaaaa")) == "2026-03-02-bbbbbb"
+
+
+def test_two_people_filing_on_two_branches_at_once_merge_without_a_conflict(
+        git_repo: Path) -> None:
+    same = ("--title", "Storing machtigingen", "--type", "verstoring", "--reporter", "volmacht",
+            "--detected-at", "2026-03-02T09:00", "--now", "2026-03-02T09:05")
+    ids = []
+    for person in ("anna", "bram"):
+        git(git_repo, "switch", "-q", "-c", person, "main")
+        ids.append(new(git_repo, *same))
+        git(git_repo, "add", "incidents")
+        git(git_repo, "commit", "-q", "-m", f"Incident filed by {person}")
+    assert ids[0] != ids[1]
+    git(git_repo, "switch", "-q", "main")
+    git(git_repo, "merge", "-q", "--no-edit", "anna")
+    git(git_repo, "merge", "-q", "--no-edit", "bram")
+    assert git(git_repo, "status", "--porcelain") == ""
+    files = sorted(path.name for path in (git_repo / "incidents").glob("2026-03-02-*.yaml"))
+    assert files == sorted(f"{incident_id}.yaml" for incident_id in ids)
+    assert eta(git_repo, "check", str(git_repo / "incidents"), "--today", "2026-03-02")[0] == 0
+
+
+# --- eta incident classify ----------------------------------------------------------------------
+
+def test_classify_records_the_class_with_its_grounds(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    code, out, err = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    assert (code, err) == (0, "")
+    assert out == f"""\
+{incident_id}: calamiteit
+  Inloggen via Sleutelbrug mislukt
+
+Criteria met:
+  C2  met      "Betrokkenheid van tenminste twee deelnemers."
+      2 deelnemers involved (sleutelbrug, kenniskaart); the criterion needs at least 2
+
+Facts not yet known: facts.expected_end, facts.direct_serious_hindrance, \
+facts.confidentiality_integrity_impact, facts.reportable_data_breach, facts.major_image_impact, \
+facts.political_implications, facts.fundamental_vulnerability
+Could still raise the class to crisis: K1, K2, K3, K4
+recorded as classification 1 in incidents/{incident_id}.yaml
+"""
+    assert changes(before, path.read_text()) == [
+        "+classifications:",
+        "+  - class: calamiteit",
+        "+    criteria: [C2]",
+        "+    grounds:",
+        "+      C2: 2 deelnemers involved (sleutelbrug, kenniskaart); the criterion needs at "
+        "least 2",
+        "+    unanswered: [C1, C3, C4, C5, K1, K2, K3, K4]",
+        "+    facts: {}",
+        "+    at: 2026-03-02T10:30:00+01:00",
+        f"+    by: {ME}",
+    ]
+
+
+def test_classifying_again_without_news_writes_nothing(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    before = snapshot(repo)
+    code, out, _ = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T11:00")
+    assert code == 0
+    assert out.endswith(f"unchanged since the classification of 2026-03-02 10:30 CET by {ME}; "
+                        "nothing written\n")
+    assert snapshot(repo) == before
+
+
+def test_a_raised_class_says_which_criteria_raised_it(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    eta(repo, "incident", "update", incident_id, "--fundamental-vulnerability", "yes",
+        "--now", "2026-03-02T10:40")
+    code, out, _ = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:45")
+    assert code == 0
+    assert out.splitlines()[0] == f"{incident_id}: crisis"
+    assert out.splitlines()[-1] == (f"recorded as classification 2 in incidents/{incident_id}"
+                                    ".yaml: raised from calamiteit to crisis: K4 met")
+    assert "    reason: 'raised from calamiteit to crisis: K4 met'\n" in \
+        path_of(repo, incident_id).read_text()
+
+
+def test_a_downgrade_needs_a_reason(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    # Kenniskaart turns out not to be involved: only one deelnemer is left.
+    eta(repo, "incident", "update", incident_id, "--affected", "logius",
+        "--now", "2026-03-02T10:40")
+    before = snapshot(repo)
+    assert eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:45") == (
+        2, "", "eta: error: the class would go down from calamiteit to incident (C2 no longer "
+        "met); a downgrade needs --reason\n")
+    assert snapshot(repo) == before
+    path = path_of(repo, incident_id)
+    code, out, _ = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:45",
+                       "--reason", "Kenniskaart bleek niet geraakt.")
+    assert code == 0
+    assert out.splitlines()[-1] == (f"recorded as classification 2 in incidents/{incident_id}"
+                                    ".yaml: Kenniskaart bleek niet geraakt.")
+    assert changes(before[path.name].decode(), path.read_text())[-4:] == [
+        "+    facts: {}",
+        "+    at: 2026-03-02T10:45:00+01:00",
+        f"+    by: {ME}",
+        "+    reason: Kenniskaart bleek niet geraakt.",
+    ]
+
+
+def test_classify_explains_every_criterion_in_the_frameworks_words(repo: Path) -> None:
+    code, out, err = eta(repo, "incident", "classify", DEMO, "--explain")
+    assert (code, err) == (0, "")
+    assert out == f"""\
+{DEMO}: calamiteit
+  Phishingcampagne met nagemaakte inlogpagina van KennisKaart
+
+Calamiteit: any one of these criteria makes it a calamiteit.
+  C1  not met  "Verwachte verstoringsduur overstijgt de afgesproken responsetijden binnen het \
+beschikbaarheidsvenster."
+      0 hours of expected disruption within the availability window (from detection at \
+2026-11-16 09:12 CET to 2026-11-16 09:12 CET) do not exceed the response time of 8 hours for P2
+  C2  met      "Betrokkenheid van tenminste twee deelnemers."
+      2 deelnemers involved (kenniskaart, poortwachter); the criterion needs at least 2
+  C3  not met  "Directe en ernstige hinder."
+      facts.direct_serious_hindrance is false
+  C4  met      "Impact op vertrouwelijkheid en integriteit."
+      facts.confidentiality_integrity_impact is true
+  C5  not met  "Meldplichtig datalek als bedoeld in de Meldplicht datalekken."
+      facts.reportable_data_breach is false
+
+Crisis: any one of these criteria makes it a crisis.
+  K1  unknown  "De calamiteit heeft een grote impact op de uitstraling/imago van eHerkenning en \
+het vertrouwen van bedrijven en overheidsdienstverleners in het stelsel."
+      facts.major_image_impact is not known yet
+  K2  not met  "De verwachte verstoring, i.e. het niet beschikbaar zijn van het systeem, duurt \
+langer dan 48 uur."
+      0 hours of expected disruption (from detection at 2026-11-16 09:12 CET to 2026-11-16 \
+09:12 CET) is not longer than 48 hours
+  K3  not met  "Er is sprake van politieke besluitvorming of implicaties."
+      facts.political_implications is false
+  K4  not met  "Er is sprake van een fundamentele juridische of technische kwetsbaarheid."
+      facts.fundamental_vulnerability is false
+
+Facts not yet known: facts.major_image_impact
+Could still raise the class to crisis: K1
+unchanged since the classification of 2026-11-16 12:05 CET by Sanne Verbeek \
+<s.verbeek@beheer.example.nl>; nothing written
+"""
+
+
+def test_classify_without_any_criterion_met(repo: Path) -> None:
+    incident_id = new(repo, "--title", "Trage respons", "--type", "verstoring", "--reporter",
+                      "grensweg", "--priority", "P2", "--detected-at", "2026-03-02T10:00",
+                      "--now", "2026-03-02T10:05")
+    eta(repo, "incident", "update", incident_id, "--expected-end", "2026-03-02T11:00",
+        "--direct-serious-hindrance", "no", "--confidentiality-integrity-impact", "no",
+        "--reportable-data-breach", "no", "--major-image-impact", "no",
+        "--political-implications", "no", "--fundamental-vulnerability", "no",
+        "--now", "2026-03-02T10:10")
+    code, out, _ = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:15")
+    assert (code, out) == (0, f"""\
+{incident_id}: incident
+  Trage respons
+
+No criterion of a calamiteit or a crisis is met.
+
+Facts not yet known: none
+No unanswered criterion could raise the class.
+recorded as classification 1 in incidents/{incident_id}.yaml
+""")
+
+
+def test_classify_refuses_an_unknown_or_broken_incident(repo: Path) -> None:
+    assert eta(repo, "incident", "classify", "2026-11-16-q738dg") == (
+        2, "", "eta: error: no incident `2026-11-16-q738dg` (incidents/2026-11-16-q738dg.yaml "
+        f"does not exist); did you mean `{DEMO}`?\n")
+    broken = path_of(repo, "2026-03-02-broken")
+    broken.write_text("# yaml-language-server: $schema=../schemas/incident.schema.json\n"
+                      "id: 2026-03-02-broken\ntitle: x\n")
+    assert eta(repo, "incident", "classify", "2026-03-02-broken") == (
+        2, "", "eta: error: incidents/2026-03-02-broken.yaml is not a valid incident; run "
+        "`eta check incidents/2026-03-02-broken.yaml`\n")
+
+
+def test_classify_needs_to_know_who_classifies(repo: Path, tmp_path: Path) -> None:
+    incident_id = new(repo, *STORING)
+    before = snapshot(repo)
+    empty = tmp_path / "empty.gitconfig"
+    empty.write_text("")
+    outcome = run_eta("incident", "classify", incident_id, "--root", str(repo),
+                      env={"GIT_CONFIG_GLOBAL": str(empty)})
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: git config user.name is not set: eta records who did this; set it "
+        "with `git config user.name ...`\n")
+    assert snapshot(repo) == before
+
+
+# --- eta incident log -----------------------------------------------------------------------------
+
+def test_log_appends_to_the_timeline(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    assert eta(repo, "incident", "log", incident_id, "Leverancier gebeld; monteur onderweg.",
+               "--at", "2026-03-02T11:00") == (
+        0, f"logged in incidents/{incident_id}.yaml at 2026-03-02 11:00 CET\n", "")
+    middle = path.read_text()
+    assert changes(before, middle) == [
+        "+timeline:",
+        "+  - at: 2026-03-02T11:00:00+01:00",
+        f"+    by: {ME}",
+        "+    text: Leverancier gebeld; monteur onderweg.",
+    ]
+    eta(repo, "incident", "log", incident_id, "Monteur ter plaatse.", "--at",
+        "2026-03-02T12:15:00+01:00")
+    assert changes(middle, path.read_text()) == [
+        "+  - at: 2026-03-02T12:15:00+01:00",
+        f"+    by: {ME}",
+        "+    text: Monteur ter plaatse.",
+    ]
+
+
+def test_log_refuses_an_empty_message_and_an_unknown_incident(repo: Path) -> None:
+    before = snapshot(repo)
+    assert eta(repo, "incident", "log", DEMO, "  ") == (
+        2, "", "eta: error: the message is empty; say what happened\n")
+    assert eta(repo, "incident", "log", "2026-01-01-xxxxxx", "Iets") == (
+        2, "", "eta: error: no incident `2026-01-01-xxxxxx` (incidents/2026-01-01-xxxxxx.yaml "
+        "does not exist)\n")
+    assert eta(repo, "incident", "log", "../afspraken/parties/logius", "Iets") == (
+        2, "", "eta: error: `../afspraken/parties/logius` is no incident id; ids look like "
+        "2026-03-28-k7q2mx\n")
+    assert eta(repo, "incident", "log", DEMO, "Iets", "--at", "morgen") == (
+        2, "", "eta: error: --at: 'morgen' is no date and time; write it as 2026-03-28T14:30 "
+        "or 2026-03-28T14:30+01:00\n")
+    assert snapshot(repo) == before
+
+
+# --- eta incident update --------------------------------------------------------------------------
+
+COMMENTED = """\
+# yaml-language-server: $schema=../schemas/incident.schema.json
+# Gemeld via de servicedesk van Sleutelbrug.
+id: 2026-03-02-cmt001
+title: Inloggen via Sleutelbrug mislukt
+type: verstoring
+reporter: sleutelbrug
+affected: [kenniskaart]  # bevestigd door KennisKaart
+priority: P2  # door de melder gekozen
+status: new
+
+times:
+  detected: 2026-03-02T10:00:00+01:00
+  reported: 2026-03-02T10:10:00+01:00  # telefonisch vooraangekondigd
+
+# De feiten vullen we aan zodra ze bekend zijn.
+facts:
+  direct_serious_hindrance: true
+"""
+
+
+def test_edits_keep_comments_and_change_only_their_lines(repo: Path) -> None:
+    path = path_of(repo, "2026-03-02-cmt001")
+    path.write_text(COMMENTED)
+    code, out, err = eta(repo, "incident", "update", "2026-03-02-cmt001", "--status",
+                         "in_progress", "--priority", "P1", "--phoned", "2026-03-02T10:12",
+                         "--expected-end", "2026-03-02T16:00", "--add-affected", "poortwachter",
+                         "--now", "2026-03-02T10:20")
+    assert (code, err) == (0, "")
+    assert out == ("updated incidents/2026-03-02-cmt001.yaml: priority, status, affected, "
+                   "times.phoned, facts.expected_end\n")
+    after_update = path.read_text()
+    assert changes(COMMENTED, after_update) == [
+        "-affected: [kenniskaart]  # bevestigd door KennisKaart",
+        "-priority: P2  # door de melder gekozen",
+        "-status: new",
+        # The list's line changes, its comment stays (ruamel sets it one space off).
+        "+affected: [kenniskaart, poortwachter] # bevestigd door KennisKaart",
+        "+priority: P1  # door de melder gekozen",
+        "+status: in_progress",
+        "+  phoned: 2026-03-02T10:12:00+01:00",
+        "+  expected_end: 2026-03-02T16:00:00+01:00",
+        "+timeline:",
+        "+  - at: 2026-03-02T10:20:00+01:00",
+        f"+    by: {ME}",
+        "+    text: Status new -> in_progress. Priority P2 -> P1.",
+    ]
+    eta(repo, "incident", "classify", "2026-03-02-cmt001", "--now", "2026-03-02T10:30")
+    eta(repo, "incident", "log", "2026-03-02-cmt001", "Certificaat vervangen.",
+        "--at", "2026-03-02T12:00")
+    final = path.read_text()
+    for line in COMMENTED.splitlines():
+        if "#" in line and not line.startswith(("affected", "priority")):
+            assert line in final.splitlines()
+    assert all(line.startswith("+") for line in changes(after_update, final))
+    assert eta(repo, "check", str(path), "--today", "2026-03-02") == (
+        0, "1 file checked: no problems found\n", "")
+
+
+def test_update_sets_and_clears_facts(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--political-implications", "no",
+               "--major-image-impact", "yes") == (
+        0, f"updated incidents/{incident_id}.yaml: facts.major_image_impact, "
+        "facts.political_implications\n", "")
+    middle = path.read_text()
+    assert changes(before, middle) == [
+        "+facts:", "+  major_image_impact: true", "+  political_implications: false"]
+    eta(repo, "incident", "update", incident_id, "--major-image-impact", "unknown",
+        "--political-implications", "unknown")
+    assert path.read_text() == before
+
+
+def test_a_reportable_data_breach_starts_its_clock_at_detection(repo: Path) -> None:
+    incident_id = new(repo, "--title", "Laptop verloren", "--type",
+                      "informatiebeveiligingsincident", "--reporter", "tokenfabriek",
+                      "--detected-at", "2026-03-27T10:00", "--now", "2026-03-27T10:30")
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes")
+    assert changes(before, path.read_text()) == [
+        "+facts:", "+  reportable_data_breach: true",
+        "+data_breach:", "+  aware_at: 2026-03-27T10:00:00+01:00"]
+    listed = json.loads(eta(repo, "incident", "list", "--format", "json", "--now",
+                            "2026-03-30T11:30")[1])
+    mine = next(item for item in listed["incidents"] if item["id"] == incident_id)
+    assert [f["code"] for f in mine["findings"]] == ["incident.data-breach.overdue"]
+    assert mine["findings"][0]["message"] == (
+        "the data breach was due at the Autoriteit Persoonsgegevens by 2026-03-30 11:00 CEST "
+        "(72 hours after awareness at 2026-03-27 10:00 CET) and no notification is recorded")
+
+
+def test_the_status_flow(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    path = path_of(repo, incident_id)
+
+    def refused(*options: str, message: str) -> None:
+        before = snapshot(repo)
+        assert eta(repo, "incident", "update", incident_id, *options) == (
+            2, "", f"eta: error: {message}\n")
+        assert snapshot(repo) == before
+
+    refused("--status", "resolved", "--now", "2026-03-02T11:00",
+            message="the status cannot go from new to resolved; from new it goes to "
+            "in_progress")
+    refused(message="nothing to update: give at least one option (see --help)")
+    refused("--status", "new", message="nothing to update: give at least one option "
+            "(see --help)")
+    assert eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--now",
+               "2026-03-02T10:20")[0] == 0
+    before = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--status", "resolved", "--now",
+               "2026-03-02T13:00") == (
+        0, f"updated incidents/{incident_id}.yaml: status, times.resolved\n", "")
+    assert changes(before, path.read_text()) == [
+        "-status: in_progress",
+        "+status: resolved",
+        "+  resolved: 2026-03-02T13:00:00+01:00",
+        "+  - at: 2026-03-02T13:00:00+01:00",
+        f"+    by: {ME}",
+        "+    text: Status in_progress -> resolved.",
+    ]
+    refused("--status", "closed", message=f"{incident_id} cannot be closed: it has no "
+            "`resolution`; it was never classified")
+    # Reopened, it is no longer resolved.
+    eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--now",
+        "2026-03-02T13:30")
+    assert "  resolved:" not in path.read_text()
+    eta(repo, "incident", "update", incident_id, "--status", "resolved", "--resolved",
+        "2026-03-02T14:00", "--expected-end", "2026-03-02T14:00", "--now", "2026-03-02T14:05")
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T14:10")
+    refused("--status", "closed", "--resolution", "Certificaat vervangen.",
+            message=f"{incident_id} cannot be closed: its last classification left criteria "
+            "unanswered: C3, C4, C5, K1, K3, K4")
+    for fact in ("direct-serious-hindrance", "confidentiality-integrity-impact",
+                 "reportable-data-breach", "major-image-impact", "political-implications",
+                 "fundamental-vulnerability"):
+        eta(repo, "incident", "update", incident_id, f"--{fact}", "no")
+    refused("--status", "closed", "--resolution", "Certificaat vervangen.",
+            message=f"{incident_id} cannot be closed: its last classification left criteria "
+            "unanswered: C3, C4, C5, K1, K3, K4; its facts changed after the last "
+            "classification")
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T14:20")
+    eta(repo, "incident", "update", incident_id, "--phoned", "2026-03-02T10:15")
+    assert eta(repo, "incident", "update", incident_id, "--status", "closed", "--resolution",
+               "Certificaat vervangen.", "--now", "2026-03-03T09:00") == (
+        0, f"updated incidents/{incident_id}.yaml: status, resolution\n", "")
+    assert eta(repo, "check", str(path), "--today", "2026-03-03") == (
+        0, "1 file checked: no problems found\n", "")
+    refused("--status", "in_progress", message="reopening a closed incident needs --reason")
+    closed = (f"{incident_id} is closed, and a closed incident is not edited; reopen it first "
+              f"with `eta incident update {incident_id} --status in_progress --reason TEXT`")
+    refused("--priority", "P2", "--reason", "Minder urgent.", message=closed)
+    refused("--resolution", "Anders opgelost.", message=closed)
+    files = snapshot(repo)
+    assert eta(repo, "incident", "log", incident_id, "Nog een notitie.") == (
+        2, "", f"eta: error: {closed}\n")
+    assert snapshot(repo) == files
+    before = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--reason",
+               "De storing keerde terug.", "--now", "2026-03-04T08:00") == (
+        0, f"updated incidents/{incident_id}.yaml: status, times.resolved\n", "")
+    assert changes(before, path.read_text()) == [
+        "-status: closed",
+        "+status: in_progress",
+        "-  resolved: 2026-03-02T14:00:00+01:00",
+        "+  - at: 2026-03-04T08:00:00+01:00",
+        f"+    by: {ME}",
+        "+    text: Status closed -> in_progress. De storing keerde terug.",
+    ]
+    refused("--title", "Nieuwe titel", "--reason", "Duidelijker.",
+            message="--reason explains a change of status or priority; for a note, use "
+            "`eta incident log`")
+
+
+def test_closing_a_data_breach_needs_its_notification(repo: Path) -> None:
+    incident_id = new(repo, "--title", "Laptop verloren", "--type",
+                      "informatiebeveiligingsincident", "--reporter", "tokenfabriek",
+                      "--detected-at", "2026-06-15T08:30", "--now", "2026-06-15T09:00")
+    facts = ["--expected-end", "2026-06-15T08:30"]
+    for fact in ("direct-serious-hindrance", "major-image-impact", "political-implications",
+                 "fundamental-vulnerability", "confidentiality-integrity-impact"):
+        facts += [f"--{fact}", "no"]
+    for step in (["--status", "in_progress", "--reportable-data-breach", "yes",
+                  "--phoned", "2026-06-15T09:05", *facts],
+                 ["--status", "resolved", "--resolution", "Op afstand gewist."]):
+        assert eta(repo, "incident", "update", incident_id, *step, "--now",
+                   "2026-06-15T10:00")[0] == 0
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-06-15T10:05")
+    assert eta(repo, "incident", "update", incident_id, "--status", "closed") == (
+        2, "", f"eta: error: {incident_id} cannot be closed: it is a reportable data breach "
+        "without a recorded notification (`data_breach.notified_at`)\n")
+    assert eta(repo, "incident", "update", incident_id, "--status", "closed", "--notified-at",
+               "2026-06-16T15:00", "--notification-reference", "AP-2026-1234",
+               "--now", "2026-06-17T09:00") == (
+        0, f"updated incidents/{incident_id}.yaml: status, data_breach.notified_at, "
+        "data_breach.reference\n", "")
+
+
+def test_update_refuses_bad_values_and_leaves_the_file_alone(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    before = snapshot(repo)
+    for options, message in [
+        (("--add-affected", "poortwachtr"), "--add-affected: no party `poortwachtr` in "
+         "afspraken/parties/; did you mean `poortwachter`?"),
+        (("--title", " "), "--title is empty"),
+        (("--started", "2026-13-01T10:00"), "--started: '2026-13-01T10:00' is no date and "
+         "time; write it as 2026-03-28T14:30 or 2026-03-28T14:30+01:00"),
+        (("--status", "in_progress", "--resolved", "2026-03-02T12:00"),
+         "--resolved: only a resolved incident has a time of resolution; add --status "
+         "resolved"),
+        (("--started", "2026-03-02T09:00", "--expected-end", "2026-03-02T08:00"),
+         f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
+         "`facts.expected_end` lies before the disruption began"),
+        (("--phoned", "2026-03-02T09:59:59+01:00", "--reported", "2026-03-02T09:00"),
+         f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
+         "`times.reported` lies before `times.detected`; `times.phoned` lies before "
+         "`times.detected`"),
+    ]:
+        assert eta(repo, "incident", "update", incident_id, *options) == (
+            2, "", f"eta: error: {message}\n")
+    assert snapshot(repo) == before
+
+
+# --- eta incident list ----------------------------------------------------------------------------
+
+def test_list_shows_the_incidents_as_a_table(repo: Path) -> None:
+    outcome = run_eta("incident", "list", "--root", str(repo), "--now", "2026-11-28T12:00",
+                      env={"COLUMNS": "250"})
+    lines = outcome.stdout.splitlines()
+    assert outcome.exit_code == 0
+    assert lines[0].startswith("id                  status     class        prio   type")
+    assert [line.split()[:4] for line in lines[2:-1]] == [
+        ["2026-02-10-bq1pzv", "closed", "calamiteit", "P1"],
+        ["2026-04-08-mwfaqt", "closed", "incident", "P3"],
+        ["2026-05-19-b8q39p", "closed", "crisis", "P1"],
+        ["2026-06-15-92a38c", "closed", "calamiteit", "P2"],
+        ["2026-09-09-ca1p6y", "closed", "incident", "P2"],
+        ["2026-10-23-w12aw6", "closed", "crisis", "P1"],
+        [DEMO, "resolved", "calamiteit", "P2"],
+    ]
+    assert lines[-1] == "times in Europe/Amsterdam"
+    assert lines[2] == (
+        "2026-02-10-bq1pzv   closed     calamiteit   P1     verstoring                       "
+        "2026-02-10 07:45   -              Inloggen via Sleutelbrug mislukt: verlopen "
+        "SAML-certificaat" + " " * 18 + "-")
+
+
+def test_list_filters_by_class_and_shows_what_needs_attention(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    outcome = run_eta("incident", "list", "--root", str(repo), "--open", "--class",
+                      "calamiteit", "--now", "2026-03-02T15:00", env={"COLUMNS": "200"})
+    assert (outcome.exit_code, outcome.stdout) == (0, f"""\
+id                  status   class        prio   type         detected           response due       title                              attention
+{"─" * 188}
+{incident_id}   new      calamiteit   P1     verstoring   2026-03-02 10:00   2026-03-02 14:10   Inloggen via Sleutelbrug mislukt   escalate: response time exceeded; no telephone report
+times in Europe/Amsterdam
+""")  # noqa: E501 - the table as it prints
+    assert eta(repo, "incident", "list", "--open", "--class", "crisis") == (
+        0, "no incidents\n", "")
+
+
+def test_list_as_json(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    code, out, _ = eta(repo, "incident", "list", "--open", "--format", "json",
+                       "--now", "2026-03-02T12:00")
+    assert code == 0
+    assert json.loads(out) == {
+        "version": 1,
+        "now": "2026-03-02T12:00:00+01:00",
+        "incidents": [{
+            "id": incident_id,
+            "title": "Inloggen via Sleutelbrug mislukt",
+            "type": "verstoring",
+            "status": "new",
+            "priority": "P1",
+            "class": None,
+            "reporter": "sleutelbrug",
+            "affected": ["kenniskaart"],
+            "detected": "2026-03-02T10:00:00+01:00",
+            "response_due": "2026-03-02T14:10:00+01:00",
+            "findings": [],
+        }],
+    }
+
+
+def test_list_skips_invalid_records_with_a_warning(repo: Path) -> None:
+    path_of(repo, "2026-03-02-broken").write_text("id: [\n")
+    outcome = run_eta("incident", "list", "--root", str(repo), "--class", "crisis",
+                      "--format", "json")
+    assert outcome.exit_code == 0
+    assert outcome.stderr == ("eta: warning: skipped incidents/2026-03-02-broken.yaml, which is "
+                              "not a valid incident; run `eta check "
+                              "incidents/2026-03-02-broken.yaml`\n")
+    assert [item["id"] for item in json.loads(outcome.stdout)["incidents"]] == [
+        "2026-05-19-b8q39p", "2026-10-23-w12aw6"]
+
+
+def test_a_closed_incident_is_not_reclassified(repo: Path) -> None:
+    path = path_of(repo, "2026-09-09-ca1p6y")
+    path.write_text(path.read_text().replace("  major_image_impact: false\n  political",
+                                             "  major_image_impact: true\n  political", 1))
+    before = snapshot(repo)
+    code, out, err = eta(repo, "incident", "classify", "2026-09-09-ca1p6y")
+    assert (code, out) == (2, "")
+    assert err == ("eta: error: 2026-09-09-ca1p6y is closed, and a closed incident is not "
+                   "edited; reopen it first with `eta incident update 2026-09-09-ca1p6y "
+                   "--status in_progress --reason TEXT`\n")
+    assert snapshot(repo) == before
