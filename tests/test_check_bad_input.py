@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,26 @@ def test_a_billion_laughs_file_is_refused_before_any_alias_expands(repo: Path) -
         2, 5, "yaml.anchor", "YAML anchor `a0` is not allowed in a record",
         "write the value out in full",
     )
+
+
+def test_values_nested_too_deep_are_refused_without_exhausting_the_stack(repo: Path) -> None:
+    assert only_diagnostic(repo, PARTY + "representatives: " + "[" * 500 + "]" * 500 + "\n") == (
+        10, 82, "yaml.too-deep", "values nest more than 64 levels deep; no record does", None,
+    )
+
+
+def test_a_mapping_as_a_key_is_refused(repo: Path) -> None:
+    assert only_diagnostic(repo, PARTY + "? {a: 1}\n: b\n") == (
+        10, 3, "yaml.key", "a mapping key must be plain text", None,
+    )
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_it(repo: Path) -> None:
+    os.mkfifo(repo / BROKEN)
+    found = diagnostics_of(repo, BROKEN)
+    assert [(d["line"], d["code"], d["message"]) for d in found] == [
+        (1, "file.unreadable", "not a regular file; a record is a plain file"),
+    ]
 
 
 def test_a_reference_to_an_unknown_party_is_located(repo: Path) -> None:

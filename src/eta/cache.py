@@ -18,13 +18,14 @@ import os
 import time
 from dataclasses import asdict
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from eta import __version__
 from eta.diagnostics import Diagnostic, Severity
 from eta.load import Reference
 
-FORMAT = 1
+FORMAT = 2
 #: Changes newer than this, measured from the cache's last write, are always re-read.
 RACY_SECONDS = 2.0
 
@@ -42,7 +43,7 @@ def _stat_key(path: str) -> list[int] | None:
         st = os.stat(path)  # noqa: PTH116 - a str path, many times over
     except OSError:
         return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode]
 
 
 class CheckCache:
@@ -61,7 +62,8 @@ class CheckCache:
         for path in agreements:
             digest.update(path.name.encode() + b"\0")
             with contextlib.suppress(OSError):
-                digest.update(path.read_bytes())
+                if path.is_file():  # never a pipe or device, which could block
+                    digest.update(path.read_bytes())
             digest.update(b"\0")
         salt = f"{FORMAT}:{__version__}:{today.isoformat()}:{digest.hexdigest()}"
         name = hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
@@ -81,6 +83,8 @@ class CheckCache:
         racy = stat is not None and stat[1] / 1e9 >= self.written_at - RACY_SECONDS
         if known is not None and stat is not None and known[0] == stat and not racy:
             return str(known[1])
+        if stat is None or not S_ISREG(stat[4]):
+            return "unreadable"
         try:
             with open(path, "rb") as handle:  # noqa: PTH123 - a str path, many times over
                 content = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()

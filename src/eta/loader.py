@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,11 @@ class YamlError(Exception):
 def load_file(path: Path, display: str) -> Document:
     """Read and parse `path`; `display` is the name diagnostics give it. Raises YamlError."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise YamlError(error(display, 1, 1, "file.unreadable",
+                                  "not a regular file; a record is a plain file"))
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise YamlError(error(
                 display, 1, 1, "file.too-large",
@@ -239,8 +244,15 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 
-def _value(node: Node, display: str) -> Any:
+#: Deeper than any record goes; deeper still would exhaust Python's stack.
+MAX_DEPTH = 64
+
+
+def _value(node: Node, display: str, depth: int = 0) -> Any:
     # The hot loop of every check: scalars are handled in place, not through calls.
+    if depth > MAX_DEPTH:
+        raise _located(node, display, "yaml.too-deep",
+                       f"values nest more than {MAX_DEPTH} levels deep; no record does")
     if isinstance(node, ScalarNode):
         return _scalar(node, display)
     if isinstance(node, MappingNode):
@@ -260,12 +272,12 @@ def _value(node: Node, display: str) -> Any:
                 text = value_node.value
                 result[key] = resolve_plain(text) if not value_node.style else text
             else:
-                result[key] = _value(value_node, display)
+                result[key] = _value(value_node, display, depth + 1)
         return result
     if isinstance(node, SequenceNode):
         if node.tag != _SEQ_TAG:
             _refuse_tag(node, _SEQ_TAG, display)
-        return [_value(item, display) for item in node.value]
+        return [_value(item, display, depth + 1) for item in node.value]
     raise _located(node, display, "yaml.syntax", "unsupported YAML node")  # pragma: no cover
 
 
