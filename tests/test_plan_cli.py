@@ -327,6 +327,10 @@ REFUSED = {
         ["plan", "status", "R2026-3"],
         "there is no release `R2026-3` (no folder releases/R2026-3/); did you mean "
         "`R2026-03`?"),
+    "a path for a release": (
+        ["plan", "status", "../afspraken"],
+        "`../afspraken` is not a release id: letters, digits, `.`, `_` and `-`, starting with "
+        "a letter or digit"),
     "signing an incomplete plan": (
         ["plan", "sign", "R2026-03", "--party", "logius", "--key",
          str(example_key("logius", "mvanderberg"))],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -36,6 +37,7 @@ from eta.plans.digest import plan_digest
 from eta.repository import relative
 
 RELEASES = "releases"
+_RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 TIME_ZONE = "Europe/Amsterdam"
 
 #: The release process in order; each status is reached from the one before.
@@ -112,6 +114,9 @@ def folder_paths(root: Path, release_id: str) -> list[Path]:
 
 def load_release(root: Path, release_id: str) -> ReleaseFiles:
     """Every record of the release's folder; EtaError if one of them is not valid."""
+    if not _RELEASE_ID.fullmatch(release_id):
+        raise EtaError(f"`{release_id}` is not a release id: letters, digits, `.`, `_` and "
+                       "`-`, starting with a letter or digit")
     if not release_folder(root, release_id).is_dir():
         known = sorted(p.name for p in (root / RELEASES).glob("*") if p.is_dir())
         hint = did_you_mean(release_id, known)
