@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 from pathlib import Path
 
@@ -47,8 +47,8 @@ def test_a_warm_check_reads_the_cache_and_agrees_with_a_cold_one(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
     cold = findings(repo)
-    [cache_file] = cache_dir.glob("check-*.json")
-    assert json.loads(cache_file.read_text())["units"]
+    [cache_file] = cache_dir.glob("check-*.marshal")
+    assert marshal.loads(cache_file.read_bytes())["units"]
     assert findings(repo) == cold == findings(repo, "--no-cache")
 
 
@@ -88,16 +88,21 @@ def test_a_change_to_the_agreements_reaches_cached_records(
 
 def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
     findings(repo)
-    units = json.loads(next(cache_dir.glob("check-*.json")).read_text())["units"]
+    before = marshal.loads(next(cache_dir.glob("check-*.marshal")).read_bytes())
     run_eta("check", "--today", "2026-11-29", cwd=repo)
-    later = json.loads(next(cache_dir.glob("check-*.json")).read_text())["units"]
-    assert set(units).isdisjoint(later)
+    after = marshal.loads(next(cache_dir.glob("check-*.marshal")).read_bytes())
+    assert ":2026-11-28:" in before["salt"]
+    assert ":2026-11-29:" in after["salt"]
+    assert set(after["units"]) == set(before["units"])
 
 
 def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:
     cold = findings(repo)
-    cache_file = next(cache_dir.glob("check-*.json"))
-    cache_file.write_text("{not json")
+    cache_file = next(cache_dir.glob("check-*.marshal"))
+    cache_file.write_bytes(b"\x00not marshal")
     assert findings(repo) == cold
-    cache_file.write_text(json.dumps({"format": 1, "units": {"x": 5}, "files": {}}))
+    salt = marshal.loads(cache_file.read_bytes())["salt"]
+    cache_file.write_bytes(marshal.dumps({
+        "format": 3, "salt": salt, "files": {}, "units": {"incidents/INC-CACHE.yaml": 5},
+    }))
     assert findings(repo) == cold

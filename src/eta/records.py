@@ -16,6 +16,9 @@ from eta.models.common import Record, Ref
 from eta.models.incident import Incident
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
+from eta.repository import RECORD_FOLDERS
+
+__all__ = ["KINDS", "KIND_BY_NAME", "RECORD_FOLDERS", "RecordKind", "kind_for"]
 
 #: A path inside a record; None stands for every item of a list.
 FieldPath = tuple[str | None, ...]
@@ -76,8 +79,6 @@ KINDS: tuple[RecordKind, ...] = (
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
-#: The folders below the repository root that hold records.
-RECORD_FOLDERS = ("afspraken", "releases", "incidents")
 
 
 def kind_for(parts: tuple[str, ...]) -> tuple[RecordKind, dict[str, str]] | None:

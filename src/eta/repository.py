@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from eta.errors import EtaError
-from eta.records import RECORD_FOLDERS
 
 MARKER = "afspraken"
+#: The folders below the repository root that hold records.
+RECORD_FOLDERS = ("afspraken", "releases", "incidents")
 RECORD_SUFFIXES = (".yaml", ".yml")
 
 

@@ -20,12 +20,17 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from eta.diagnostics import Diagnostic
-from eta.load import Loaded, Reference, load_record
-from eta.models.agreements import Criteria, ServiceLevels
-from eta.models.party import Party
 from eta.repository import record_files, record_names, relative
+
+if TYPE_CHECKING:
+    # Loaded only once a record must be read: a check whose files are all unchanged
+    # answers from the cache without them.
+    from eta.load import Loaded, Reference
+    from eta.models.agreements import Criteria, ServiceLevels
+    from eta.models.party import Party
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +93,7 @@ class Index:
 
 
 #: A rule about one record, given the agreements.
-RecordRule = Callable[[Loaded, Context], Iterable[Diagnostic]]
+RecordRule: TypeAlias = "Callable[[Loaded, Context], Iterable[Diagnostic]]"
 #: A rule across the records of one unit (a release folder, say).
 Rule = Callable[[RecordSet], Iterable[Diagnostic]]
 #: A rule across the whole repository.
@@ -170,6 +175,26 @@ def run_check(
 
     names = set(record_names(root, paths))
     agreement_paths = record_files(root, [root / "afspraken"])
+    units: dict[str, list[str]] = {}
+    for name in sorted(names):
+        if not name.startswith("afspraken/"):
+            units.setdefault(unit_of(name), []).append(name)
+    # A whole check whose every file is as it was needs none of them read again.
+    cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
+    content_ids: dict[str, tuple[str, ...]] = {}
+    whole_key = None
+    if cache is not None:
+        for unit, files in units.items():
+            content_ids[unit] = cache.content_ids(root, files)
+        if not paths:
+            whole_key = cache.whole_key(content_ids)
+            whole = cache.get_whole(whole_key)
+            if whole is not None:
+                cache.save()
+                return CheckResult(whole, len(names))
+
+    from eta.load import load_record
+
     diagnostics: list[Diagnostic] = []
     agreements: list[Loaded] = []
     for path in agreement_paths:
@@ -182,18 +207,10 @@ def run_check(
             diagnostics.extend(result.diagnostics)
     context = _context(today, agreements)
     known = _known_ids(root, agreements)
-
-    units: dict[str, list[str]] = {}
-    for name in sorted(names):
-        if not name.startswith("afspraken/"):
-            units.setdefault(unit_of(name), []).append(name)
-    cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
     results: dict[str, UnitResult] = {}
-    keys: dict[str, str] = {}
     if cache is not None:
-        for unit, files in units.items():
-            keys[unit] = cache.unit_key(root, files)
-            cached = cache.get(keys[unit])
+        for unit, ids in content_ids.items():
+            cached = cache.get(unit, ids)
             if cached is not None:
                 results[unit] = cached
     to_check = [unit for unit in units if unit not in results]
@@ -202,10 +219,7 @@ def run_check(
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
         if cache is not None:
-            cache.put(keys[unit], unit_result)
-    if cache is not None:
-        cache.save()
-
+            cache.put(unit, content_ids[unit], unit_result)
     entries = [Entry.of(loaded) for loaded in agreements]
     for unit_result in results.values():
         diagnostics.extend(unit_result.diagnostics)
@@ -213,7 +227,12 @@ def run_check(
     index = Index(root, context, agreements, entries, known)
     for rule in index_rules():
         diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
-    return CheckResult(sorted(set(diagnostics)), len(names))
+    found = sorted(set(diagnostics))
+    if cache is not None:
+        if whole_key is not None:
+            cache.put_whole(whole_key, found)
+        cache.save()
+    return CheckResult(found, len(names))
 
 
 # The state a forked worker inherits; set just before the pool starts.
@@ -266,6 +285,8 @@ def check_unit(
     known: dict[str, set[str]],
 ) -> UnitResult:
     """Load and check the record files of one unit."""
+    from eta.load import load_record
+
     diagnostics: list[Diagnostic] = []
     loaded: list[Loaded] = []
     for name in files:
@@ -297,6 +318,9 @@ _NO_CONTEXT = Context(dt.date.min, {}, None, None)
 
 
 def _context(today: dt.date, agreements: list[Loaded]) -> Context:
+    from eta.models.agreements import Criteria, ServiceLevels
+    from eta.models.party import Party
+
     parties = {r.record.id: r.record for r in agreements if isinstance(r.record, Party)}
     levels = [r.record for r in agreements if isinstance(r.record, ServiceLevels)]
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
@@ -306,6 +330,8 @@ def _context(today: dt.date, agreements: list[Loaded]) -> Context:
 
 def _known_ids(root: Path, agreements: list[Loaded]) -> dict[str, set[str]]:
     """Ids by kind, as the repository's paths promise them (a mismatch is its own error)."""
+    from eta.models.agreements import Criteria
+
     known: dict[str, set[str]] = {"party": set(), "release": set(), "incident": set()}
     folders = (("party", root / "afspraken" / "parties"), ("incident", root / "incidents"))
     for kind, folder in folders:

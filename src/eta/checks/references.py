@@ -25,16 +25,16 @@ def unknown_references(index: Index) -> Iterator[Diagnostic]:
 
 
 def duplicate_ids(index: Index) -> Iterator[Diagnostic]:
-    first: dict[tuple[str, str], Entry] = {}
-    for entry in sorted(index.entries, key=lambda e: e.file):
-        if entry.id is None:
+    by_id: dict[tuple[str, str | None], list[Entry]] = {}
+    for entry in index.entries:
+        by_id.setdefault((entry.kind, entry.id), []).append(entry)
+    for (kind, record_id), found in by_id.items():
+        if record_id is None or len(found) < 2:
             continue
-        key = (entry.kind, entry.id)
-        if key in first:
+        first, *others = sorted(found, key=lambda e: e.file)
+        for entry in others:
             yield error(entry.file, entry.id_line, entry.id_column, "id.duplicate",
-                        f"{entry.kind} id `{entry.id}` is already used by {first[key].file}")
-        else:
-            first[key] = entry
+                        f"{kind} id `{record_id}` is already used by {first.file}")
 
 
 def duplicate_item_ids(loaded: Loaded, context: Context) -> Iterator[Diagnostic]:
