@@ -40,11 +40,16 @@ unit: $(STAMP)
 schemas: $(STAMP)
 	$(ETA) schema
 
+## bench: time eta on a generated repository of 10,000 incidents (see bench/README.md)
+bench: $(STAMP)
+	$(PIP) install --requirement bench/requirements.txt --constraint requirements.lock
+	$(BIN)/python bench/run.py
+
 ## lock: re-pin requirements.lock to the newest versions that fit pyproject.toml
 lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]' hatchling
+	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]' hatchling editables
 	echo '# Pinned versions of eta and its development tools, as tested. Regenerate with `make lock`.' > requirements.lock
 	.lock-venv/bin/python -m pip freeze --exclude-editable >> requirements.lock
 	rm -rf .lock-venv
