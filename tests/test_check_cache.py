@@ -106,3 +106,22 @@ def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path)
         "format": 3, "salt": salt, "files": {}, "units": {"incidents/INC-CACHE.yaml": 5},
     }))
     assert findings(repo) == cold
+
+
+def test_a_check_of_part_of_a_release_sees_a_change_elsewhere_in_its_folder(
+    repo: Path, cache_dir: Path
+) -> None:
+    release = "releases/R2026-01/release.yaml"
+    assert findings(repo, release) == (0, "1 file checked: no problems found\n")
+    signature = repo / "releases/R2026-01/signatures/poortwachter.yaml"
+    signature.write_text(_tampered(signature.read_text()))
+    code, out = findings(repo, release)
+    assert code == 1
+    assert "[plan.not-in-force]" in out
+
+
+def _tampered(text: str) -> str:
+    """The signature file with one hex digit of its digest changed."""
+    head, _, digest = text.partition("digest: sha256:")
+    flipped = ("1" if digest[0] == "0" else "0") + digest[1:]
+    return f"{head}digest: sha256:{flipped}"

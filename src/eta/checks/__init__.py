@@ -185,7 +185,11 @@ def run_check(
     whole_key = None
     if cache is not None:
         for unit, files in units.items():
-            content_ids[unit] = cache.content_ids(root, files)
+            # The rules of a release read its whole folder, even when only some of its
+            # files are checked: every file of the folder is part of the key.
+            whole_folder = paths and unit != files[0]
+            folder_files = record_names(root, [root / unit]) if whole_folder else files
+            content_ids[_cache_key(unit, files)] = cache.content_ids(root, folder_files)
         if not paths:
             whole_key = cache.whole_key(content_ids)
             whole = cache.get_whole(whole_key)
@@ -209,8 +213,8 @@ def run_check(
     known = _known_ids(root, agreements)
     results: dict[str, UnitResult] = {}
     if cache is not None:
-        for unit, ids in content_ids.items():
-            cached = cache.get(unit, ids)
+        for unit, files in units.items():
+            cached = cache.get(_cache_key(unit, files), content_ids[_cache_key(unit, files)])
             if cached is not None:
                 results[unit] = cached
     to_check = [unit for unit in units if unit not in results]
@@ -219,7 +223,8 @@ def run_check(
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
         if cache is not None:
-            cache.put(unit, content_ids[unit], unit_result)
+            key = _cache_key(unit, units[unit])
+            cache.put(key, content_ids[key], unit_result)
     entries = [Entry.of(loaded) for loaded in agreements]
     for unit_result in results.values():
         diagnostics.extend(unit_result.diagnostics)
@@ -233,6 +238,11 @@ def run_check(
             cache.put_whole(whole_key, found)
         cache.save()
     return CheckResult(found, len(names))
+
+
+def _cache_key(unit: str, files: list[str]) -> str:
+    """A unit's findings are kept apart for each choice of its files that was checked."""
+    return unit if files == [unit] else "\0".join([unit, *files])
 
 
 # The state a forked worker inherits; set just before the pool starts.
