@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from conftest import PROJECT
 from eta.classify import Outcome, Verdict, classify, deelnemers, involved_deelnemers
 from eta.load import load_record
-from eta.models.agreements import Criteria, Criterion, Priority, Rule, ServiceLevels
-from eta.models.incident import Facts, Incident, IncidentClass
+from eta.models.agreements import Criteria, Criterion, ServiceLevels
+from eta.models.incident import Facts, Incident
 from eta.models.party import Party
+from eta.vocabulary import IncidentClass, Priority, Rule
 
 
 def _agreement(name: str) -> Any:

@@ -11,7 +11,8 @@ import pytest
 from conftest import PROJECT
 from eta.clock import BusinessClock, clock_for, data_breach_deadline, elapsed_deadline
 from eta.load import load_record
-from eta.models.agreements import Priority, ServiceLevels
+from eta.models.agreements import ServiceLevels
+from eta.vocabulary import Priority
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -10,10 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, run_eta
-from eta.cli import incident as cli
 from eta.incidents import new_incident_id
-from eta.models.agreements import Priority
-from eta.models.incident import IncidentClass, IncidentStatus, IncidentType
 
 ME = "Femke Hoekstra <f.hoekstra@beheer.example.nl>"
 DEMO = "2026-11-16-q738dq"
@@ -52,13 +49,6 @@ def eta(repo: Path, *args: str) -> tuple[int, str, str]:
 
 def snapshot(repo: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted((repo / "incidents").glob("*"))}
-
-
-def test_the_command_line_offers_the_models_choices() -> None:
-    assert [c.value for c in cli.TypeChoice] == [c.value for c in IncidentType]
-    assert [c.value for c in cli.PriorityChoice] == [c.value for c in Priority]
-    assert [c.value for c in cli.StatusChoice] == [c.value for c in IncidentStatus]
-    assert [c.value for c in cli.ClassChoice] == [c.value for c in IncidentClass]
 
 
 # --- eta incident new ----------------------------------------------------------------------------

@@ -10,9 +10,10 @@ import pytest
 
 from conftest import PROJECT, run_eta
 from eta.load import load_record
-from eta.models.release import Plan, PlanParty, ReleaseStatus, Signature
+from eta.models.release import Plan, PlanParty, Signature
 from eta.plans.digest import canonical_content, plan_digest
 from eta.plans.state import load_register, load_release, next_status
+from eta.vocabulary import ReleaseStatus
 from plan_helpers import (
     AMS,
     current_digest,

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from eta.clock import clock_for
-from eta.models.agreements import Criteria, Criterion, Rule, ServiceLevels
-from eta.models.incident import Incident, IncidentClass
+from eta.models.agreements import Criteria, Criterion, ServiceLevels
+from eta.models.incident import Incident
 from eta.models.party import Party
+from eta.vocabulary import IncidentClass, Rule
 
 
 class Verdict(StrEnum):

@@ -22,7 +22,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from eta.models.agreements import Priority, ServiceLevels, Weekday, Window
+from eta.models.agreements import ServiceLevels, Window
+from eta.vocabulary import Priority, Weekday
 
 UTC = dt.UTC
 ZERO = dt.timedelta(0)

@@ -20,9 +20,10 @@ from eta.editing import YamlTimestamp
 from eta.errors import EtaError
 from eta.load import load_record
 from eta.models.agreements import Criteria, ServiceLevels
-from eta.models.incident import Facts, Incident, IncidentStatus
+from eta.models.incident import Facts, Incident
 from eta.models.party import Party
 from eta.repository import record_files, relative
+from eta.vocabulary import IncidentStatus
 
 INCIDENTS = "incidents"
 

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from eta.checks import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
-from eta.models.party import Party, Role
+from eta.models.party import Party
 from eta.records import KIND_BY_NAME
+from eta.vocabulary import Role
 
 
 def agreements_present(index: Index) -> Iterator[Diagnostic]:

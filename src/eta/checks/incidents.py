@@ -21,7 +21,8 @@ from eta.clock import clock_for, data_breach_deadline
 from eta.diagnostics import Diagnostic, Severity
 from eta.load import Loaded
 from eta.models.agreements import ServiceLevels
-from eta.models.incident import Incident, IncidentClass, IncidentStatus
+from eta.models.incident import Incident
+from eta.vocabulary import IncidentClass, IncidentStatus
 
 OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS})
 DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -14,7 +14,7 @@ from eta.checks import RecordRule, RecordSet, Rule
 from eta.diagnostics import Diagnostic, error, warning
 from eta.load import Loaded
 from eta.models.party import Party
-from eta.models.release import Plan, PlanParty, Release, ReleaseStatus
+from eta.models.release import Plan, PlanParty, Release
 from eta.plans.state import (
     EVALUATION_WARNING_DAYS,
     PROCESS,
@@ -27,6 +27,7 @@ from eta.plans.state import (
     evaluation_deadline,
     group_by_release,
 )
+from eta.vocabulary import ReleaseStatus
 
 
 def _at(loaded: Loaded, code: str, message: str, *path: str | int, hint: str | None = None,

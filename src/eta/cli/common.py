@@ -8,12 +8,21 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from eta.errors import EtaError
+
+
+class TextOrJson(StrEnum):
+    """The output formats of the commands that show records: for people, or for programs."""
+
+    TEXT = "text"
+    JSON = "json"
+
 
 RootOption = Annotated[
     Path | None,

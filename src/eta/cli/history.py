@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from eta.cli.common import RootOption, reports_errors, resolve_root
-
-
-class HistoryFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
+from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
 
 
 @reports_errors
@@ -25,8 +19,8 @@ def history(
     ],
     root: RootOption = None,
     output_format: Annotated[
-        HistoryFormat, typer.Option("--format", "-f", help="How to print the history.")
-    ] = HistoryFormat.TEXT,
+        TextOrJson, typer.Option("--format", "-f", help="How to print the history.")
+    ] = TextOrJson.TEXT,
 ) -> None:
     """List the commits that changed a record, newest first, following renames.
 
@@ -37,7 +31,7 @@ def history(
 
     repository = resolve_root(root)
     found = record_history(repository, resolve_record(repository, record))
-    if output_format is HistoryFormat.JSON:
+    if output_format is TextOrJson.JSON:
         json.dump(found.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:

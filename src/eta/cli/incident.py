@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from eta.cli.common import RootOption, reports_errors, resolve_root
+from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
+from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -28,43 +29,10 @@ app = typer.Typer(name="incident", help="Record, classify and follow incidents."
                   no_args_is_help=True, rich_markup_mode=None)
 
 
-# The choices are spelled out here, not imported from the models: importing those at
-# start-up would slow down every `eta --help`. A test holds them equal to the models.
-class TypeChoice(StrEnum):
-    VERSTORING = "verstoring"
-    INFORMATIEBEVEILIGINGSINCIDENT = "informatiebeveiligingsincident"
-    FRAUDE = "fraude"
-
-
-class PriorityChoice(StrEnum):
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-    P4 = "P4"
-
-
-class StatusChoice(StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class ClassChoice(StrEnum):
-    INCIDENT = "incident"
-    CALAMITEIT = "calamiteit"
-    CRISIS = "crisis"
-
-
 class Answer(StrEnum):
     YES = "yes"
     NO = "no"
     UNKNOWN = "unknown"
-
-
-class ListFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", show_default=False,
@@ -116,7 +84,7 @@ def _shown(moment: dt.datetime, agreements: Agreements) -> str:
 def new(
     title: Annotated[str, typer.Option("--title", help="What happened, in one line.",
                                        show_default=False)],
-    incident_type: Annotated[TypeChoice, typer.Option("--type", help="The kind of incident.",
+    incident_type: Annotated[IncidentType, typer.Option("--type", help="The kind of incident.",
                                                       show_default=False)],
     reporter: Annotated[str, typer.Option("--reporter", help="The party that reports it.",
                                           show_default=False)],
@@ -125,9 +93,9 @@ def new(
     )] = None,
     detected_at: Annotated[str | None, _time_option(
         "--detected-at", "When it was detected (default: now).")] = None,
-    priority: Annotated[PriorityChoice, typer.Option(
+    priority: Annotated[Priority, typer.Option(
         "--priority", help="The reporter's priority; the Beheerorganisatie may change it.",
-    )] = PriorityChoice.P3,
+    )] = Priority.P3,
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
@@ -237,7 +205,6 @@ def classify(
 
 
 def _print_reasoning(incident: Incident, outcome: Outcome, *, explain: bool) -> None:
-    from eta.models.incident import IncidentClass
 
     lines = [f"{incident.id}: {outcome.incident_class}", f"  {incident.title}"]
     if explain:
@@ -315,7 +282,6 @@ def _closed_message(incident_id: str) -> str:
 
 def _refuse_closed(incident: Incident) -> None:
     from eta.errors import EtaError
-    from eta.models.incident import IncidentStatus
 
     if incident.status is IncidentStatus.CLOSED:
         raise EtaError(_closed_message(incident.id))
@@ -374,10 +340,10 @@ def _child(mapping: CommentedMap, key: str, order: Sequence[str]) -> CommentedMa
 @reports_errors
 def update(
     incident_id: IdArgument,
-    status: Annotated[StatusChoice | None, typer.Option(
+    status: Annotated[IncidentStatus | None, typer.Option(
         "--status", help="new -> in_progress -> resolved -> closed; resolved may reopen to "
         "in_progress.", show_default=False)] = None,
-    priority: Annotated[PriorityChoice | None, typer.Option(
+    priority: Annotated[Priority | None, typer.Option(
         "--priority", help="The priority (the Beheerorganisatie may change it).",
         show_default=False)] = None,
     title: Annotated[str | None, typer.Option("--title", help="A better title.",
@@ -449,7 +415,7 @@ def update(
         status_change_problem,
         timestamp,
     )
-    from eta.models.incident import Incident, IncidentStatus
+    from eta.models.incident import Incident
     from eta.repository import relative
 
     repository = resolve_root(root)
@@ -622,11 +588,11 @@ _SHORT = {
 def list_incidents(
     open_only: Annotated[bool, typer.Option("--open", help="Only incidents not yet resolved.")
                          ] = False,
-    class_filter: Annotated[ClassChoice | None, typer.Option(
+    class_filter: Annotated[IncidentClass | None, typer.Option(
         "--class", help="Only incidents of this class (by their last classification).",
         show_default=False)] = None,
-    output_format: Annotated[ListFormat, typer.Option(
-        "--format", "-f", help="text: a table; json: for programs.")] = ListFormat.TEXT,
+    output_format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text: a table; json: for programs.")] = TextOrJson.TEXT,
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
@@ -652,7 +618,7 @@ def list_incidents(
                if is_open(incident) else None)
         findings = time_findings(incident, agreements.service_levels, moment)
         rows.append((incident, incident_class, due, findings))
-    if output_format is ListFormat.JSON:
+    if output_format is TextOrJson.JSON:
         document = {
             "version": 1,
             "now": moment.isoformat(),

@@ -7,13 +7,13 @@ import io
 import json
 import os
 import sys
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+from eta.cli.common import RootOption, TextOrJson, TodayOption, reports_errors, resolve_root, today
 from eta.cli.release import ReleaseArgument, date_option, on_date, report
+from eta.vocabulary import ImpactLevel, MeasureStatus
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -35,23 +35,6 @@ PartyOption = Annotated[str, typer.Option("--party", "-p", metavar="PARTY",
                                           show_default=False)]
 OnOption = Annotated[dt.datetime | None, date_option(
     "--on", help_text="The date it happened (default: today).")]
-
-
-class Level(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class Progress(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 def _contact(name: str, email: str, phone: str | None, function: str | None,
@@ -122,7 +105,7 @@ def impact(
     party: PartyOption,
     summary: Annotated[str, typer.Option("--summary", help="The impact, in a few lines.",
                                          show_default=False)],
-    level: Annotated[Level, typer.Option("--level", help="How large the impact is.",
+    level: Annotated[ImpactLevel, typer.Option("--level", help="How large the impact is.",
                                          show_default=False)],
     components: Annotated[list[str] | None, typer.Option(
         "--component", metavar="NAME", help="An affected component; repeat for each.",
@@ -135,11 +118,10 @@ def impact(
 
     Replaces an earlier one of the same party.
     """
-    from eta.models.release import ImpactLevel
     from eta.plans.edits import set_impact_analysis
 
     report(set_impact_analysis(resolve_root(root), release_id, party, summary=summary,
-                               level=ImpactLevel(level.value), components=components or [],
+                               level=level, components=components or [],
                                document=document))
 
 
@@ -282,7 +264,7 @@ def measure_status(
     release_id: ReleaseArgument,
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help="The measure's id.",
                                                    show_default=False)],
-    status: Annotated[Progress, typer.Argument(metavar="STATUS", show_default=False,
+    status: Annotated[MeasureStatus, typer.Argument(metavar="STATUS", show_default=False,
                                                help="open, in_progress or done.")],
     party: PartyOption,
     on: OnOption = None,
@@ -292,11 +274,10 @@ def measure_status(
 
     Example: eta plan measure-status R2026-02 --party volmacht koppelvlak done --on 2027-01-15
     """
-    from eta.models.release import MeasureStatus
     from eta.plans.edits import set_measure_status
 
     report(set_measure_status(resolve_root(root), release_id, party, measure,
-                              status=MeasureStatus(status.value), on=on_date(on)))
+                              status=status, on=on_date(on)))
 
 
 @app.command("milestone-done")
@@ -338,8 +319,8 @@ def join(
 @reports_errors
 def status(
     release_id: ReleaseArgument,
-    output_format: Annotated[Format, typer.Option(
-        "--format", "-f", help="A table for people, or JSON for programs.")] = Format.TEXT,
+    output_format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="A table for people, or JSON for programs.")] = TextOrJson.TEXT,
     root: RootOption = None,
     on: TodayOption = None,
 ) -> None:
@@ -355,7 +336,7 @@ def status(
     files = load_release(repository, release_id)
     register = load_register(repository)
     state = assess(files, register, today(on))
-    if output_format is Format.JSON:
+    if output_format is TextOrJson.JSON:
         json.dump(status_document(state, register), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return
@@ -438,7 +419,6 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
 
 
 def _row(party: PartyState) -> tuple[str, ...]:
-    from eta.models.release import MeasureStatus
 
     record = party.record
     contact = record.contact.name if record and record.contact else "MISSING"

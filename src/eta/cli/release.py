@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+from eta.vocabulary import ReleaseStatus
 
 if TYPE_CHECKING:
     from eta.plans.edits import Outcome
@@ -42,13 +42,6 @@ def report(outcome: Outcome) -> None:
         typer.echo(f"  wrote {name}")
     for note in outcome.notes:
         typer.echo(f"note: {note}")
-
-
-class Status(StrEnum):
-    IN_FORCE = "in_force"
-    IN_REALISATION = "in_realisation"
-    ROLLED_OUT = "rolled_out"
-    EVALUATED = "evaluated"
 
 
 @app.command("new")
@@ -119,7 +112,7 @@ def decide(
 @reports_errors
 def advance(
     release_id: ReleaseArgument,
-    to: Annotated[Status | None, typer.Option(
+    to: Annotated[ReleaseStatus | None, typer.Option(
         "--to", help="The status you expect to reach; refused if it is not the next one.",
         show_default=False)] = None,
     root: RootOption = None,
@@ -136,10 +129,9 @@ def advance(
 
     A refused move lists every reason and changes nothing.
     """
-    from eta.models.release import ReleaseStatus
     from eta.plans.edits import advance as move
 
-    target = ReleaseStatus(to.value) if to is not None else None
+    target = to
     report(move(resolve_root(root), release_id, target=target, today=today(on)))
 
 

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from eta.models.common import ClockTime, Count, Hours, Identifier, Record, Text
-
-
-class Weekday(StrEnum):
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
-
-
-class Priority(StrEnum):
-    P1 = "P1"
-    P2 = "P2"
-    P3 = "P3"
-    P4 = "P4"
+from eta.vocabulary import FlagFact, Priority, Rule, Weekday
 
 
 class Window(Record):
@@ -80,26 +63,6 @@ class ServiceLevels(Record):
         if missing:
             raise ValueError(f"response_times lacks priority {', '.join(missing)}")
         return self
-
-
-class FlagFact(StrEnum):
-    """The yes/no facts of an incident that a criterion can rest on."""
-
-    DIRECT_SERIOUS_HINDRANCE = "direct_serious_hindrance"
-    CONFIDENTIALITY_INTEGRITY_IMPACT = "confidentiality_integrity_impact"
-    REPORTABLE_DATA_BREACH = "reportable_data_breach"
-    MAJOR_IMAGE_IMPACT = "major_image_impact"
-    POLITICAL_IMPLICATIONS = "political_implications"
-    FUNDAMENTAL_VULNERABILITY = "fundamental_vulnerability"
-
-
-class Rule(StrEnum):
-    """How a criterion is decided from an incident's facts."""
-
-    FLAG = "flag"
-    DISRUPTION_EXCEEDS_RESPONSE_TIME = "disruption-exceeds-response-time"
-    DISRUPTION_EXCEEDS_HOURS = "disruption-exceeds-hours"
-    MIN_DEELNEMERS = "min-deelnemers"
 
 
 class Criterion(Record):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import Field
 
-from eta.models.agreements import Priority
 from eta.models.common import (
     CriterionId,
     Flag,
@@ -17,31 +14,7 @@ from eta.models.common import (
     Text,
     Timestamp,
 )
-
-
-class IncidentType(StrEnum):
-    VERSTORING = "verstoring"
-    INFORMATIEBEVEILIGINGSINCIDENT = "informatiebeveiligingsincident"
-    FRAUDE = "fraude"
-
-
-class IncidentClass(StrEnum):
-    """The classes in rising order of gravity."""
-
-    INCIDENT = "incident"
-    CALAMITEIT = "calamiteit"
-    CRISIS = "crisis"
-
-    @property
-    def rank(self) -> int:
-        return list(IncidentClass).index(self)
-
-
-class IncidentStatus(StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
 
 class Times(Record):

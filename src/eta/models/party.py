@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from eta.models.common import Date, Email, Flag, Identifier, Record, SshPublicKey, Text
-
-
-class Role(StrEnum):
-    """The roles of the framework; the Beheerorganisatie is a party too, but no deelnemer."""
-
-    BEHEERORGANISATIE = "beheerorganisatie"
-    HERKENNINGSMAKELAAR = "herkenningsmakelaar"
-    AUTHENTICATIEDIENST = "authenticatiedienst"
-    MACHTIGINGENREGISTER = "machtigingenregister"
-    MIDDELENUITGEVER = "middelenuitgever"
-    EIDAS_BERICHTENSERVICE = "eidas-berichtenservice"
-    BSNK = "bsnk"
+from eta.vocabulary import Role
 
 
 class Contact(Record):

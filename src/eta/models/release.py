@@ -8,7 +8,6 @@ and merge without conflicts.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StrictStr
@@ -24,16 +23,7 @@ from eta.models.common import (
     Timestamp,
 )
 from eta.models.party import Contact
-
-
-class ReleaseStatus(StrEnum):
-    """The process a release goes through, in order."""
-
-    DRAFT = "draft"
-    IN_FORCE = "in_force"
-    IN_REALISATION = "in_realisation"
-    ROLLED_OUT = "rolled_out"
-    EVALUATED = "evaluated"
+from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
 
 
 class Change(Record):
@@ -118,12 +108,6 @@ class Plan(Record):
     notes: Text | None = None
 
 
-class ImpactLevel(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
 class ImpactAnalysis(Record):
     summary: Text
     level: ImpactLevel
@@ -136,12 +120,6 @@ class Planning(Record):
     start_on: Date | None = None
     ready_on: Date
     document: Text | None = None
-
-
-class MeasureStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
 
 
 class Measure(Record):

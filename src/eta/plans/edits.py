@@ -37,15 +37,12 @@ from eta.errors import EtaError
 from eta.models.party import Contact, Party
 from eta.models.release import (
     Deadline,
-    ImpactLevel,
     Measure,
-    MeasureStatus,
     Milestone,
     Person,
     Plan,
     PlanParty,
     Release,
-    ReleaseStatus,
     Signature,
 )
 from eta.plans.digest import plan_digest
@@ -66,6 +63,7 @@ from eta.plans.state import (
 )
 from eta.repository import relative
 from eta.validation import field_names
+from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 

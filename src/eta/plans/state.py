@@ -24,17 +24,10 @@ from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
 from eta.load import Loaded, load_record
 from eta.models.party import Party, Representative
-from eta.models.release import (
-    Measure,
-    MeasureStatus,
-    Plan,
-    PlanParty,
-    Release,
-    ReleaseStatus,
-    Signature,
-)
+from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
 from eta.repository import relative
+from eta.vocabulary import MeasureStatus, ReleaseStatus
 
 RELEASES = "releases"
 _RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
