@@ -9,12 +9,13 @@ anything fails, every file keeps its old bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
@@ -29,6 +30,7 @@ from eta.loader import YamlError, load_text
 from eta.models.common import Record, schema_line
 from eta.records import RecordKind, kind_for
 from eta.repository import relative
+from eta.validation import field_names
 
 
 class YamlDate(str):
@@ -196,22 +198,26 @@ def append_item(sequence: CommentedSeq, item: Any) -> None:
     the new last item, it stays between the list and what follows.
     """
     sequence.append(commented(item))
-    if len(sequence) < 2:
-        return
-    old_holder, old_key = _trailing_slot(sequence, len(sequence) - 2)
-    token = _take_trailing(old_holder, old_key)
+    if len(sequence) >= 2:
+        _carry_separator(_trailing_slot(sequence, len(sequence) - 2),
+                         _trailing_slot(sequence, len(sequence) - 1))
+
+
+def _carry_separator(old: tuple[Any, Any], new: tuple[Any, Any]) -> None:
+    """Blank lines and comment lines that followed `old` now follow `new`, which was put
+    after it: they separated `old` from what came next, and still do. A comment on the line
+    of `old` itself stays there."""
+    holder, slot = old
+    token = _take_trailing(holder, slot)
     if token is None:
         return
-    # A comment on the old item's line stays there; the blank lines after it move on.
-    text: str = token.value
-    own_line, newline, rest = text.partition("\n")
+    own_line, newline, rest = token.value.partition("\n")
+    if not rest:
+        _put_trailing(holder, slot, token)
+        return
     if own_line.strip():
-        _put_trailing(old_holder, old_key, CommentToken(own_line + newline, token.start_mark))
-        if not rest:
-            return
-        token = CommentToken(newline + rest, token.start_mark)
-    new_holder, new_key = _trailing_slot(sequence, len(sequence) - 1)
-    _put_trailing(new_holder, new_key, token)
+        _put_trailing(holder, slot, CommentToken(own_line + newline, token.start_mark))
+    _put_trailing(*new, CommentToken(newline + rest, token.start_mark))
 
 
 def _take_trailing(holder: CommentedMap | CommentedSeq, key: Any) -> Any:
@@ -247,3 +253,72 @@ def _last_slot(node: CommentedMap | CommentedSeq) -> tuple[Any, Any]:
     if isinstance(value, CommentedMap | CommentedSeq) and value:
         return _last_slot(value)
     return node, key
+
+
+def child(mapping: CommentedMap, key: str, model: type[BaseModel]) -> CommentedMap:
+    """The mapping at `key`, added where the field order of `model` puts it if missing."""
+    if not isinstance(mapping.get(key), CommentedMap):
+        put(mapping, key, CommentedMap(), model)
+    found: CommentedMap = mapping[key]
+    return found
+
+
+def put(mapping: CommentedMap, key: str, value: Any, model: type[BaseModel]) -> None:
+    """Set `key` to `value`, or add it where the field order of `model` puts it.
+
+    A mapping given for a key that holds one already updates it in place, so that the
+    comments inside it stay.
+    """
+    if key in mapping:
+        old = mapping[key]
+        if isinstance(old, CommentedMap) and isinstance(value, dict):
+            update(old, value, field_names(model, (key,)))
+        else:
+            mapping[key] = commented(value)
+        return
+    _insert(mapping, key, value, field_names(model, ()))
+
+
+def _insert(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
+    rank = {name: index for index, name in enumerate(order)}
+    position = 0
+    for index, existing in enumerate(mapping):
+        if rank.get(existing, -1) < rank.get(key, len(order)):
+            position = index + 1
+    mapping.insert(position, key, commented(value))
+    if position > 0:
+        _carry_separator(_slot(mapping, list(mapping)[position - 1]), _slot(mapping, key))
+
+
+def _slot(mapping: CommentedMap, key: str) -> tuple[Any, Any]:
+    value = mapping[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and value:
+        return _last_slot(value)
+    return mapping, key
+
+
+def update(mapping: CommentedMap, values: Mapping[str, Any], order: Sequence[str]) -> None:
+    """Make `mapping` hold exactly `values`, changing only what differs."""
+    for key in [k for k in mapping if k not in values]:
+        keys = list(mapping)
+        index = keys.index(key)
+        holder, slot = _slot(mapping, key)
+        token = _take_trailing(holder, slot)
+        del mapping[key]
+        if token is not None and index > 0:
+            previous_holder, previous_slot = _slot(mapping, keys[index - 1])
+            _put_trailing(previous_holder, previous_slot, token)
+    for key, value in values.items():
+        if key not in mapping:
+            _insert(mapping, key, value, order)
+        elif mapping[key] != value:
+            mapping[key] = commented(value)
+
+
+def add_item(mapping: CommentedMap, key: str, item: Any, model: type[BaseModel]) -> None:
+    """Append `item` to the list at `key`, starting the list (in block style) if needed."""
+    current = mapping.get(key)
+    if isinstance(current, CommentedSeq) and current:
+        append_item(current, item)
+    else:
+        put(mapping, key, [item], model)

@@ -20,8 +20,13 @@ from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
 
-from git import Repo
-from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+from git import Git, Repo
+from git.exc import (
+    GitCommandError,
+    GitCommandNotFound,
+    InvalidGitRepositoryError,
+    NoSuchPathError,
+)
 
 from eta.errors import EtaError
 
@@ -369,6 +374,18 @@ def _stderr(exc: GitCommandError) -> str:
     return lines[-1] if lines else f"exit status {exc.status}"
 
 
+def config_value(folder: Path, key: str) -> str | None:
+    """A setting of git's configuration as seen from `folder`, in a repository or not;
+    None when it is not set."""
+    try:
+        value = Git(str(folder)).config("--get", key)
+    except GitCommandNotFound:
+        raise GitError("git is not installed") from None
+    except GitCommandError:
+        return None  # `git config --get` exits 1 for a key that is not set
+    return value.strip() or None
+
+
 def ensure_repository(folder: Path) -> bool:
     """Make `folder` a git repository unless it lies in one; whether one was made."""
     try:
@@ -381,3 +398,4 @@ def ensure_repository(folder: Path) -> bool:
     except GitCommandError as exc:
         raise GitError(f"git init failed: {_stderr(exc)}") from None
     return True
+

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,16 +102,12 @@ def timestamp(moment: dt.datetime) -> YamlTimestamp:
 
 def git_identity(root: Path) -> str:
     """`Name <email>` from git config: who classifies or writes in the timeline."""
+    from eta.git import config_value
+
     values = []
     for key in ("user.name", "user.email"):
-        try:
-            result = subprocess.run(["git", "config", "--get", key], cwd=root,
-                                    capture_output=True, text=True, check=False)
-        except FileNotFoundError:
-            raise EtaError("git is not installed: eta takes your name from git config"
-                           ) from None
-        value = result.stdout.strip()
-        if not value:
+        value = config_value(root, key)
+        if value is None:
             raise EtaError(f"git config {key} is not set: eta records who did this; "
                            f"set it with `git config {key} ...`")
         values.append(value)

@@ -327,12 +327,8 @@ def sign(message: bytes, key: SigningKey, namespace: str = NAMESPACE) -> str:
 
 def git_signing_key(root: Path) -> str | None:
     """git's user.signingkey, when git signs with SSH (gpg.format is ssh)."""
+    from eta.git import config_value
 
-    def config(name: str) -> str | None:
-        result = subprocess.run(["git", "config", "--get", name], cwd=root,
-                                capture_output=True, text=True, check=False)
-        return result.stdout.strip() or None if result.returncode == 0 else None
-
-    if shutil.which("git") is None or config("gpg.format") != "ssh":
+    if shutil.which("git") is None or config_value(root, "gpg.format") != "ssh":
         return None
-    return config("user.signingkey")
+    return config_value(root, "user.signingkey")

@@ -6,7 +6,7 @@ import io
 import json
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -156,7 +156,7 @@ def classify(
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.editing import append_item, changeset, commented
+    from eta.editing import add_item, changeset, commented
     from eta.incidents import (
         classification_entry,
         git_identity,
@@ -164,6 +164,7 @@ def classify(
         load_agreements,
         load_incident,
     )
+    from eta.models.incident import Incident
     from eta.repository import relative
 
     repository = resolve_root(root)
@@ -185,10 +186,7 @@ def classify(
                 item[key].fa.set_flow_style()  # short lists of ids read best on one line
 
         def record(data: CommentedMap) -> None:
-            if data.get("classifications"):
-                append_item(data["classifications"], item)
-            else:
-                _set_key(data, "classifications", commented([item]), INCIDENT_ORDER)
+            add_item(data, "classifications", item, Incident)
 
         with changeset(repository) as changes:
             changes.edit(path, record)
@@ -253,8 +251,10 @@ def log(
         "--at", "When it happened (default: now).")] = None,
     root: RootOption = None,
 ) -> None:
+    from eta.editing import add_item
     from eta.errors import EtaError
     from eta.incidents import git_identity, incident_path, load_agreements, timestamp
+    from eta.models.incident import Incident
     from eta.repository import relative
 
     if not message.strip():
@@ -265,7 +265,7 @@ def log(
     path = incident_path(repository, incident_id)
     _refuse_closed(_require_incident(repository, incident_id))
     entry = {"at": timestamp(moment), "by": git_identity(repository), "text": message}
-    _edit(repository, path, lambda data: _append_timeline(data, entry))
+    _edit(repository, path, lambda data: add_item(data, "timeline", entry, Incident))
     typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
 
 
@@ -292,46 +292,6 @@ def _edit(repository: Path, path: Path, change: Callable[[CommentedMap], None]) 
 
     with changeset(repository) as changes:
         return changes.edit(path, change)
-
-
-def _append_timeline(data: CommentedMap, entry: dict[str, Any]) -> None:
-    from eta.editing import append_item, commented
-
-    if data.get("timeline"):
-        append_item(data["timeline"], entry)
-    else:
-        _set_key(data, "timeline", commented([entry]), INCIDENT_ORDER)
-
-
-# --- eta incident update ---------------------------------------------------------------------
-
-INCIDENT_ORDER = ("id", "title", "type", "reporter", "affected", "priority", "status", "times",
-                  "facts", "classifications", "timeline", "data_breach", "release", "resolution")
-TIMES_ORDER = ("detected", "reported", "phoned", "started", "resolved")
-FACTS_ORDER = ("expected_end", "direct_serious_hindrance", "confidentiality_integrity_impact",
-               "reportable_data_breach", "major_image_impact", "political_implications",
-               "fundamental_vulnerability")
-BREACH_ORDER = ("aware_at", "notified_at", "reference", "delay_reason", "subjects_informed_at")
-
-
-def _set_key(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
-    """Set `key`; a new key goes where the model's order puts it, as a person would."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    later = set(order[order.index(key) + 1:])
-    position = next((i for i, existing in enumerate(mapping) if existing in later),
-                    len(mapping))
-    mapping.insert(position, key, value)
-
-
-def _child(mapping: CommentedMap, key: str, order: Sequence[str]) -> CommentedMap:
-    from ruamel.yaml.comments import CommentedMap
-
-    if not isinstance(mapping.get(key), CommentedMap):
-        _set_key(mapping, key, CommentedMap(), order)
-    child: CommentedMap = mapping[key]
-    return child
 
 
 @app.command("update", help=_help(
@@ -406,6 +366,7 @@ def update(
 
     from eta.checks.incidents import OPEN_STATUSES, closing_problems, consistency_findings
     from eta.diagnostics import Severity
+    from eta.editing import add_item, child, put
     from eta.errors import EtaError
     from eta.incidents import (
         git_identity,
@@ -415,7 +376,7 @@ def update(
         status_change_problem,
         timestamp,
     )
-    from eta.models.incident import Incident
+    from eta.models.incident import DataBreach, Facts, Incident, Times
     from eta.repository import relative
 
     repository = resolve_root(root)
@@ -492,7 +453,7 @@ def update(
         for key, value in (("title", title), ("priority", priority and str(priority)),
                            ("status", target and str(target)), ("resolution", resolution)):
             if value is not None and data.get(key) != value:
-                _set_key(data, key, value, INCIDENT_ORDER)
+                put(data, key, value, Incident)
                 changed.append(key)
         if new_parties is not None and list(data.get("affected") or []) != new_parties:
             _replace_list(data, "affected", new_parties)
@@ -502,11 +463,10 @@ def update(
             changed.append("times.resolved")
         for name, value in times.items():
             if value is not None and getattr(incident.times, name) != _parsed(value):
-                _set_key(_child(data, "times", INCIDENT_ORDER), name, value, TIMES_ORDER)
+                put(child(data, "times", Incident), name, value, Times)
                 changed.append(f"times.{name}")
         if expected is not None and incident.facts.expected_end != _parsed(expected):
-            _set_key(_child(data, "facts", INCIDENT_ORDER), "expected_end", expected,
-                     FACTS_ORDER)
+            put(child(data, "facts", Incident), "expected_end", expected, Facts)
             changed.append("facts.expected_end")
         for name, answer in answers.items():
             flag = None if answer is None or answer is Answer.UNKNOWN else answer is Answer.YES
@@ -518,18 +478,18 @@ def update(
                 if not data["facts"]:
                     del data["facts"]
             else:
-                _set_key(_child(data, "facts", INCIDENT_ORDER), name, flag, FACTS_ORDER)
+                put(child(data, "facts", Incident), name, flag, Facts)
         current_breach = incident.data_breach
         for name, breach_value in breach.items():
             old = None if current_breach is None else getattr(current_breach, name)
             if breach_value is not None and old != (
                     _parsed(breach_value) if isinstance(old, dt.datetime) else breach_value):
-                _set_key(_child(data, "data_breach", INCIDENT_ORDER), name, breach_value,
-                         BREACH_ORDER)
+                put(child(data, "data_breach", Incident), name, breach_value, DataBreach)
                 changed.append(f"data_breach.{name}")
         if events:
             text = " ".join([*events, *([reason] if reason is not None else [])])
-            _append_timeline(data, {"at": timestamp(moment), "by": by, "text": text})
+            add_item(data, "timeline", {"at": timestamp(moment), "by": by, "text": text},
+                     Incident)
 
     from eta.editing import changeset
 
@@ -559,13 +519,14 @@ def _parsed(value: str) -> dt.datetime:
 
 
 def _replace_list(data: CommentedMap, key: str, values: list[str]) -> None:
-    from eta.editing import commented
+    from eta.editing import put
+    from eta.models.incident import Incident
 
     existing = data.get(key)
     if isinstance(existing, list) and values:
         existing[:] = values  # in place: the list keeps its flow or block style
     elif values:
-        _set_key(data, key, commented(values), INCIDENT_ORDER)
+        put(data, key, values, Incident)
     elif key in data:
         del data[key]
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
-from ruamel.yaml.tokens import CommentToken
 
 from eta import signing
 from eta.diagnostics import did_you_mean
@@ -26,12 +24,10 @@ from eta.editing import (
     Changeset,
     YamlDate,
     YamlTimestamp,
-    _last_slot,
-    _put_trailing,
-    _take_trailing,
-    append_item,
+    add_item,
     changeset,
-    commented,
+    put,
+    update,
 )
 from eta.errors import EtaError
 from eta.models.party import Contact, Party
@@ -86,86 +82,6 @@ def _identifier(value: str, what: str) -> str:
         raise EtaError(f"`{value}` is not a valid {what}: use letters, digits, `.`, `_` and "
                        "`-`, starting with a letter or digit, at most 64 characters")
     return value
-
-
-# -- Keeping the layout ------------------------------------------------------------------
-
-
-def put(mapping: CommentedMap, key: str, value: Any, model: type[BaseModel]) -> None:
-    """Set `key` to `value`, or add it where the field order of `model` puts it.
-
-    A mapping given for a key that holds one already updates it in place, so that the
-    comments inside it stay.
-    """
-    if key in mapping:
-        old = mapping[key]
-        if isinstance(old, CommentedMap) and isinstance(value, dict):
-            update(old, value, field_names(model, (key,)))
-        else:
-            mapping[key] = commented(value)
-        return
-    _insert(mapping, key, value, field_names(model, ()))
-
-
-def _insert(mapping: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
-    rank = {name: index for index, name in enumerate(order)}
-    position = 0
-    for index, existing in enumerate(mapping):
-        if rank.get(existing, -1) < rank.get(key, len(order)):
-            position = index + 1
-    mapping.insert(position, key, commented(value))
-    if position > 0:
-        _move_separator(mapping, list(mapping)[position - 1], key)
-
-
-def _move_separator(mapping: CommentedMap, before: str, inserted: str) -> None:
-    """The blank lines and comments that followed the entry `before` now follow the
-    `inserted` one: they separated `before` from what came next, and still do. A comment on
-    the line of `before` itself stays there."""
-    holder, slot = _slot(mapping, before)
-    token = _take_trailing(holder, slot)
-    if token is None:
-        return
-    own_line, newline, rest = token.value.partition("\n")
-    if own_line.strip():
-        _put_trailing(holder, slot, CommentToken(own_line + newline, token.start_mark))
-    if rest:
-        new_holder, new_slot = _slot(mapping, inserted)
-        _put_trailing(new_holder, new_slot, CommentToken(newline + rest, token.start_mark))
-
-
-def _slot(mapping: CommentedMap, key: str) -> tuple[Any, Any]:
-    value = mapping[key]
-    if isinstance(value, CommentedMap | CommentedSeq) and value:
-        return _last_slot(value)
-    return mapping, key
-
-
-def update(mapping: CommentedMap, values: Mapping[str, Any], order: Sequence[str]) -> None:
-    """Make `mapping` hold exactly `values`, changing only what differs."""
-    for key in [k for k in mapping if k not in values]:
-        keys = list(mapping)
-        index = keys.index(key)
-        holder, slot = _slot(mapping, key)
-        token = _take_trailing(holder, slot)
-        del mapping[key]
-        if token is not None and index > 0:
-            previous_holder, previous_slot = _slot(mapping, keys[index - 1])
-            _put_trailing(previous_holder, previous_slot, token)
-    for key, value in values.items():
-        if key not in mapping:
-            _insert(mapping, key, value, order)
-        elif mapping[key] != value:
-            mapping[key] = commented(value)
-
-
-def add_item(mapping: CommentedMap, key: str, item: Any, model: type[BaseModel]) -> None:
-    """Append `item` to the list at `key`, starting the list (in block style) if needed."""
-    current = mapping.get(key)
-    if isinstance(current, CommentedSeq) and current:
-        append_item(current, item)
-    else:
-        put(mapping, key, [item], model)
 
 
 def next_id(prefix: str, taken: set[str]) -> str:
