@@ -399,3 +399,38 @@ def ensure_repository(folder: Path) -> bool:
         raise GitError(f"git init failed: {_stderr(exc)}") from None
     return True
 
+
+@dataclass(frozen=True, slots=True)
+class PathsCommit:
+    """A commit that changed some of the paths asked for, with the ones it changed."""
+
+    sha: str
+    author_name: str
+    author_email: str
+    date: dt.datetime
+    subject: str
+    paths: tuple[str, ...]
+
+
+def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str]
+                     ) -> list[PathsCommit]:
+    """The commits up to `commit` that changed any of `paths` (files or folders relative to
+    the records root), newest first, in one `git log`. Renames are not followed: a record's
+    path is fixed by its id."""
+    if not paths:
+        return []
+    fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%s"))
+    output = repository._run("log", f"--format={fmt}", "--name-only", "-z",
+                             "--end-of-options", commit, "--",
+                             *(repository._git_path(path) for path in paths))
+    found: list[PathsCommit] = []
+    for chunk in output.split(_RECORD):
+        if not chunk.strip("\0\n"):
+            continue
+        header, _, rest = chunk.partition("\0")
+        sha, name, email, date, subject = header.split(_FIELD, 4)
+        changed = tuple(sorted(p for name_ in rest.lstrip("\n").split("\0") if name_
+                               and (p := repository._root_path(name_)) is not None))
+        found.append(PathsCommit(sha, name, email, dt.datetime.fromisoformat(date), subject,
+                                 changed))
+    return found

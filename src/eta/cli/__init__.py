@@ -41,12 +41,13 @@ def _root(
 
 
 def _register() -> None:
-    from eta.cli import check, history, incident, init, plan, release, schema
+    from eta.cli import check, history, incident, init, plan, release, report, schema
 
     app.command("check")(check.check)
     app.add_typer(release.app)
     app.add_typer(plan.app)
     app.add_typer(incident.app)
+    app.add_typer(report.app)
     app.command("schema")(schema.schema)
     app.command("history")(history.history)
     app.command("init")(init.init)

@@ -1,0 +1,171 @@
+"""`eta report`: Markdown reports for the Tactisch Beraad, from the repository's templates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from eta.cli.common import RootOption, reports_errors, resolve_root, today
+
+if TYPE_CHECKING:
+    from eta.reports import Kind, Options
+
+app = typer.Typer(name="report", no_args_is_help=True, rich_markup_mode=None, help=(
+    "Render Markdown reports for the Tactisch Beraad (in Dutch) from the templates in "
+    "templates/, or eta's own where the repository has none. Each report ends with its "
+    "audit trail: the commits that changed the records it shows."))
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", dir_okay=False, show_default=False, metavar="FILE",
+                 help="Write the report to FILE (default: standard output)."),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", metavar="REV", show_default=False,
+                 help="Render from the records as they were at this git revision (a commit, "
+                 "tag or branch); the templates are the working tree's."),
+]
+ReportDateOption = Annotated[
+    dt.datetime | None,
+    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False, metavar="YYYY-MM-DD",
+                 help="Judge what is due or overdue as on this date (default: today)."),
+]
+GeneratedOption = Annotated[
+    str | None,
+    typer.Option("--generated-at", metavar="TIME", show_default=False,
+                 help="State in the report when it was made: `now`, or a date and time such "
+                 "as 2026-12-01T09:00+01:00. Without it the report holds no clock time, so "
+                 "the same records give the same text."),
+]
+ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
+                                                help="The release, e.g. R2026-01.")]
+
+
+def _options(on: dt.datetime | None, generated_at: str | None) -> Options:
+    from eta.reports import Options
+
+    return Options(today=today(on), generated_at=_moment(generated_at))
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    from eta.incidents import now_in, parse_time
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    if value == "now":
+        return now_in(zone)
+    return parse_time(value, zone, "--generated-at")
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from eta.files import write_atomic
+
+    write_atomic(output, text)
+
+
+def _one(kind: Kind, subject: str | None, output: Path | None, at: str | None,
+         on: dt.datetime | None, generated_at: str | None, root: Path | None) -> None:
+    from eta.reports import render_one
+
+    text = render_one(resolve_root(root), kind, subject, _options(on, generated_at), at)
+    _emit(text, output)
+
+
+@app.command("plan")
+@reports_errors
+def plan(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
+         on: ReportDateOption = None, generated_at: GeneratedOption = None,
+         root: RootOption = None) -> None:
+    """The implementation plan, to sign and to send to the Tactisch Beraad.
+
+    Parties with their contact, impact analysis and planning; the measures; milestones and
+    deadlines with a Gantt chart; and the signature of each party: signer, date, key, and
+    whether it is valid or stale.
+    """
+    from eta.reports import Kind
+
+    _one(Kind.PLAN, release_id, output, at, on, generated_at, root)
+
+
+@app.command("progress")
+@reports_errors
+def progress(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
+             on: ReportDateOption = None, generated_at: GeneratedOption = None,
+             root: RootOption = None) -> None:
+    """The progress report: measures and parties, what is overdue, joining, the
+    communication plan and the next milestones."""
+    from eta.reports import Kind
+
+    _one(Kind.PROGRESS, release_id, output, at, on, generated_at, root)
+
+
+@app.command("evaluation")
+@reports_errors
+def evaluation(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
+               on: ReportDateOption = None, generated_at: GeneratedOption = None,
+               root: RootOption = None) -> None:
+    """The evaluation of a release: how the plan was carried out, the evaluation and its
+    findings, and the incidents that related to the release."""
+    from eta.reports import Kind
+
+    _one(Kind.EVALUATION, release_id, output, at, on, generated_at, root)
+
+
+@app.command("incident")
+@reports_errors
+def incident(
+    incident_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
+                                               help="The incident, e.g. 2026-03-28-k7q2mx.")],
+    output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+    generated_at: GeneratedOption = None, root: RootOption = None,
+) -> None:
+    """The incident report: facts, classification and the criteria met, timeline, deadlines
+    and whether they were met, and the resolution."""
+    from eta.reports import Kind
+
+    _one(Kind.INCIDENT, incident_id, output, at, on, generated_at, root)
+
+
+@app.command("overview")
+@reports_errors
+def overview(output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+             generated_at: GeneratedOption = None, root: RootOption = None) -> None:
+    """Every release and every open incident, with what is due or overdue."""
+    from eta.reports import Kind
+
+    _one(Kind.OVERVIEW, None, output, at, on, generated_at, root)
+
+
+@app.command("all")
+@reports_errors
+def all_reports(
+    output_dir: Annotated[Path, typer.Option(
+        "--output-dir", "-d", file_okay=False, metavar="DIR", show_default=False,
+        help="The folder to write the reports to (made if needed).")],
+    at: AtOption = None, on: ReportDateOption = None, generated_at: GeneratedOption = None,
+    root: RootOption = None,
+) -> None:
+    """Write every report of the repository into a folder: the overview, the plan, progress
+    and evaluation of each release, and each incident's report.
+
+    Every report is rendered before the first is written: a failing template leaves the
+    folder as it was.
+    """
+    from eta.files import write_atomic
+    from eta.reports import render_all
+
+    rendered = render_all(resolve_root(root), _options(on, generated_at), at)
+    for report in rendered:
+        write_atomic(output_dir / report.name, report.text)
+    typer.echo(f"wrote {len(rendered)} reports to {output_dir}")
+

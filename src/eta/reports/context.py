@@ -1,0 +1,474 @@
+"""What each report shows, as plain data for its template.
+
+Every judgement comes from the module that owns it: a plan's state and its signatures from
+`eta.plans.state`, an incident's class from `eta.classify`, its deadlines and findings from
+`eta.checks.incidents` and `eta.clock`. This module only gathers, orders and labels; it
+knows nothing of terminals or of Markdown. Moments are given in the agreements' time zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eta.checks.incidents import (
+    closing_problems,
+    is_open,
+    response_clock_start,
+    response_deadline,
+    start_of_day,
+    time_findings,
+)
+from eta.clock import data_breach_deadline
+from eta.incidents import (
+    INCIDENTS,
+    Agreements,
+    load_agreements,
+    load_incident,
+    load_incidents,
+)
+from eta.models.incident import Facts, Incident
+from eta.models.party import Party
+from eta.models.release import Release
+from eta.plans.state import (
+    RELEASES,
+    TIME_ZONE,
+    PartyState,
+    PlanState,
+    SignatureState,
+    assess,
+    evaluation_deadline,
+    load_register,
+    load_release,
+    next_status,
+)
+from eta.reports import labels
+from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
+
+Data = dict[str, Any]
+
+#: How far ahead the overview lists what falls due.
+DUE_SOON_DAYS = 30
+
+
+# -- Parties ------------------------------------------------------------------------------
+
+
+def _party(register: Mapping[str, Party], party_id: str) -> Data:
+    party = register.get(party_id)
+    if party is None:
+        return {"id": party_id, "name": party_id, "roles": [], "deelnemer": False}
+    return {"id": party.id, "name": party.name, "roles": [labels.ROLE[r] for r in party.roles],
+            "deelnemer": party.is_deelnemer}
+
+
+def _contact(contact: Any) -> Data | None:
+    if contact is None:
+        return None
+    return {"name": contact.name, "email": contact.email, "phone": contact.phone,
+            "function": contact.function, "available_24x7": contact.available_24x7}
+
+
+# -- Releases -----------------------------------------------------------------------------
+
+
+def _release(release: Release, register: Mapping[str, Party]) -> Data:
+    following = next_status(release.status)
+    completed = release.rollout.completed_on if release.rollout else None
+    communication = release.communication_plan
+    evaluation = release.evaluation
+    due = evaluation_deadline(completed) if completed is not None else None
+    return {
+        "id": release.id,
+        "title": release.title,
+        "framework_version": release.framework_version,
+        "decided_on": release.decided_on,
+        "chain_dependencies": release.chain_dependencies,
+        "releasemanager": {"name": release.releasemanager.name,
+                           "email": release.releasemanager.email},
+        "changes": [{"id": c.id, "title": c.title, "description": c.description}
+                    for c in release.changes],
+        "status": str(release.status),
+        "status_label": labels.RELEASE_STATUS[release.status],
+        "next_status_label": labels.RELEASE_STATUS[following] if following else None,
+        "communication_plan": None if communication is None else {
+            "delivered_on": communication.delivered_on, "document": communication.document,
+            "summary": communication.summary},
+        "rollout": None if release.rollout is None else {
+            "planned_on": release.rollout.planned_on, "completed_on": completed},
+        "evaluation": None if evaluation is None else {
+            "held_on": evaluation.held_on,
+            "participants": [_party(register, p) for p in evaluation.participants],
+            "findings": list(evaluation.findings),
+            "on_time": due is None or evaluation.held_on <= due,
+        },
+        "evaluation_due": due,
+    }
+
+
+def _signature(state: PartyState, register: Mapping[str, Party]) -> Data:
+    check = state.signature
+    signer = None
+    if check.representative is not None:
+        party = register.get(state.party)
+        rep = next((r for r in party.representatives if r.id == check.representative),
+                   None) if party else None
+        signer = {"id": check.representative,
+                  "name": rep.name if rep else check.representative,
+                  "email": rep.email if rep else None,
+                  "valid_from": rep.valid_from if rep else None,
+                  "valid_until": rep.valid_until if rep else None}
+    return {
+        "state": str(check.state),
+        "state_label": labels.SIGNATURE_STATE[check.state],
+        "valid": check.state is SignatureState.VALID,
+        "problem": labels.SIGNATURE_PROBLEM.get(check.code or "", check.reason)
+        if check.state in (SignatureState.STALE, SignatureState.INVALID) else None,
+        "signer": signer,
+        "signed_at": check.signed_at.astimezone(ZoneInfo(TIME_ZONE))
+        if check.signed_at else None,
+        "key": check.key,
+    }
+
+
+def _plan_party(state: PartyState, register: Mapping[str, Party], today: dt.date) -> Data:
+    record = state.record
+    impact = record.impact_analysis if record else None
+    planning = record.planning if record else None
+    measures = record.measures if record else []
+    return {
+        **_party(register, state.party),
+        "contact": _contact(record.contact if record else None),
+        "impact_analysis": None if impact is None else {
+            "summary": impact.summary, "level": str(impact.level),
+            "level_label": labels.IMPACT_LEVEL[impact.level],
+            "components": list(impact.components), "document": impact.document},
+        "planning": None if planning is None else {
+            "summary": planning.summary, "start_on": planning.start_on,
+            "ready_on": planning.ready_on, "document": planning.document},
+        "measures": [{
+            "id": m.id, "description": m.description, "deadline": m.deadline,
+            "status": str(m.status), "status_label": labels.MEASURE_STATUS[m.status],
+            "status_on": m.status_on, "done": m.status is MeasureStatus.DONE,
+            "overdue": m.status is not MeasureStatus.DONE and m.deadline < today,
+        } for m in measures],
+        "measures_done": state.measures_done,
+        "overdue": [_overdue(o, register) for o in state.overdue],
+        "lacks": [labels.DELIVERABLE.get(what, what) for what in state.lacks],
+        "joined_on": record.joined_on if record else None,
+        "signature": _signature(state, register),
+    }
+
+
+def _overdue(item: Any, register: Mapping[str, Party]) -> Data:
+    return {"kind": item.kind, "kind_label": labels.OVERDUE_KIND.get(item.kind, item.kind),
+            "id": item.id, "what": item.what, "due": item.due,
+            "party": _party(register, item.party) if item.party else None}
+
+
+def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
+    plan = state.plan
+    if plan is None:
+        return None
+    today = state.today
+    parties = [_plan_party(p, register, today) for p in state.parties]
+    signed = [p.signature.signed_at for p in state.parties
+              if p.signature.state is SignatureState.VALID and p.signature.signed_at]
+    upcoming: list[Data] = []
+    for milestone in plan.milestones:
+        if milestone.done_on is None and milestone.date >= today:
+            upcoming.append({"date": milestone.date, "kind_label": "mijlpaal",
+                             "id": milestone.id, "title": milestone.title, "party": None})
+    for deadline in plan.deadlines:
+        if deadline.date >= today:
+            upcoming.append({"date": deadline.date, "kind_label": "deadline",
+                             "id": deadline.id, "title": deadline.title, "party": None})
+    for party in state.parties:
+        for measure in party.record.measures if party.record else []:
+            if measure.status is not MeasureStatus.DONE and measure.deadline >= today:
+                upcoming.append({"date": measure.deadline, "kind_label": "maatregel",
+                                 "id": measure.id, "title": measure.description,
+                                 "party": _party(register, party.party)})
+    upcoming.sort(key=lambda item: (item["date"], item["kind_label"], item["id"]))
+    return {
+        "digest": state.digest,
+        "in_force": state.in_force,
+        "in_force_since": max(signed).astimezone(ZoneInfo(TIME_ZONE)).date()
+        if state.in_force and signed else None,
+        "signed_count": len(signed),
+        "party_count": len(state.parties),
+        "notes": plan.notes,
+        "parties": parties,
+        "lacking": bool(state.plan_lacks) or any(p["lacks"] for p in parties),
+        "milestones": [{
+            "id": m.id, "date": m.date, "title": m.title,
+            "parties": [_party(register, p) for p in m.parties],
+            "done_on": m.done_on, "done": m.done_on is not None,
+            "late": m.done_on is not None and m.done_on > m.date,
+            "overdue": m.done_on is None and m.date < today,
+        } for m in sorted(plan.milestones, key=lambda m: (m.date, m.id))],
+        "deadlines": [{"id": d.id, "date": d.date, "title": d.title, "passed": d.date < today}
+                      for d in sorted(plan.deadlines, key=lambda d: (d.date, d.id))],
+        "stray_signatures": [_party(register, p) for p in state.stray_signatures],
+        "overdue": [_overdue(o, register) for o in state.overdue],
+        "upcoming": upcoming,
+    }
+
+
+def release_context(root: Path, release_id: str, today: dt.date, *,
+                    with_incidents: bool = False) -> Data:
+    """The release, its plan as it stands on `today`, and (for the evaluation) the incidents
+    that relate to it."""
+    files = load_release(root, release_id)
+    register = load_register(root)
+    state = assess(files, register, today)
+    assert state.release is not None
+    data: Data = {
+        "release": _release(state.release, register),
+        "plan": _plan(state, register),
+    }
+    if with_incidents:
+        agreements = load_agreements(root)
+        incidents, _ = load_incidents(root)
+        data["incidents"] = [_incident_summary(i, agreements, today) for i in incidents
+                             if i.release == release_id]
+    return data
+
+
+def release_paths(release_id: str, context: Data) -> list[str]:
+    """The records a release report shows, for its audit trail."""
+    parties = [p["id"] for p in context["plan"]["parties"]] if context["plan"] else []
+    paths = [f"{RELEASES}/{release_id}"]
+    paths += [f"afspraken/parties/{party}.yaml" for party in parties]
+    paths += [f"incidents/{i['id']}.yaml" for i in context.get("incidents", [])]
+    return paths
+
+
+def release_ids(root: Path) -> list[str]:
+    folder = root / RELEASES
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and (p / "release.yaml").is_file())
+
+
+# -- Incidents ----------------------------------------------------------------------------
+
+
+def _moment(value: dt.datetime | None, tz: ZoneInfo) -> dt.datetime | None:
+    return None if value is None else value.astimezone(tz)
+
+
+def _facts(facts: Facts) -> list[Data]:
+    return [{"name": name, "label": label, "value": getattr(facts, name),
+             "value_label": labels.yes_no(getattr(facts, name))}
+            for name, label in labels.FACT.items()]
+
+
+def _findings(incident: Incident, agreements: Agreements, today: dt.date) -> list[Data]:
+    now = start_of_day(today, agreements.service_levels)
+    return [{"severity": str(f.severity), "code": f.code,
+             "label": labels.INCIDENT_FINDING.get(f.code, f.message)}
+            for f in time_findings(incident, agreements.service_levels, now)]
+
+
+def _incident_summary(incident: Incident, agreements: Agreements, today: dt.date) -> Data:
+    tz = agreements.tz
+    current = incident.classification
+    now = start_of_day(today, agreements.service_levels)
+    due = response_deadline(incident, agreements.service_levels) if is_open(incident) else None
+    return {
+        "id": incident.id, "title": incident.title,
+        "type_label": labels.INCIDENT_TYPE[incident.type],
+        "priority": str(incident.priority),
+        "status_label": labels.INCIDENT_STATUS[incident.status],
+        "open": is_open(incident),
+        "class_label": labels.INCIDENT_CLASS[current.class_] if current else None,
+        "reporter": _party(agreements.parties, incident.reporter),
+        "detected": _moment(incident.times.detected, tz),
+        "resolved": _moment(incident.times.resolved, tz),
+        "response_deadline": _moment(due, tz),
+        "response_exceeded": due is not None and due < now,
+        "attention": _findings(incident, agreements, today),
+    }
+
+
+def _criteria_texts(agreements: Agreements) -> dict[str, Data]:
+    criteria = agreements.criteria
+    return {c.id: {"id": c.id, "text": c.text, "level": level}
+            for level, group in (("calamiteit", criteria.calamiteit),
+                                 ("crisis", criteria.crisis))
+            for c in group}
+
+
+def incident_context(root: Path, incident_id: str, today: dt.date) -> Data:
+    agreements = load_agreements(root)
+    incident = load_incident(root, incident_id)
+    return _incident(incident, agreements, today)
+
+
+def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Data:
+    tz = agreements.tz
+    register = agreements.parties
+    levels = agreements.service_levels
+    texts = _criteria_texts(agreements)
+    outcome = agreements.classify(incident)
+    current = incident.classification
+    times = incident.times
+    now = start_of_day(today, levels)
+
+    deadline = response_deadline(incident, levels)
+    response_time = levels.response_times[incident.priority]
+    met = None if times.resolved is None else times.resolved <= deadline
+    response = {
+        "priority": str(incident.priority),
+        "hours": response_time.hours,
+        "clock_label": labels.CLOCK[response_time.clock],
+        "start": _moment(response_clock_start(incident), tz),
+        "from_report": times.reported is not None,
+        "deadline": _moment(deadline, tz),
+        "resolved": _moment(times.resolved, tz),
+        "met": met,
+        "exceeded": met is False or (met is None and deadline < now),
+    }
+    breach = incident.data_breach
+    data_breach = None
+    if breach is not None:
+        due = data_breach_deadline(breach.aware_at)
+        data_breach = {
+            "aware_at": _moment(breach.aware_at, tz),
+            "deadline": _moment(due, tz),
+            "notified_at": _moment(breach.notified_at, tz),
+            "on_time": None if breach.notified_at is None else breach.notified_at <= due,
+            "overdue": breach.notified_at is None and due < now,
+            "reference": breach.reference,
+            "delay_reason": breach.delay_reason,
+            "subjects_informed_at": _moment(breach.subjects_informed_at, tz),
+        }
+
+    def classification(entry: Any) -> Data:
+        return {
+            "class": str(entry.class_),
+            "class_label": labels.INCIDENT_CLASS[entry.class_],
+            "at": _moment(entry.at, tz), "by": entry.by, "reason": entry.reason,
+            "criteria": [{**texts.get(c, {"id": c, "text": c, "level": "-"}),
+                          "grounds": entry.grounds.get(c)} for c in entry.criteria],
+            "unanswered": [texts.get(c, {"id": c, "text": c, "level": "-"})
+                           for c in entry.unanswered],
+        }
+
+    return {
+        "incident": {
+            "id": incident.id,
+            "title": incident.title,
+            "type": str(incident.type),
+            "type_label": labels.INCIDENT_TYPE[incident.type],
+            "reporter": _party(register, incident.reporter),
+            "affected": [_party(register, p) for p in incident.affected],
+            "priority": str(incident.priority),
+            "status": str(incident.status),
+            "status_label": labels.INCIDENT_STATUS[incident.status],
+            "open": is_open(incident),
+            "release": incident.release,
+            "times": {name: _moment(getattr(times, name), tz)
+                      for name in ("detected", "reported", "phoned", "started", "resolved")},
+            "expected_end": _moment(incident.facts.expected_end, tz),
+            "facts": _facts(incident.facts),
+            "classification": classification(current) if current else None,
+            "classifications": [classification(c) for c in incident.classifications],
+            "assessment": {
+                "class": str(outcome.incident_class),
+                "class_label": labels.INCIDENT_CLASS[outcome.incident_class],
+                "agrees": current is not None and current.class_ is outcome.incident_class,
+                "criteria": [{"id": a.criterion.id, "text": a.criterion.text,
+                              "level": str(a.level), "verdict": str(a.verdict),
+                              "verdict_label": labels.VERDICT[a.verdict],
+                              "grounds": a.grounds} for a in outcome.assessments],
+            },
+            "timeline": [{"at": _moment(e.at, tz), "by": e.by, "text": e.text}
+                         for e in sorted(incident.timeline, key=lambda e: e.at)],
+            "response": response,
+            "phone_required": current is not None
+            and current.class_.rank >= IncidentClass.CALAMITEIT.rank,
+            "data_breach": data_breach,
+            "reportable_data_breach": incident.facts.reportable_data_breach,
+            "attention": _findings(incident, agreements, today),
+            "closing_problems": closing_problems(incident)
+            if incident.status is IncidentStatus.CLOSED
+            else [],
+            "resolution": incident.resolution,
+        },
+        "timezone": tz.key,
+    }
+
+
+def incident_paths(context: Data) -> list[str]:
+    incident = context["incident"]
+    parties = dict.fromkeys([incident["reporter"]["id"],
+                             *(p["id"] for p in incident["affected"])])
+    return [f"incidents/{incident['id']}.yaml", "afspraken/criteria.yaml",
+            "afspraken/service-levels.yaml",
+            *(f"afspraken/parties/{p}.yaml" for p in parties)]
+
+
+# -- The overview -------------------------------------------------------------------------
+
+
+def overview_context(root: Path, today: dt.date) -> Data:
+    register = load_register(root)
+    releases: list[Data] = []
+    overdue: list[Data] = []
+    due_soon: list[Data] = []
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    for release_id in release_ids(root):
+        state = assess(load_release(root, release_id), register, today)
+        assert state.release is not None
+        release = _release(state.release, register)
+        plan = _plan(state, register)
+        summary = {"release": release, "plan": plan}
+        for item in plan["overdue"] if plan else []:
+            overdue.append({**item, "release": release_id})
+        for item in plan["upcoming"] if plan else []:
+            if item["date"] <= horizon:
+                due_soon.append({**item, "release": release_id})
+        due = release["evaluation_due"]
+        if due is not None and release["evaluation"] is None:
+            item = {"kind_label": "evaluatie", "id": "evaluatie", "title": "Evaluatie van de "
+                    "release", "what": "Evaluatie van de release", "party": None,
+                    "release": release_id}
+            if due < today:
+                overdue.append({**item, "due": due})
+            elif due <= horizon:
+                due_soon.append({**item, "date": due})
+        summary["next"] = plan["upcoming"][0] if plan and plan["upcoming"] else None
+        releases.append(summary)
+    overdue.sort(key=lambda item: (item["due"], item["release"], item["id"]))
+    due_soon.sort(key=lambda item: (item["date"], item["release"], item["id"]))
+
+    agreements = load_agreements(root)
+    incidents, invalid = load_incidents(root)
+    open_incidents = [_incident_summary(i, agreements, today) for i in incidents
+                      if is_open(i)]
+    return {
+        "releases": releases,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "due_soon_days": DUE_SOON_DAYS,
+        "incidents": open_incidents,
+        "invalid_incidents": invalid,
+        "timezone": agreements.tz.key,
+    }
+
+
+def overview_paths(context: Data) -> list[str]:
+    return [RELEASES, *(f"incidents/{i['id']}.yaml" for i in context["incidents"])]
+
+
+def incident_ids(root: Path) -> list[str]:
+    folder = root / INCIDENTS
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml") if not p.name.startswith("."))

@@ -1,0 +1,133 @@
+"""The Dutch words reports use for the values of the records and of eta's findings.
+
+Reports are for the Tactisch Beraad and are written in Dutch; the records and the command
+line keep their English codes. A test holds that every value of every enum has a word here.
+"""
+
+from __future__ import annotations
+
+from eta.classify import Verdict
+from eta.plans.state import SignatureState
+from eta.vocabulary import (
+    ImpactLevel,
+    IncidentClass,
+    IncidentStatus,
+    IncidentType,
+    MeasureStatus,
+    ReleaseStatus,
+    Role,
+)
+
+RELEASE_STATUS = {
+    ReleaseStatus.DRAFT: "concept",
+    ReleaseStatus.IN_FORCE: "implementatieplan in werking",
+    ReleaseStatus.IN_REALISATION: "in realisatie",
+    ReleaseStatus.ROLLED_OUT: "uitgerold",
+    ReleaseStatus.EVALUATED: "geëvalueerd",
+}
+
+MEASURE_STATUS = {
+    MeasureStatus.OPEN: "open",
+    MeasureStatus.IN_PROGRESS: "in uitvoering",
+    MeasureStatus.DONE: "gereed",
+}
+
+IMPACT_LEVEL = {
+    ImpactLevel.LOW: "laag",
+    ImpactLevel.MEDIUM: "middel",
+    ImpactLevel.HIGH: "hoog",
+}
+
+SIGNATURE_STATE = {
+    SignatureState.VALID: "geldig",
+    SignatureState.STALE: "verouderd",
+    SignatureState.INVALID: "ongeldig",
+    SignatureState.MISSING: "ontbreekt",
+}
+
+#: Why a signature is not valid, by the code `eta check` gives it.
+SIGNATURE_PROBLEM = {
+    "plan.signature.stale": "het plan is na ondertekening gewijzigd; opnieuw ondertekenen",
+    "plan.signature.invalid": "de handtekening klopt niet bij het plan of de sleutel",
+    "plan.signature.unregistered-key": "de sleutel is niet geregistreerd voor deze "
+                                       "vertegenwoordiger",
+    "plan.signature.not-authorised": "de ondertekenaar was op die dag niet bevoegd",
+}
+
+ROLE = {
+    Role.BEHEERORGANISATIE: "Beheerorganisatie",
+    Role.HERKENNINGSMAKELAAR: "Herkenningsmakelaar",
+    Role.AUTHENTICATIEDIENST: "Authenticatiedienst",
+    Role.MACHTIGINGENREGISTER: "Machtigingenregister",
+    Role.MIDDELENUITGEVER: "Middelenuitgever",
+    Role.EIDAS_BERICHTENSERVICE: "eIDAS-berichtenservice",
+    Role.BSNK: "BSNk",
+}
+
+#: What an implementing party still lacks, by the words of `eta.plans.state`.
+DELIVERABLE = {
+    "contact": "aanspreekpunt",
+    "impact analysis": "impactanalyse",
+    "planning": "planning",
+    "measures": "maatregelen",
+}
+
+INCIDENT_TYPE = {
+    IncidentType.VERSTORING: "verstoring",
+    IncidentType.INFORMATIEBEVEILIGINGSINCIDENT: "informatiebeveiligingsincident",
+    IncidentType.FRAUDE: "fraude",
+}
+
+INCIDENT_STATUS = {
+    IncidentStatus.NEW: "nieuw",
+    IncidentStatus.IN_PROGRESS: "in behandeling",
+    IncidentStatus.RESOLVED: "opgelost",
+    IncidentStatus.CLOSED: "gesloten",
+}
+
+INCIDENT_CLASS = {
+    IncidentClass.INCIDENT: "incident",
+    IncidentClass.CALAMITEIT: "calamiteit",
+    IncidentClass.CRISIS: "crisis",
+}
+
+VERDICT = {
+    Verdict.MET: "voldaan",
+    Verdict.NOT_MET: "niet voldaan",
+    Verdict.UNKNOWN: "onbekend",
+}
+
+#: The facts of an incident, in the order of the model.
+FACT = {
+    "direct_serious_hindrance": "directe en ernstige hinder",
+    "confidentiality_integrity_impact": "impact op vertrouwelijkheid en integriteit",
+    "reportable_data_breach": "meldplichtig datalek",
+    "major_image_impact": "grote impact op imago en vertrouwen",
+    "political_implications": "politieke besluitvorming of implicaties",
+    "fundamental_vulnerability": "fundamentele juridische of technische kwetsbaarheid",
+}
+
+CLOCK = {
+    "availability": "beschikbaarheidsvenster",
+    "support": "ondersteuningsvenster (werkdagen)",
+}
+
+#: What needs attention in an incident, by the code of the finding.
+INCIDENT_FINDING = {
+    "incident.response-time.exceeded": "responstijd overschreden: escalatie overwegen",
+    "incident.data-breach.overdue": "melding datalek aan de AP te laat",
+    "incident.data-breach.late-without-reason": "datalek te laat gemeld zonder reden",
+    "incident.data-breach.undecided": "nog niet besloten of het datalek meldplichtig is",
+    "incident.data-breach.unrecorded": "tijdstip van kennisname datalek ontbreekt",
+    "incident.phone-report.missing": "telefonische melding aan de incidentmanager ontbreekt",
+}
+
+OVERDUE_KIND = {
+    "milestone": "mijlpaal",
+    "measure": "maatregel",
+    "deadline": "deadline",
+}
+
+
+def yes_no(value: bool | None) -> str:
+    return "onbekend" if value is None else "ja" if value else "nee"

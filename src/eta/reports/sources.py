@@ -1,0 +1,134 @@
+"""Where a report's records come from, and its audit trail.
+
+`--at REV` reads the records as they were at a revision: their files are copied from git
+into a temporary folder that the usual loaders read, so a report of the past is judged by
+exactly the same code as one of the present, and the user's working tree is never touched.
+
+The audit trail of a report is the commits, up to the revision shown, that changed the
+records it shows; without `--at` it also names the files that differ from the last commit.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+from typing import Any
+
+from eta.git import GitError, GitRepository, PathsCommit, commits_changing
+
+RECORD_FOLDERS = ("afspraken", "releases", "incidents")
+
+
+def _covers(path: str, wanted: Sequence[str]) -> bool:
+    return any(path == w or path.startswith(w.rstrip("/") + "/") for w in wanted)
+
+
+class History:
+    """The git history a report's audit trail is taken from, if the records have one."""
+
+    def __init__(self, git: GitRepository | None, commit: str | None, revision: str | None,
+                 note: str | None) -> None:
+        self.git = git
+        #: The commit the records are read at (HEAD without --at); None without history.
+        self.commit = commit
+        #: The revision as the user named it with --at.
+        self.revision = revision
+        #: Why the trail is missing or incomplete, in the words of the report.
+        self.note = note
+        self._commits: list[PathsCommit] | None = None
+        self._uncommitted: list[str] | None = None
+
+    @classmethod
+    def open(cls, root: Path, revision: str | None) -> History:
+        if revision is not None:
+            git = GitRepository.open(root, "--at")
+            try:
+                commit = git.resolve_commit(revision)
+            except GitError:
+                git.close()
+                raise
+            return cls(git, commit, revision, cls._shallow_note(git))
+        try:
+            git = GitRepository.open(root, "the audit trail")
+        except GitError:
+            return cls(None, None, None, "De records staan niet in een git-repository; er is "
+                       "geen audittrail.")
+        try:
+            commit = git.head()
+        except GitError:
+            return cls(git, None, None, "De git-repository heeft nog geen commits.")
+        return cls(git, commit, None, cls._shallow_note(git))
+
+    @staticmethod
+    def _shallow_note(git: GitRepository) -> str | None:
+        if git.is_shallow():
+            return ("De repository is een ondiepe kloon (shallow clone): de historie hieronder "
+                    "is onvolledig.")
+        return None
+
+    def __enter__(self) -> History:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self.git is not None:
+            self.git.close()
+
+    @property
+    def short_commit(self) -> str | None:
+        return self.commit[:12] if self.commit else None
+
+    def preload(self) -> None:
+        """Read the history of every record at once, for many reports in one run."""
+        if self.git is None or self.commit is None:
+            return
+        self._commits = commits_changing(self.git, self.commit, RECORD_FOLDERS)
+        if self.revision is None:
+            self._uncommitted = [c.path for c in self.git.changed_files(self.commit,
+                                                                        RECORD_FOLDERS)]
+
+    def trail(self, paths: Sequence[str]) -> dict[str, Any]:
+        """The commits that changed `paths`, newest first, and the files not committed."""
+        if self.git is None or self.commit is None:
+            return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
+        if self._commits is not None:
+            commits = [c for c in self._commits if any(_covers(p, paths) for p in c.paths)]
+        else:
+            commits = commits_changing(self.git, self.commit, paths)
+        uncommitted: list[str] = []
+        if self.revision is None:
+            if self._uncommitted is not None:
+                uncommitted = [p for p in self._uncommitted if _covers(p, paths)]
+            else:
+                uncommitted = [c.path for c in self.git.changed_files(self.commit, paths)]
+        return {
+            "available": True,
+            "note": self.note,
+            "commits": [{
+                "commit": c.sha[:12], "date": c.date, "author": c.author_name,
+                "email": c.author_email, "subject": c.subject,
+                "files": [p for p in c.paths if _covers(p, paths)],
+            } for c in commits],
+            "uncommitted": uncommitted,
+        }
+
+
+@contextmanager
+def records_at(git: GitRepository, commit: str, folders: Sequence[str]) -> Iterator[Path]:
+    """A temporary folder holding the record files of `folders` as they were at `commit`."""
+    with tempfile.TemporaryDirectory(prefix="eta-report-") as folder:
+        root = Path(folder)
+        names = [name for top in folders for name in git.list_files(commit, top)]
+        for name, data in git.read_texts(commit, names).items():
+            parts = PurePosixPath(name).parts
+            if data is None or not parts or ".." in parts or name.startswith("/"):
+                continue
+            target = root.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for top in folders:
+            (root / top).mkdir(exist_ok=True)
+        yield root

@@ -1,0 +1,278 @@
+"""`eta report`: the commands, their options, and what they do to files (nothing, but --output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run_eta
+from report_helpers import GOLDEN, GOLDEN_TODAY, commit, example_history
+
+MEASURE_PATH = "releases/R2026-01/parties/volmacht.yaml"
+AUDIT_HEAD = ("| Datum | Auteur | Commit | Omschrijving | Gewijzigde records |\n"
+              "|---|---|---|---|---|\n")
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> tuple[Path, list[str]]:
+    root = tmp_path / "records"
+    return root, example_history(root)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+def _tail(text: str) -> str:
+    return text[text.index("## Audittrail"):]
+
+
+def test_a_report_goes_to_standard_output(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    outcome = run_eta("report", "plan", "R2026-01", "--today", GOLDEN_TODAY, cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == (GOLDEN / "plan-R2026-01.md").read_text()
+    assert outcome.stderr == ""
+
+
+@pytest.mark.parametrize(("args", "golden"), [
+    (("plan", "R2026-02"), "plan-R2026-02.md"),
+    (("progress", "R2026-01"), "progress-R2026-01.md"),
+    (("evaluation", "R2026-01"), "evaluation-R2026-01.md"),
+    (("incident", "2026-11-16-q738dq"), "incident-2026-11-16-q738dq.md"),
+    (("overview",), "overview.md"),
+])
+def test_each_command_writes_its_report_atomically_to_output(
+    history: tuple[Path, list[str]], args: tuple[str, ...], golden: str
+) -> None:
+    root, _ = history
+    target = root.parent / "uit" / "rapport.md"
+    outcome = run_eta("report", *args, "--today", GOLDEN_TODAY, "--output", str(target),
+                      cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == ""
+    assert target.read_text() == (GOLDEN / golden).read_text()
+    assert [p.name for p in target.parent.iterdir()] == ["rapport.md"]
+
+
+def test_the_same_records_give_the_same_text_and_no_clock_time(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    first = run_eta("report", "overview", "--today", GOLDEN_TODAY, cwd=root)
+    second = run_eta("report", "overview", "--today", GOLDEN_TODAY, cwd=root)
+    assert first.stdout == second.stdout
+    assert "Opgesteld op" not in first.stdout
+
+
+def test_generated_at_is_written_only_when_asked(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    outcome = run_eta("report", "overview", "--today", GOLDEN_TODAY, "--generated-at",
+                      "2026-12-01T09:30", cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.startswith(
+        "# Overzicht van releases en incidenten\n\n- **Peildatum:** 1 december 2026\n"
+        "- **Opgesteld op:** 1 december 2026 09:30\n\n")
+    now = run_eta("report", "overview", "--generated-at", "now", cwd=root)
+    assert "- **Opgesteld op:** " in now.stdout
+    bad = run_eta("report", "overview", "--generated-at", "gisteren", cwd=root)
+    assert bad.exit_code == 2
+    assert bad.stderr == ("eta: error: --generated-at: 'gisteren' is no date and time; write "
+                          "it as 2026-03-28T14:30 or 2026-03-28T14:30+01:00\n")
+
+
+def test_the_audit_trail_lists_the_commits_of_the_records_shown(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, shas = history
+    outcome = run_eta("report", "incident", "2026-04-08-mwfaqt", "--today", GOLDEN_TODAY,
+                      cwd=root)
+    assert _tail(outcome.stdout) == (
+        "## Audittrail\n\nDe commits die de records in dit rapport hebben gewijzigd, de "
+        "nieuwste eerst:\n\n" + AUDIT_HEAD
+        + f"| 2026-11-20 | Femke Hoekstra | `{shas[2][:12]}` | Incidenten van 2026 | "
+        "incidents/2026-04-08-mwfaqt.yaml |\n"
+        f"| 2026-01-05 | Femke Hoekstra | `{shas[0][:12]}` | Afspraken: deelnemers, "
+        "serviceniveaus en criteria | afspraken/criteria.yaml, afspraken/parties/"
+        "kenniskaart.yaml, afspraken/service-levels.yaml |\n")
+
+
+def test_the_audit_trail_names_changes_not_yet_committed(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    path = root / MEASURE_PATH
+    path.write_text(path.read_text().replace("status: in_progress", "status: done"))
+    outcome = run_eta("report", "progress", "R2026-01", "--today", GOLDEN_TODAY, cwd=root)
+    assert outcome.stdout.endswith(
+        "\n\nNog niet vastgelegd in git (gewijzigd in de werkmap): "
+        "releases/R2026-01/parties/volmacht.yaml.\n")
+
+
+def test_at_renders_the_records_as_they_were_at_a_revision(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, shas = history
+    path = root / MEASURE_PATH
+    path.write_text(path.read_text().replace(
+        "status: in_progress\n    status_on: 2026-11-20",
+        "status: done\n    status_on: 2026-11-27"))
+    later = commit(root, "Volmacht leest ondertekende metadata in", "2026-11-27T11:00:00+01:00")
+    path.write_text(path.read_text().replace("Ilse Kramer", "Iris Kramer"))
+    before = snapshot(root)
+    status_before = git(root, "status", "--porcelain")
+
+    now = run_eta("report", "progress", "R2026-01", "--today", GOLDEN_TODAY, cwd=root)
+    assert ("| Volmachtregister Nederland B.V. | Ondertekende netwerkmetadata inlezen en de "
+            "handtekening controleren (`metadata-inlezen`) | 29 januari 2027 | gereed | "
+            "27 november 2026 |") in now.stdout
+    assert f"`{later[:12]}`" in now.stdout
+
+    then = run_eta("report", "progress", "R2026-01", "--today", GOLDEN_TODAY, "--at",
+                   "HEAD~1", cwd=root)
+    assert then.exit_code == 0, then.stderr
+    assert ("| Volmachtregister Nederland B.V. | Ondertekende netwerkmetadata inlezen en de "
+            "handtekening controleren (`metadata-inlezen`) | 29 januari 2027 | in uitvoering "
+            "| 20 november 2026 |") in then.stdout
+    assert then.stdout.startswith(
+        "# Voortgangsrapportage R2026-01: Afsprakenstelsel 1.14: ondertekende "
+        "netwerkmetadata\n\n- **Release:** R2026-01\n- **Versie van het afsprakenstelsel:** "
+        "1.14\n- **Releasemanager:** Femke Hoekstra (f.hoekstra@beheer.example.nl)\n"
+        "- **Status van de release:** in realisatie; volgende stap: uitgerold\n"
+        "- **Peildatum:** 1 december 2026\n"
+        f"- **Stand van de records:** revisie `HEAD~1` (commit `{shas[2][:12]}`)\n\n")
+    trail = _tail(then.stdout)
+    assert later[:12] not in trail
+    assert trail.startswith(
+        f"## Audittrail\n\nDit rapport toont de records zoals ze waren in revisie `HEAD~1` "
+        f"(commit `{shas[2][:12]}`).\n\nDe commits die de records in dit rapport hebben "
+        "gewijzigd, de nieuwste eerst:\n\n" + AUDIT_HEAD
+        + f"| 2026-04-23 | Femke Hoekstra | `{shas[1][:12]}` | Releases en hun "
+        "implementatieplannen |")
+    assert "Nog niet vastgelegd" not in trail
+    # The working tree, its uncommitted change included, is exactly as it was.
+    assert snapshot(root) == before
+    assert git(root, "status", "--porcelain") == status_before
+
+
+def test_at_a_revision_before_the_release_existed(history: tuple[Path, list[str]]) -> None:
+    root, shas = history
+    outcome = run_eta("report", "plan", "R2026-01", "--at", shas[0], cwd=root)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (f"eta: error: at {shas[0]}: there is no release `R2026-01` "
+                              "(no folder releases/R2026-01/)\n")
+
+
+@pytest.mark.parametrize(("revision", "message"), [
+    ("--all", "`--all` is not a git revision: a revision never starts with `-`"),
+    ("geen-tak", "`geen-tak` names no commit in this repository"),
+])
+def test_at_refuses_what_names_no_commit(history: tuple[Path, list[str]], revision: str,
+                                         message: str) -> None:
+    root, _ = history
+    outcome = run_eta("report", "overview", f"--at={revision}", cwd=root)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == f"eta: error: {message}\n"
+
+
+def test_without_git_a_report_says_it_has_no_audit_trail(repo: Path) -> None:
+    outcome = run_eta("report", "plan", "R2026-03", "--today", GOLDEN_TODAY, cwd=repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert _tail(outcome.stdout) == ("## Audittrail\n\nDe records staan niet in een "
+                                     "git-repository; er is geen audittrail.\n")
+    at = run_eta("report", "plan", "R2026-03", "--at", "HEAD", cwd=repo)
+    assert at.exit_code == 2
+    assert at.stderr.startswith("eta: error: ")
+    assert at.stderr.endswith(" is not in a git repository: --at needs git\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("plan", "R2026-1"), "there is no release `R2026-1` (no folder releases/R2026-1/); "
+     "did you mean `R2026-01`?"),
+    (("incident", "2026-11-16-q738d"), "no incident `2026-11-16-q738d` "
+     "(incidents/2026-11-16-q738d.yaml does not exist); did you mean `2026-11-16-q738dq`?"),
+])
+def test_an_unknown_subject_is_refused(history: tuple[Path, list[str]],
+                                       args: tuple[str, ...], message: str) -> None:
+    root, _ = history
+    outcome = run_eta("report", *args, cwd=root)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == f"eta: error: {message}\n"
+    assert outcome.stdout == ""
+
+
+def test_a_repository_template_wins_over_etas_own(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    (root / "templates").mkdir()
+    (root / "templates" / "overview.md.j2").write_text(
+        "# Ons overzicht per {{ today|datum }}\n\n"
+        "{% for r in releases %}- {{ r.release.id }}: {{ r.release.title|md }}\n{% endfor %}")
+    outcome = run_eta("report", "overview", "--today", GOLDEN_TODAY, cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == (
+        "# Ons overzicht per 1 december 2026\n\n"
+        "- R2026-01: Afsprakenstelsel 1.14: ondertekende netwerkmetadata\n"
+        "- R2026-02: Afsprakenstelsel 1.15: EU Digitale Identiteit Wallet als middel\n"
+        "- R2026-03: Afsprakenstelsel 1.16: uitfasering van SHA-1 in SAML-berichten\n")
+
+
+def test_a_repository_partial_changes_every_report_that_includes_it(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    (root / "templates").mkdir()
+    (root / "templates" / "_audittrail.md.j2").write_text(
+        "## Historie\n\n{{ audit.commits|length }} commits.\n")
+    outcome = run_eta("report", "plan", "R2026-01", "--today", GOLDEN_TODAY, cwd=root)
+    expected = (GOLDEN / "plan-R2026-01.md").read_text()
+    assert outcome.stdout == expected[:expected.index("## Audittrail")] + (
+        "## Historie\n\n2 commits.\n")
+
+
+def test_a_template_reaching_for_python_internals_fails_cleanly(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    (root / "templates").mkdir()
+    (root / "templates" / "incident.md.j2").write_text(
+        "# {{ incident.id }}\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
+    target = root.parent / "rapport.md"
+    target.write_text("vorige versie\n")
+    outcome = run_eta("report", "incident", "2026-11-16-q738dq", "--output", str(target),
+                      cwd=root)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == (
+        "eta: error: templates/incident.md.j2:3: not allowed in a template: access to "
+        "attribute '__class__' of 'str' object is unsafe.\n")
+    assert outcome.stdout == ""
+    assert target.read_text() == "vorige versie\n"
+
+
+def test_all_writes_nothing_when_one_report_fails(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    (root / "templates").mkdir()
+    (root / "templates" / "evaluation.md.j2").write_text("{{ release.nothing }}\n")
+    out = root.parent / "rapporten"
+    outcome = run_eta("report", "all", "--output-dir", str(out), cwd=root)
+    assert outcome.exit_code == 2
+    assert outcome.stderr == ("eta: error: templates/evaluation.md.j2:1: undefined: 'dict "
+                              "object' has no attribute 'nothing'\n")
+    assert not out.exists()
+
+
+def test_all_at_a_revision(history: tuple[Path, list[str]]) -> None:
+    root, shas = history
+    out = root.parent / "rapporten"
+    outcome = run_eta("report", "all", "-d", str(out), "--at", shas[1], "--today",
+                      GOLDEN_TODAY, cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["evaluation-R2026-01.md", "evaluation-R2026-02.md",
+                     "evaluation-R2026-03.md", "overview.md", "plan-R2026-01.md",
+                     "plan-R2026-02.md", "plan-R2026-03.md", "progress-R2026-01.md",
+                     "progress-R2026-02.md", "progress-R2026-03.md"]
+    overview = (out / "overview.md").read_text()
+    assert "Er zijn geen open incidenten." in overview
+    assert outcome.stdout == f"wrote 10 reports to {out}\n"
