@@ -53,6 +53,10 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except EtaError as exc:
             fail(str(exc), exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`eta ... | head`): stop quietly, as other tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except OSError as exc:
             fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
