@@ -41,7 +41,7 @@ def _root(
 
 
 def _register() -> None:
-    from eta.cli import check, history, incident, init, plan, release, report, schema
+    from eta.cli import agenda, check, history, incident, init, plan, release, report, schema
 
     app.command("check")(check.check)
     app.add_typer(release.app)
@@ -51,6 +51,7 @@ def _register() -> None:
     app.command("schema")(schema.schema)
     app.command("history")(history.history)
     app.command("init")(init.init)
+    app.command("agenda")(agenda.agenda)
 
 
 _register()
