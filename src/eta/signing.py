@@ -18,12 +18,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from cryptography.hazmat.primitives.serialization import load_ssh_public_key
-
 from eta.errors import EtaError
 
 #: The namespace of eta's plan signatures: a signature made for git commits, or for any
@@ -35,15 +29,9 @@ _VERSION = 1
 _BEGIN = "-----BEGIN SSH SIGNATURE-----"
 _END = "-----END SSH SIGNATURE-----"
 _MESSAGE_HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
-_ECDSA_HASHES: dict[str, hashes.HashAlgorithm] = {
-    "ecdsa-sha2-nistp256": hashes.SHA256(),
-    "ecdsa-sha2-nistp384": hashes.SHA384(),
-    "ecdsa-sha2-nistp521": hashes.SHA512(),
-}
-_RSA_HASHES: dict[str, hashes.HashAlgorithm] = {
-    "rsa-sha2-256": hashes.SHA256(),
-    "rsa-sha2-512": hashes.SHA512(),
-}
+_ECDSA_HASHES = {"ecdsa-sha2-nistp256": "SHA256", "ecdsa-sha2-nistp384": "SHA384",
+                 "ecdsa-sha2-nistp521": "SHA512"}
+_RSA_HASHES = {"rsa-sha2-256": "SHA256", "rsa-sha2-512": "SHA512"}
 
 
 class BadSignature(Exception):
@@ -197,6 +185,14 @@ def verify(armored: str, message: bytes, namespace: str = NAMESPACE) -> PublicKe
 
 
 def _verify_raw(parsed: SshSignature, signed: bytes) -> None:
+    # cryptography is imported here, not at the top: only verifying needs it, and a check
+    # whose signatures did not change should not pay for loading it.
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+
     key_type = parsed.public_key.key_type
     try:
         key = load_ssh_public_key(parsed.public_key.openssh().encode("ascii"))
@@ -211,13 +207,14 @@ def _verify_raw(parsed: SshSignature, signed: bytes) -> None:
             if len(parsed.signature) > size:
                 raise BadSignature("the RSA signature is longer than its key")
             key.verify(parsed.signature.rjust(size, b"\0"), signed, padding.PKCS1v15(),
-                       _RSA_HASHES[parsed.signature_type])
+                       getattr(hashes, _RSA_HASHES[parsed.signature_type])())
         elif (isinstance(key, ec.EllipticCurvePublicKey)
               and parsed.signature_type == key_type and key_type in _ECDSA_HASHES):
             numbers = _Reader(parsed.signature)
             r, s = numbers.mpint(), numbers.mpint()
             numbers.end()
-            key.verify(encode_dss_signature(r, s), signed, ec.ECDSA(_ECDSA_HASHES[key_type]))
+            key.verify(encode_dss_signature(r, s), signed,
+                       ec.ECDSA(getattr(hashes, _ECDSA_HASHES[key_type])()))
         else:
             raise BadSignature(f"a signature of type `{parsed.signature_type}` by a "
                                f"{key_type} key is not accepted")
