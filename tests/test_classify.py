@@ -10,12 +10,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT
-from eta.classify import Outcome, Verdict, classify, deelnemers, involved_deelnemers
+from eta.classify import (
+    DeelnemersBasis,
+    FlagBasis,
+    HoursBasis,
+    Outcome,
+    ResponseTimeBasis,
+    Since,
+    UnknownEndBasis,
+    Verdict,
+    classify,
+    deelnemers,
+    involved_deelnemers,
+)
 from eta.load import load_record
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
-from eta.vocabulary import IncidentClass, Priority, Rule
+from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule
 
 
 def _agreement(name: str) -> Any:
@@ -212,9 +224,37 @@ def test_grounds_name_the_facts_a_criterion_rested_on() -> None:
     assert grounds["C3"] == "facts.direct_serious_hindrance is false"
 
 
+def test_each_verdict_rests_on_its_facts_as_data() -> None:
+    """The same case as above: the basis holds what the English grounds say."""
+    outcome = run(incident(started=SATURDAY_EVENING, disruption=14 * H + S,
+                           affected=("logius", "grensweg"), detected=SATURDAY_EVENING + H))
+    basis = {a.criterion.id: a.basis for a in outcome.assessments}
+    end = SATURDAY_EVENING + 14 * H + S
+    assert basis["C1"] == ResponseTimeBasis(Since.START, SATURDAY_EVENING, end, 4 * H + S,
+                                            4 * H, Priority.P1)
+    assert basis["K2"] == HoursBasis(Since.START, SATURDAY_EVENING, end, 14 * H + S, 48 * H)
+    assert basis["C2"] == DeelnemersBasis(("sleutelbrug", "grensweg"), 2.0)
+    assert basis["C3"] == FlagBasis(FlagFact.DIRECT_SERIOUS_HINDRANCE, False)
+    c1 = basis["C1"]
+    assert isinstance(c1, ResponseTimeBasis)
+    assert str(c1.start.tzinfo) == str(c1.end.tzinfo) == "Europe/Amsterdam"
+    assert [a.verdict for a in outcome.assessments if a.criterion.id in ("C1", "K2", "C2")] == [
+        Verdict.MET, Verdict.MET, Verdict.NOT_MET]
+
+    unknown = run(incident(facts={"major_image_impact": None}, disruption=None))
+    bases = {a.criterion.id: a.basis for a in unknown.assessments}
+    assert bases["C1"] == bases["K2"] == UnknownEndBasis()
+    assert bases["K1"] == FlagBasis(FlagFact.MAJOR_IMAGE_IMPACT, None)
+    assert [(a.criterion.id, a.needs) for a in unknown.unanswered] == [
+        ("C1", ("facts.expected_end",)), ("K1", ("facts.major_image_impact",)),
+        ("K2", ("facts.expected_end",))]
+
+
 def test_without_a_start_the_disruption_counts_from_detection() -> None:
     outcome = run(incident(disruption=5 * H))
     c1 = outcome.assessments[0]
+    assert isinstance(c1.basis, ResponseTimeBasis)
+    assert (c1.basis.since, c1.basis.start) == (Since.DETECTION, MONDAY)
     assert c1.grounds == (
         "5 hours of expected disruption within the availability window (from detection at "
         "2026-03-02 10:00 CET to 2026-03-02 15:00 CET) exceed the response time of 4 hours "

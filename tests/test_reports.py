@@ -14,14 +14,18 @@ import datetime as dt
 import os
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import run_eta
-from eta.classify import Verdict
+from conftest import PROJECT, run_eta
+from eta.classify import DeelnemersBasis, Since, Verdict
+from eta.incidents import load_agreements
+from eta.models.incident import Incident
 from eta.plans.state import PARTY_DELIVERABLES, SignatureState
-from eta.reports import Kind, Options, render_all
+from eta.reports import Kind, Options, render_all, render_one
 from eta.reports import labels as labels_module
+from eta.reports.grounds import dutch_duration, dutch_grounds
 from eta.reports.templating import (
     TemplateProblem,
     code_span,
@@ -133,6 +137,7 @@ def test_dutch_dates_and_numbers() -> None:
     (IncidentStatus, labels_module.INCIDENT_STATUS),
     (IncidentClass, labels_module.INCIDENT_CLASS),
     (Verdict, labels_module.VERDICT),
+    (Since, labels_module.DISRUPTION_SINCE),
 ])
 def test_every_value_has_a_dutch_word(enum: type[StrEnum], words: dict[StrEnum, str]) -> None:
     assert set(words) == set(enum)
@@ -143,6 +148,198 @@ def test_every_deliverable_and_fact_has_a_dutch_word() -> None:
 
     assert set(labels_module.DELIVERABLE) == set(PARTY_DELIVERABLES)
     assert set(labels_module.FACT) == set(Facts.model_fields) - {"expected_end"}
+
+
+# -- The grounds of a criterion in Dutch -------------------------------------------------
+
+EXAMPLE_AGREEMENTS = load_agreements(PROJECT)
+#: A Monday morning in winter, inside the availability window (06:00 to midnight).
+MONDAY = dt.datetime.fromisoformat("2026-03-02T10:00:00+01:00")
+HOUR = dt.timedelta(hours=1)
+SECOND = dt.timedelta(seconds=1)
+
+
+def dutch_grounds_of(criterion: str, *, facts: dict[str, object] | None = None,
+                     affected: tuple[str, ...] = (), priority: str = "P1",
+                     started: dt.datetime | None = None,
+                     disruption: dt.timedelta | None = None) -> tuple[Verdict, str]:
+    """The verdict on `criterion` for an incident reported by sleutelbrug, detected on
+    MONDAY, by the example agreements, and its grounds as the incident report gives them."""
+    known: dict[str, object] = dict(facts or {})
+    if disruption is not None:
+        known["expected_end"] = (started or MONDAY) + disruption
+    subject = Incident.model_validate({
+        "id": "2026-03-02-test01", "title": "Test", "type": "verstoring",
+        "reporter": "sleutelbrug", "affected": list(affected), "priority": priority,
+        "times": {"detected": MONDAY, **({"started": started} if started else {})},
+        "facts": known,
+    })
+    outcome = EXAMPLE_AGREEMENTS.classify(subject)
+    assessment = next(a for a in outcome.assessments if a.criterion.id == criterion)
+    return assessment.verdict, dutch_grounds(assessment.basis)
+
+
+@pytest.mark.parametrize(("value", "verdict", "expected"), [
+    (True, Verdict.MET, "Impact op vertrouwelijkheid en integriteit: ja"),
+    (False, Verdict.NOT_MET, "Impact op vertrouwelijkheid en integriteit: nee"),
+    (None, Verdict.UNKNOWN, "Impact op vertrouwelijkheid en integriteit: onbekend"),
+])
+def test_dutch_grounds_of_a_flag(value: bool | None, verdict: Verdict, expected: str) -> None:
+    assert dutch_grounds_of("C4", facts={"confidentiality_integrity_impact": value}) == (
+        verdict, expected)
+
+
+@pytest.mark.parametrize(("affected", "verdict", "expected"), [
+    (("kenniskaart",), Verdict.MET,
+     "2 deelnemers betrokken (sleutelbrug, kenniskaart); het criterium vraagt er ten minste 2"),
+    (("logius",), Verdict.NOT_MET,
+     "1 deelnemer betrokken (sleutelbrug); het criterium vraagt er ten minste 2"),
+    (("volmacht", "grensweg"), Verdict.MET,
+     "3 deelnemers betrokken (sleutelbrug, volmacht, grensweg); het criterium vraagt er ten "
+     "minste 2"),
+])
+def test_dutch_grounds_of_min_deelnemers(affected: tuple[str, ...], verdict: Verdict,
+                                          expected: str) -> None:
+    assert dutch_grounds_of("C2", affected=affected) == (verdict, expected)
+
+
+def test_dutch_grounds_when_no_deelnemer_is_involved() -> None:
+    assert dutch_grounds(DeelnemersBasis((), 2.5)) == (
+        "geen deelnemers betrokken; het criterium vraagt er ten minste 2,5")
+
+
+@pytest.mark.parametrize(("changes", "verdict", "expected"), [
+    # Exactly the response time does not exceed it; one second more does.
+    ({"disruption": 4 * HOUR}, Verdict.NOT_MET,
+     "verwachte verstoring van 4 uur binnen het beschikbaarheidsvenster (vanaf de ontdekking "
+     "op 2 maart 2026 10:00 tot 2 maart 2026 14:00) overschrijdt de responstijd van 4 uur "
+     "voor P1 niet"),
+    ({"disruption": 4 * HOUR + SECOND}, Verdict.MET,
+     "verwachte verstoring van 4 uur en 1 seconde binnen het beschikbaarheidsvenster (vanaf "
+     "de ontdekking op 2 maart 2026 10:00 tot 2 maart 2026 14:00) overschrijdt de responstijd "
+     "van 4 uur voor P1"),
+    ({"priority": "P2", "disruption": 6 * HOUR}, Verdict.NOT_MET,
+     "verwachte verstoring van 6 uur binnen het beschikbaarheidsvenster (vanaf de ontdekking "
+     "op 2 maart 2026 10:00 tot 2 maart 2026 16:00) overschrijdt de responstijd van 8 uur "
+     "voor P2 niet"),
+    # Saturday 18:00 to Sunday 08:00: 14 hours, of which 4 hours and a minute in the window.
+    ({"started": dt.datetime.fromisoformat("2026-03-07T18:00:00+01:00"),
+      "disruption": 14 * HOUR + 61 * SECOND}, Verdict.MET,
+     "verwachte verstoring van 4 uur, 1 minuut en 1 seconde binnen het "
+     "beschikbaarheidsvenster (vanaf het begin van de verstoring op 7 maart 2026 18:00 tot "
+     "8 maart 2026 08:01) overschrijdt de responstijd van 4 uur voor P1"),
+    ({}, Verdict.UNKNOWN, "Verwacht einde van de verstoring: onbekend"),
+])
+def test_dutch_grounds_of_a_disruption_against_the_response_time(
+    changes: dict[str, Any], verdict: Verdict, expected: str
+) -> None:
+    assert dutch_grounds_of("C1", **changes) == (verdict, expected)
+
+
+@pytest.mark.parametrize(("changes", "verdict", "expected"), [
+    # Exactly 48 hours is not longer than 48 hours; a minute more is.
+    ({"disruption": 48 * HOUR}, Verdict.NOT_MET,
+     "verwachte verstoring van 48 uur (vanaf de ontdekking op 2 maart 2026 10:00 tot "
+     "4 maart 2026 10:00) duurt niet langer dan 48 uur"),
+    ({"disruption": 48 * HOUR + 60 * SECOND}, Verdict.MET,
+     "verwachte verstoring van 48 uur en 1 minuut (vanaf de ontdekking op 2 maart 2026 10:00 "
+     "tot 4 maart 2026 10:01) duurt langer dan 48 uur"),
+    ({"started": MONDAY - 2 * HOUR, "disruption": 70 * HOUR + 30 * 60 * SECOND}, Verdict.MET,
+     "verwachte verstoring van 70 uur en 30 minuten (vanaf het begin van de verstoring op "
+     "2 maart 2026 08:00 tot 5 maart 2026 06:30) duurt langer dan 48 uur"),
+    ({}, Verdict.UNKNOWN, "Verwacht einde van de verstoring: onbekend"),
+])
+def test_dutch_grounds_of_a_disruption_in_hours(
+    changes: dict[str, Any], verdict: Verdict, expected: str
+) -> None:
+    assert dutch_grounds_of("K2", **changes) == (verdict, expected)
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    (dt.timedelta(0), "0 uur"),
+    (HOUR, "1 uur"),
+    (5 * HOUR + 15 * 60 * SECOND, "5 uur en 15 minuten"),
+    (60 * SECOND, "0 uur en 1 minuut"),
+    (4 * HOUR + SECOND, "4 uur en 1 seconde"),
+    (40 * HOUR + 38 * 60 * SECOND + 5 * SECOND, "40 uur, 38 minuten en 5 seconden"),
+])
+def test_dutch_durations(span: dt.timedelta, expected: str) -> None:
+    assert dutch_duration(span) == expected
+
+
+def _classification_section(report: str) -> str:
+    return report.split("## 2. Classificatie\n\n", 1)[1].split("\n### Toetsing", 1)[0]
+
+
+def test_a_classification_shows_its_dutch_grounds_only_where_they_still_hold(
+    tmp_path: Path
+) -> None:
+    """Once a deelnemer is added to the incident, the C2 grounds recorded with the
+    classification can no longer be told from the records: the report shows the facts the
+    classification was made on instead, and never the recorded English text."""
+    root = tmp_path / "records"
+    example_history(root)
+    record = root / "incidents/2026-11-16-q738dq.yaml"
+    _poison(record, "affected:\n  - poortwachter\n", "affected:\n  - poortwachter\n  - volmacht\n")
+    report = render_one(root, Kind.INCIDENT, "2026-11-16-q738dq",
+                        Options(today=dt.date(2026, 12, 1)))
+    assert _classification_section(report) == (
+        "Het incident is op 16 november 2026 12:05 door Sanne Verbeek "
+        "&lt;s.verbeek@beheer.example.nl&gt; geclassificeerd als **calamiteit**.\n"
+        "\n"
+        "De criteria waaraan het incident voldoet:\n"
+        "\n"
+        "| Criterium | Klasse | Tekst van het afsprakenstelsel | Onderbouwing |\n"
+        "|---|---|---|---|\n"
+        "| `C2` | calamiteit | Betrokkenheid van tenminste twee deelnemers. | zie de feiten bij "
+        "de classificatie hieronder |\n"
+        "| `C4` | calamiteit | Impact op vertrouwelijkheid en integriteit. | Impact op "
+        "vertrouwelijkheid en integriteit: ja |\n"
+        "\n"
+        "Niet elke onderbouwing van deze classificatie is nog uit de records af te leiden: de "
+        "betrokken partijen, de tijden, de prioriteit of de afspraken zijn sindsdien gewijzigd, "
+        "of de onderbouwing is niet vastgelegd. De feiten zoals ze bij de classificatie waren "
+        "vastgelegd:\n"
+        "\n"
+        "| Feit | Vastgesteld |\n"
+        "|---|---|\n"
+        "| Verwacht (of werkelijk) einde van de verstoring | 16 november 2026 09:12 |\n"
+        "| Directe en ernstige hinder | nee |\n"
+        "| Impact op vertrouwelijkheid en integriteit | ja |\n"
+        "| Meldplichtig datalek | nee |\n"
+        "| Grote impact op imago en vertrouwen | onbekend |\n"
+        "| Politieke besluitvorming of implicaties | nee |\n"
+        "| Fundamentele juridische of technische kwetsbaarheid | nee |\n"
+        "\n"
+        "Nog niet te beoordelen bij deze classificatie: `K1` (De calamiteit heeft een grote "
+        "impact op de uitstraling/imago van eHerkenning en het vertrouwen van bedrijven en "
+        "overheidsdienstverleners in het stelsel.).\n")
+    assert "involved" not in report
+    # The assessment on the facts as they are now tells the new grounds in Dutch.
+    assert ("| voldaan | 3 deelnemers betrokken (kenniskaart, poortwachter, volmacht); het "
+            "criterium vraagt er ten minste 2 |") in report
+
+
+def test_a_classification_on_other_facts_is_told_from_the_facts_it_was_made_on(
+    tmp_path: Path
+) -> None:
+    """The grounds of a stored classification come from the facts stored with it, not from
+    the facts as they are now."""
+    root = tmp_path / "records"
+    example_history(root)
+    record = root / "incidents/2026-11-16-q738dq.yaml"
+    _poison(record, "facts:\n  expected_end: 2026-11-16T09:12:00+01:00\n"
+            "  direct_serious_hindrance: false\n  confidentiality_integrity_impact: true\n",
+            "facts:\n  expected_end: 2026-11-16T09:12:00+01:00\n"
+            "  direct_serious_hindrance: false\n  confidentiality_integrity_impact: false\n")
+    report = render_one(root, Kind.INCIDENT, "2026-11-16-q738dq",
+                        Options(today=dt.date(2026, 12, 1)))
+    section = _classification_section(report)
+    assert ("| `C4` | calamiteit | Impact op vertrouwelijkheid en integriteit. | Impact op "
+            "vertrouwelijkheid en integriteit: ja |\n") in section
+    assert "Niet elke onderbouwing" not in section
+    assert ("| `C4` | calamiteit | Impact op vertrouwelijkheid en integriteit. | niet voldaan | "
+            "Impact op vertrouwelijkheid en integriteit: nee |\n") in report
 
 
 HOSTILE = "Zwart|wit\n<script>alert('x')</script> **vet** [klik](javascript:x)"

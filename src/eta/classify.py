@@ -34,7 +34,7 @@ from eta.clock import clock_for
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party
-from eta.vocabulary import IncidentClass, Rule
+from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule
 
 
 class Verdict(StrEnum):
@@ -43,16 +43,164 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Since(StrEnum):
+    """What an expected disruption is counted from."""
+
+    #: `times.started`, the recorded start of the disruption.
+    START = "start"
+    #: `times.detected`, when the start of the disruption is not recorded.
+    DETECTION = "detection"
+
+
+# -- The bases: what each rule judged, as data ----------------------------------------------
+#
+# Each basis holds the facts a verdict rests on and decides the verdict from them, so the
+# verdict, the English grounds (`explain`) and any other rendering (the Dutch reports) come
+# from the one set of values.
+
+
+@dataclass(frozen=True, slots=True)
+class FlagBasis:
+    """Rule `flag`: one yes/no fact of the incident, None while it is not known."""
+
+    fact: FlagFact
+    value: bool | None
+
+    @property
+    def path(self) -> str:
+        return f"facts.{self.fact}"
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.value is None:
+            return Verdict.UNKNOWN
+        return Verdict.MET if self.value else Verdict.NOT_MET
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return (self.path,) if self.value is None else ()
+
+    def explain(self) -> str:
+        if self.value is None:
+            return f"{self.path} is not known yet"
+        return f"{self.path} is {'true' if self.value else 'false'}"
+
+
+@dataclass(frozen=True, slots=True)
+class DeelnemersBasis:
+    """Rule `min-deelnemers`: the deelnemers involved, against the least number needed."""
+
+    involved: tuple[str, ...]
+    threshold: float
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.MET if len(self.involved) >= self.threshold else Verdict.NOT_MET
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return ()
+
+    def explain(self) -> str:
+        count = len(self.involved)
+        named = f" ({', '.join(self.involved)})" if self.involved else ""
+        return (f"{count} deelnemer{'' if count == 1 else 's'} involved{named}; "
+                f"the criterion needs at least {_number(self.threshold)}")
+
+
+@dataclass(frozen=True, slots=True)
+class DisruptionBasis:
+    """The expected disruption from `start` to `end` (both in the service levels' time zone),
+    as long as `disruption`, against `limit`: exactly the limit does not exceed it."""
+
+    since: Since
+    start: dt.datetime
+    end: dt.datetime
+    disruption: dt.timedelta
+    limit: dt.timedelta
+
+    @property
+    def exceeds(self) -> bool:
+        return self.disruption > self.limit
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.MET if self.exceeds else Verdict.NOT_MET
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return ()
+
+    def span(self) -> str:
+        since = "the start" if self.since is Since.START else "detection"
+        return f"from {since} at {_moment(self.start)} to {_moment(self.end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTimeBasis(DisruptionBasis):
+    """Rule `disruption-exceeds-response-time`: the disruption counted within the
+    availability window, against the response time of the incident's `priority`."""
+
+    priority: Priority
+
+    def explain(self) -> str:
+        return (f"{duration(self.disruption)} of expected disruption within the availability "
+                f"window ({self.span()}) {'exceed' if self.exceeds else 'do not exceed'} the "
+                f"response time of {duration(self.limit)} for {self.priority}")
+
+
+@dataclass(frozen=True, slots=True)
+class HoursBasis(DisruptionBasis):
+    """Rule `disruption-exceeds-hours`: the disruption in real elapsed time, against the
+    criterion's threshold in hours."""
+
+    def explain(self) -> str:
+        return (f"{duration(self.disruption)} of expected disruption ({self.span()}) "
+                f"{'is longer' if self.exceeds else 'is not longer'} than "
+                f"{duration(self.limit)}")
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownEndBasis:
+    """Either disruption rule while `facts.expected_end` is not known yet."""
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict.UNKNOWN
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        return ("facts.expected_end",)
+
+    def explain(self) -> str:
+        return "facts.expected_end is not known yet"
+
+
+Basis = FlagBasis | DeelnemersBasis | ResponseTimeBasis | HoursBasis | UnknownEndBasis
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """One criterion answered: its verdict, and what that rested on."""
+    """One criterion answered: its verdict, and the facts that rested on."""
 
     criterion: Criterion
     level: IncidentClass
-    verdict: Verdict
-    grounds: str
-    #: The facts (as record paths) that would answer it, when it is unknown.
-    needs: tuple[str, ...] = ()
+    #: The facts the verdict rests on, as data.
+    basis: Basis
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.basis.verdict
+
+    @property
+    def grounds(self) -> str:
+        """The basis in English, as `eta incident classify` prints and records it."""
+        return self.basis.explain()
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The facts (as record paths) that would answer it, when it is unknown."""
+        return self.basis.needs
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,53 +265,36 @@ def _assess(
     levels: ServiceLevels,
     deelnemer_ids: Collection[str],
 ) -> Assessment:
+    return Assessment(criterion, level, _basis(criterion, incident, levels, deelnemer_ids))
+
+
+def _basis(
+    criterion: Criterion, incident: Incident, levels: ServiceLevels,
+    deelnemer_ids: Collection[str],
+) -> Basis:
     if criterion.rule is Rule.FLAG:
         assert criterion.fact is not None  # the model requires it for this rule
-        path = f"facts.{criterion.fact}"
-        value = getattr(incident.facts, criterion.fact)
-        if value is None:
-            return Assessment(criterion, level, Verdict.UNKNOWN, f"{path} is not known yet",
-                              (path,))
-        return Assessment(criterion, level, Verdict.MET if value else Verdict.NOT_MET,
-                          f"{path} is {'true' if value else 'false'}")
+        return FlagBasis(criterion.fact, getattr(incident.facts, criterion.fact))
     if criterion.rule is Rule.MIN_DEELNEMERS:
         assert criterion.threshold is not None
-        involved = involved_deelnemers(incident, deelnemer_ids)
-        needed = _number(criterion.threshold)
-        named = f" ({', '.join(involved)})" if involved else ""
-        count = f"{len(involved)} deelnemer{'' if len(involved) == 1 else 's'} involved{named}"
-        met = len(involved) >= criterion.threshold
-        return Assessment(criterion, level, Verdict.MET if met else Verdict.NOT_MET,
-                          f"{count}; the criterion needs at least {needed}")
-    return _assess_disruption(criterion, level, incident, levels)
-
-
-def _assess_disruption(
-    criterion: Criterion, level: IncidentClass, incident: Incident, levels: ServiceLevels
-) -> Assessment:
+        return DeelnemersBasis(tuple(involved_deelnemers(incident, deelnemer_ids)),
+                               criterion.threshold)
     end = incident.facts.expected_end
     if end is None:
-        return Assessment(criterion, level, Verdict.UNKNOWN,
-                          "facts.expected_end is not known yet", ("facts.expected_end",))
+        return UnknownEndBasis()
     clock = clock_for(levels)
-    start = incident.times.started or incident.times.detected
-    since = "the start" if incident.times.started is not None else "detection"
-    span = f"from {since} at {_moment(clock.local(start))} to {_moment(clock.local(end))}"
-    if criterion.rule is Rule.DISRUPTION_EXCEEDS_RESPONSE_TIME:
-        disruption = clock.availability_time(start, end)
-        limit = clock.response_time(incident.priority)
-        met = disruption > limit
-        grounds = (f"{duration(disruption)} of expected disruption within the availability "
-                   f"window ({span}) {'exceed' if met else 'do not exceed'} the response "
-                   f"time of {duration(limit)} for {incident.priority}")
+    if incident.times.started is not None:
+        start, since = incident.times.started, Since.START
     else:
-        assert criterion.threshold is not None
-        disruption = max(end - start, dt.timedelta(0))
-        limit = dt.timedelta(hours=criterion.threshold)
-        met = disruption > limit
-        grounds = (f"{duration(disruption)} of expected disruption ({span}) "
-                   f"{'is longer' if met else 'is not longer'} than {duration(limit)}")
-    return Assessment(criterion, level, Verdict.MET if met else Verdict.NOT_MET, grounds)
+        start, since = incident.times.detected, Since.DETECTION
+    local_start, local_end = clock.local(start), clock.local(end)
+    if criterion.rule is Rule.DISRUPTION_EXCEEDS_RESPONSE_TIME:
+        return ResponseTimeBasis(since, local_start, local_end,
+                                 clock.availability_time(start, end),
+                                 clock.response_time(incident.priority), incident.priority)
+    assert criterion.threshold is not None
+    return HoursBasis(since, local_start, local_end, max(end - start, dt.timedelta(0)),
+                      dt.timedelta(hours=criterion.threshold))
 
 
 def _number(value: float) -> str:

@@ -30,7 +30,7 @@ from eta.incidents import (
     load_incident,
     load_incidents,
 )
-from eta.models.incident import Facts, Incident
+from eta.models.incident import Classification, Facts, Incident
 from eta.models.party import Party
 from eta.models.release import Release
 from eta.plans.state import (
@@ -46,6 +46,7 @@ from eta.plans.state import (
     next_status,
 )
 from eta.reports import labels
+from eta.reports.grounds import dutch_grounds
 from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
 
 Data = dict[str, Any]
@@ -275,6 +276,22 @@ def _findings(incident: Incident, agreements: Agreements, today: dt.date) -> lis
             for f in time_findings(incident, agreements.service_levels, now)]
 
 
+def _stored_grounds(incident: Incident, entry: Classification, agreements: Agreements
+                    ) -> dict[str, str]:
+    """The Dutch grounds of the criteria a stored classification met, by criterion, for
+    those it can be told of faithfully.
+
+    A classification records its grounds in English and its flag facts, but not the parties,
+    times and priority, nor the agreements, that its other grounds rest on. So the incident
+    is classified again on the facts stored with the classification, and a criterion's Dutch
+    grounds are given only where that gives exactly the English grounds it recorded: the same
+    basis, told in Dutch. A criterion left out has changed grounds since (or none recorded).
+    """
+    again = agreements.classify(incident.model_copy(update={"facts": entry.facts}))
+    return {a.criterion.id: dutch_grounds(a.basis) for a in again.met
+            if entry.grounds.get(a.criterion.id) == a.grounds}
+
+
 def _incident_summary(incident: Incident, agreements: Agreements, today: dt.date) -> Data:
     tz = agreements.tz
     current = incident.classification
@@ -349,13 +366,17 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
             "subjects_informed_at": _moment(breach.subjects_informed_at, tz),
         }
 
-    def classification(entry: Any) -> Data:
+    def classification(entry: Classification) -> Data:
+        grounds = _stored_grounds(incident, entry, agreements)
         return {
             "class": str(entry.class_),
             "class_label": labels.INCIDENT_CLASS[entry.class_],
             "at": _moment(entry.at, tz), "by": entry.by, "reason": entry.reason,
             "criteria": [{**texts.get(c, {"id": c, "text": c, "level": "-"}),
-                          "grounds": entry.grounds.get(c)} for c in entry.criteria],
+                          "grounds": grounds.get(c)} for c in entry.criteria],
+            "grounds_complete": all(c in grounds for c in entry.criteria),
+            "facts": _facts(entry.facts),
+            "expected_end": _moment(entry.facts.expected_end, tz),
             "unanswered": [texts.get(c, {"id": c, "text": c, "level": "-"})
                            for c in entry.unanswered],
         }
@@ -386,7 +407,8 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
                 "criteria": [{"id": a.criterion.id, "text": a.criterion.text,
                               "level": str(a.level), "verdict": str(a.verdict),
                               "verdict_label": labels.VERDICT[a.verdict],
-                              "grounds": a.grounds} for a in outcome.assessments],
+                              "grounds": dutch_grounds(a.basis)}
+                             for a in outcome.assessments],
             },
             "timeline": [{"at": _moment(e.at, tz), "by": e.by, "text": e.text}
                          for e in sorted(incident.timeline, key=lambda e: e.at)],

@@ -6,7 +6,7 @@ line keep their English codes. A test holds that every value of every enum has a
 
 from __future__ import annotations
 
-from eta.classify import Verdict
+from eta.classify import Since, Verdict
 from eta.plans.state import SignatureState
 from eta.vocabulary import (
     ImpactLevel,
@@ -105,6 +105,15 @@ FACT = {
     "major_image_impact": "grote impact op imago en vertrouwen",
     "political_implications": "politieke besluitvorming of implicaties",
     "fundamental_vulnerability": "fundamentele juridische of technische kwetsbaarheid",
+}
+
+#: The fact the disruption criteria wait for while it is not known.
+EXPECTED_END = "verwacht einde van de verstoring"
+
+#: What an expected disruption is counted from.
+DISRUPTION_SINCE = {
+    Since.START: "het begin van de verstoring",
+    Since.DETECTION: "de ontdekking",
 }
 
 CLOCK = {
