@@ -11,6 +11,7 @@ whatever folder it runs from.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from subprocess import PIPE
 from types import TracebackType
 
 from git import Git, Repo
@@ -82,6 +84,15 @@ _SIGNATURE_MEANINGS = {
     SignatureStatus.CANNOT_CHECK: "signed, cannot be checked here",
     SignatureStatus.UNSIGNED: "unsigned",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class GitObject:
+    """An object read from the repository: its id, its type and its bytes."""
+
+    sha: str
+    kind: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,23 +291,41 @@ class GitRepository:
                       and (p := self._root_path(name)) is not None)
 
     def read_texts(self, commit: str, paths: Iterable[str]) -> dict[str, bytes | None]:
-        """The contents of `paths` at `commit`; None for a path the commit does not hold.
+        """The contents of `paths` at `commit`; None for a path the commit does not hold."""
+        paths = list(paths)
+        found = self.read_files([(commit, path) for path in paths])
+        return {path: blob.data if blob is not None else None
+                for path, blob in zip(paths, found, strict=True)}
 
-        Reads through one long-lived `git cat-file --batch`, not a process per file.
-        """
-        texts: dict[str, bytes | None] = {}
-        for path in paths:
-            if "\n" in path:
-                texts[path] = None
+    def read_files(self, wanted: Sequence[tuple[str, str]]) -> list[GitObject | None]:
+        """The blobs of (revision, path relative to the root) pairs; None where a revision
+        holds no file at that path."""
+        found = self.read_objects([f"{rev}:{self._git_path(path)}" for rev, path in wanted])
+        return [blob if blob is not None and blob.kind == "blob" else None for blob in found]
+
+    def read_objects(self, specs: Sequence[str]) -> list[GitObject | None]:
+        """The objects that `specs` (`commit:path`, or a commit) name, in order; None for
+        one that does not exist. All of them through one `git cat-file --batch`."""
+        if not specs:
+            return []
+        if any("\n" in spec for spec in specs):
+            return [None if "\n" in spec else self.read_objects([spec])[0] for spec in specs]
+        process = self._repo.git.cat_file("--batch", as_process=True, istream=PIPE)
+        output, _ = process.proc.communicate("".join(f"{spec}\n" for spec in specs).encode())
+        found: list[GitObject | None] = []
+        offset = 0
+        for _ in specs:
+            end = output.index(b"\n", offset)
+            header = output[offset:end].split()
+            offset = end + 1
+            if len(header) != 3:  # `<spec> missing`, or ambiguous
+                found.append(None)
                 continue
-            try:
-                _, kind, _, data = self._repo.git.get_object_data(
-                    f"{commit}:{self._git_path(path)}")
-            except ValueError:
-                texts[path] = None
-                continue
-            texts[path] = data if kind in (b"blob", "blob") else None
-        return texts
+            size = int(header[2])
+            found.append(GitObject(header[0].decode(), header[1].decode(),
+                                   output[offset:offset + size]))
+            offset += size + 1
+        return found
 
     # -- history --------------------------------------------------------------------------
 
@@ -327,27 +356,26 @@ class GitRepository:
                 old_path = self._root_path(old_git) or old_git
                 if status is ChangeStatus.ADDED:
                     old_path = None
-            verdict = _signature_status(signature)
-            if verdict is SignatureStatus.UNSIGNED and self._carries_signature(sha):
-                # git says N for a signature it has no means to check (an SSH signature
-                # without gpg.ssh.allowedSignersFile, say).
-                verdict = SignatureStatus.CANNOT_CHECK
             commits.append(Commit(
-                sha, name, email, dt.datetime.fromisoformat(date), subject, verdict, status,
-                current, old_path))
+                sha, name, email, dt.datetime.fromisoformat(date), subject,
+                _signature_status(signature), status, current, old_path))
             if old_path is not None:
                 current = old_path
+        # git says N (unsigned) for a signature it has no means to check: an SSH signature
+        # without gpg.ssh.allowedSignersFile, say. The commit objects tell, read in one go.
+        unsigned = [i for i, c in enumerate(commits) if c.signature is SignatureStatus.UNSIGNED]
+        objects = self.read_objects([commits[i].sha for i in unsigned])
+        for index, found in zip(unsigned, objects, strict=True):
+            if found is not None and _carries_signature(found.data):
+                commits[index] = dataclasses.replace(
+                    commits[index], signature=SignatureStatus.CANNOT_CHECK)
         return commits
 
 
-    def _carries_signature(self, sha: str) -> bool:
-        """Whether the commit object holds a signature, checked or not."""
-        try:
-            _, _, _, data = self._repo.git.get_object_data(sha)
-        except ValueError:
-            return False
-        header = bytes(data).split(b"\n\n", 1)[0]
-        return b"\ngpgsig " in header or b"\ngpgsig-sha256 " in header
+def _carries_signature(commit_object: bytes) -> bool:
+    """Whether a commit object holds a signature, checked or not."""
+    header = commit_object.split(b"\n\n", 1)[0]
+    return b"\ngpgsig " in header or b"\ngpgsig-sha256 " in header
 
 
 def _signature_status(letter: str) -> SignatureStatus:

@@ -125,16 +125,37 @@ def record_history(root: Path, record: str) -> History:
         commits = git.file_history(record)
         if not commits:
             raise EtaError(f"git has no history of {record}: it was never committed")
-        versions = [_version(git, commit) for commit in commits]
+        # Every version before and after each commit, read in one go; a blob that is the
+        # version after one commit and before the next is parsed once.
+        wanted: list[tuple[str, str]] = []
+        for commit in commits:
+            if commit.status is not ChangeStatus.DELETED:
+                wanted.append((commit.sha, commit.path))
+            if commit.old_path is not None:
+                wanted.append((f"{commit.sha}^", commit.old_path))
+        objects = dict(zip(wanted, git.read_files(wanted), strict=True))
+    parsed: dict[str, _Parsed] = {}
+
+    def version_at(revision: str, path: str | None) -> _Parsed | None:
+        found = objects.get((revision, path)) if path is not None else None
+        if found is None or path is None:
+            return None
+        if found.sha not in parsed:
+            parsed[found.sha] = _parsed(found.data, path)
+        return parsed[found.sha]
+
+    versions = [
+        _version(commit,
+                 None if commit.status is ChangeStatus.DELETED
+                 else version_at(commit.sha, commit.path),
+                 version_at(f"{commit.sha}^", commit.old_path))
+        for commit in commits
+    ]
     return History(record, versions)
 
 
-def _version(git: GitRepository, commit: Commit) -> Version:
+def _version(commit: Commit, after: _Parsed | None, before: _Parsed | None) -> Version:
     before_path = commit.old_path
-    after = None if commit.status is ChangeStatus.DELETED else _parsed(
-        git.read_texts(commit.sha, [commit.path])[commit.path], commit.path)
-    before = None if before_path is None else _parsed(
-        git.read_texts(f"{commit.sha}^", [before_path])[before_path], before_path)
     if before is None:
         event = "created"
     elif after is None:
@@ -156,9 +177,7 @@ class _Parsed:
     problem: str | None
 
 
-def _parsed(raw: bytes | None, path: str) -> _Parsed | None:
-    if raw is None:
-        return None
+def _parsed(raw: bytes, path: str) -> _Parsed:
     try:
         return _Parsed(load_bytes(raw, path).data, None)
     except YamlError as exc:
