@@ -75,6 +75,16 @@ def git(root: Path, *args: str) -> str:
                           text=True).stdout
 
 
+def commit(root: Path, message: str, date: str) -> str:
+    """Commit everything in `root` at a fixed date; the new commit's id."""
+    git(root, "add", "-A")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_AUTHOR_DATE", date)
+        patch.setenv("GIT_COMMITTER_DATE", date)
+        git(root, "commit", "-q", "-m", message)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
 @pytest.fixture
 def git_repo(repo: Path) -> Iterator[Path]:
     """The example records as a git repository with one commit."""

@@ -6,9 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
-from conftest import PROJECT, git
+from conftest import PROJECT, commit, git
 
 GOLDEN = PROJECT / "tests" / "golden"
 #: The day every golden report judges deadlines by.
@@ -21,15 +19,6 @@ HISTORY = (
     ("releases", "Releases en hun implementatieplannen", "2026-04-23T14:00:00+02:00"),
     ("incidents", "Incidenten van 2026", "2026-11-20T16:30:00+01:00"),
 )
-
-
-def commit(root: Path, message: str, date: str) -> str:
-    git(root, "add", "-A")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_AUTHOR_DATE", date)
-        patch.setenv("GIT_COMMITTER_DATE", date)
-        git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 def example_history(root: Path) -> list[str]:

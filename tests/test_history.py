@@ -8,19 +8,10 @@ from pathlib import Path
 import pytest
 
 from change_helpers import FIRST_TIMELINE, INCIDENT, INCIDENT_HEAD, INCIDENT_PATH, edit
-from conftest import git, run_eta
+from conftest import commit, git, run_eta
 from eta.history import FieldChange, FieldChangeKind, diff_records
 
 INCIDENT_YAML = INCIDENT_HEAD + FIRST_TIMELINE
-
-
-def commit(root: Path, message: str, date: str) -> str:
-    git(root, "add", "-A")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GIT_AUTHOR_DATE", date)
-        patch.setenv("GIT_COMMITTER_DATE", date)
-        git(root, "commit", "-q", "-m", message)
-    return git(root, "rev-parse", "HEAD").strip()
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, run_eta
-from report_helpers import GOLDEN, GOLDEN_TODAY, commit, example_history
+from conftest import commit, git, run_eta
+from report_helpers import GOLDEN, GOLDEN_TODAY, example_history
 
 MEASURE_PATH = "releases/R2026-01/parties/volmacht.yaml"
 AUDIT_HEAD = ("| Datum | Auteur | Commit | Omschrijving | Gewijzigde records |\n"

@@ -101,7 +101,14 @@ def compare(root: Path, revision: str) -> Comparison:
                    or (c.old_path and kind_for(Path(c.old_path).parts) is not None)]
         releases = {_release_of(path) for change in changes
                     for path in (change.path, change.old_path) if path and _is_signature(path)}
-        agreement_paths = git.list_files(base, "afspraken")
+        # The base's register judges added signatures, its criteria added classifications;
+        # a change that adds neither needs none of the base's agreements read.
+        kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
+        agreement_paths = [
+            path for path in (git.list_files(base, "afspraken") if kinds & _NEEDS_BASE else [])
+            if ("signature" in kinds and path.startswith("afspraken/parties/"))
+            or ("incident" in kinds and path == "afspraken/criteria.yaml")
+        ]
         plan_paths_before = [path for release in sorted(releases)
                              for path in git.list_files(base, f"releases/{release}")
                              if _is_plan_file(path)]
@@ -130,6 +137,9 @@ def compare(root: Path, revision: str) -> Comparison:
                if (side := _side(relative(root, p), _read(p))) is not None}
         comparison.plan_files[release] = (old, new)
     return comparison
+
+
+_NEEDS_BASE = frozenset({"signature", "incident"})
 
 
 def _is_signature(path: str) -> bool:
