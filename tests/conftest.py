@@ -39,6 +39,14 @@ def run_eta(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return Outcome(result.exit_code, result.stdout, result.stderr)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_example_keys() -> None:
+    """ssh-keygen signs only with a key no one else may read; a checkout gives 0644."""
+    for key in EXAMPLE_KEYS.iterdir():
+        if key.suffix not in (".pub", ".md"):
+            key.chmod(0o600)
+
+
 @pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
                  ) -> None:
