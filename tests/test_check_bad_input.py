@@ -121,6 +121,10 @@ CASES: dict[str, tuple[str | bytes, tuple[int, int, str, str, str | None]]] = {
         (3, 7, "record.type", "`name` must be text, not the number 42",
          "put the value in quotes to keep it as text"),
     ),
+    "empty text": (
+        PARTY.replace("name: Testpartij B.V.", 'name: ""'),
+        (3, 7, "record.value", "`name` must not be empty", None),
+    ),
     "wrong enum value": (
         PARTY.replace("  - herkenningsmakelaar", "  - herkenningsmakelar"),
         (5, 5, "record.value",

@@ -99,6 +99,8 @@ def _diagnostic(
                 if isinstance(value, int | float | bool) else None)
         return error(display, pos.line, pos.column, "record.type",
                      f"{where} must be text, not {describe(value)}", hint)
+    if kind == "string_too_short" and value == "":
+        return error(display, pos.line, pos.column, "record.value", f"{where} must not be empty")
     if kind == "string_pattern_mismatch":
         pattern = str(detail.get("ctx", {}).get("pattern"))
         meaning = PATTERN_MEANINGS.get(pattern)
