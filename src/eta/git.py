@@ -108,6 +108,9 @@ class Commit:
     status: ChangeStatus | None
     path: str
     old_path: str | None
+    #: The file's blob after the commit and before it; None where there was none.
+    blob: str | None = None
+    old_blob: str | None = None
 
     @property
     def short(self) -> str:
@@ -336,7 +339,7 @@ class GitRepository:
         """
         fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%G?", "%s"))
         output = self._run("log", "--follow", "--find-renames", f"--format={fmt}",
-                           "--name-status", "-z", "--end-of-options", "HEAD", "--",
+                           "--raw", "--no-abbrev", "-z", "--end-of-options", "HEAD", "--",
                            self._git_path(path))
         commits: list[Commit] = []
         current = path
@@ -345,20 +348,25 @@ class GitRepository:
                 continue
             header, _, rest = chunk.partition("\0")
             sha, name, email, date, signature, subject = header.split(_FIELD, 5)
+            # --raw: ":<mode> <mode> <blob before> <blob after> <status>", then the path(s).
             fields = rest.lstrip("\n").split("\0")
             status: ChangeStatus | None = None
             old_path: str | None = current
-            if fields and fields[0]:
-                status = _STATUS_LETTERS.get(fields[0][0], ChangeStatus.MODIFIED)
-                named = fields[1:3] if fields[0][0] in "RC" else fields[1:2] * 2
+            blob = old_blob = None
+            if fields and fields[0].startswith(":"):
+                _, _, before, after, letters = fields[0].split()
+                status = _STATUS_LETTERS.get(letters[0], ChangeStatus.MODIFIED)
+                named = fields[1:3] if letters[0] in "RC" else fields[1:2] * 2
                 old_git, new_git = named[0], named[1]
                 current = self._root_path(new_git) or new_git
                 old_path = self._root_path(old_git) or old_git
+                blob = None if set(after) == {"0"} else after
+                old_blob = None if set(before) == {"0"} else before
                 if status is ChangeStatus.ADDED:
                     old_path = None
             commits.append(Commit(
                 sha, name, email, dt.datetime.fromisoformat(date), subject,
-                _signature_status(signature), status, current, old_path))
+                _signature_status(signature), status, current, old_path, blob, old_blob))
             if old_path is not None:
                 current = old_path
         # git says N (unsigned) for a signature it has no means to check: an SSH signature

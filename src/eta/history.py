@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eta.errors import EtaError
-from eta.git import ChangeStatus, Commit, GitRepository
+from eta.git import Commit, GitObject, GitRepository
 from eta.loader import YamlError, load_bytes
 from eta.records import kind_for
 from eta.repository import relative
@@ -125,32 +125,38 @@ def record_history(root: Path, record: str) -> History:
         commits = git.file_history(record)
         if not commits:
             raise EtaError(f"git has no history of {record}: it was never committed")
-        # Every version before and after each commit, read in one go; a blob that is the
-        # version after one commit and before the next is parsed once.
-        wanted: list[tuple[str, str]] = []
+        # Every version before and after each commit, read in one go by the blob ids that
+        # git log gave; a blob that is the version after one commit and before the next is
+        # read and parsed once. A commit git showed no change for (a merge) is read by path.
+        by_path: list[tuple[str, str]] = []
         for commit in commits:
-            if commit.status is not ChangeStatus.DELETED:
-                wanted.append((commit.sha, commit.path))
-            if commit.old_path is not None:
-                wanted.append((f"{commit.sha}^", commit.old_path))
-        objects = dict(zip(wanted, git.read_files(wanted), strict=True))
+            if commit.status is None:
+                by_path.append((commit.sha, commit.path))
+                if commit.old_path is not None:
+                    by_path.append((f"{commit.sha}^", commit.old_path))
+        blob_ids = sorted({b for c in commits for b in (c.blob, c.old_blob) if b is not None})
+        blobs = dict(zip(blob_ids, git.read_objects(blob_ids), strict=True))
+        at_path = dict(zip(by_path, git.read_files(by_path), strict=True))
     parsed: dict[str, _Parsed] = {}
 
-    def version_at(revision: str, path: str | None) -> _Parsed | None:
-        found = objects.get((revision, path)) if path is not None else None
+    def version(found: GitObject | None, path: str | None) -> _Parsed | None:
         if found is None or path is None:
             return None
         if found.sha not in parsed:
             parsed[found.sha] = _parsed(found.data, path)
         return parsed[found.sha]
 
-    versions = [
-        _version(commit,
-                 None if commit.status is ChangeStatus.DELETED
-                 else version_at(commit.sha, commit.path),
-                 version_at(f"{commit.sha}^", commit.old_path))
-        for commit in commits
-    ]
+    versions = []
+    for commit in commits:
+        if commit.status is None:
+            after = at_path.get((commit.sha, commit.path))
+            before = (at_path.get((f"{commit.sha}^", commit.old_path))
+                      if commit.old_path is not None else None)
+        else:
+            after = blobs.get(commit.blob) if commit.blob is not None else None
+            before = blobs.get(commit.old_blob) if commit.old_blob is not None else None
+        versions.append(_version(commit, version(after, commit.path),
+                                 version(before, commit.old_path)))
     return History(record, versions)
 
 
