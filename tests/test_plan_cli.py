@@ -321,8 +321,8 @@ REFUSED = {
         ["plan", "planning", "R2026-03", "--party", "sleutelbrug", "--summary", "",
          "--ready-on", "2027-06-30"],
         "the change would make releases/R2026-03/parties/sleutelbrug.yaml invalid:\n"
-        "  releases/R2026-03/parties/sleutelbrug.yaml:7:12: `planning.summary`: String should "
-        "have at least 1 character"),
+        "  releases/R2026-03/parties/sleutelbrug.yaml:7:12: `planning.summary` must not be "
+        "empty"),
     "an unknown release": (
         ["plan", "status", "R2026-3"],
         "there is no release `R2026-3` (no folder releases/R2026-3/); did you mean "
