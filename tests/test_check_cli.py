@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_eta
+from conftest import EXAMPLES_DATE, PROJECT, run_eta
 
 BROKEN_PARTY = (
     "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
@@ -170,7 +170,8 @@ def test_missing_agreements_are_reported(repo: Path) -> None:
 def test_version_help_and_python_m_work() -> None:
     assert run_eta("--version").stdout == "eta 0.1.0\n"
     assert "check" in run_eta("--help").stdout
-    done = subprocess.run([sys.executable, "-m", "eta", "check", "--root", str(PROJECT)],
+    done = subprocess.run([sys.executable, "-m", "eta", "check", "--root", str(PROJECT),
+                           "--today", EXAMPLES_DATE],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.endswith("no problems found\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, git, run_eta
+from conftest import EXAMPLES_DATE, PROJECT, git, run_eta
 from eta import signing
 from plan_helpers import changed_lines, example_key, make_key, public_line, snapshot
 
@@ -18,7 +18,8 @@ def eta(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def clean(root: Path) -> bool:
-    outcome = run_eta("check", "--root", str(root), "--no-cache", str(root / "releases"))
+    outcome = run_eta("check", "--root", str(root), "--no-cache", "--today", EXAMPLES_DATE,
+                      str(root / "releases"))
     return outcome.exit_code == 0 and outcome.stdout.endswith("no problems found\n")
 
 

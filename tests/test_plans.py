@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, run_eta
+from conftest import EXAMPLES_DATE, PROJECT, run_eta
 from eta.load import load_record
 from eta.models.release import Plan, PlanParty, Signature
 from eta.plans.digest import canonical_content, plan_digest
@@ -26,7 +26,8 @@ from plan_helpers import (
 
 def check(root: Path, *args: str, within: str = "releases") -> tuple[int, str]:
     """`eta check` of the records in `within` (the releases unless said otherwise)."""
-    outcome = run_eta("check", "--root", str(root), "--no-cache", *args, str(root / within))
+    outcome = run_eta("check", "--root", str(root), "--no-cache", "--today", EXAMPLES_DATE,
+                      *args, str(root / within))
     assert outcome.stderr == ""
     return outcome.exit_code, outcome.stdout
 
