@@ -25,7 +25,7 @@ from ruamel.yaml.tokens import CommentToken
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
 from eta.files import write_atomic
-from eta.load import Loaded, validate_document
+from eta.load import validate_document
 from eta.loader import YamlError, load_text
 from eta.models.common import Record, schema_line
 from eta.records import RecordKind, kind_for
@@ -137,16 +137,6 @@ class Changeset:
         self.texts[path] = text
         self.records[path] = result.loaded.record
         return result.loaded.record
-
-    def loaded(self, path: Path) -> Loaded | None:
-        """The staged record at `path` as `eta check` would load it."""
-        if path not in self.texts:
-            return None
-        display = relative(self.root, path)
-        kind, fixed = kind_for(Path(display).parts) or (None, {})
-        assert kind is not None
-        return validate_document(kind, fixed, load_text(self.texts[path], display),
-                                 display).loaded
 
     def write(self) -> list[Path]:
         """Write every changed file; on any failure restore those already written."""

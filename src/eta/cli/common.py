@@ -83,7 +83,3 @@ def today(value: dt.datetime | None) -> dt.date:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-
-
-def write_out(text: str) -> None:
-    sys.stdout.write(text)
