@@ -207,6 +207,17 @@ def test_a_file_that_is_no_key_cannot_sign(tmp_path: Path) -> None:
     assert str(caught.value).startswith("ssh-keygen could not sign: ")
 
 
+def test_a_key_others_may_read_is_refused_with_the_reason_alone(tmp_path: Path) -> None:
+    private = make_key(tmp_path, "open")
+    private.chmod(0o644)
+    key = signing.signing_key("open", cwd=tmp_path)
+    with pytest.raises(EtaError) as caught:
+        signing.sign(MESSAGE, key)
+    assert str(caught.value) == (
+        f"ssh-keygen could not sign: Permissions 0644 for '{private}' are too open. "
+        "(ssh-keygen uses a private key only if you alone may read it: chmod 600)")
+
+
 def test_git_gives_the_signing_key_only_for_ssh_signing(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
     git(tmp_path, "config", "user.signingkey", "~/.ssh/id_ed25519")

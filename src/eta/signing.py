@@ -287,7 +287,7 @@ def public_key_of(key: SigningKey) -> PublicKey:
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise EtaError(f"cannot read the SSH key {key.path}: "
-                       + (result.stderr.strip() or f"exit status {result.returncode}"))
+                       + _ssh_keygen_problem(result.stderr, result.returncode))
     try:
         return PublicKey.from_openssh(result.stdout.strip())
     except ValueError as exc:
@@ -316,10 +316,21 @@ def sign(message: bytes, key: SigningKey, namespace: str = NAMESPACE) -> str:
             input=message, capture_output=True, check=False,
         )
     if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise EtaError("ssh-keygen could not sign: " + (detail[-1] if detail else
-                                                          f"exit status {result.returncode}"))
+        raise EtaError("ssh-keygen could not sign: " + _ssh_keygen_problem(
+            result.stderr.decode("utf-8", "replace"), result.returncode))
     return result.stdout.decode("ascii")
+
+
+def _ssh_keygen_problem(stderr: str, returncode: int) -> str:
+    """ssh-keygen's last word on what went wrong, without its banners."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip(" @\n")]
+    permissions = [line for line in lines
+                   if line.endswith(("bad permissions", "are too open."))]
+    if permissions:
+        # Its last line would only say that no key was found.
+        return (f"{permissions[0]} (ssh-keygen uses a private key only if you alone may "
+                "read it: chmod 600)")
+    return lines[-1] if lines else f"exit status {returncode}"
 
 
 def git_signing_key(root: Path) -> str | None:
