@@ -55,7 +55,7 @@ def test_a_revision_that_names_no_commit_is_refused(git_repo: Path) -> None:
 def test_a_repository_without_commits_has_no_merge_base(repo: Path) -> None:
     git(repo, "init", "-q")
     with GitRepository.open(repo, "test") as repository, pytest.raises(GitError) as refused:
-        repository.merge_base("main")
+        repository.merge_base("main", "test")
     assert str(refused.value) == "`main` names no commit in this repository"
 
 
@@ -83,7 +83,7 @@ def test_changed_files_since_a_commit_relative_to_the_records_root(nested: Path)
     (nested / "incidents/z.yaml").write_text("name: new, untracked\n")
     (top / "README.md").write_text("changed, but no record\n")
     with GitRepository.open(nested, "test") as repository:
-        base = repository.merge_base("HEAD")
+        base = repository.merge_base("HEAD", "test")
         assert repository.changed_files(base, ["afspraken", "incidents"]) == [
             FileChange(ChangeStatus.RENAMED, "afspraken/parties/c.yaml",
                        "afspraken/parties/b.yaml"),
@@ -91,6 +91,36 @@ def test_changed_files_since_a_commit_relative_to_the_records_root(nested: Path)
             FileChange(ChangeStatus.DELETED, "incidents/y.yaml", "incidents/y.yaml"),
             FileChange(ChangeStatus.ADDED, "incidents/z.yaml", None),
         ]
+
+
+def test_the_merge_base_of_a_branch_that_shares_no_history_is_refused(nested: Path) -> None:
+    top = nested.parent
+    branch = git(top, "branch", "--show-current").strip()
+    git(top, "checkout", "-q", "--orphan", "elsewhere")
+    git(top, "commit", "-q", "-m", "Unrelated")
+    git(top, "checkout", "-q", branch)
+    with GitRepository.open(nested, "test") as repository, pytest.raises(GitError) as refused:
+        repository.merge_base("elsewhere", "test")
+    assert str(refused.value) == "`elsewhere` and HEAD share no history: no merge base"
+
+
+def test_a_failing_git_command_among_several_says_which_and_why(nested: Path) -> None:
+    missing = "0" * 40
+    with GitRepository.open(nested, "test") as repository, pytest.raises(GitError) as refused:
+        repository.changed_files(missing, ["incidents"])
+    assert str(refused.value) == f"git diff failed: fatal: bad object {missing}"
+
+
+def test_a_shallow_clone_is_named_before_a_revision_it_lacks(nested: Path, tmp_path: Path
+                                                             ) -> None:
+    git(nested.parent, "commit", "-q", "--allow-empty", "-m", "Second")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{nested.parent}", str(clone))
+    with GitRepository.open(clone / "records", "test") as repository:
+        for revision in ("HEAD", "HEAD~1"):
+            with pytest.raises(GitError) as refused:
+                repository.merge_base(revision, "eta check --base")
+            assert str(refused.value).startswith("this is a shallow clone: eta check --base")
 
 
 def test_reading_many_files_at_a_revision(nested: Path) -> None:

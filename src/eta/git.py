@@ -23,6 +23,7 @@ from subprocess import PIPE
 from types import TracebackType
 
 from git import Git, Repo
+from git.compat import safe_decode
 from git.exc import (
     GitCommandError,
     GitCommandNotFound,
@@ -198,6 +199,19 @@ class GitRepository:
             raise GitError(f"git {args[0]} failed: {_stderr(exc)}") from None
         return output
 
+    def _run_side_by_side(self, *commands: Sequence[str]) -> list[str]:
+        """The output of each command, as `_run` gives it; the commands run at the same time."""
+        running = [self._repo.git.execute(["git", *args], as_process=True) for args in commands]
+        outputs: list[str] = []
+        for args, process in zip(commands, running, strict=True):
+            assert process.proc is not None  # gone only once the process was waited for
+            stdout, stderr = process.proc.communicate()
+            if process.proc.returncode:
+                reason = _last_line(safe_decode(stderr) or "", process.proc.returncode)
+                raise GitError(f"git {args[0]} failed: {reason}")
+            outputs.append(safe_decode(stdout) or "")
+        return outputs
+
     def _git_path(self, path: str) -> str:
         return self.prefix + path
 
@@ -213,11 +227,7 @@ class GitRepository:
     def require_history(self, purpose: str) -> None:
         """Refuse a shallow clone: its history stops early, and would mislead."""
         if self.is_shallow():
-            raise GitError(
-                f"this is a shallow clone: {purpose} needs the repository's history. "
-                "Fetch it with `git fetch --unshallow`; in GitHub Actions give "
-                "actions/checkout `fetch-depth: 0`"
-            )
+            raise _shallow_clone(purpose)
 
     def resolve_commit(self, revision: str) -> str:
         """The commit id `revision` names; refused cleanly when it names none."""
@@ -236,16 +246,35 @@ class GitRepository:
         except GitError:
             raise GitError("the repository has no commits yet") from None
 
-    def merge_base(self, revision: str) -> str:
-        """Where the working tree's history and `revision`'s last met."""
-        theirs = self.resolve_commit(revision)
-        ours = self.head()
+    def merge_base(self, revision: str, purpose: str) -> str:
+        """Where the working tree's history and `revision`'s last met.
+
+        A shallow clone is refused, as `require_history` does. One `rev-parse` asks that
+        and resolves both sides; only when it fails is each asked on its own, to tell the
+        user which one is wrong.
+        """
+        check_revision(revision)
         try:
-            output: str = self._repo.git.execute(
+            output = self._run("rev-parse", "--is-shallow-repository", "--end-of-options",
+                               f"{revision}^{{commit}}", "HEAD^{commit}")
+        except GitError:
+            output = ""
+        # Without `--verify`, git (2.39 at least) repeats `--end-of-options` in its answer.
+        answer = [line for line in output.split() if line != "--end-of-options"]
+        if len(answer) != 3:
+            self.require_history(purpose)
+            answer = ["false", self.resolve_commit(revision), self.head()]
+        shallow, theirs, ours = answer
+        if shallow == "true":
+            raise _shallow_clone(purpose)
+        if theirs == ours:
+            return ours
+        try:
+            base: str = self._repo.git.execute(
                 ["git", "merge-base", "--end-of-options", theirs, ours])
         except GitCommandError:
             raise GitError(f"`{revision}` and HEAD share no history: no merge base") from None
-        return output.strip()
+        return base.strip()
 
     # -- files ----------------------------------------------------------------------------
 
@@ -255,11 +284,12 @@ class GitRepository:
         New files git does not track yet count as added, as a commit would add them.
         """
         pathspecs = [self._git_path(folder) for folder in folders]
-        diff = self._run("diff", "--no-ext-diff", "--no-textconv", "--name-status", "-z",
-                         "--find-renames", "--end-of-options", base, "--", *pathspecs)
+        # Each walks the whole working tree; side by side they take the time of one.
+        diff, untracked = self._run_side_by_side(
+            ["diff", "--no-ext-diff", "--no-textconv", "--name-status", "-z",
+             "--find-renames", "--end-of-options", base, "--", *pathspecs],
+            ["ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs])
         changes = list(self._parse_name_status(diff.split("\0")))
-        untracked = self._run("ls-files", "-z", "--others", "--exclude-standard", "--",
-                              *pathspecs)
         for git_path in untracked.split("\0"):
             path = self._root_path(git_path) if git_path else None
             if path is not None:
@@ -405,9 +435,21 @@ def _hook_environment() -> dict[str, str]:
 
 def _stderr(exc: GitCommandError) -> str:
     text = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
-    lines = [line.strip() for line in text.strip().removeprefix("stderr:").strip(" '\n")
-             .splitlines() if line.strip()]
-    return lines[-1] if lines else f"exit status {exc.status}"
+    return _last_line(text.strip().removeprefix("stderr:").strip(" '\n"), exc.status)
+
+
+def _last_line(stderr: str, status: object) -> str:
+    """What git said last, where it says why it failed."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    return lines[-1] if lines else f"exit status {status}"
+
+
+def _shallow_clone(purpose: str) -> GitError:
+    return GitError(
+        f"this is a shallow clone: {purpose} needs the repository's history. "
+        "Fetch it with `git fetch --unshallow`; in GitHub Actions give "
+        "actions/checkout `fetch-depth: 0`"
+    )
 
 
 def config_value(folder: Path, key: str) -> str | None:

@@ -94,8 +94,7 @@ class Comparison:
 def compare(root: Path, revision: str) -> Comparison:
     """Read from git what changed since the merge base of `revision`, and the base's agreements."""
     with GitRepository.open(root, "eta check --base") as git:
-        git.require_history("eta check --base")
-        base = git.merge_base(revision)
+        base = git.merge_base(revision, "eta check --base")
         changes = [c for c in git.changed_files(base, RECORD_FOLDERS)
                    if kind_for(Path(c.path).parts) is not None
                    or (c.old_path and kind_for(Path(c.old_path).parts) is not None)]
@@ -104,11 +103,9 @@ def compare(root: Path, revision: str) -> Comparison:
         # The base's register judges added signatures, its criteria added classifications;
         # a change that adds neither needs none of the base's agreements read.
         kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
-        agreement_paths = [
-            path for path in (git.list_files(base, "afspraken") if kinds & _NEEDS_BASE else [])
-            if ("signature" in kinds and path.startswith("afspraken/parties/"))
-            or ("incident" in kinds and path == "afspraken/criteria.yaml")
-        ]
+        agreement_paths = git.list_files(base, "afspraken/parties") if "signature" in kinds else []
+        if "incident" in kinds:
+            agreement_paths.append(_CRITERIA)
         plan_paths_before = [path for release in sorted(releases)
                              for path in git.list_files(base, f"releases/{release}")
                              if _is_plan_file(path)]
@@ -139,7 +136,7 @@ def compare(root: Path, revision: str) -> Comparison:
     return comparison
 
 
-_NEEDS_BASE = frozenset({"signature", "incident"})
+_CRITERIA = "afspraken/criteria.yaml"
 
 
 def _is_signature(path: str) -> bool:
