@@ -11,14 +11,13 @@ cache and is not read again. Units are checked in parallel on large repositories
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
 import importlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -50,7 +49,6 @@ class RecordSet:
     root: Path
     context: Context
     records: list[Loaded]
-    known_ids: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def today(self) -> dt.date:
@@ -78,6 +76,48 @@ class Entry:
                    tuple(loaded.references))
 
 
+class KnownIds:
+    """The ids of each kind that the repository's paths promise (a mismatch is its own error).
+
+    A kind's folder is listed when a reference to that kind is first looked up: a check of a
+    few files lists no folder that none of their references points into.
+    """
+
+    __slots__ = ("_criteria", "_found", "_root")
+
+    def __init__(self, root: Path, criteria: Criteria | None) -> None:
+        self._root = root
+        self._criteria = criteria
+        self._found: dict[str, set[str]] = {}
+
+    def of(self, kind: str) -> set[str]:
+        if kind not in self._found:
+            self._found[kind] = self._list(kind)
+        return self._found[kind]
+
+    def _list(self, kind: str) -> set[str]:
+        if kind == "criterion":
+            criteria = self._criteria
+            return set() if criteria is None else {
+                c.id for c in (*criteria.calamiteit, *criteria.crisis)}
+        if kind == "release":
+            return {entry.name for entry in _entries(self._root / "releases")
+                    if (Path(entry.path) / "release.yaml").is_file()}
+        folder = {"party": ("afspraken", "parties"), "incident": ("incidents",)}.get(kind)
+        if folder is None:
+            return set()
+        return {entry.name[:-5] for entry in _entries(self._root.joinpath(*folder))
+                if entry.name.endswith(".yaml") and entry.is_file()}
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
 @dataclass(slots=True)
 class Index:
     """Every record of the repository as an entry, with the agreements in full."""
@@ -86,7 +126,7 @@ class Index:
     context: Context
     agreements: list[Loaded]
     entries: list[Entry]
-    known_ids: dict[str, set[str]]
+    known_ids: KnownIds
 
     def of(self, kind: str) -> list[Loaded]:
         return [loaded for loaded in self.agreements if loaded.kind.name == kind]
@@ -210,7 +250,6 @@ def run_check(
         if name in names:
             diagnostics.extend(result.diagnostics)
     context = _context(today, agreements)
-    known = _known_ids(root, agreements)
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -218,8 +257,7 @@ def run_check(
             if cached is not None:
                 results[unit] = cached
     to_check = [unit for unit in units if unit not in results]
-    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreements,
-                         context, known)
+    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreements, context)
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
         if cache is not None:
@@ -229,7 +267,7 @@ def run_check(
     for unit_result in results.values():
         diagnostics.extend(unit_result.diagnostics)
         entries.extend(unit_result.entries)
-    index = Index(root, context, agreements, entries, known)
+    index = Index(root, context, agreements, entries, KnownIds(root, context.criteria))
     for rule in index_rules():
         diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
     found = sorted(set(diagnostics))
@@ -246,7 +284,7 @@ def _cache_key(unit: str, files: list[str]) -> str:
 
 
 # The state a forked worker inherits; set just before the pool starts.
-_shared: tuple[Path, list[Loaded], Context, dict[str, set[str]]] | None = None
+_shared: tuple[Path, list[Loaded], Context] | None = None
 
 
 def _check_units(
@@ -254,10 +292,9 @@ def _check_units(
     units: list[tuple[str, list[str]]],
     agreements: list[Loaded],
     context: Context,
-    known: dict[str, set[str]],
 ) -> list[UnitResult]:
     global _shared
-    _shared = (root, agreements, context, known)
+    _shared = (root, agreements, context)
     file_lists = [files for _, files in units]
     # Bulk loading makes many objects that live to the end; collecting them is wasted work.
     gc.disable()
@@ -269,7 +306,7 @@ def _check_units(
             chunk = max(1, len(units) // (workers * 8))
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 return pool.map(_check_unit_in_worker, file_lists, chunksize=chunk)
-        return [check_unit(root, files, agreements, context, known) for files in file_lists]
+        return [check_unit(root, files, agreements, context) for files in file_lists]
     finally:
         gc.enable()
         _shared = None
@@ -283,8 +320,8 @@ def _can_fork() -> bool:
 
 def _check_unit_in_worker(files: list[str]) -> UnitResult:
     assert _shared is not None
-    root, agreements, context, known = _shared
-    return check_unit(root, files, agreements, context, known)
+    root, agreements, context = _shared
+    return check_unit(root, files, agreements, context)
 
 
 def check_unit(
@@ -292,7 +329,6 @@ def check_unit(
     files: list[str],
     agreements: list[Loaded],
     context: Context,
-    known: dict[str, set[str]],
 ) -> UnitResult:
     """Load and check the record files of one unit."""
     from eta.load import load_record
@@ -306,7 +342,7 @@ def check_unit(
             diagnostics.extend(_record_rule_findings(result.loaded, context))
             loaded.append(result.loaded)
     if loaded:
-        records = RecordSet(root, context, [*agreements, *loaded], known)
+        records = RecordSet(root, context, [*agreements, *loaded])
         own = set(files)
         for rule in unit_rules():
             diagnostics.extend(d for d in rule(records) if d.file in own)
@@ -337,20 +373,3 @@ def _context(today: dt.date, agreements: list[Loaded]) -> Context:
     return Context(today, parties, levels[0] if levels else None,
                    criteria[0] if criteria else None)
 
-
-def _known_ids(root: Path, agreements: list[Loaded]) -> dict[str, set[str]]:
-    """Ids by kind, as the repository's paths promise them (a mismatch is its own error)."""
-    from eta.models.agreements import Criteria
-
-    known: dict[str, set[str]] = {"party": set(), "release": set(), "incident": set()}
-    folders = (("party", root / "afspraken" / "parties"), ("incident", root / "incidents"))
-    for kind, folder in folders:
-        with contextlib.suppress(OSError):
-            known[kind].update(entry.name[:-5] for entry in os.scandir(folder)
-                               if entry.name.endswith(".yaml") and entry.is_file())
-    with contextlib.suppress(OSError):
-        known["release"].update(entry.name for entry in os.scandir(root / "releases")
-                                if (Path(entry.path) / "release.yaml").is_file())
-    criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
-    known["criterion"] = {c.id for cr in criteria for c in (*cr.calamiteit, *cr.crisis)}
-    return known

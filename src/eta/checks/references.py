@@ -15,7 +15,7 @@ from eta.records import KINDS
 def unknown_references(index: Index) -> Iterator[Diagnostic]:
     for entry in index.entries:
         for ref in entry.references:
-            known = index.known_ids.get(ref.kind, set())
+            known = index.known_ids.of(ref.kind)
             if ref.value not in known:
                 yield error(
                     entry.file, ref.line, ref.column, f"ref.unknown-{ref.kind}",
