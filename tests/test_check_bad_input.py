@@ -238,6 +238,24 @@ def test_a_reference_to_an_unknown_party_is_located(repo: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("checked", ["incidents/2026-02-10-bq1pzv.yaml", "."])
+def test_references_to_an_unknown_release_and_criterion_are_located(repo: Path, checked: str
+                                                                   ) -> None:
+    path = repo / "incidents/2026-02-10-bq1pzv.yaml"
+    text = path.read_text().replace("    criteria: [C2]\n", "    criteria: [C22]\n", 1)
+    path.write_text(text + "release: R2026-1\n")
+    found = diagnostics_of(repo, checked)
+    assert [(d["file"], d["line"], d["column"], d["code"], d["message"], d["hint"])
+            for d in found if d["code"].startswith("ref.")] == [
+        ("incidents/2026-02-10-bq1pzv.yaml", 26, 16, "ref.unknown-criterion",
+         "`classifications[0].criteria[0]` names criterion `C22`, which does not exist",
+         "did you mean `C2`?"),
+        ("incidents/2026-02-10-bq1pzv.yaml", 89, 10, "ref.unknown-release",
+         "`release` names release `R2026-1`, which does not exist",
+         "did you mean `R2026-01`?"),
+    ]
+
+
 def test_two_records_with_one_id(repo: Path) -> None:
     copy = repo / "afspraken/parties/poortwachter-kopie.yaml"
     copy.write_text((repo / "afspraken/parties/poortwachter.yaml").read_text())
