@@ -10,10 +10,13 @@ OUT ?= out
 
 .PHONY: demo test lint typecheck unit schemas lock bench clean
 
+# An editable install comes without bytecode, and where PYTHONDONTWRITEBYTECODE is set
+# Python would compile eta's modules again on every run; compileall writes it once.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --requirement requirements.lock
 	$(PIP) install --no-deps --no-build-isolation --editable .
+	$(BIN)/python -m compileall -q src/eta
 	touch $@
 
 ## demo: check the example records of this repository
