@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eta.clock import clock_for
+from eta.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party
@@ -303,16 +303,3 @@ def _number(value: float) -> str:
 
 def _moment(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M %Z")
-
-
-def duration(span: dt.timedelta) -> str:
-    """`9 hours 30 minutes`, `1 hour`, `0 hours`, `4 hours 0 minutes 1 second`."""
-    seconds = int(span.total_seconds())
-    minutes, second = divmod(seconds, 60)
-    hours, minute = divmod(minutes, 60)
-    text = f"{hours} hour{'' if hours == 1 else 's'}"
-    if minute or second:
-        text += f" {minute} minute{'' if minute == 1 else 's'}"
-    if second:
-        text += f" {second} second{'' if second == 1 else 's'}"
-    return text

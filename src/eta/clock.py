@@ -42,6 +42,19 @@ def _require_aware(moment: dt.datetime) -> None:
         raise ValueError(f"{moment.isoformat()} carries no time zone")
 
 
+def duration(span: dt.timedelta) -> str:
+    """`9 hours 30 minutes`, `1 hour`, `0 hours`, `4 hours 0 minutes 1 second`."""
+    seconds = int(span.total_seconds())
+    minutes, second = divmod(seconds, 60)
+    hours, minute = divmod(minutes, 60)
+    text = f"{hours} hour{'' if hours == 1 else 's'}"
+    if minute or second:
+        text += f" {minute} minute{'' if minute == 1 else 's'}"
+    if second:
+        text += f" {second} second{'' if second == 1 else 's'}"
+    return text
+
+
 def elapsed_deadline(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
     """`start` plus `duration` of real time, in `start`'s time zone.
 

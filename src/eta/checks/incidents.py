@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from eta.checks import Context, RecordRule, Rule
-from eta.classify import duration
-from eta.clock import clock_for, data_breach_deadline
+from eta.clock import clock_for, data_breach_deadline, duration
 from eta.diagnostics import Diagnostic, Severity
 from eta.load import Loaded
 from eta.models.agreements import ServiceLevels
