@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import types
 import typing
 from collections.abc import Iterator
@@ -11,11 +12,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.common import Record, Ref
-from eta.models.incident import Incident
-from eta.models.party import Party
-from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.repository import RECORD_FOLDERS
 
 __all__ = ["KINDS", "KIND_BY_NAME", "RECORD_FOLDERS", "RecordKind", "kind_for"]
@@ -30,13 +27,18 @@ class RecordKind:
 
     `layout` is the file's path below the repository root; a part in braces is a field of
     the record that must hold that part of the path (`{id}.yaml` names the file after the
-    record's id).
+    record's id). `model_location` is `module:class`: a model is built only when a record
+    of its kind is read.
     """
 
     name: str
-    model: type[Record]
+    model_location: str
     layout: tuple[str, ...]
     title: str
+
+    @property
+    def model(self) -> type[Record]:
+        return _model(self.model_location)
 
     def match(self, parts: tuple[str, ...]) -> dict[str, str] | None:
         """The fields that the path `parts` fixes, or None when it is no file of this kind."""
@@ -65,19 +67,31 @@ class RecordKind:
 
 
 KINDS: tuple[RecordKind, ...] = (
-    RecordKind("party", Party, ("afspraken", "parties", "{id}.yaml"), "Party"),
-    RecordKind("service-levels", ServiceLevels, ("afspraken", "service-levels.yaml"),
-               "Service levels"),
-    RecordKind("criteria", Criteria, ("afspraken", "criteria.yaml"), "Incident criteria"),
-    RecordKind("release", Release, ("releases", "{id}", "release.yaml"), "Release"),
-    RecordKind("plan", Plan, ("releases", "{release}", "plan.yaml"), "Implementation plan"),
-    RecordKind("plan-party", PlanParty, ("releases", "{release}", "parties", "{party}.yaml"),
-               "Implementing party"),
-    RecordKind("signature", Signature, ("releases", "{release}", "signatures", "{party}.yaml"),
-               "Plan signature"),
-    RecordKind("incident", Incident, ("incidents", "{id}.yaml"), "Incident"),
+    RecordKind("party", "eta.models.party:Party", ("afspraken", "parties", "{id}.yaml"),
+               "Party"),
+    RecordKind("service-levels", "eta.models.agreements:ServiceLevels",
+               ("afspraken", "service-levels.yaml"), "Service levels"),
+    RecordKind("criteria", "eta.models.agreements:Criteria", ("afspraken", "criteria.yaml"),
+               "Incident criteria"),
+    RecordKind("release", "eta.models.release:Release", ("releases", "{id}", "release.yaml"),
+               "Release"),
+    RecordKind("plan", "eta.models.release:Plan", ("releases", "{release}", "plan.yaml"),
+               "Implementation plan"),
+    RecordKind("plan-party", "eta.models.release:PlanParty",
+               ("releases", "{release}", "parties", "{party}.yaml"), "Implementing party"),
+    RecordKind("signature", "eta.models.release:Signature",
+               ("releases", "{release}", "signatures", "{party}.yaml"), "Plan signature"),
+    RecordKind("incident", "eta.models.incident:Incident", ("incidents", "{id}.yaml"),
+               "Incident"),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+@cache
+def _model(location: str) -> type[Record]:
+    module, _, name = location.partition(":")
+    model: type[Record] = getattr(importlib.import_module(module), name)
+    return model
 
 
 
