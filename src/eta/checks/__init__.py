@@ -27,7 +27,7 @@ from eta.repository import record_files, record_names, relative
 if TYPE_CHECKING:
     # Loaded only once a record must be read: a check whose files are all unchanged
     # answers from the cache without them.
-    from eta.load import Loaded, Reference
+    from eta.load import FileResult, Loaded, Reference
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
 
@@ -170,11 +170,11 @@ def record_rules(kind: str) -> tuple[RecordRule, ...]:
     return tuple(found)
 
 
-def unit_rules() -> list[Rule]:
-    """The rules across the records of one unit, in the order they run."""
-    from eta.checks import incidents, plans
-
-    return [*plans.RULES, *incidents.RULES]
+@functools.cache
+def unit_rules(kinds: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules across the records of a unit that holds records of `kinds`."""
+    modules = dict.fromkeys(name for kind in sorted(kinds) for name in _RULE_MODULES.get(kind, ()))
+    return tuple(rule for name in modules for rule in importlib.import_module(name).RULES)
 
 
 def index_rules() -> list[IndexRule]:
@@ -196,25 +196,46 @@ def unit_of(name: str) -> str:
 PARALLEL_FROM = 1000
 
 
+def agreement_files(root: Path) -> list[Path]:
+    return record_files(root, [root / "afspraken"])
+
+
+def load_agreements(root: Path, paths: Sequence[Path]) -> dict[str, FileResult]:
+    """The agreements at `paths` by name, each with its findings and those of its rules."""
+    from eta.load import load_record
+
+    found: dict[str, FileResult] = {}
+    for path in paths:
+        name = relative(root, path)
+        result = load_record(root, path, name)
+        if result.loaded is not None:
+            result.diagnostics.extend(_record_rule_findings(result.loaded, None))
+        found[name] = result
+    return found
+
+
 def run_check(
     root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True,
     base: str | None = None, changed_only: bool = False,
+    agreements: dict[str, FileResult] | None = None,
 ) -> CheckResult:
     """Check the records below `root`, or only those in `paths` (files or folders).
 
     With `base` (a git revision), also the rules about the change since its merge base;
     with `changed_only`, only the changed records and those they refer to are checked.
+    `agreements` are those of `root`, when `load_agreements` has already read them.
     """
     if base is not None:
         from eta.checks.base import run_check_against_base
 
         return run_check_against_base(
             root, paths, base=base, changed_only=changed_only,
-            check=lambda chosen: run_check(root, chosen, today=today, use_cache=use_cache))
+            check=lambda chosen, agreements: run_check(
+                root, chosen, today=today, use_cache=use_cache, agreements=agreements))
     from eta.cache import CheckCache
 
     names = set(record_names(root, paths))
-    agreement_paths = record_files(root, [root / "afspraken"])
+    agreement_paths = agreement_files(root)
     units: dict[str, list[str]] = {}
     for name in sorted(names):
         if not name.startswith("afspraken/"):
@@ -237,19 +258,12 @@ def run_check(
                 cache.save()
                 return CheckResult(whole, len(names))
 
-    from eta.load import load_record
-
-    diagnostics: list[Diagnostic] = []
-    agreements: list[Loaded] = []
-    for path in agreement_paths:
-        name = relative(root, path)
-        result = load_record(root, path, name)
-        if result.loaded is not None:
-            agreements.append(result.loaded)
-            result.diagnostics.extend(_record_rule_findings(result.loaded, None))
-        if name in names:
-            diagnostics.extend(result.diagnostics)
-    context = _context(today, agreements)
+    if agreements is None:
+        agreements = load_agreements(root, agreement_paths)
+    diagnostics = [d for name, result in agreements.items() if name in names
+                   for d in result.diagnostics]
+    agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
+    context = _context(today, agreed)
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -257,17 +271,17 @@ def run_check(
             if cached is not None:
                 results[unit] = cached
     to_check = [unit for unit in units if unit not in results]
-    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreements, context)
+    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreed, context)
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
         if cache is not None:
             key = _cache_key(unit, units[unit])
             cache.put(key, content_ids[key], unit_result)
-    entries = [Entry.of(loaded) for loaded in agreements]
+    entries = [Entry.of(loaded) for loaded in agreed]
     for unit_result in results.values():
         diagnostics.extend(unit_result.diagnostics)
         entries.extend(unit_result.entries)
-    index = Index(root, context, agreements, entries, KnownIds(root, context.criteria))
+    index = Index(root, context, agreed, entries, KnownIds(root, context.criteria))
     for rule in index_rules():
         diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
     found = sorted(set(diagnostics))
@@ -344,7 +358,7 @@ def check_unit(
     if loaded:
         records = RecordSet(root, context, [*agreements, *loaded])
         own = set(files)
-        for rule in unit_rules():
+        for rule in unit_rules(frozenset(record.kind.name for record in loaded)):
             diagnostics.extend(d for d in rule(records) if d.file in own)
     return UnitResult(diagnostics, [Entry.of(record) for record in loaded])
 

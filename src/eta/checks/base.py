@@ -29,19 +29,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eta.checks import CheckResult
+from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
 from eta.git import ChangeStatus, FileChange, GitRepository
-from eta.load import Loaded, validate_document
+from eta.load import FileResult, Loaded, validate_document
 from eta.loader import Document, YamlError, load_bytes
 from eta.models.agreements import Criteria
 from eta.models.party import Party
-from eta.models.release import Signature
 from eta.records import RECORD_FOLDERS, RecordKind, kind_for
 from eta.repository import record_files, relative
-from eta.signing import fingerprint
+
+if TYPE_CHECKING:
+    # Read only when a change holds a signature.
+    from eta.models.release import Signature
 
 
 @dataclass(slots=True)
@@ -254,6 +256,8 @@ def signatures_only_added(comparison: Comparison) -> Iterator[Diagnostic]:
 
 def _was_stale(comparison: Comparison, signature: Side) -> bool:
     """Whether the signature's digest failed to match the plan at the base, or now."""
+    from eta.models.release import Signature
+
     if signature.loaded is None or not isinstance(signature.loaded.record, Signature):
         return True  # an unreadable signature signed nothing
     digest = signature.loaded.record.digest
@@ -279,6 +283,8 @@ def _plan_digest(files: dict[str, Side]) -> str | None:
 def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:
     """A signature added here is by a representative and key the base's register holds."""
     for change, before, after in comparison.changed("signature"):
+        from eta.models.release import Signature
+
         if after is None or after.loaded is None or not isinstance(after.loaded.record,
                                                                       Signature):
             continue
@@ -297,6 +303,8 @@ def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:
 
 def _register_problem(register: dict[str, Party], signature: Signature
                       ) -> tuple[str, str] | None:
+    from eta.signing import fingerprint
+
     party = register.get(signature.party)
     if party is None:
         return "party", f"party `{signature.party}` does not exist"
@@ -475,10 +483,16 @@ def run_check_against_base(
     *,
     base: str,
     changed_only: bool,
-    check: Callable[[Sequence[Path]], CheckResult],
+    check: Callable[[Sequence[Path], dict[str, FileResult]], CheckResult],
 ) -> CheckResult:
-    """`check` (eta check on the given paths) with the rules about the change since `base`."""
-    comparison = compare(root, base)
+    """`check` (eta check on the given paths, with the working tree's agreements) with the
+    rules about the change since `base`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # While git walks the working tree Python would wait; the agreements load meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        agreements = pool.submit(load_agreements, root, agreement_files(root))
+        comparison = compare(root, base)
     found = base_diagnostics(comparison)
     if paths:
         given = [relative(root, Path(p).resolve()) for p in paths]
@@ -491,7 +505,7 @@ def run_check_against_base(
             selection = [p for p in selection
                          if any(n == relative(root, p) or n.startswith(relative(root, p) + "/")
                                 for n in inside)]
-        result = check(selection) if selection else CheckResult([], 0)
+        result = check(selection, agreements.result()) if selection else CheckResult([], 0)
     else:
-        result = check(paths)
+        result = check(paths, agreements.result())
     return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)
