@@ -81,7 +81,7 @@ class Incident(Record):
     priority: Priority
     status: IncidentStatus = IncidentStatus.NEW
     times: Times
-    facts: Facts = Facts()
+    facts: Facts = Field(default_factory=Facts)
     classifications: list[Classification] = Field(
         default=[], description="Every classification made, the current one last."
     )
