@@ -7,6 +7,9 @@ refused when they start with `-` and are then resolved with `rev-parse --verify`
 Inside a git hook git sets `GIT_DIR` and `GIT_INDEX_FILE`, often as relative paths; they
 are made absolute once, so that every command eta runs sees the same repository and index
 whatever folder it runs from.
+
+gitpython loads when git is first run: `eta check --base` reads git in a child process,
+and the parent, which only reads records, is spared the import.
 """
 
 from __future__ import annotations
@@ -21,17 +24,13 @@ from enum import StrEnum
 from pathlib import Path
 from subprocess import PIPE
 from types import TracebackType
-
-from git import Git, Repo
-from git.compat import safe_decode
-from git.exc import (
-    GitCommandError,
-    GitCommandNotFound,
-    InvalidGitRepositoryError,
-    NoSuchPathError,
-)
+from typing import TYPE_CHECKING
 
 from eta.errors import EtaError
+
+if TYPE_CHECKING:
+    from git import Repo
+    from git.exc import GitCommandError
 
 
 class GitError(EtaError):
@@ -169,6 +168,9 @@ class GitRepository:
     @classmethod
     def open(cls, root: Path, purpose: str) -> GitRepository:
         """The repository holding `root`; `purpose` says in an error what git was needed for."""
+        from git import Repo
+        from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
         git_dir = os.environ.get("GIT_DIR")
         try:
             repo = (Repo(str(Path(git_dir).resolve())) if git_dir
@@ -192,6 +194,8 @@ class GitRepository:
     # -- running git ----------------------------------------------------------------------
 
     def _run(self, *args: str) -> str:
+        from git.exc import GitCommandError
+
         try:
             output: str = self._repo.git.execute(
                 ["git", *args], strip_newline_in_stdout=False)
@@ -201,6 +205,8 @@ class GitRepository:
 
     def _run_side_by_side(self, *commands: Sequence[str]) -> list[str]:
         """The output of each command, as `_run` gives it; the commands run at the same time."""
+        from git.compat import safe_decode
+
         running = [self._repo.git.execute(["git", *args], as_process=True) for args in commands]
         outputs: list[str] = []
         for args, process in zip(commands, running, strict=True):
@@ -231,6 +237,8 @@ class GitRepository:
 
     def resolve_commit(self, revision: str) -> str:
         """The commit id `revision` names; refused cleanly when it names none."""
+        from git.exc import GitCommandError
+
         check_revision(revision)
         try:
             output: str = self._repo.git.execute(
@@ -269,6 +277,8 @@ class GitRepository:
             raise _shallow_clone(purpose)
         if theirs == ours:
             return ours
+        from git.exc import GitCommandError
+
         try:
             base: str = self._repo.git.execute(
                 ["git", "merge-base", "--end-of-options", theirs, ours])
@@ -455,6 +465,9 @@ def _shallow_clone(purpose: str) -> GitError:
 def config_value(folder: Path, key: str) -> str | None:
     """A setting of git's configuration as seen from `folder`, in a repository or not;
     None when it is not set."""
+    from git import Git
+    from git.exc import GitCommandError, GitCommandNotFound
+
     try:
         value = Git(str(folder)).config("--get", key)
     except GitCommandNotFound:
@@ -466,6 +479,9 @@ def config_value(folder: Path, key: str) -> str | None:
 
 def ensure_repository(folder: Path) -> bool:
     """Make `folder` a git repository unless it lies in one; whether one was made."""
+    from git import Repo
+    from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
     try:
         Repo(folder, search_parent_directories=True).close()
         return False
