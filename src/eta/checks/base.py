@@ -33,16 +33,17 @@ from typing import TYPE_CHECKING, Any
 
 from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
-from eta.git import ChangeStatus, FileChange, GitRepository
-from eta.load import FileResult, Loaded, validate_document
-from eta.loader import Document, YamlError, load_bytes
-from eta.models.agreements import Criteria
-from eta.models.party import Party
+from eta.git import ChangeStatus, FileChange
 from eta.records import RECORD_FOLDERS, RecordKind, kind_for
 from eta.repository import record_files, relative
 
 if TYPE_CHECKING:
-    # Read only when a change holds a signature.
+    # Loaded once the change is known: the records while git is read in a child process,
+    # the release model only for a change that holds a signature.
+    from eta.load import FileResult, Loaded
+    from eta.loader import Document
+    from eta.models.agreements import Criteria
+    from eta.models.party import Party
     from eta.models.release import Signature
 
 
@@ -93,28 +94,53 @@ class Comparison:
                 yield change, before, after
 
 
-def compare(root: Path, revision: str) -> Comparison:
-    """Read from git what changed since the merge base of `revision`, and the base's agreements."""
+@dataclass(frozen=True, slots=True)
+class GitAnswer:
+    """What git says of a change: the files changed since the merge base `base`, and the
+    texts at the base that the rules compare with.
+
+    `agreement_paths` are the base's agreements the change is judged by, `plan_paths` the
+    base's plan files of the releases whose signatures changed.
+    """
+
+    base: str
+    changes: list[FileChange]
+    texts: dict[str, bytes | None]
+    agreement_paths: list[str]
+    plan_paths: list[str]
+
+
+def ask_git(root: Path, revision: str) -> GitAnswer:
+    """Read from git what changed since the merge base of `revision`, and the base's texts."""
+    from eta.git import GitRepository
+
     with GitRepository.open(root, "eta check --base") as git:
         base = git.merge_base(revision, "eta check --base")
         changes = [c for c in git.changed_files(base, RECORD_FOLDERS)
                    if kind_for(Path(c.path).parts) is not None
                    or (c.old_path and kind_for(Path(c.old_path).parts) is not None)]
-        releases = {_release_of(path) for change in changes
-                    for path in (change.path, change.old_path) if path and _is_signature(path)}
         # The base's register judges added signatures, its criteria added classifications;
         # a change that adds neither needs none of the base's agreements read.
         kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
         agreement_paths = git.list_files(base, "afspraken/parties") if "signature" in kinds else []
         if "incident" in kinds:
             agreement_paths.append(_CRITERIA)
-        plan_paths_before = [path for release in sorted(releases)
-                             for path in git.list_files(base, f"releases/{release}")
-                             if _is_plan_file(path)]
+        plan_paths = [path for release in _signed_releases(changes)
+                      for path in git.list_files(base, f"releases/{release}")
+                      if _is_plan_file(path)]
         wanted = {c.old_path for c in changes if c.old_path} | set(agreement_paths)
-        wanted |= set(plan_paths_before)
+        wanted |= set(plan_paths)
         texts = git.read_texts(base, sorted(wanted))
-    before = {path: side for path, raw in texts.items()
+    return GitAnswer(base, changes, texts, agreement_paths, plan_paths)
+
+
+def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
+    """The change git describes in `answer`, read as records, with the base's agreements."""
+    from eta.models.agreements import Criteria
+    from eta.models.party import Party
+
+    base, changes, agreement_paths = answer.base, answer.changes, answer.agreement_paths
+    before = {path: side for path, raw in answer.texts.items()
               if (side := _side(path, raw)) is not None}
     after: dict[str, Side] = {}
     for change in changes:
@@ -129,8 +155,8 @@ def compare(root: Path, revision: str) -> Comparison:
                      if (s := before.get(p)) is not None and s.loaded is not None
                      and isinstance(s.loaded.record, Criteria)), None)
     comparison = Comparison(root, revision, base, changes, before, after, register, criteria)
-    for release in sorted(releases):
-        old = {p: before[p] for p in plan_paths_before
+    for release in _signed_releases(changes):
+        old = {p: before[p] for p in answer.plan_paths
                if p in before and _release_of(p) == release}
         new = {relative(root, p): side for p in _plan_files_now(root, release)
                if (side := _side(relative(root, p), _read(p))) is not None}
@@ -139,6 +165,12 @@ def compare(root: Path, revision: str) -> Comparison:
 
 
 _CRITERIA = "afspraken/criteria.yaml"
+
+
+def _signed_releases(changes: Iterable[FileChange]) -> list[str]:
+    """The releases whose signatures the change touches."""
+    return sorted({_release_of(path) for change in changes
+                   for path in (change.path, change.old_path) if path and _is_signature(path)})
 
 
 def _is_signature(path: str) -> bool:
@@ -171,6 +203,9 @@ def _read(path: Path) -> bytes | None:
 
 def _side(path: str, raw: bytes | None) -> Side | None:
     """The record at `path` with these contents; None when it is none, or not there."""
+    from eta.load import validate_document
+    from eta.loader import YamlError, load_bytes
+
     found = kind_for(Path(path).parts)
     if found is None or raw is None:
         return None
@@ -487,12 +522,12 @@ def run_check_against_base(
 ) -> CheckResult:
     """`check` (eta check on the given paths, with the working tree's agreements) with the
     rules about the change since `base`."""
-    from concurrent.futures import ThreadPoolExecutor
+    from eta.background import InBackground
 
-    # While git walks the working tree Python would wait; the agreements load meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        agreements = pool.submit(load_agreements, root, agreement_files(root))
-        comparison = compare(root, base)
+    # Reading git and loading the working tree's agreements keep a core busy each.
+    with InBackground(lambda: ask_git(root, base)) as answer:
+        agreements = load_agreements(root, agreement_files(root))
+        comparison = compare(root, base, answer.result())
     found = base_diagnostics(comparison)
     if paths:
         given = [relative(root, Path(p).resolve()) for p in paths]
@@ -505,7 +540,7 @@ def run_check_against_base(
             selection = [p for p in selection
                          if any(n == relative(root, p) or n.startswith(relative(root, p) + "/")
                                 for n in inside)]
-        result = check(selection, agreements.result()) if selection else CheckResult([], 0)
+        result = check(selection, agreements) if selection else CheckResult([], 0)
     else:
-        result = check(paths, agreements.result())
+        result = check(paths, agreements)
     return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)
