@@ -220,3 +220,10 @@ def test_a_value_of_another_type_is_a_change() -> None:
     assert diff_records({"a": 1}, {"a": 1.0}) == [
         FieldChange(FieldChangeKind.CHANGED, "a", 1, 1.0)]
     assert diff_records({"a": "1"}, {"a": "1"}) == []
+
+
+def test_a_list_item_of_another_type_is_a_change() -> None:
+    assert diff_records({"a": [1, "x"]}, {"a": [True, "x"]}) == [
+        FieldChange(FieldChangeKind.CHANGED, "a[0]", 1, True)]
+    assert diff_records({"a": [{"b": [1]}]}, {"a": [{"b": [1]}]}) == []
+

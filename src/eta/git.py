@@ -22,14 +22,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from subprocess import PIPE
+from subprocess import PIPE, Popen
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from eta.errors import EtaError
 
 if TYPE_CHECKING:
-    from git import Repo
+    from git import Git, Repo
     from git.exc import GitCommandError
 
 
@@ -118,6 +118,10 @@ class Commit:
 
 
 _NOT_A_REVISION = re.compile(r"[\x00-\x20\x7f]")
+_OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
+#: The most bytes of object names written to `cat-file --batch` before its answers are read:
+#: well below the 64 KiB a pipe holds on Linux (4 KiB where POSIX promises least).
+_BATCH = 4096
 _FIELD = "\x1f"
 _RECORD = "\x1e"
 _STATUS_LETTERS = {
@@ -151,6 +155,7 @@ class GitRepository:
 
     def __init__(self, repo: Repo, root: Path) -> None:
         self._repo = repo
+        self._cat_file: Git.AutoInterrupt | None = None
         self.root = root
         top = repo.working_tree_dir
         if top is None:
@@ -189,6 +194,12 @@ class GitRepository:
         self.close()
 
     def close(self) -> None:
+        if self._cat_file is not None and self._cat_file.proc is not None:
+            process = self._cat_file.proc
+            assert process.stdin is not None
+            process.stdin.close()
+            process.wait()
+        self._cat_file = None
         self._repo.close()
 
     # -- running git ----------------------------------------------------------------------
@@ -343,81 +354,133 @@ class GitRepository:
     def read_files(self, wanted: Sequence[tuple[str, str]]) -> list[GitObject | None]:
         """The blobs of (revision, path relative to the root) pairs; None where a revision
         holds no file at that path."""
-        found = self.read_objects([f"{rev}:{self._git_path(path)}" for rev, path in wanted])
-        return [blob if blob is not None and blob.kind == "blob" else None for blob in found]
+        return [self.read_file(revision, path) for revision, path in wanted]
+
+    def read_file(self, revision: str, path: str) -> GitObject | None:
+        """The blob at `path` (relative to the root) in `revision`; None when there is none."""
+        found = self.read_object(self.spec(revision, path))
+        return found if found is not None and found.kind == "blob" else None
+
+    def spec(self, revision: str, path: str) -> str:
+        """How git names the file at `path` (relative to the root) in `revision`."""
+        return f"{revision}:{self._git_path(path)}"
+
+    def read_object(self, spec: str) -> GitObject | None:
+        """The object `spec` names; see `read_objects`."""
+        return self.read_objects([spec])[0]
 
     def read_objects(self, specs: Sequence[str]) -> list[GitObject | None]:
-        """The objects that `specs` (`commit:path`, or a commit) name, in order; None for
-        one that does not exist. All of them through one `git cat-file --batch`."""
-        if not specs:
-            return []
-        if any("\n" in spec for spec in specs):
-            return [None if "\n" in spec else self.read_objects([spec])[0] for spec in specs]
-        process = self._repo.git.cat_file("--batch", as_process=True, istream=PIPE)
-        output, _ = process.proc.communicate("".join(f"{spec}\n" for spec in specs).encode())
-        found: list[GitObject | None] = []
-        offset = 0
-        for _ in specs:
-            end = output.index(b"\n", offset)
-            header = output[offset:end].split()
-            offset = end + 1
-            if len(header) != 3:  # `<spec> missing`, or ambiguous
-                found.append(None)
-                continue
-            size = int(header[2])
-            found.append(GitObject(header[0].decode(), header[1].decode(),
-                                   output[offset:offset + size]))
-            offset += size + 1
+        """The objects that `specs` (object ids, or `revision:path` in git's terms) name, in
+        order; None for one that names none. Asked of one `git cat-file --batch` that lives
+        as long as this repository is open."""
+        found: list[GitObject | None] = [None] * len(specs)
+        # cat-file reads a spec a line: a spec across lines names no object.
+        asked = [(index, spec.encode("utf-8", "surrogateescape") + b"\n")
+                 for index, spec in enumerate(specs) if "\n" not in spec]
+        process = self._object_reader()
+        assert process.stdin is not None and process.stdout is not None
+        while asked:
+            # A batch is written whole before its answers are read. Kept to what a pipe
+            # holds, the writing never waits for git, so git never waits for the reading.
+            count, size = 0, 0
+            while count < len(asked) and (count == 0 or size + len(asked[count][1]) <= _BATCH):
+                size += len(asked[count][1])
+                count += 1
+            batch, asked = asked[:count], asked[count:]
+            process.stdin.write(b"".join(line for _, line in batch))
+            process.stdin.flush()
+            for index, _ in batch:
+                found[index] = _answer(process.stdout)
         return found
+
+    def _object_reader(self) -> Popen[bytes]:
+        if self._cat_file is None:
+            self._cat_file = self._repo.git.cat_file("--batch", as_process=True, istream=PIPE)
+        process = self._cat_file.proc
+        assert process is not None
+        return process
 
     # -- history --------------------------------------------------------------------------
 
-    def file_history(self, path: str) -> list[Commit]:
+    def file_history(self, path: str) -> Iterator[Commit]:
         """Every commit that changed the file at `path`, newest first, across renames.
 
-        gitpython's `iter_commits(follow=True)` fails, so this runs `git log --follow`.
+        Commits come as `git log` prints them, so that a caller can work on the first while
+        git still looks for the rest. gitpython's `iter_commits(follow=True)` fails, so this
+        runs `git log --follow`.
         """
+        from git.compat import safe_decode
+
         fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%G?", "%s"))
-        output = self._run("log", "--follow", "--find-renames", f"--format={fmt}",
-                           "--raw", "--no-abbrev", "-z", "--end-of-options", "HEAD", "--",
-                           self._git_path(path))
-        commits: list[Commit] = []
+        # The handle ends git when it is let go, so it is held while git runs.
+        running = self._repo.git.execute(
+            ["git", "log", "--follow", "--find-renames", f"--format={fmt}", "--raw",
+             "--no-abbrev", "-z", "--end-of-options", "HEAD", "--", self._git_path(path)],
+            as_process=True)
+        process = running.proc
+        assert process is not None and process.stdout is not None and process.stderr is not None
         current = path
-        for chunk in output.split(_RECORD):
-            if not chunk.strip("\0\n"):
-                continue
-            header, _, rest = chunk.partition("\0")
-            sha, name, email, date, signature, subject = header.split(_FIELD, 5)
-            # --raw: ":<mode> <mode> <blob before> <blob after> <status>", then the path(s).
-            fields = rest.lstrip("\n").split("\0")
-            status: ChangeStatus | None = None
-            old_path: str | None = current
-            blob = old_blob = None
-            if fields and fields[0].startswith(":"):
-                _, _, before, after, letters = fields[0].split()
-                status = _STATUS_LETTERS.get(letters[0], ChangeStatus.MODIFIED)
-                named = fields[1:3] if letters[0] in "RC" else fields[1:2] * 2
-                old_git, new_git = named[0], named[1]
-                current = self._root_path(new_git) or new_git
-                old_path = self._root_path(old_git) or old_git
-                blob = None if set(after) == {"0"} else after
-                old_blob = None if set(before) == {"0"} else before
-                if status is ChangeStatus.ADDED:
-                    old_path = None
-            commits.append(Commit(
-                sha, name, email, dt.datetime.fromisoformat(date), subject,
-                _signature_status(signature), status, current, old_path, blob, old_blob))
-            if old_path is not None:
-                current = old_path
-        # git says N (unsigned) for a signature it has no means to check: an SSH signature
-        # without gpg.ssh.allowedSignersFile, say. The commit objects tell, read in one go.
+        pending = b""
+        while chunk := os.read(process.stdout.fileno(), 1 << 16):
+            *complete, pending = (pending + chunk).split(_RECORD.encode())
+            commits = []
+            for record in complete:
+                if record.strip(b"\0\n"):
+                    commits.append(self._commit(safe_decode(record) or "", current))
+                    current = commits[-1].old_path or commits[-1].path
+            yield from self._with_signatures(commits)
+        if pending.strip(b"\0\n"):
+            yield from self._with_signatures([self._commit(safe_decode(pending) or "", current)])
+        stderr = safe_decode(process.stderr.read()) or ""
+        if process.wait():
+            raise GitError(f"git log failed: {_last_line(stderr, process.returncode)}")
+
+    def _with_signatures(self, commits: list[Commit]) -> list[Commit]:
+        """git says N (unsigned) for a signature it has no means to check: an SSH signature
+        without gpg.ssh.allowedSignersFile, say. The commit objects tell."""
         unsigned = [i for i, c in enumerate(commits) if c.signature is SignatureStatus.UNSIGNED]
-        objects = self.read_objects([commits[i].sha for i in unsigned])
-        for index, found in zip(unsigned, objects, strict=True):
+        for index, found in zip(unsigned, self.read_objects([commits[i].sha for i in unsigned]),
+                                strict=True):
             if found is not None and _carries_signature(found.data):
                 commits[index] = dataclasses.replace(
                     commits[index], signature=SignatureStatus.CANNOT_CHECK)
         return commits
+
+    def _commit(self, record: str, current: str) -> Commit:
+        """One commit of `git log --raw -z` output; `current` is the file's path after it."""
+        header, _, rest = record.partition("\0")
+        sha, name, email, date, signature, subject = header.split(_FIELD, 5)
+        # --raw: ":<mode> <mode> <blob before> <blob after> <status>", then the path(s).
+        fields = rest.lstrip("\n").split("\0")
+        status: ChangeStatus | None = None
+        old_path: str | None = current
+        blob = old_blob = None
+        if fields and fields[0].startswith(":"):
+            _, _, before, after, letters = fields[0].split()
+            status = _STATUS_LETTERS.get(letters[0], ChangeStatus.MODIFIED)
+            named = fields[1:3] if letters[0] in "RC" else fields[1:2] * 2
+            old_git, new_git = named[0], named[1]
+            current = self._root_path(new_git) or new_git
+            old_path = self._root_path(old_git) or old_git
+            blob = None if set(after) == {"0"} else after
+            old_blob = None if set(before) == {"0"} else before
+            if status is ChangeStatus.ADDED:
+                old_path = None
+        return Commit(sha, name, email, dt.datetime.fromisoformat(date), subject,
+                      _signature_status(signature), status, current, old_path, blob, old_blob)
+
+
+def _answer(stdout: IO[bytes]) -> GitObject | None:
+    """cat-file's answer to one spec: `<id> <type> <size>` and the object, or `<spec>
+    missing` (or `ambiguous`), where the spec itself may hold spaces."""
+    header = stdout.readline()
+    if not header:
+        raise GitError("git cat-file stopped before answering")
+    fields = header.split()
+    if len(fields) != 3 or not fields[2].isdigit() or not _OBJECT_ID.fullmatch(fields[0]):
+        return None
+    data = stdout.read(int(fields[2]) + 1)[:-1]
+    return GitObject(fields[0].decode(), fields[1].decode(), data)
 
 
 def _carries_signature(commit_object: bytes) -> bool:

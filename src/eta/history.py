@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eta.errors import EtaError
-from eta.git import Commit, GitObject, GitRepository
+from eta.git import Commit, GitRepository
 from eta.loader import YamlError, load_bytes
 from eta.records import kind_for
 from eta.repository import relative
@@ -122,41 +122,33 @@ def record_history(root: Path, record: str) -> History:
     with GitRepository.open(root, "eta history") as git:
         git.require_history("eta history")
         git.head()
-        commits = git.file_history(record)
-        if not commits:
-            raise EtaError(f"git has no history of {record}: it was never committed")
-        # Every version before and after each commit, read in one go by the blob ids that
-        # git log gave; a blob that is the version after one commit and before the next is
-        # read and parsed once. A commit git showed no change for (a merge) is read by path.
-        by_path: list[tuple[str, str]] = []
-        for commit in commits:
+        # The versions before and after each commit are read by the blob ids git log gives,
+        # while git log still runs; a blob that is the version after one commit and before
+        # the next is read and parsed once. A commit git shows no change for (a merge) is
+        # read by path.
+        parsed: dict[str, _Parsed | None] = {}
+
+        def version(spec: str | None, path: str | None) -> _Parsed | None:
+            if spec is None or path is None:
+                return None
+            if spec not in parsed:
+                found = git.read_object(spec)
+                parsed[spec] = (_parsed(found.data, path)
+                                if found is not None and found.kind == "blob" else None)
+            return parsed[spec]
+
+        versions = []
+        for commit in git.file_history(record):
             if commit.status is None:
-                by_path.append((commit.sha, commit.path))
-                if commit.old_path is not None:
-                    by_path.append((f"{commit.sha}^", commit.old_path))
-        blob_ids = sorted({b for c in commits for b in (c.blob, c.old_blob) if b is not None})
-        blobs = dict(zip(blob_ids, git.read_objects(blob_ids), strict=True))
-        at_path = dict(zip(by_path, git.read_files(by_path), strict=True))
-    parsed: dict[str, _Parsed] = {}
-
-    def version(found: GitObject | None, path: str | None) -> _Parsed | None:
-        if found is None or path is None:
-            return None
-        if found.sha not in parsed:
-            parsed[found.sha] = _parsed(found.data, path)
-        return parsed[found.sha]
-
-    versions = []
-    for commit in commits:
-        if commit.status is None:
-            after = at_path.get((commit.sha, commit.path))
-            before = (at_path.get((f"{commit.sha}^", commit.old_path))
-                      if commit.old_path is not None else None)
-        else:
-            after = blobs.get(commit.blob) if commit.blob is not None else None
-            before = blobs.get(commit.old_blob) if commit.old_blob is not None else None
-        versions.append(_version(commit, version(after, commit.path),
-                                 version(before, commit.old_path)))
+                after = version(git.spec(commit.sha, commit.path), commit.path)
+                before = (version(git.spec(f"{commit.sha}^", commit.old_path), commit.old_path)
+                          if commit.old_path is not None else None)
+            else:
+                after = version(commit.blob, commit.path)
+                before = version(commit.old_blob, commit.old_path)
+            versions.append(_version(commit, after, before))
+    if not versions:
+        raise EtaError(f"git has no history of {record}: it was never committed")
     return History(record, versions)
 
 
@@ -220,6 +212,8 @@ def _item_ids(items: Sequence[Any]) -> list[str] | None:
 
 
 def _diff_lists(old: list[Any], new: list[Any], path: FieldLocation) -> Iterator[FieldChange]:
+    if _same(old, new):
+        return  # most lists are as they were; matching their items costs more than this
     old_ids, new_ids = _item_ids(old), _item_ids(new)
     if old_ids is not None and new_ids is not None and (old or new):
         old_by_id = dict(zip(old_ids, old, strict=True))
@@ -249,6 +243,17 @@ def _diff_lists(old: list[Any], new: list[Any], path: FieldLocation) -> Iterator
             yield FieldChange(FieldChangeKind.REMOVED, _dotted((*path, index)), old[index])
         for index in range(j1, j2):
             yield FieldChange(FieldChangeKind.ADDED, _dotted((*path, index)), None, new[index])
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal, and of the same types throughout: `==` alone takes `true` for `1`."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, dict):
+        return old.keys() == new.keys() and all(_same(old[key], new[key]) for key in old)
+    if isinstance(old, list):
+        return len(old) == len(new) and all(map(_same, old, new))
+    return bool(old == new)
 
 
 def _canonical(value: Any) -> str:
