@@ -84,7 +84,7 @@ def main() -> None:
 
     rows: list[tuple[str, float, str, str]] = []
     floor = timed("floor", [sys.executable, HERE / "floor.py", repo], runs, repo)
-    cold = timed("cold", check, max(3, runs // 2), repo, before=empty_cache, env=env)
+    cold = timed("cold", check, runs, repo, before=empty_cache, env=env)
     subprocess.run(check, cwd=repo, env=env, capture_output=True, check=False)
     warm = timed("warm", check, runs, repo, env=env)
     rows += [
