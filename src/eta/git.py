@@ -120,7 +120,7 @@ class Commit:
 _NOT_A_REVISION = re.compile(r"[\x00-\x20\x7f]")
 _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 #: The most bytes of object names written to `cat-file --batch` before its answers are read:
-#: well below the 64 KiB a pipe holds on Linux (4 KiB where POSIX promises least).
+#: a page, the least a pipe holds on the systems eta runs on (Linux holds 64 KiB).
 _BATCH = 4096
 _FIELD = "\x1f"
 _RECORD = "\x1e"
