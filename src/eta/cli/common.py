@@ -10,11 +10,14 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
 from eta.errors import EtaError
+
+if TYPE_CHECKING:
+    from eta.plans.edits import Outcome
 
 
 class TextOrJson(StrEnum):
@@ -24,19 +27,35 @@ class TextOrJson(StrEnum):
     JSON = "json"
 
 
+def date_option(*names: str, help_text: str) -> Any:
+    """An option holding a calendar date, written YYYY-MM-DD."""
+    return typer.Option(*names, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help_text,
+                        show_default=False)
+
+
 RootOption = Annotated[
     Path | None,
     typer.Option("--root", help="The records repository (default: found from the current "
                  "folder upwards).", file_okay=False, show_default=False),
 ]
-TodayOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False, metavar="YYYY-MM-DD",
-                 help="Check deadlines as on this date (default: today)."),
-]
+TodayOption = Annotated[dt.datetime | None, date_option(
+    "--today", help_text="Check deadlines as on this date (default: today).")]
+ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
+                                                help="The release id, e.g. R2026-02.")]
+IncidentArgument = Annotated[str, typer.Argument(
+    metavar="ID", show_default=False, help="The incident's id, e.g. 2026-03-28-k7q2mx.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def show_outcome(outcome: Outcome) -> None:
+    """What an editing command did: its summary, the files it wrote, and any notes."""
+    typer.echo(outcome.summary)
+    for name in outcome.written:
+        typer.echo(f"  wrote {name}")
+    for note in outcome.notes:
+        typer.echo(f"note: {note}")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -14,8 +14,9 @@ from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
 @reports_errors
 def history(
     record: Annotated[
-        str, typer.Argument(help="The record: its path, or the id of a party, release or "
-                            "incident.", show_default=False),
+        str, typer.Argument(metavar="RECORD", show_default=False,
+                            help="The record: its path, or the id of a party, release or "
+                            "incident."),
     ],
     root: RootOption = None,
     output_format: Annotated[

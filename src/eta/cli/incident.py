@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
+from eta.cli.common import (
+    IncidentArgument,
+    RootOption,
+    TextOrJson,
+    reports_errors,
+    resolve_root,
+)
 from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
 if TYPE_CHECKING:
@@ -35,8 +41,6 @@ class Answer(StrEnum):
     UNKNOWN = "unknown"
 
 
-IdArgument = Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                           help="The incident's id, e.g. 2026-03-28-k7q2mx.")]
 NowOption = Annotated[
     str | None,
     typer.Option("--now", metavar="TIME", show_default=False,
@@ -145,7 +149,7 @@ def new(
     "Classify an incident as incident, calamiteit or crisis, and record it."))
 @reports_errors
 def classify(
-    incident_id: IdArgument,
+    incident_id: IncidentArgument,
     explain: Annotated[bool, typer.Option(
         "--explain", help="Show every criterion, met or not, with what it rested on.",
     )] = False,
@@ -245,8 +249,9 @@ def _assessment_lines(assessment: Assessment) -> str:
 @app.command("log", help=_help("Add an entry to an incident's timeline, by you (from git config)."))
 @reports_errors
 def log(
-    incident_id: IdArgument,
-    message: Annotated[str, typer.Argument(help="What happened.", show_default=False)],
+    incident_id: IncidentArgument,
+    message: Annotated[str, typer.Argument(metavar="MESSAGE", help="What happened.",
+                                           show_default=False)],
     at: Annotated[str | None, _time_option(
         "--at", "When it happened (default: now).")] = None,
     root: RootOption = None,
@@ -299,7 +304,7 @@ def _edit(repository: Path, path: Path, change: Callable[[CommentedMap], None]) 
     "A change of status or priority is written in the timeline too."))
 @reports_errors
 def update(
-    incident_id: IdArgument,
+    incident_id: IncidentArgument,
     status: Annotated[IncidentStatus | None, typer.Option(
         "--status", help="new -> in_progress -> resolved -> closed; resolved may reopen to "
         "in_progress.", show_default=False)] = None,

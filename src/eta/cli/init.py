@@ -13,8 +13,8 @@ from eta.cli.common import fail, reports_errors
 @reports_errors
 def init(
     folder: Annotated[
-        Path, typer.Argument(help="Where to make the repository (made if it does not exist).",
-                             file_okay=False, show_default=False),
+        Path, typer.Argument(metavar="FOLDER", file_okay=False, show_default=False,
+                             help="Where to make the repository (made if it does not exist)."),
     ],
     organisation: Annotated[
         str, typer.Option("--organisation", help="The Beheerorganisatie's party id.")

@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TextOrJson, TodayOption, reports_errors, resolve_root, today
-from eta.cli.release import ReleaseArgument, date_option, on_date, report
+from eta.cli.common import (
+    ReleaseArgument,
+    RootOption,
+    TextOrJson,
+    TodayOption,
+    date_option,
+    reports_errors,
+    resolve_root,
+    show_outcome,
+    today,
+)
 from eta.vocabulary import ImpactLevel, MeasureStatus
 
 if TYPE_CHECKING:
@@ -77,7 +86,7 @@ def add_party(
     from eta.plans.edits import add_party as add
 
     contact = _contact(contact_name, contact_email, contact_phone, contact_function, False)
-    report(add(resolve_root(root), release_id, party, contact))
+    show_outcome(add(resolve_root(root), release_id, party, contact))
 
 
 @app.command("contact")
@@ -94,7 +103,7 @@ def contact(
     """Set an implementing party's contact (aanspreekpunt)."""
     from eta.plans.edits import set_contact
 
-    report(set_contact(resolve_root(root), release_id, party,
+    show_outcome(set_contact(resolve_root(root), release_id, party,
                        _contact(name, email, phone, function, False)))
 
 
@@ -120,7 +129,7 @@ def impact(
     """
     from eta.plans.edits import set_impact_analysis
 
-    report(set_impact_analysis(resolve_root(root), release_id, party, summary=summary,
+    show_outcome(set_impact_analysis(resolve_root(root), release_id, party, summary=summary,
                                level=level, components=components or [],
                                document=document))
 
@@ -146,7 +155,7 @@ def planning(
     """
     from eta.plans.edits import set_planning
 
-    report(set_planning(resolve_root(root), release_id, party, summary=summary,
+    show_outcome(set_planning(resolve_root(root), release_id, party, summary=summary,
                         ready_on=ready_on.date(),
                         start_on=start_on.date() if start_on else None, document=document))
 
@@ -166,7 +175,7 @@ def add_measure(
     """Add a measure (maatregel) an implementing party must take."""
     from eta.plans.edits import add_measure as add
 
-    report(add(resolve_root(root), release_id, party, description=description,
+    show_outcome(add(resolve_root(root), release_id, party, description=description,
                deadline=deadline.date(), measure_id=measure_id))
 
 
@@ -187,7 +196,7 @@ def add_milestone(
     """Add a milestone to the plan."""
     from eta.plans.edits import add_milestone as add
 
-    report(add(resolve_root(root), release_id, date=date.date(), title=title,
+    show_outcome(add(resolve_root(root), release_id, date=date.date(), title=title,
                parties=parties or [], milestone_id=milestone_id))
 
 
@@ -209,7 +218,7 @@ def deadline(
     """
     from eta.plans.edits import set_deadline
 
-    report(set_deadline(resolve_root(root), release_id, date=date.date(), title=title,
+    show_outcome(set_deadline(resolve_root(root), release_id, date=date.date(), title=title,
                         deadline_id=deadline_id))
 
 
@@ -252,7 +261,7 @@ def sign(
                        "your SSH key with gpg.format ssh")
     signing_key = signing.signing_key(spec, cwd=repository)
     now = dt.datetime.now(ZoneInfo(TIME_ZONE))
-    report(sign_plan(repository, release_id, party, signing_key, now))
+    show_outcome(sign_plan(repository, release_id, party, signing_key, now))
 
 
 # -- Progress ------------------------------------------------------------------------------
@@ -276,8 +285,8 @@ def measure_status(
     """
     from eta.plans.edits import set_measure_status
 
-    report(set_measure_status(resolve_root(root), release_id, party, measure,
-                              status=status, on=on_date(on)))
+    show_outcome(set_measure_status(resolve_root(root), release_id, party, measure,
+                              status=status, on=today(on)))
 
 
 @app.command("milestone-done")
@@ -292,7 +301,7 @@ def milestone_done(
     """Record that a milestone was reached."""
     from eta.plans.edits import mark_milestone_done
 
-    report(mark_milestone_done(resolve_root(root), release_id, milestone, on_date(on)))
+    show_outcome(mark_milestone_done(resolve_root(root), release_id, milestone, today(on)))
 
 
 @app.command("join")
@@ -309,7 +318,7 @@ def join(
     """
     from eta.plans.edits import record_joining
 
-    report(record_joining(resolve_root(root), release_id, party, on_date(on)))
+    show_outcome(record_joining(resolve_root(root), release_id, party, today(on)))
 
 
 # -- Status --------------------------------------------------------------------------------

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root, today
+from eta.cli.common import (
+    ReleaseArgument,
+    RootOption,
+    TodayOption,
+    date_option,
+    reports_errors,
+    resolve_root,
+    show_outcome,
+    today,
+)
 from eta.vocabulary import ReleaseStatus
-
-if TYPE_CHECKING:
-    from eta.plans.edits import Outcome
 
 app = typer.Typer(
     name="release",
@@ -20,29 +26,6 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
-                                                help="The release id, e.g. R2026-02.")]
-
-
-def date_option(*names: str, help_text: str) -> Any:
-    """An option holding a calendar date, written YYYY-MM-DD."""
-    return typer.Option(*names, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help_text,
-                        show_default=False)
-
-
-def on_date(value: dt.datetime | None) -> dt.date:
-    """The date given, or today in the Netherlands."""
-    return today(value)
-
-
-def report(outcome: Outcome) -> None:
-    typer.echo(outcome.summary)
-    for name in outcome.written:
-        typer.echo(f"  wrote {name}")
-    for note in outcome.notes:
-        typer.echo(f"note: {note}")
-
 
 @app.command("new")
 @reports_errors
@@ -89,7 +72,7 @@ def new(
         except ValidationError:
             raise EtaError("--releasemanager-name must not be empty, and "
                            "--releasemanager-email must be an email address") from None
-    report(new_release(resolve_root(root), release_id, title=title,
+    show_outcome(new_release(resolve_root(root), release_id, title=title,
                        chain_dependencies=chain_dependencies,
                        framework_version=framework_version, releasemanager=person,
                        decided_on=decided_on.date() if decided_on else None))
@@ -105,7 +88,7 @@ def decide(
     """Record the Tactisch Beraad's decision on the release."""
     from eta.plans.edits import decide as record_decision
 
-    report(record_decision(resolve_root(root), release_id, on.date()))
+    show_outcome(record_decision(resolve_root(root), release_id, on.date()))
 
 
 @app.command("advance")
@@ -132,7 +115,7 @@ def advance(
     from eta.plans.edits import advance as move
 
     target = to
-    report(move(resolve_root(root), release_id, target=target, today=today(on)))
+    show_outcome(move(resolve_root(root), release_id, target=target, today=today(on)))
 
 
 @app.command("communication-plan")
@@ -150,7 +133,7 @@ def communication_plan(
     """Record the Beheerorganisatie's communication plan."""
     from eta.plans.edits import record_communication_plan
 
-    report(record_communication_plan(resolve_root(root), release_id,
+    show_outcome(record_communication_plan(resolve_root(root), release_id,
                                      delivered_on=delivered_on.date(), document=document,
                                      summary=summary))
 
@@ -170,7 +153,7 @@ def rollout(
     """Record the planned or completed roll-out."""
     from eta.plans.edits import record_rollout
 
-    report(record_rollout(resolve_root(root), release_id,
+    show_outcome(record_rollout(resolve_root(root), release_id,
                           planned_on=planned_on.date() if planned_on else None,
                           completed_on=completed_on.date() if completed_on else None))
 
@@ -191,5 +174,5 @@ def evaluation(
     """Record the evaluation held with the parties."""
     from eta.plans.edits import record_evaluation
 
-    report(record_evaluation(resolve_root(root), release_id, held_on=held_on.date(),
+    show_outcome(record_evaluation(resolve_root(root), release_id, held_on=held_on.date(),
                              participants=participants, findings=findings or []))

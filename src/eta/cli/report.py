@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eta.cli.common import RootOption, reports_errors, resolve_root, today
+from eta.cli.common import (
+    IncidentArgument,
+    ReleaseArgument,
+    RootOption,
+    date_option,
+    reports_errors,
+    resolve_root,
+    today,
+)
 
 if TYPE_CHECKING:
     from eta.reports import Kind, Options
@@ -29,11 +37,8 @@ AtOption = Annotated[
                  help="Render from the records as they were at this git revision (a commit, "
                  "tag or branch); the templates are the working tree's."),
 ]
-ReportDateOption = Annotated[
-    dt.datetime | None,
-    typer.Option("--today", formats=["%Y-%m-%d"], show_default=False, metavar="YYYY-MM-DD",
-                 help="Judge what is due or overdue as on this date (default: today)."),
-]
+ReportDateOption = Annotated[dt.datetime | None, date_option(
+    "--today", help_text="Judge what is due or overdue as on this date (default: today).")]
 GeneratedOption = Annotated[
     str | None,
     typer.Option("--generated-at", metavar="TIME", show_default=False,
@@ -41,10 +46,6 @@ GeneratedOption = Annotated[
                  "as 2026-12-01T09:00+01:00. Without it the report holds no clock time, so "
                  "the same records give the same text."),
 ]
-ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
-                                                help="The release, e.g. R2026-01.")]
-
-
 def _options(on: dt.datetime | None, generated_at: str | None) -> Options:
     from eta.reports import Options
 
@@ -124,8 +125,7 @@ def evaluation(release_id: ReleaseArgument, output: OutputOption = None, at: AtO
 @app.command("incident")
 @reports_errors
 def incident(
-    incident_id: Annotated[str, typer.Argument(metavar="ID", show_default=False,
-                                               help="The incident, e.g. 2026-03-28-k7q2mx.")],
+    incident_id: IncidentArgument,
     output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
     generated_at: GeneratedOption = None, root: RootOption = None,
 ) -> None:
