@@ -320,6 +320,14 @@ def test_removing_a_timeline_entry_breaks_the_rule(records: Path) -> None:
     assert codes(records) == [(INCIDENT_PATH, "base.timeline.rewritten")]
 
 
+def test_a_record_that_is_no_longer_yaml_gets_its_syntax_error_only(records: Path) -> None:
+    (records / INCIDENT_PATH).write_text("id: [\n")
+    outcome = run_eta("check", "--base", "HEAD", "--changed-only", "--format", "json",
+                      cwd=records)
+    assert [(d["file"], d["code"]) for d in json.loads(outcome.stdout)["diagnostics"]] == [
+        (INCIDENT_PATH, "yaml.syntax")]
+
+
 def test_appending_a_timeline_entry_keeps_the_rule(records: Path) -> None:
     with (records / INCIDENT_PATH).open("a") as handle:
         handle.write("  - at: 2026-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"

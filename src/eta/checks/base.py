@@ -93,6 +93,15 @@ class Comparison:
             if side is not None and side.kind.name == kind:
                 yield change, before, after
 
+    def readable(self, kind: str) -> Iterator[tuple[FileChange, Side | None, Side]]:
+        """The changes to records of `kind` whose text is YAML on both sides; the rules
+        about their content have nothing to compare in a file that is not (its syntax error
+        is reported on its own)."""
+        for change, before, after in self.changed(kind):
+            if (after is not None and after.document is not None
+                    and (before is None or before.document is not None)):
+                yield change, before, after
+
 
 @dataclass(frozen=True, slots=True)
 class GitAnswer:
@@ -359,8 +368,8 @@ def _register_problem(register: dict[str, Party], signature: Signature
 
 def append_only(comparison: Comparison) -> Iterator[Diagnostic]:
     """Timeline entries and classifications are only ever appended."""
-    for change, before, after in comparison.changed("incident"):
-        if before is None or after is None:
+    for change, before, after in comparison.readable("incident"):
+        if before is None:
             continue
         for name, what in (("timeline", "timeline entry"),
                            ("classifications", "classification")):
@@ -390,9 +399,7 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
     the criteria it cites are those of the base."""
     known = ({c.id for c in (*comparison.criteria.calamiteit, *comparison.criteria.crisis)}
              if comparison.criteria is not None else set())
-    for change, before, after in comparison.changed("incident"):
-        if after is None:
-            continue
+    for change, before, after in comparison.readable("incident"):
         old, new = ([] if before is None else _list(before, "classifications"),
                     _list(after, "classifications"))
         for index in range(len(old), len(new)):
@@ -420,8 +427,8 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
 def closed_incidents_stay_closed(comparison: Comparison) -> Iterator[Diagnostic]:
     """A closed incident changes only by being reopened: status back to in_progress, with
     a timeline entry appended that says why."""
-    for change, before, after in comparison.changed("incident"):
-        if before is None or after is None or before.mapping.get("status") != "closed":
+    for change, before, after in comparison.readable("incident"):
+        if before is None or before.mapping.get("status") != "closed":
             continue
         if before.data == after.data:
             continue
