@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Iterator
@@ -58,3 +59,11 @@ def test_leaving_the_block_without_asking_waits_for_the_child() -> None:
         pass
     with pytest.raises(ChildProcessError):  # no child is left, not even a zombie
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_what_is_kept_from_the_collector_while_the_child_works_is_given_back(forking: bool
+                                                                            ) -> None:
+    with InBackground(gc.get_freeze_count) as work:
+        frozen_in_child = work.result()
+    assert (frozen_in_child > 0) is forking
+    assert gc.get_freeze_count() == 0

@@ -8,6 +8,7 @@ those is unsafe), the work is done in this process when its result is asked for.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import threading
@@ -47,9 +48,12 @@ class InBackground(Generic[T]):
         assert self._child is not None
         pid, source = self._child
         self._child = None
-        with os.fdopen(source, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
+        try:
+            with os.fdopen(source, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+        finally:
+            gc.unfreeze()
         if not data:
             return False, EtaError(f"a child process of eta ended without an answer "
                                    f"(wait status {status})")
@@ -73,6 +77,10 @@ def _run(work: Callable[[], object]) -> tuple[bool, object]:
 
 
 def _fork(work: Callable[[], object]) -> tuple[int, int]:
+    # What exists at the fork is kept out of collections until the child is done, as
+    # Python's documentation advises: the child's collector then writes to none of the
+    # pages it shares with the parent, and the parent's looks through less meanwhile.
+    gc.freeze()
     source, sink = os.pipe()
     pid = os.fork()
     if pid:
