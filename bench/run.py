@@ -32,7 +32,6 @@ TODAY = "2026-11-28"
 
 @dataclass
 class Timing:
-    name: str
     seconds: list[float]
 
     @property
@@ -40,17 +39,26 @@ class Timing:
         return statistics.median(self.seconds)
 
 
-def timed(name: str, command: Sequence[str | Path], runs: int, cwd: Path,
-          before: Callable[[], None] | None = None, env: dict[str, str] | None = None) -> Timing:
-    seconds = []
+@dataclass
+class Command:
+    argv: Sequence[str | Path]
+    before: Callable[[], None] | None = None
+    env: dict[str, str] | None = None
+
+
+def timed(runs: int, cwd: Path, *commands: Command) -> list[Timing]:
+    """Each command `runs` times, taking turns. The load of a shared machine changes from
+    minute to minute, so a ratio compares only runs made side by side."""
+    seconds: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        subprocess.run([str(c) for c in command], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, check=False)
-        seconds.append(time.perf_counter() - start)
-    return Timing(name, seconds)
+        for command, taken in zip(commands, seconds, strict=True):
+            if command.before is not None:
+                command.before()
+            start = time.perf_counter()
+            subprocess.run([str(c) for c in command.argv], cwd=cwd, env=command.env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            taken.append(time.perf_counter() - start)
+    return [Timing(taken) for taken in seconds]
 
 
 def peak_mib(command: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> float:
@@ -82,36 +90,43 @@ def main() -> None:
     def empty_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
+    changed = sorted((repo / "incidents").glob("*.yaml"))[100:103]
+    originals = {path: path.read_text() for path in changed}
+
+    def as_committed() -> None:
+        for path, text in originals.items():
+            path.write_text(text)
+        empty_cache()
+
+    def three_files_changed() -> None:
+        for path, text in originals.items():
+            path.write_text(text.replace("resolution: ", "resolution: Nagekeken. ", 1))
+        empty_cache()
+
     rows: list[tuple[str, float, str, str]] = []
-    floor = timed("floor", [sys.executable, HERE / "floor.py", repo], runs, repo)
-    cold = timed("cold", check, runs, repo, before=empty_cache, env=env)
+    try:
+        floor, cold, base = timed(
+            runs, repo, Command([sys.executable, HERE / "floor.py", repo], as_committed),
+            Command(check, as_committed, env),
+            Command([*check, "--base", "HEAD", "--changed-only"], three_files_changed, env))
+    finally:
+        as_committed()
     subprocess.run(check, cwd=repo, env=env, capture_output=True, check=False)
-    warm = timed("warm", check, runs, repo, env=env)
+    [warm] = timed(runs, repo, Command(check, env=env))
     rows += [
         ("YAML 1.2 parse of every file (floor)", floor.median, "", ""),
         ("eta check, cold", cold.median, f"{cold.median / floor.median:.2f}x floor",
          "<= 1.2x floor"),
         ("eta check, warm", warm.median, "", "< 1 s"),
+        ("eta check --base HEAD --changed-only, 3 files", base.median,
+         f"{base.median / cold.median:.1%} of cold", "< 10% of cold"),
     ]
-
-    changed = sorted((repo / "incidents").glob("*.yaml"))[100:103]
-    originals = {path: path.read_text() for path in changed}
-    try:
-        for path, text in originals.items():
-            path.write_text(text.replace("resolution: ", "resolution: Nagekeken. ", 1))
-        base = timed("base", [*check, "--base", "HEAD", "--changed-only"], runs, repo,
-                     before=empty_cache, env=env)
-    finally:
-        for path, text in originals.items():
-            path.write_text(text)
-    rows.append(("eta check --base HEAD --changed-only, 3 files", base.median,
-                 f"{base.median / cold.median:.1%} of cold", "< 10% of cold"))
 
     for label, record in (("one record", _typical_record(repo)),
                           ("the record with the longest history", _longest_record(repo))):
-        git_log = timed("git", ["git", "log", "--follow", "--format=%H %an %s", "--", record],
-                        runs, repo)
-        history = timed("history", [eta, "history", record], runs, repo, env=env)
+        git_log, history = timed(
+            runs, repo, Command(["git", "log", "--follow", "--format=%H %an %s", "--", record]),
+            Command([eta, "history", record], env=env))
         rows += [
             (f"git log --follow, {label} ({_commits(repo, record)} commits)", git_log.median,
              "", ""),
@@ -119,8 +134,8 @@ def main() -> None:
              f"{history.median / git_log.median:.2f}x git log", "<= 2x git log"),
         ]
 
-    minimal = timed("typer", [sys.executable, HERE / "minimal_typer.py", "--help"], runs, repo)
-    help_ = timed("help", [eta, "--help"], runs, repo)
+    minimal, help_ = timed(runs, repo, Command([sys.executable, HERE / "minimal_typer.py",
+                                                "--help"]), Command([eta, "--help"]))
     rows += [
         ("minimal typer app --help", minimal.median, "", ""),
         ("eta --help", help_.median, f"{help_.median / minimal.median:.2f}x typer",
@@ -173,8 +188,9 @@ def _check_jsonschema(peer: Path, repo: Path, runs: int) -> float:
     total = 0.0
     for kind, pattern in kinds.items():
         files = sorted(str(p.relative_to(repo)) for p in repo.glob(pattern))
-        total += timed(kind, [peer, "--schemafile", f"schemas/{kind}.schema.json", *files],
-                       max(1, runs // 2), repo).median
+        [taken] = timed(max(1, runs // 2), repo,
+                        Command([peer, "--schemafile", f"schemas/{kind}.schema.json", *files]))
+        total += taken.median
     return total
 
 
