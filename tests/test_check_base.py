@@ -546,13 +546,62 @@ def test_a_shallow_clone_says_that_history_is_needed(records: Path, tmp_path: Pa
         "actions/checkout `fetch-depth: 0`\n")
 
 
-def test_it_works_with_git_dir_and_index_file_set_as_in_a_hook(records: Path) -> None:
+def test_git_dir_and_work_tree_are_read_from_the_folder_eta_starts_in(records: Path) -> None:
+    # git reads GIT_DIR and GIT_WORK_TREE from where it starts, GIT_INDEX_FILE from the top.
     (records / INCIDENT_PATH).unlink()
     outcome = run_eta("check", "--base", "HEAD", "--format", "json", cwd=records / "incidents",
-                      env={"GIT_DIR": "../.git", "GIT_INDEX_FILE": "../.git/index"})
+                      env={"GIT_DIR": "../.git", "GIT_WORK_TREE": "..",
+                           "GIT_INDEX_FILE": ".git/index"})
     found = json.loads(outcome.stdout)["diagnostics"]
     assert [d["code"] for d in found if d["code"].startswith("base.")] == [
         "base.record.deleted"]
+
+
+def test_git_dir_without_a_work_tree_makes_the_folder_the_work_tree_as_for_git(
+        records: Path) -> None:
+    # git takes the folder it starts in as the working tree when GIT_DIR alone is set.
+    outcome = run_eta("check", "--base", "HEAD", cwd=records / "incidents",
+                      env={"GIT_DIR": "../.git"})
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, f"eta: error: {records} lies outside the git working tree at "
+           f"{records / 'incidents'}\n")
+
+
+def test_a_git_dir_that_leads_nowhere_is_refused(records: Path) -> None:
+    outcome = run_eta("check", "--base", "HEAD", cwd=records, env={"GIT_DIR": "nowhere"})
+    assert (outcome.exit_code, outcome.stderr) == (
+        2, "eta: error: git finds no repository where its environment points "
+           "(GIT_DIR=nowhere): fatal: not a git repository: 'nowhere'\n")
+
+
+HOOK_FROM_A_SUBFOLDER = f"""#!/bin/sh
+echo "index: $GIT_INDEX_FILE"
+cd incidents && exec {sys.executable} -m eta check --base HEAD .
+"""
+
+
+def test_a_hook_that_runs_eta_from_a_subfolder_reads_git_s_relative_index(
+        records: Path) -> None:
+    hook = records / ".git/hooks/pre-commit"
+    hook.write_text(HOOK_FROM_A_SUBFOLDER)
+    hook.chmod(0o755)
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write("  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
+                     "    text: Verder.\n")
+    git(records, "add", INCIDENT_PATH)
+    accepted = subprocess.run(["git", "commit", "-q", "-m", "Log progress"],
+                              cwd=records / "incidents", capture_output=True, text=True)
+    # git names the index relative to the top of the working tree, not to the hook's folder.
+    assert accepted.stderr.splitlines()[0] == "index: .git/index"
+    assert (accepted.returncode, "base." in accepted.stderr) == (0, False), accepted.stderr
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen.")
+    git(records, "add", INCIDENT_PATH)
+    refused = subprocess.run(["git", "commit", "-q", "-m", "Rewrite"],
+                             cwd=records / "incidents", capture_output=True, text=True)
+    assert refused.returncode == 1
+    assert [line for line in refused.stderr.splitlines() if "[base." in line] == [
+        f"{INCIDENT_PATH}:17:5: error [base.timeline.rewritten] timeline entry 1 of "
+        "`timeline` was changed; it is append-only"]
 
 
 def test_a_real_pre_commit_hook_refuses_a_rewritten_timeline(records: Path) -> None:

@@ -198,14 +198,16 @@ def test_a_shallow_clone_asks_for_history(nested: Path, tmp_path: Path) -> None:
         repository.require_history("eta history")
 
 
-def test_relative_git_dir_and_index_file_as_a_hook_sets_them(
+def test_relative_git_dir_work_tree_and_index_file_are_read_as_git_reads_them(
     nested: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     top = nested.parent
     (nested / "incidents/x.yaml").write_text("name: changed\n")
     monkeypatch.chdir(nested / "incidents")
     monkeypatch.setenv("GIT_DIR", "../../.git")
-    monkeypatch.setenv("GIT_INDEX_FILE", "../../.git/index")
+    monkeypatch.setenv("GIT_WORK_TREE", "../..")
+    # git reads the index's path from the top of the working tree, the others from here.
+    monkeypatch.setenv("GIT_INDEX_FILE", ".git/index")
     with GitRepository.open(nested, "test") as repository:
         assert repository.toplevel == top.resolve()
         assert repository.changed_files(repository.head(), ["incidents"]) == [

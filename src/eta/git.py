@@ -4,9 +4,12 @@ Nothing a user types reaches git where git could read it as an option: revisions
 refused when they start with `-` and are then resolved with `rev-parse --verify` after
 `--end-of-options`; paths always follow `--` and are literal (`GIT_LITERAL_PATHSPECS`).
 
-Inside a git hook git sets `GIT_DIR` and `GIT_INDEX_FILE`, often as relative paths; they
-are made absolute once, so that every command eta runs sees the same repository and index
-whatever folder it runs from.
+Inside a git hook git sets `GIT_INDEX_FILE` (and may set `GIT_DIR` or `GIT_WORK_TREE`),
+often as relative paths, and git reads each relative to a different folder: `GIT_DIR` and
+`GIT_WORK_TREE` from the folder it starts in, `GIT_INDEX_FILE` from the top of the working
+tree it found. eta asks git itself where they lead (`git rev-parse`) and hands every git it
+runs the absolute answers, so that each sees the repository, working tree and index that
+git would, whatever folder eta was started from.
 
 gitpython loads when git is first run: `eta check --base` reads git in a child process,
 and the parent, which only reads records, is spared the import.
@@ -153,11 +156,13 @@ class GitRepository:
     old file contents, ends with it.
     """
 
-    def __init__(self, repo: Repo, root: Path) -> None:
+    def __init__(self, repo: Repo, root: Path, located: dict[str, str] | None = None) -> None:
         self._repo = repo
         self._cat_file: Git.AutoInterrupt | None = None
         self.root = root
-        top = repo.working_tree_dir
+        located = located or {}
+        # Where git's environment names a working tree, that one counts, as it does for git.
+        top = located.get("GIT_WORK_TREE") if located else repo.working_tree_dir
         if top is None:
             raise GitError(f"{repo.git_dir} is a bare git repository; eta needs a working tree")
         self.toplevel = Path(top).resolve()
@@ -168,7 +173,7 @@ class GitRepository:
                            ) from None
         #: The records root as a path prefix inside the git tree: "" or "sub/folder/".
         self.prefix = "" if inside == "." else inside + "/"
-        repo.git.update_environment(**_hook_environment(), GIT_LITERAL_PATHSPECS="1")
+        repo.git.update_environment(**located, GIT_LITERAL_PATHSPECS="1")
 
     @classmethod
     def open(cls, root: Path, purpose: str) -> GitRepository:
@@ -176,15 +181,15 @@ class GitRepository:
         from git import Repo
         from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-        git_dir = os.environ.get("GIT_DIR")
+        located = located_by_git()
         try:
-            repo = (Repo(str(Path(git_dir).resolve())) if git_dir
+            repo = (Repo(located["GIT_DIR"]) if located
                     else Repo(root, search_parent_directories=True))
         except (InvalidGitRepositoryError, NoSuchPathError):
             raise GitError(f"{root} is not in a git repository: {purpose} needs git") from None
         except GitCommandError as exc:  # pragma: no cover - git itself fails to start
             raise GitError(f"git failed: {_stderr(exc)}") from None
-        return cls(repo, root)
+        return cls(repo, root, located)
 
     def __enter__(self) -> GitRepository:
         return self
@@ -496,14 +501,37 @@ def _signature_status(letter: str) -> SignatureStatus:
         return SignatureStatus.CANNOT_CHECK
 
 
-def _hook_environment() -> dict[str, str]:
-    """GIT_DIR and GIT_INDEX_FILE as absolute paths, when git set them for a hook."""
-    fixed = {}
-    for name in ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE"):
-        value = os.environ.get(name)
-        if value:
-            fixed[name] = str(Path(value).resolve())
-    return fixed
+#: The variables that tell git where its repository, working tree and index are.
+_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")
+
+
+def located_by_git() -> dict[str, str]:
+    """Where git, started here with this environment, finds its repository, working tree
+    and index, as absolute paths; empty when the environment names none of them.
+
+    Asked of git itself, because git reads each variable relative to a different folder,
+    and without `GIT_WORK_TREE` takes the folder it starts in as the working tree.
+    """
+    if not any(os.environ.get(name) for name in _LOCATION_VARIABLES):
+        return {}
+    command = ["git", "rev-parse", "--path-format=absolute", "--absolute-git-dir",
+               "--git-path", "index", "--show-toplevel"]
+    try:
+        process = Popen(command, stdout=PIPE, stderr=PIPE)
+    except FileNotFoundError:
+        raise GitError("git is not installed") from None
+    stdout, stderr = process.communicate()
+    lines = stdout.decode("utf-8", "surrogateescape").splitlines()
+    if process.returncode or len(lines) < 2:
+        named = ", ".join(f"{name}={os.environ[name]}" for name in _LOCATION_VARIABLES
+                          if os.environ.get(name))
+        reason = _last_line(stderr.decode("utf-8", "replace"), process.returncode)
+        raise GitError(f"git finds no repository where its environment points ({named}): "
+                       f"{reason}")
+    found = {"GIT_DIR": lines[0], "GIT_INDEX_FILE": lines[1]}
+    if len(lines) > 2:
+        found["GIT_WORK_TREE"] = lines[2]
+    return found
 
 
 def _stderr(exc: GitCommandError) -> str:
@@ -531,8 +559,10 @@ def config_value(folder: Path, key: str) -> str | None:
     from git import Git
     from git.exc import GitCommandError, GitCommandNotFound
 
+    git = Git(str(folder))
+    git.update_environment(**located_by_git())
     try:
-        value = Git(str(folder)).config("--get", key)
+        value = git.config("--get", key)
     except GitCommandNotFound:
         raise GitError("git is not installed") from None
     except GitCommandError:
