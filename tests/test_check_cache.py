@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import marshal
 import os
+import secrets
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import run_eta
+from eta.cache import KEY_NAME, seal, unseal
+from test_check_bad_input import CASES
 
 PARTY = "afspraken/parties/poortwachter.yaml"
 INCIDENT = """\
@@ -43,12 +46,19 @@ def findings(root: Path, *args: str) -> tuple[int, str]:
     return outcome.exit_code, outcome.stdout
 
 
+def cached(cache_dir: Path) -> tuple[Path, dict[str, Any]]:
+    """The one cache file in `cache_dir` and its data, as eta wrote it."""
+    [cache_file] = cache_dir.glob("check-*.marshal")
+    data = unseal((cache_dir / KEY_NAME).read_bytes(), cache_file.name, cache_file.read_bytes())
+    assert data is not None
+    return cache_file, data
+
+
 def test_a_warm_check_reads_the_cache_and_agrees_with_a_cold_one(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
     cold = findings(repo)
-    [cache_file] = cache_dir.glob("check-*.marshal")
-    assert marshal.loads(cache_file.read_bytes())["units"]
+    assert cached(cache_dir)[1]["units"]
     assert findings(repo) == cold == findings(repo, "--no-cache")
 
 
@@ -88,9 +98,9 @@ def test_a_change_to_the_agreements_reaches_cached_records(
 
 def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
     findings(repo)
-    before = marshal.loads(next(cache_dir.glob("check-*.marshal")).read_bytes())
+    before = cached(cache_dir)[1]
     run_eta("check", "--today", "2026-11-29", cwd=repo)
-    after = marshal.loads(next(cache_dir.glob("check-*.marshal")).read_bytes())
+    after = cached(cache_dir)[1]
     assert ":2026-11-28:" in before["salt"]
     assert ":2026-11-29:" in after["salt"]
     assert set(after["units"]) == set(before["units"])
@@ -98,14 +108,18 @@ def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path
 
 def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:
     cold = findings(repo)
-    cache_file = next(cache_dir.glob("check-*.marshal"))
+    cache_file, data = cached(cache_dir)
     cache_file.write_bytes(b"\x00not marshal")
     assert findings(repo) == cold
-    salt = marshal.loads(cache_file.read_bytes())["salt"]
-    cache_file.write_bytes(marshal.dumps({
-        "format": 3, "salt": salt, "files": {}, "units": {"incidents/INC-CACHE.yaml": 5},
-    }))
-    assert findings(repo) == cold
+    key = (cache_dir / KEY_NAME).read_bytes()
+    wrong: dict[str, Any]
+    for wrong in ({"files": "x"}, {"files": {"incidents/INC-CACHE.yaml": 7}},
+                  {"units": {"incidents/INC-CACHE.yaml": 5}}, {"units": []},
+                  {"written_at": "late"}, {"whole": 3}, {"salt": None}):
+        # Sealed with the user's own key, as only eta writes: a shape eta never wrote
+        # (another version, a bug) still only costs speed.
+        cache_file.write_bytes(seal(key, cache_file.name, {**data, **wrong}))
+        assert findings(repo) == cold, wrong
 
 
 def test_a_check_of_part_of_a_release_sees_a_change_elsewhere_in_its_folder(
@@ -125,3 +139,170 @@ def _tampered(text: str) -> str:
     head, _, digest = text.partition("digest: sha256:")
     flipped = ("1" if digest[0] == "0" else "0") + digest[1:]
     return f"{head}digest: sha256:{flipped}"
+
+
+FAILING = INCIDENT.replace("title:", "titel:")
+FAILED = (1, "incidents/INC-CACHE.yaml:2:1: error [record.missing-key] missing required key "
+             "`title`\n"
+             "incidents/INC-CACHE.yaml:3:1: error [record.unknown-key] unknown key `titel`\n"
+             "    hint: did you mean `title`?\n"
+             "40 files checked: 2 errors, 0 warnings\n")
+
+
+def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:
+    """The cache's data, changed to say that every unit and the whole check found nothing."""
+    units: dict[str, Any] = {unit: (ids, [], entries) for unit, (ids, _, entries) in data["units"].items()}
+    return {**data, "units": units, "whole": (data["whole"][0], [])}
+
+
+def test_a_forged_cache_cannot_turn_a_failing_check_green(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    forged = forged_as_clean(data)
+    # Anyone who can write the file but not read the user's key writes an entry that is
+    # well formed in every field, and it is ignored.
+    for key in (secrets.token_bytes(32), b"\0" * 32):
+        cache_file.write_bytes(seal(key, cache_file.name, forged))
+        assert findings(repo) == FAILED
+    # A valid seal for another repository's cache file is no seal for this one.
+    real_key = (cache_dir / KEY_NAME).read_bytes()
+    cache_file.write_bytes(seal(real_key, "check-another.marshal", forged))
+    assert findings(repo) == FAILED
+    # The same entry under the user's key would be believed: the key is what protects.
+    cache_file.write_bytes(seal(real_key, cache_file.name, forged))
+    assert findings(repo) == (0, "40 files checked: no problems found\n")
+
+
+def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
+                                forged_as_clean(data)))
+    planted = cache_file.read_bytes()
+    for mode in (0o770, 0o707, 0o1777):
+        cache_dir.chmod(mode)
+        assert findings(repo) == FAILED, oct(mode)
+        assert cache_file.read_bytes() == planted
+    cache_dir.chmod(0o700)
+    assert findings(repo) == (0, "40 files checked: no problems found\n")
+
+
+def test_a_cache_below_a_folder_others_may_write_is_not_used(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incident: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)  # not sticky: anyone may rename the cache folder and put another
+    monkeypatch.setenv("ETA_CACHE_DIR", str(shared / "eta"))
+    assert findings(repo)[0] == 0
+    assert list((shared / "eta").iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a folder to another user needs root")
+def test_a_cache_folder_of_another_user_is_not_used(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
+                                forged_as_clean(data)))
+    os.chown(cache_dir, 65534, 65534)
+    assert findings(repo) == FAILED
+    os.chown(cache_dir, 0, 0)
+    for planted in (cache_dir / KEY_NAME, cache_file):
+        os.chown(planted, 65534, 65534)
+        assert findings(repo) == FAILED, planted.name
+        os.chown(planted, 0, 0)
+
+
+def test_links_planted_in_a_shared_cache_folder_overwrite_nothing(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, incident: Path
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp is: sticky, writable by all
+    monkeypatch.setenv("ETA_CACHE_DIR", str(shared))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    assert findings(repo)[0] == 0
+    assert list(shared.iterdir()) == []  # nothing written where others may write
+    cache_name = _cache_file_name(repo)
+    for name in (cache_name, f".{cache_name}.{os.getpid()}.tmp", KEY_NAME,
+                 f".{KEY_NAME}.{os.getpid()}.tmp"):
+        (shared / name).symlink_to(victim)
+    assert findings(repo)[0] == 0
+    assert victim.read_text() == "precious\n"
+    assert all((shared / name).is_symlink() for name in (cache_name, KEY_NAME))
+
+
+def test_links_in_the_private_cache_folder_are_replaced_never_followed(
+    repo: Path, cache_dir: Path, tmp_path: Path, incident: Path
+) -> None:
+    cold = findings(repo)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    cache_file, _ = cached(cache_dir)
+    cache_file.unlink()
+    temporary = cache_dir / f".{cache_file.name}.{os.getpid()}.tmp"
+    for link in (cache_file, temporary):
+        link.symlink_to(victim)
+    assert findings(repo) == cold
+    assert victim.read_text() == "precious\n"
+    assert not cache_file.is_symlink() and not temporary.exists()
+    assert cached(cache_dir)[1]["units"]
+    # A key that is a link is not the user's key: the cache is left alone.
+    key = cache_dir / KEY_NAME
+    key.unlink()
+    key.symlink_to(victim)
+    before = cache_file.read_bytes()
+    assert findings(repo) == cold
+    assert cache_file.read_bytes() == before
+    assert victim.read_text() == "precious\n"
+
+
+def test_a_key_others_may_read_is_not_trusted(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    key = cache_dir / KEY_NAME
+    cache_file.write_bytes(seal(key.read_bytes(), cache_file.name, forged_as_clean(data)))
+    key.chmod(0o644)
+    assert findings(repo) == FAILED
+
+
+def _cache_file_name(root: Path) -> str:
+    import hashlib
+
+    return f"check-{hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()}.marshal"
+
+
+SUITE_FILES = ("afspraken/parties/testpartij.yaml", "releases/R2026-01/parties/testpartij.yaml",
+               "incidents/testpartij.yaml")
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_the_check_suite_finds_the_same_with_and_without_the_cache(
+    repo: Path, cache_dir: Path, case: str
+) -> None:
+    text, _ = CASES[case]
+    for name in SUITE_FILES:
+        path = repo / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    for args in ((), ("--format", "json"), SUITE_FILES[1:2]):
+        uncached = findings(repo, "--no-cache", *args)
+        assert uncached[0] == 1
+        assert findings(repo, *args) == uncached  # cold: the cache is written
+        assert findings(repo, *args) == uncached  # warm: read from the cache
+    assert cached(cache_dir)[1]["units"]
