@@ -151,7 +151,8 @@ FAILED = (1, "incidents/INC-CACHE.yaml:2:1: error [record.missing-key] missing r
 
 def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:
     """The cache's data, changed to say that every unit and the whole check found nothing."""
-    units: dict[str, Any] = {unit: (ids, [], entries) for unit, (ids, _, entries) in data["units"].items()}
+    units: dict[str, Any] = {unit: (ids, [], entries)
+                             for unit, (ids, _, entries) in data["units"].items()}
     return {**data, "units": units, "whole": (data["whole"][0], [])}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from conftest import commit, git, run_eta
 from report_helpers import GOLDEN, GOLDEN_TODAY, example_history
 
 MEASURE_PATH = "releases/R2026-01/parties/volmacht.yaml"
+ETA = Path(sys.executable).parent / "eta"
 AUDIT_HEAD = ("| Datum | Auteur | Commit | Omschrijving | Gewijzigde records |\n"
               "|---|---|---|---|---|\n")
 
@@ -247,6 +250,26 @@ def test_a_template_reaching_for_python_internals_fails_cleanly(
         "eta: error: templates/incident.md.j2:3: not allowed in a template: access to "
         "attribute '__class__' of 'str' object is unsafe.\n")
     assert outcome.stdout == ""
+    assert target.read_text() == "vorige versie\n"
+
+
+def test_a_template_with_nested_loops_stops_with_its_line(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    (root / "templates").mkdir()
+    (root / "templates" / "incident.md.j2").write_text(
+        "# {{ incident.id }}\n{% for a in range(100000) %}{% for b in range(100000) %}"
+        "x{% endfor %}{% endfor %}\n")
+    target = root.parent / "rapport.md"
+    target.write_text("vorige versie\n")
+    outcome = subprocess.run(
+        [str(ETA), "report", "incident", "2026-11-16-q738dq", "--output", str(target)],
+        cwd=root, capture_output=True, text=True, timeout=60, check=False)
+    assert (outcome.returncode, outcome.stdout) == (2, "")
+    assert outcome.stderr == (
+        "eta: error: templates/incident.md.j2:2: too much work: the loops ran more than "
+        "1,000,000 times; no report needs that many\n")
     assert target.read_text() == "vorige versie\n"
 
 

@@ -20,21 +20,19 @@ import pytest
 
 from conftest import PROJECT, run_eta
 from eta.classify import DeelnemersBasis, Since, Verdict
+from eta.escaping import code_span, escape_markdown, escape_mermaid
 from eta.incidents import load_agreements
 from eta.models.incident import Incident
 from eta.plans.state import PARTY_DELIVERABLES, SignatureState
-from eta.reports import Kind, Options, render_all, render_one
+from eta.reports import Kind, Options, render_all, render_one, templating
 from eta.reports import labels as labels_module
 from eta.reports.grounds import dutch_duration, dutch_grounds
 from eta.reports.templating import (
     TemplateProblem,
-    code_span,
     dutch_date,
     dutch_moment,
     dutch_number,
     environment,
-    escape_markdown,
-    escape_mermaid,
     render,
 )
 from eta.vocabulary import (
@@ -420,6 +418,47 @@ def _render_text(tmp_path: Path, source: str, name: str = "x.md.j2", **data: obj
     ("{% include 'nowhere.md.j2' %}",
      "templates/x.md.j2:1: no template `nowhere.md.j2` in templates/ or among eta's own "
      "templates"),
+    ("{% include '../afspraken/service-levels.yaml' %}",
+     "templates/x.md.j2:1: no template `../afspraken/service-levels.yaml` in templates/ or "
+     "among eta's own templates"),
+    ("a\n{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+     "templates/x.md.j2:2: too much work: the loops ran more than 1,000,000 times; no report "
+     "needs that many"),
+    ('{% set ns = namespace(s="x") %}\n'
+     "{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+     "templates/x.md.j2:2: too much work: `~` would build a text of more than 4,000,000 "
+     "characters"),
+    ("{% macro d(s, n) %}{% if n %}{{ d(s + s, n-1) }}{% endif %}{% endmacro %}{{ d('x', 40) }}",
+     "templates/x.md.j2:1: too much work: `+` would build a value of more than 4,000,000 "
+     "characters or items"),
+    ("{% macro d(s, n) %}{% if n %}{% set t %}{{ s }}{{ s }}{% endset %}{{ d(t, n-1) }}"
+     "{% endif %}{% endmacro %}\n\n{{ d('x', 40) }}",
+     "templates/x.md.j2:1: too much work: a value of more than 4,000,000 characters is "
+     "printed"),
+    ("{{ 'x'|center(2000000000) }}",
+     "templates/x.md.j2:1: too much work: `center` was given 2000000000; a number an "
+     "operation on text takes may be at most 100,000"),
+    ("{{ 'x'.ljust(2000000000) }}",
+     "templates/x.md.j2:1: too much work: `ljust` was given 2000000000; a number an "
+     "operation on text takes may be at most 100,000"),
+    ("{{ '%2000000000d'|format(1) }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ '%2000000000d' % 1 }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ '{:>2000000000}'.format(1) }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ ('x' * 100000).replace('', 'y' * 100) }}",
+     "templates/x.md.j2:1: too much work: `replace` would build a text of more than "
+     "4,000,000 characters"),
+    ("{{ (['x' * 1000] * 10000)|join('y' * 1000) }}",
+     "templates/x.md.j2:1: too much work: `join` would build a text of more than 4,000,000 "
+     "characters"),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+     "templates/x.md.j2:1: too much work: macros or loops call themselves too deeply"),
+    ("{% for x in [1, 2] recursive %}{{ loop([1, 2]) }}{% endfor %}",
+     "templates/x.md.j2:1: too much work: macros or loops call themselves too deeply"),
+    ("\n{% for i in range(40) %}{{ 'y' * 1000000 }}{% endfor %}",
+     "templates/x.md.j2:2: the report would be longer than 32,000,000 characters"),
 ])
 def test_a_template_that_misbehaves_fails_with_its_file_and_line(
     tmp_path: Path, source: str, message: str
@@ -427,6 +466,33 @@ def test_a_template_that_misbehaves_fails_with_its_file_and_line(
     with pytest.raises(TemplateProblem) as caught:
         _render_text(tmp_path, source, items=[1, 2])
     assert str(caught.value) == message
+
+
+def test_a_template_that_runs_too_long_is_stopped_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each call makes two more, and prints little: neither the loops nor the text limit it.
+    monkeypatch.setattr(templating, "TIME_LIMIT", 0.5)
+    source = ("{% macro d(n) %}{% if n %}{{ caller() }}{{ caller() }}{% endif %}{% endmacro %}"
+              "\n{% macro e(n) %}{% call d(n) %}{{ e(n - 1) if n else 'x' }}{% endcall %}"
+              "{% endmacro %}\n{{ e(40) }}")
+    with pytest.raises(TemplateProblem, match=r"^templates/x\.md\.j2:[12]: too much work: the "
+                       r"report took more than 0\.5 seconds of processor time to render$"):
+        _render_text(tmp_path, source)
+
+
+def test_a_template_that_needs_too_much_memory_is_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templating, "MEMORY_LIMIT", 64 << 20)
+    source = ("{% set t %}{% for i in range(100) %}{{ 'y' * 1000000 }}{% endfor %}{% endset %}"
+              "\n{{ t|length }}")
+    with pytest.raises(TemplateProblem) as caught:
+        _render_text(tmp_path, source)
+    assert str(caught.value) == (
+        "templates/x.md.j2:1: too much work: the report needs more than 64 MiB of memory")
+    # The limit is lifted once the render ends.
+    assert len("z" * (256 << 20)) == 256 << 20
 
 
 def test_the_line_of_an_included_template_is_named(tmp_path: Path) -> None:

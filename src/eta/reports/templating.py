@@ -12,10 +12,14 @@ and an installed eta renders reports without any template of the repository's ow
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import operator
 import re
-from collections.abc import Callable, Iterable
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -23,10 +27,13 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
 
 from eta.errors import EtaError
+from eta.escaping import code_span, escape_markdown, escape_mermaid, for_text_block
 
 #: Where a repository keeps the templates that override eta's own.
 TEMPLATE_FOLDER = "templates"
@@ -37,6 +44,18 @@ TEMPLATE_SUFFIX = ".md.j2"
 #: The largest string or list a template may build with `*`, and the largest power.
 MAX_REPEATED_LENGTH = 1_000_000
 MAX_EXPONENT = 1_000
+#: The longest text or list any operation of a template may build.
+MAX_TEXT_LENGTH = 4_000_000
+#: The largest number an operation on text takes (a width, a count).
+MAX_WIDTH = 100_000
+#: How many loop iterations one render may take, all loops together.
+MAX_LOOP_WORK = 1_000_000
+#: The largest report, in characters.
+MAX_OUTPUT = 32_000_000
+#: How long one render may take, in seconds of processor time.
+TIME_LIMIT = 10.0
+#: How much memory one render may take beyond what eta holds when it starts, in bytes.
+MEMORY_LIMIT = 1 << 30
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
@@ -45,58 +64,6 @@ WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"
 
 class TemplateProblem(EtaError):
     """A template is missing, does not parse, or fails while it renders."""
-
-
-class Markdown(str):
-    """Text that is Markdown already: the escaping filters pass it through unchanged."""
-
-    __slots__ = ()
-
-
-# -- Escaping ------------------------------------------------------------------------------
-
-#: Characters that start inline Markdown (emphasis, code, links, strike-through, tables) or
-#: escape it. A backslash is escaped too: `\|` in a record would otherwise end a table cell.
-_INLINE = re.compile(r"([\\`*_\[\]|~#])")
-#: What a line may start with to become a list item, a quote or a heading underline.
-_BLOCK_START = re.compile(r"^(\s*(?:\d+)?)([-+=.)])(?=\s|$)")
-_NEWLINES = re.compile(r"\r\n|\r|\n")
-
-
-def escape_markdown(value: object) -> Markdown:
-    """Record text as literal Markdown: safe in a table cell and in running text.
-
-    HTML is written as entities, so no tag reaches a renderer; characters that would start
-    Markdown are backslash-escaped; a newline becomes `<br>`, so a value stays on its line
-    and in its table cell.
-    """
-    if isinstance(value, Markdown):
-        return value
-    text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    lines = [_BLOCK_START.sub(r"\1\\\2", line) for line in _NEWLINES.split(text)]
-    return Markdown("<br>".join(lines))
-
-
-#: What Mermaid reads as syntax inside a task name, and what would end the code block.
-_MERMAID_UNSAFE = re.compile(r"[:;#`<>&\"{}\[\]\\|%]|\r\n|\r|\n")
-
-
-def escape_mermaid(value: object) -> Markdown:
-    """Record text as a name in a Mermaid chart: the characters Mermaid reads are dropped."""
-    text = _MERMAID_UNSAFE.sub(" ", "" if value is None else str(value))
-    return Markdown(re.sub(r" {2,}", " ", text).strip() or "-")
-
-
-def code_span(value: object) -> Markdown:
-    """A value as inline code: identifiers, digests, key fingerprints, commits.
-
-    Nothing is escaped inside a code span, so what could end it or its table cell goes: a
-    backquote becomes a quote, a line break a space, and `|` is escaped as tables need.
-    """
-    text = _NEWLINES.sub(" ", "" if value is None else str(value)).replace("`", "'")
-    return Markdown(f"`{text.replace('|', chr(92) + '|')}`")
 
 
 def dutch_date(value: dt.date | None, style: str = "lang") -> str:
@@ -147,10 +114,153 @@ FILTERS: dict[str, Callable[..., Any]] = {
 # -- The sandbox ---------------------------------------------------------------------------
 
 
-class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with `*` and `**` kept from building huge values."""
+class TemplateLimitExceeded(Exception):
+    """A template did more work, or built more text, than any report needs."""
 
-    intercepted_binops = frozenset({"*", "**"})
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja's code generator, with every loop counted and every `~` bounded."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The ids of the iterables of the loops being written, to be wrapped when visited.
+        self._loop_iterables: set[int] = set()
+
+    def visit(self, node: jinja2.nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if id(node) not in self._loop_iterables:
+            return super().visit(node, *args, **kwargs)
+        self._loop_iterables.discard(id(node))
+        self.write("environment.counted(")
+        super().visit(node, *args, **kwargs)
+        self.write(")")
+        return None
+
+    def visit_For(self, node: jinja2.nodes.For, frame: Frame) -> None:
+        self._loop_iterables.add(id(node.iter))
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame: Frame) -> None:
+        self.write("environment.joined((")
+        for part in node.nodes:
+            self.visit(part, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _printed(value: object) -> str:
+    """What `{{ ... }}` prints: within the limit of text (a block built of printed values
+    grows no faster than they do), and with its controls escaped, record text or not."""
+    text = for_text_block(value)
+    if len(text) > MAX_TEXT_LENGTH:
+        raise TemplateLimitExceeded(f"a value of more than {MAX_TEXT_LENGTH:,} characters "
+                                    "is printed")
+    return text
+
+
+def _too_long(value: object) -> bool:
+    return isinstance(value, str | list | tuple | dict) and len(value) > MAX_TEXT_LENGTH
+
+
+def _projected_length(owner: object, name: str, args: tuple[Any, ...]) -> int:
+    """How long the result of `owner.name(*args)` would be, for the methods whose result
+    can be far longer than their arguments; 0 for the others."""
+    if name == "replace" and isinstance(owner, str) and len(args) >= 2:
+        old, new = str(args[0]), str(args[1])
+        count = owner.count(old) if old else len(owner) + 1
+        return len(owner) + count * max(0, len(new) - len(old))
+    if name == "join" and args:
+        # `separator.join(parts)` as a method, `parts|join(separator)` as a filter
+        separator, parts = (owner, args[0]) if isinstance(owner, str) else (args[0], owner)
+        if isinstance(parts, list | tuple):
+            return (len(str(separator)) * max(0, len(parts) - 1)
+                    + sum(len(str(part)) for part in parts))
+    return 0
+
+
+def _check_arguments(name: str, owner: object, args: tuple[Any, ...],
+                     kwargs: dict[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
+            raise TemplateLimitExceeded(f"`{name}` was given {value}; a number an operation "
+                                        f"on text takes may be at most {MAX_WIDTH:,}")
+    if name in ("format", "%") and isinstance(owner, str) and _WIDE_FIELD.search(owner):
+        raise TemplateLimitExceeded("a format field of a million characters or more")
+    if _projected_length(owner, name, args) > MAX_TEXT_LENGTH:
+        raise TemplateLimitExceeded(f"`{name}` would build a text of more than "
+                                    f"{MAX_TEXT_LENGTH:,} characters")
+
+
+def _check_result(name: str, result: Any) -> Any:
+    if _too_long(result):
+        raise TemplateLimitExceeded(f"`{name}` built a value of more than "
+                                    f"{MAX_TEXT_LENGTH:,} characters or items")
+    return result
+
+
+def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` with its arguments and its result held to the limits of text."""
+    pass_arg = _PassArg.from_obj(function)
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        given = args[1:] if pass_arg is not None else args
+        _check_arguments(name, given[0] if given else None, given[1:], kwargs)
+        return _check_result(name, function(*args, **kwargs))
+
+    return bounded
+
+
+#: A `%` or `{:...}` field with a width or precision of seven digits: megabytes of padding.
+_WIDE_FIELD = re.compile(r"%[-+ #0]*\d*\.?\d{7}|\{[^{}]*:[^{}]*\d{7}")
+
+
+class ReportEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, held to limits: no value larger than `MAX_TEXT_LENGTH`, no
+    more than `MAX_LOOP_WORK` loop iterations in one render, and `render` adds a limit of
+    time, of output and of memory. A limit reached is an error at the template's line."""
+
+    code_generator_class = _BoundedCodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.loop_work = 0
+
+    def counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
+        for item in iterable:
+            self.loop_work += 1
+            if self.loop_work > MAX_LOOP_WORK:
+                raise TemplateLimitExceeded(f"the loops ran more than {MAX_LOOP_WORK:,} "
+                                            "times; no report needs that many")
+            yield item
+
+    def joined(self, parts: tuple[Any, ...]) -> str:
+        texts = [str(part) for part in parts]
+        if sum(map(len, texts)) > MAX_TEXT_LENGTH:
+            raise TemplateLimitExceeded(f"`~` would build a text of more than "
+                                        f"{MAX_TEXT_LENGTH:,} characters")
+        return "".join(texts)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any,
+             *args: Any, **kwargs: Any) -> Any:
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "call")
+        if isinstance(owner, str | list | tuple):
+            _check_arguments(name, owner, args, kwargs)
+        return _check_result(name, super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        formatting = super().wrap_str_format(value)
+        if formatting is None:
+            return None
+        pattern = value.__self__
+
+        def bounded(*args: Any, **kwargs: Any) -> str:
+            _check_arguments("format", pattern, args, kwargs)
+            text: str = _check_result("format", formatting(*args, **kwargs))
+            return text
+
+        return bounded
 
     def call_binop(self, context: jinja2.runtime.Context, operator_: str, left: Any,
                    right: Any) -> Any:
@@ -158,6 +268,15 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
             if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"the power {right} is larger than {MAX_EXPONENT}")
             return operator.pow(left, right)
+        if operator_ == "%":
+            _check_arguments("%", left, right if isinstance(right, tuple) else (right,), {})
+            return _check_result("%", operator.mod(left, right))
+        if operator_ == "+":
+            if (isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
+                    and len(left) + len(right) > MAX_TEXT_LENGTH):
+                raise TemplateLimitExceeded(f"`+` would build a value of more than "
+                                            f"{MAX_TEXT_LENGTH:,} characters or items")
+            return operator.add(left, right)
         for sized, count in ((left, right), (right, left)):
             if (isinstance(sized, str | list | tuple) and isinstance(count, int)
                     and len(sized) * count > MAX_REPEATED_LENGTH):
@@ -215,12 +334,15 @@ def environment(root: Path | None) -> ReportEnvironment:
         loader=ReportLoader(root),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        finalize=_printed,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.filters = {name: _bounded_filter(name, function)
+                   for name, function in env.filters.items()}
     return env
 
 
@@ -231,7 +353,8 @@ def render(env: ReportEnvironment, template_name: str, context: dict[str, Any]) 
     assert isinstance(loader, ReportLoader)
     try:
         template = env.get_template(template_name)
-        text = template.render(context)
+        with _limited(env):
+            text = _collected(env, template.generate(context), template_name)
     except jinja2.TemplateNotFound as exc:
         where = (f"{TEMPLATE_FOLDER}/ or among eta's own templates" if loader.folder
                  else "among eta's own templates")
@@ -249,7 +372,102 @@ def render(env: ReportEnvironment, template_name: str, context: dict[str, Any]) 
     return tidy(text)
 
 
+def _collected(env: ReportEnvironment, pieces: Iterator[str], template_name: str) -> str:
+    """The pieces a template yields, joined, as long as they stay below `MAX_OUTPUT`."""
+    collected: list[str] = []
+    size = 0
+    for piece in pieces:
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            where = _suspended_at(env, pieces) or template_name
+            with contextlib.suppress(Exception):
+                pieces.close()  # type: ignore[attr-defined]
+            raise TemplateProblem(f"{where}: the report would be longer than "
+                                  f"{MAX_OUTPUT:,} characters")
+        collected.append(piece)
+    return "".join(collected)
+
+
+def _suspended_at(env: ReportEnvironment, generator: object) -> str | None:
+    """`file:line` of the template where a render stopped to yield its output."""
+    frame = None
+    while generator is not None:
+        frame = getattr(generator, "gi_frame", None) or frame
+        generator = getattr(generator, "gi_yieldfrom", None)
+    if frame is None or env.cache is None:
+        return None
+    for template in env.cache.values():
+        if template.filename == frame.f_code.co_filename:
+            return f"{template.filename}:{template.get_corresponding_lineno(frame.f_lineno)}"
+    return None
+
+
+class _OutOfTime(TemplateLimitExceeded):
+    pass
+
+
+@contextlib.contextmanager
+def _limited(env: ReportEnvironment) -> Iterator[None]:
+    """A render within `MAX_LOOP_WORK`, `TIME_LIMIT` and `MEMORY_LIMIT`. The time and the
+    memory are limited where the platform lets a process do so: time in the main thread
+    (a profiling timer), memory where the address space can be limited (POSIX)."""
+    env.loop_work = 0
+    with contextlib.ExitStack() as limits:
+        if threading.current_thread() is threading.main_thread() and hasattr(signal,
+                                                                                "setitimer"):
+            limits.enter_context(_time_limit(TIME_LIMIT))
+        limits.enter_context(_memory_limit(MEMORY_LIMIT))
+        yield
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    def out_of_time(signum: int, frame: object) -> None:
+        raise _OutOfTime(f"the report took more than {seconds:g} seconds of processor "
+                         "time to render")
+
+    # Processor time, not the clock's: a busy machine (CI) does not fail a sound template.
+    previous = signal.signal(signal.SIGPROF, out_of_time)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+@contextlib.contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """The address space limited to what the process has now and `extra` bytes: a template
+    that builds huge values meets a MemoryError, not the machine's end."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:  # noqa: PTH123
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        wanted = in_use + extra
+        if soft != resource.RLIM_INFINITY and soft <= wanted:
+            yield
+            return
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _describe(exc: Exception) -> str:
+    if isinstance(exc, TemplateLimitExceeded):
+        return f"too much work: {exc}"
+    if isinstance(exc, MemoryError):
+        return (f"too much work: the report needs more than {MEMORY_LIMIT >> 20:,} MiB "
+                "of memory")
+    if isinstance(exc, RecursionError):
+        return "too much work: macros or loops call themselves too deeply"
     if isinstance(exc, SecurityError):
         return f"not allowed in a template: {exc}"
     if isinstance(exc, jinja2.UndefinedError):
