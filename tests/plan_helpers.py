@@ -60,10 +60,11 @@ def current_digest(root: Path, release: str) -> str:
     files = load_release(root, release)
     assert files.plan is not None
     plan = files.plan.record
-    from eta.models.release import Plan
+    from eta.models.release import Plan, Release
 
     assert isinstance(plan, Plan)
-    return plan_digest(plan, files.plan_parties)
+    assert files.release is not None and isinstance(files.release.record, Release)
+    return plan_digest(files.release.record, plan, files.plan_parties)
 
 
 def write_signature(root: Path, release: str, party: str, representative: str, key: Path,

@@ -17,6 +17,7 @@ import pytest
 
 from change_helpers import FIRST_TIMELINE, INCIDENT, INCIDENT_HEAD, INCIDENT_PATH, edit, write
 from conftest import EXAMPLE_KEYS, git, run_eta
+from plan_helpers import current_digest
 
 RELEASE = "R2031-07"
 
@@ -66,20 +67,6 @@ classifications:
 SIGNATURE_PATH = f"releases/{RELEASE}/signatures/grensweg.yaml"
 
 
-def plan_digest_of(root: Path) -> str:
-    from eta.load import load_record
-    from eta.models.release import Plan, PlanParty
-    from eta.plans.digest import plan_digest
-
-    plan_name = f"releases/{RELEASE}/plan.yaml"
-    plan = load_record(root, root / plan_name, plan_name).loaded
-    name = f"releases/{RELEASE}/parties/grensweg.yaml"
-    party = load_record(root, root / name, name).loaded
-    assert plan is not None and party is not None
-    assert isinstance(plan.record, Plan) and isinstance(party.record, PlanParty)
-    return plan_digest(plan.record, {"grensweg": party.record})
-
-
 def fingerprint(public_key: Path) -> str:
     output = subprocess.run(["ssh-keygen", "-l", "-f", str(public_key)], check=True,
                             capture_output=True, text=True).stdout
@@ -102,7 +89,7 @@ def armored_signature(private_key: Path, message: str, workdir: Path) -> str:
 def signature_yaml(root: Path, tmp: Path, *, representative: str, key: Path,
                    digest: str | None = None, signed_at: str = "2026-03-10T10:00:00+01:00"
                    ) -> str:
-    digest = digest or plan_digest_of(root)
+    digest = digest or current_digest(root, RELEASE)
     armored = armored_signature(key, digest, tmp)
     body = "".join(f"  {line}\n" for line in armored.splitlines())
     return (

@@ -399,7 +399,7 @@ def test_signing_completes_a_plan_and_again_changes_nothing(git_repo: Path) -> N
         "+party: kenniskaart",
         "+representative: lvisser",
         lines[6],
-        "+digest: sha256:34cd7da1c8920daeb7cbe059ec64f4d11d2fd683bdec49861cb6c0a4cae5333b",
+        "+digest: sha256:3e6e3d8ec20f613874feb418d9ddcc9d8d90d55f90ba661799e309eebe2a7b5f",
     ]
     assert lines[6].startswith("+signed_at: 20")
     fingerprint = signing.fingerprint(public_line(example_key("kenniskaart", "lvisser")))

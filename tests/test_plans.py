@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES_DATE, PROJECT, run_eta
 from eta.load import load_record
-from eta.models.release import Plan, PlanParty, Signature
-from eta.plans.digest import canonical_content, plan_digest
+from eta.models.release import Plan, PlanParty, Release, Signature
+from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
 from eta.plans.state import load_register, load_release, next_status
-from eta.vocabulary import ReleaseStatus
+from eta.vocabulary import MeasureStatus, ReleaseStatus
 from plan_helpers import (
     AMS,
     current_digest,
@@ -88,12 +91,33 @@ def test_the_digest_ignores_progress_and_defaults(repo: Path) -> None:
     assert current_digest(repo, "R2026-02") == before
 
 
+def test_the_digest_ignores_where_the_release_stands_and_who_coordinates_it(repo: Path
+                                                                             ) -> None:
+    before = current_digest(repo, "R2026-02")
+    release = repo / "releases/R2026-02/release.yaml"
+    replace_in(release, "status: draft\n", "status: in_force\n")
+    replace_in(release, "name: Femke Hoekstra", "name: Joost Kramer")
+    release.write_text(release.read_text() + "communication_plan:\n  delivered_on: 2026-12-01\n"
+                       "rollout:\n  planned_on: 2027-10-01\n")
+    assert current_digest(repo, "R2026-02") == before
+
+
 @pytest.mark.parametrize(("file", "old", "new"), [
     ("plan.yaml", "date: 2027-09-30", "date: 2027-10-29"),
     ("plan.yaml", "      - grensweg\n      - kenniskaart\n", "      - grensweg\n"),
     ("parties/grensweg.yaml", "level: high", "level: medium"),
     ("parties/grensweg.yaml", "name: Daan Hendriks", "name: Daan Hendrikx"),
     ("parties/kenniskaart.yaml", "deadline: 2027-08-31", "deadline: 2027-08-30"),
+    ("release.yaml", "title: 'Afsprakenstelsel 1.15:", "title: 'Afsprakenstelsel 1.16:"),
+    ("release.yaml", "framework_version: '1.15'", "framework_version: '1.16'"),
+    ("release.yaml", "decided_on: 2026-10-13", "decided_on: 2026-10-14"),
+    ("release.yaml", "chain_dependencies: true", "chain_dependencies: false"),
+    ("release.yaml", "  - id: pid-attributen\n", "  - id: pid-attribuut\n"),
+    ("release.yaml", "status: draft\n", "  - id: extra\n    title: Nog een wijziging\n"
+     "status: draft\n"),
+    ("release.yaml", "    title: Vertaling van wallet-attestaties (PID) naar "
+     "eHerkenning-attributen\n", "    title: Vertaling van wallet-attestaties (PID) naar "
+     "eHerkenning-attributen\n    description: Ook voor machtigingen.\n"),
 ])
 def test_the_digest_covers_the_content(repo: Path, file: str, old: str, new: str) -> None:
     before = current_digest(repo, "R2026-02")
@@ -101,16 +125,118 @@ def test_the_digest_covers_the_content(repo: Path, file: str, old: str, new: str
     assert current_digest(repo, "R2026-02") != before
 
 
-def test_the_canonical_content_is_plain_sorted_json() -> None:
+RELEASEMANAGER = {"name": "Femke Hoekstra", "email": "f.hoekstra@beheer.example.nl"}
+
+
+def test_the_canonical_content_is_plain_sorted_json_that_names_its_form() -> None:
+    release = Release.model_validate({
+        "id": "R1", "title": "Één", "chain_dependencies": True, "decided_on": "2026-12-01",
+        "releasemanager": RELEASEMANAGER, "status": "in_force",
+        "changes": [{"id": "c", "title": "C"}]})
     plan = Plan.model_validate({"release": "R1", "parties": ["a"], "milestones": [
         {"id": "m", "date": "2027-01-01", "title": "T", "done_on": "2026-12-30"}]})
     party = PlanParty.model_validate({"party": "a", "joined_on": "2027-01-02", "measures": [
         {"id": "x", "description": "D", "deadline": "2027-01-01", "status": "done"}]})
-    assert canonical_content(plan, {"a": party}) == (
-        '{"form":"eta-plan-content/1","parties":{"a":{"measures":[{"deadline":"2027-01-01",'
+    assert canonical_content(release, plan, {"a": party}) == (
+        '{"form":"eta-plan-content/2","parties":{"a":{"measures":[{"deadline":"2027-01-01",'
         '"description":"D","id":"x"}],"party":"a"}},"plan":{"milestones":[{"date":'
-        '"2027-01-01","id":"m","title":"T"}],"parties":["a"],"release":"R1"}}')
-    assert plan_digest(plan, {"a": party}).startswith("sha256:")
+        '"2027-01-01","id":"m","title":"T"}],"parties":["a"],"release":"R1"},"release":'
+        '{"chain_dependencies":true,"changes":[{"id":"c","title":"C"}],"decided_on":'
+        '"2026-12-01","id":"R1","title":"\\u00c9\\u00e9n"}}')
+    assert plan_digest(release, plan, {"a": party}).startswith("sha256:")
+
+
+# Any text a record can hold: every code point but lone surrogates (which no model accepts),
+# controls, quotes, backslashes and characters outside the Basic Multilingual Plane too.
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
+_IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,6}", fullmatch=True)
+_DATES = st.dates().map(dt.date.isoformat)
+
+
+def _optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.none() | strategy
+
+
+_RELEASES = st.fixed_dictionaries({
+    "id": _IDS, "title": _TEXT, "chain_dependencies": st.booleans(),
+    "releasemanager": st.just(RELEASEMANAGER),
+    "status": st.sampled_from([str(s) for s in ReleaseStatus]),
+}, optional={
+    "framework_version": st.from_regex(r"\d{1,3}\.\d{1,3}(\.\d{1,3})?", fullmatch=True),
+    "decided_on": _DATES,
+    "changes": st.lists(st.fixed_dictionaries({"id": _IDS, "title": _TEXT},
+                                              optional={"description": _optional(_TEXT)}),
+                        max_size=3),
+})
+_PLANS = st.fixed_dictionaries({"release": _IDS}, optional={
+    "parties": st.lists(_IDS, max_size=3),
+    "milestones": st.lists(st.fixed_dictionaries(
+        {"id": _IDS, "date": _DATES, "title": _TEXT},
+        optional={"parties": st.lists(_IDS, max_size=2), "done_on": _optional(_DATES)}),
+        max_size=2),
+    "deadlines": st.lists(st.fixed_dictionaries({"id": _IDS, "date": _DATES, "title": _TEXT}),
+                          max_size=2),
+    "notes": _optional(_TEXT),
+})
+_PARTIES = st.dictionaries(_IDS, st.fixed_dictionaries({}, optional={
+    "contact": st.fixed_dictionaries(
+        {"name": _TEXT, "email": st.just("a@b.nl")},
+        optional={"phone": _optional(_TEXT), "function": _optional(_TEXT),
+                  "available_24x7": st.booleans()}),
+    "impact_analysis": st.fixed_dictionaries(
+        {"summary": _TEXT, "level": st.sampled_from(["low", "medium", "high"])},
+        optional={"components": st.lists(_TEXT, max_size=2), "document": _optional(_TEXT)}),
+    "planning": st.fixed_dictionaries(
+        {"summary": _TEXT, "ready_on": _DATES},
+        optional={"start_on": _optional(_DATES), "document": _optional(_TEXT)}),
+    "measures": st.lists(st.fixed_dictionaries(
+        {"id": _IDS, "description": _TEXT, "deadline": _DATES},
+        optional={"status": st.sampled_from(["open", "in_progress", "done"]),
+                  "status_on": _optional(_DATES)}), max_size=2),
+    "joined_on": _optional(_DATES),
+}), max_size=3)
+
+
+def _agreed(release: Release, plan: Plan, parties: dict[str, PlanParty]
+            ) -> tuple[Release, Plan, dict[str, PlanParty]]:
+    """The content with where it stands put back to the defaults: what the parties agree."""
+    release = release.model_copy(update={
+        "status": ReleaseStatus.DRAFT, "communication_plan": None, "rollout": None,
+        "evaluation": None})
+    plan = plan.model_copy(update={"milestones": [
+        m.model_copy(update={"done_on": None}) for m in plan.milestones]})
+    parties = {party_id: party.model_copy(update={"joined_on": None, "measures": [
+        m.model_copy(update={"status": MeasureStatus.OPEN, "status_on": None})
+        for m in party.measures]}) for party_id, party in parties.items()}
+    return release, plan, parties
+
+
+def _read_back(text: str) -> tuple[Release, Plan, dict[str, PlanParty]]:
+    """The content that a canonical text was written from."""
+    content = json.loads(text)
+    assert content.keys() == {"form", "release", "plan", "parties"}
+    assert content["form"] == CANONICAL_FORM
+    return (Release.model_validate(content["release"] | {"releasemanager": RELEASEMANAGER}),
+            Plan.model_validate(content["plan"]),
+            {party_id: PlanParty.model_validate(party)
+             for party_id, party in content["parties"].items()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(_RELEASES, _PLANS, _PARTIES)
+def test_the_canonical_text_gives_back_exactly_the_agreed_content(
+        release_data: dict[str, object], plan_data: dict[str, object],
+        parties_data: dict[str, dict[str, object]]) -> None:
+    # Reading the text back gives the content it was written from, so no two different
+    # contents share a canonical text; and what the parties do not agree on is not in it.
+    release = Release.model_validate(release_data)
+    plan = Plan.model_validate(plan_data)
+    parties = {party_id: PlanParty.model_validate(data | {"party": party_id})
+               for party_id, data in parties_data.items()}
+    text = canonical_content(release, plan, parties)
+    assert text.isascii()
+    assert _read_back(text) == _agreed(release, plan, parties)
+    assert canonical_content(*_agreed(release, plan, parties)) == text
 
 
 # -- Signatures ----------------------------------------------------------------------------
@@ -142,7 +268,7 @@ def test_a_stale_signature_on_a_draft_is_a_warning(repo: Path) -> None:
 
 def test_a_tampered_signature_does_not_verify(repo: Path) -> None:
     replace_in(repo / "releases/R2026-02/signatures/logius.yaml",
-               "AFMAAAALc3NoLWVkMjU1MTkAAABAHSf1", "AFMAAAALc3NoLWVkMjU1MTkAAABAHSf2")
+               "AFMAAAALc3NoLWVkMjU1MTkAAABAa1Jw", "AFMAAAALc3NoLWVkMjU1MTkAAABAa1Jx")
     assert findings(repo) == [
         "releases/R2026-02/signatures/logius.yaml:8:12: error [plan.signature.invalid] the "
         "signature of logius is invalid: it does not verify (the signature does not match the "
@@ -151,7 +277,7 @@ def test_a_tampered_signature_does_not_verify(repo: Path) -> None:
 
 def test_a_truncated_signature_does_not_verify(repo: Path) -> None:
     replace_in(repo / "releases/R2026-02/signatures/logius.yaml",
-               "  hVUAm8WPTNOKH+qO+r0OnQkPG0BbZJBk3qOgj6lewZDA==\n", "")
+               "  xUeBsXX7WL9wZNTORyUpNry4GlYZqG/P3umnkRm7+rCg==\n", "")
     assert findings(repo) == [
         "releases/R2026-02/signatures/logius.yaml:8:12: error [plan.signature.invalid] the "
         "signature of logius is invalid: it does not verify (the signature's base64 text is "

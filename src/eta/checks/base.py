@@ -77,7 +77,8 @@ class Comparison:
     after: dict[str, Side]
     register: dict[str, Party]
     criteria: Criteria | None
-    #: Plan files at the base and now, per release, for telling a stale signature.
+    #: The files that the signatures of a release cover, at the base and now, for telling a
+    #: stale signature.
     plan_files: dict[str, tuple[dict[str, Side], dict[str, Side]]] = field(default_factory=dict)
 
     @property
@@ -109,7 +110,8 @@ class GitAnswer:
     texts at the base that the rules compare with.
 
     `agreement_paths` are the base's agreements the change is judged by, `plan_paths` the
-    base's plan files of the releases whose signatures changed.
+    base's files that the signatures cover (the release, the plan and the parties' parts),
+    of the releases whose signatures changed.
     """
 
     base: str
@@ -136,7 +138,7 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
             agreement_paths.append(_CRITERIA)
         plan_paths = [path for release in _signed_releases(changes)
                       for path in git.list_files(base, f"releases/{release}")
-                      if _is_plan_file(path)]
+                      if _is_signed_content(path)]
         wanted = {c.old_path for c in changes if c.old_path} | set(agreement_paths)
         wanted |= set(plan_paths)
         texts = git.read_texts(base, sorted(wanted))
@@ -167,7 +169,7 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     for release in _signed_releases(changes):
         old = {p: before[p] for p in answer.plan_paths
                if p in before and _release_of(p) == release}
-        new = {relative(root, p): side for p in _plan_files_now(root, release)
+        new = {relative(root, p): side for p in _signed_content_now(root, release)
                if (side := _side(relative(root, p), _read(p))) is not None}
         comparison.plan_files[release] = (old, new)
     return comparison
@@ -187,20 +189,21 @@ def _is_signature(path: str) -> bool:
     return found is not None and found[0].name == "signature"
 
 
-def _is_plan_file(path: str) -> bool:
+def _is_signed_content(path: str) -> bool:
+    """Whether the record at `path` is part of what a release's signatures cover."""
     found = kind_for(Path(path).parts)
-    return found is not None and found[0].name in ("plan", "plan-party")
+    return found is not None and found[0].name in ("release", "plan", "plan-party")
 
 
 def _release_of(path: str) -> str:
     return Path(path).parts[1]
 
 
-def _plan_files_now(root: Path, release: str) -> list[Path]:
+def _signed_content_now(root: Path, release: str) -> list[Path]:
     folder = root / "releases" / release
     if not folder.is_dir():
         return []
-    return [p for p in record_files(root, [folder]) if _is_plan_file(relative(root, p))]
+    return [p for p in record_files(root, [folder]) if _is_signed_content(relative(root, p))]
 
 
 def _read(path: Path) -> bytes | None:
@@ -311,17 +314,19 @@ def _was_stale(comparison: Comparison, signature: Side) -> bool:
 
 
 def _plan_digest(files: dict[str, Side]) -> str | None:
-    """The digest of the plan in these files; None when it cannot be taken."""
-    from eta.models.release import Plan, PlanParty
+    """The digest of the release and plan in these files; None when it cannot be taken."""
+    from eta.models.release import Plan, PlanParty, Release
     from eta.plans.digest import plan_digest
 
+    releases = [s.loaded.record for s in files.values()
+                if s.loaded is not None and isinstance(s.loaded.record, Release)]
     plans = [s.loaded.record for s in files.values()
              if s.loaded is not None and isinstance(s.loaded.record, Plan)]
     parties = {s.loaded.record.party: s.loaded.record for s in files.values()
                if s.loaded is not None and isinstance(s.loaded.record, PlanParty)}
-    if len(plans) != 1 or any(s.loaded is None for s in files.values()):
+    if len(releases) != 1 or len(plans) != 1 or any(s.loaded is None for s in files.values()):
         return None
-    return plan_digest(plans[0], parties)
+    return plan_digest(releases[0], plans[0], parties)
 
 
 def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:

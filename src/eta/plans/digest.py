@@ -1,10 +1,22 @@
 """The digest of an implementation plan: what every signature on the plan covers.
 
-The digest is taken over the plan's content as the models read it, written as canonical
-JSON: formatting, comments, quoting, key order and values left at their defaults do not
-count. What the parties report as they go (a measure's status, a milestone done, joining
-the new framework version) is progress, not the agreement, and does not count either; nor
-do the signatures themselves, which live in files of their own.
+A signature covers what the signed document, `eta report plan`, shows as agreed: the
+release's agreed content (its id, title, framework version, changes, chain dependencies and
+the Tactisch Beraad's decision), the plan (implementing parties, milestones, deadlines,
+notes) and every implementing party's part (contact, impact analysis, planning, measures).
+Changing any of it makes every signature stale.
+
+Not covered is where the release and the plan stand: the release's status, communication
+plan, roll-out and evaluation, its releasemanager (who coordinates, not what is agreed), and
+what the parties report as they go (a measure's status, a milestone done, joining the new
+framework version). Nor are the signatures themselves, which live in files of their own.
+
+The digest is taken over that content as the models read it, written as canonical JSON:
+formatting, comments, quoting, key order and values left at their defaults do not count.
+The canonical text names its form (`CANONICAL_FORM`), so an old signature can never match
+content written in a later form, whatever that form makes of it; and it is plain JSON with
+sorted keys and every character outside ASCII escaped, from which the content can be read
+back whole: two different contents never have the same canonical text.
 """
 
 from __future__ import annotations
@@ -14,11 +26,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from eta.models.release import Plan, PlanParty
+from eta.models.release import Plan, PlanParty, Release
 
 #: Names the canonical form, so that a future change of it can never match an old digest.
-CANONICAL_FORM = "eta-plan-content/1"
+#: Form 1 covered the plan and its parties only; form 2 adds the release's agreed content.
+CANONICAL_FORM = "eta-plan-content/2"
 
+#: Where the release stands and who coordinates it: not part of what the parties agree.
+RELEASE_NOT_AGREED = frozenset(
+    {"releasemanager", "status", "communication_plan", "rollout", "evaluation"})
 _PLAN_PROGRESS: dict[str, Any] = {"milestones": {"__all__": {"done_on"}}}
 _PARTY_PROGRESS: dict[str, Any] = {
     "joined_on": True,
@@ -26,10 +42,13 @@ _PARTY_PROGRESS: dict[str, Any] = {
 }
 
 
-def canonical_content(plan: Plan, parties: Mapping[str, PlanParty]) -> str:
-    """The plan and every implementing party's part of it, as canonical JSON."""
+def canonical_content(release: Release, plan: Plan, parties: Mapping[str, PlanParty]) -> str:
+    """The release's agreed content, the plan and every party's part of it, as canonical
+    JSON."""
     content = {
         "form": CANONICAL_FORM,
+        "release": release.model_dump(mode="json", exclude_defaults=True,
+                                      exclude=set(RELEASE_NOT_AGREED)),
         "plan": plan.model_dump(mode="json", exclude_defaults=True, exclude=_PLAN_PROGRESS),
         "parties": {
             party_id: party.model_dump(mode="json", exclude_defaults=True,
@@ -37,10 +56,10 @@ def canonical_content(plan: Plan, parties: Mapping[str, PlanParty]) -> str:
             for party_id, party in sorted(parties.items())
         },
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def plan_digest(plan: Plan, parties: Mapping[str, PlanParty]) -> str:
+def plan_digest(release: Release, plan: Plan, parties: Mapping[str, PlanParty]) -> str:
     """`sha256:` and the hex SHA-256 of the canonical content."""
-    content = canonical_content(plan, parties).encode("utf-8")
+    content = canonical_content(release, plan, parties).encode("ascii")
     return "sha256:" + hashlib.sha256(content).hexdigest()

@@ -185,17 +185,18 @@ def _with_plan(work: Work) -> Plan:
 
 
 def _content_edit(work: Work, summary: str, register: Mapping[str, Party]) -> Outcome:
-    """Write a change to the plan's content, noting the signatures it makes stale."""
+    """Write a change to what the signatures cover, noting the signatures it makes stale."""
     before = assess(work.files, register, dt.date.min)
     signed_before = [p.party for p in before.parties
                      if p.signature.state is SignatureState.VALID]
+    release = work.changes.records.get(work.folder / "release.yaml") or work.release
     plan = work.changes.records.get(work.folder / "plan.yaml") or work.plan
-    assert isinstance(plan, Plan)
+    assert isinstance(release, Release) and (plan is None or isinstance(plan, Plan))
     parties = dict(work.files.plan_parties)
     for path, record in work.changes.records.items():
         if isinstance(record, PlanParty) and path.parent == work.folder / "parties":
             parties[record.party] = record
-    after = plan_digest(plan, parties)
+    after = None if plan is None else plan_digest(release, plan, parties)
     outcome = Outcome(summary, work.written())
     if outcome.written and before.digest != after and signed_before:
         outcome.notes.append(
@@ -254,8 +255,8 @@ def decide(root: Path, release_id: str, on: dt.date) -> Outcome:
     work = _work(root, release_id)
     work.edit(work.folder / "release.yaml",
               lambda data: put(data, "decided_on", _date(on), Release))
-    return Outcome(f"release {release_id}: decided by the Tactisch Beraad on {on}",
-                   work.written())
+    return _content_edit(work, f"release {release_id}: decided by the Tactisch Beraad on {on}",
+                         load_register(root))
 
 
 def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today: dt.date

@@ -376,7 +376,7 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date) -
         return PlanState(files.release_id, release, None, None, [], [], [], [], today)
     records = files.plan_parties
     complete = not any("/parties/" in name for name in files.unloaded)
-    digest = plan_digest(plan, records) if complete else None
+    digest = plan_digest(release, plan, records) if release is not None and complete else None
     plan_lacks = []
     if not plan.parties:
         plan_lacks.append("implementing parties")
