@@ -432,6 +432,40 @@ def test_reopening_an_evaluated_release_keeps_the_rule(records: Path) -> None:
     assert "base.release.evaluated-edited" not in {code for _, code in codes(records)}
 
 
+# -- a release in force or later keeps its chain dependencies -----------------------------
+
+def test_flipping_the_chain_dependencies_of_a_release_in_force_breaks_the_rule(
+        records: Path) -> None:
+    edit(records, f"releases/{RELEASE}/release.yaml", "chain_dependencies: true",
+         "chain_dependencies: false")
+    assert base_findings(records) == [{
+        "file": f"releases/{RELEASE}/release.yaml", "line": 5, "column": 21,
+        "severity": "error", "code": "base.release.chain-dependencies-changed",
+        "message": "`chain_dependencies` changed from `true` to `false` on a release that is "
+                   "in_realisation; whether a release needs a plan signed by every party is "
+                   "agreed, and does not change once it is in force",
+        "hint": "set it back to `true`",
+    }]
+
+
+def test_flipping_chain_dependencies_while_going_back_to_draft_breaks_the_rule(
+        records: Path) -> None:
+    edit(records, "releases/R2026-01/release.yaml", "status: in_realisation",
+         "status: in_force")
+    git(records, "commit", "-qam", "R2026-01 back in force")
+    edit(records, "releases/R2026-01/release.yaml", "chain_dependencies: true",
+         "chain_dependencies: false")
+    edit(records, "releases/R2026-01/release.yaml", "status: in_force", "status: draft")
+    assert codes(records) == [("releases/R2026-01/release.yaml",
+                               "base.release.chain-dependencies-changed")]
+
+
+def test_flipping_the_chain_dependencies_of_a_draft_keeps_the_rule(records: Path) -> None:
+    edit(records, "releases/R2026-03/release.yaml", "chain_dependencies: true",
+         "chain_dependencies: false")
+    assert codes(records) == []
+
+
 # -- --changed-only, branches, paths ------------------------------------------------------
 
 def test_changed_only_checks_the_changed_records_and_what_they_refer_to(records: Path) -> None:

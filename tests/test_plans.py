@@ -429,6 +429,17 @@ def test_a_plan_in_force_lacks_nothing(repo: Path) -> None:
           for party in ("logius", "poortwachter", "sleutelbrug")]]
 
 
+def test_a_release_with_a_plan_is_in_force_only_when_its_plan_is(repo: Path) -> None:
+    # Without chain dependencies a release needs no plan; a plan it has still binds.
+    release = repo / "releases/R2026-03/release.yaml"
+    replace_in(release, "chain_dependencies: true", "chain_dependencies: false")
+    replace_in(release, "status: draft", "status: in_force")
+    assert findings(repo)[2:] == [
+        f"releases/R2026-03/release.yaml:13:9: error [plan.not-in-force] the release is "
+        f"in_force, but the plan is not in force: {party} has not signed the plan"
+        for party in ("logius", "poortwachter", "sleutelbrug")]
+
+
 def test_an_implementing_party_without_a_part_lacks_everything(repo: Path) -> None:
     (repo / "releases/R2026-03/parties/sleutelbrug.yaml").unlink()
     replace_in(repo / "releases/R2026-03/release.yaml", "status: draft", "status: in_force")

@@ -249,6 +249,34 @@ def test_the_whole_process_to_the_evaluation(git_repo: Path) -> None:
         2, "", "eta: error: release R2026-01 is evaluated: the release process is complete\n")
 
 
+def test_advancing_holds_the_release_to_every_status_before_as_eta_check_does(
+        repo: Path) -> None:
+    replace_in(repo / "releases/R2026-01/parties/poortwachter.yaml",
+               "Sleutelrollover-procedure aanpassen", "Sleutelrollover-procedure herzien")
+    stale = [f"the plan is not in force: the signature of {party} is stale: the plan changed "
+             "after it was signed"
+             for party in ("logius", "poortwachter", "sleutelbrug", "volmacht")]
+    before = snapshot(repo)
+    assert eta(repo, "release", "advance", "R2026-01", "--today", "2026-11-28")[2] == (
+        "eta: error: release R2026-01 cannot move from in_realisation to rolled_out:\n"
+        + "".join(f"  - {reason}\n" for reason in (
+            *stale,
+            "milestone ketentest (2027-02-12) is not done",
+            "measure communicatie of logius is not done (in_progress)",
+            "measure metadata-inlezen of poortwachter is not done (in_progress)",
+            "measure sleutelrollover of poortwachter is not done (open)",
+            "poortwachter has not joined framework version 1.14",
+            "measure metadata-inlezen of volmacht is not done (in_progress)",
+            "volmacht has not joined framework version 1.14",
+            "the roll-out is not complete (rollout.completed_on)")))
+    assert snapshot(repo) == before
+    outcome = run_eta("check", "--root", str(repo), "--no-cache", "--today", "2026-11-28",
+                      str(repo / "releases/R2026-01/release.yaml"))
+    assert outcome.stdout.splitlines()[:4] == [
+        "releases/R2026-01/release.yaml:18:9: error [plan.not-in-force] the release is "
+        f"in_realisation, but {reason}" for reason in stale]
+
+
 def test_commands_explain_themselves() -> None:
     outcome = run_eta("release", "advance", "--help")
     assert outcome.exit_code == 0

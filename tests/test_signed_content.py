@@ -91,3 +91,40 @@ def test_a_change_to_the_releases_agreed_content_after_all_signed_makes_every_si
         assert eta(git_repo, "plan", "sign", RELEASE, "--party", party, "--key", str(key))[0] == 0
     commit(git_repo, "Signed again", "2026-03-05T10:00:00+01:00")
     assert check_against_main(git_repo) == (0, "41 files checked: no problems found\n")
+
+
+def test_flipping_chain_dependencies_does_not_put_a_half_signed_release_in_force(
+        git_repo: Path, tmp_path: Path) -> None:
+    for party in ("grensweg", "logius"):
+        git(git_repo, "rm", "-q", f"{FOLDER}/signatures/{party}.yaml")
+    sign_with_fresh_keys(git_repo, tmp_path / "keys", ["grensweg", "logius"])
+    commit(git_repo, "Signed by two of four", "2026-03-03T10:00:00+01:00")
+    assert "implementation plan: NOT in force, 2 of 4 implementing parties signed\n" in eta(
+        git_repo, "plan", "status", RELEASE)[1]
+
+    git(git_repo, "checkout", "-q", "-b", "shortcut")
+    release = git_repo / FOLDER / "release.yaml"
+    replace_in(release, "chain_dependencies: true", "chain_dependencies: false")
+    replace_in(release, "status: draft", "status: in_force")
+    commit(git_repo, "No chain dependencies after all; in force", "2026-03-04T10:00:00+01:00")
+
+    flipped = (
+        f"{FOLDER}/release.yaml:6:21: error [base.release.chain-dependencies-changed] "
+        "`chain_dependencies` changed from `true` to `false` on a release that is in_force; "
+        "whether a release needs a plan signed by every party is agreed, and does not change "
+        "once it is in force\n"
+        "    hint: set it back to `true`\n")
+    not_in_force = "".join(
+        f"{FOLDER}/release.yaml:15:9: error [plan.not-in-force] the release is in_force, but "
+        f"the plan is not in force: {reason}\n" for reason in (
+            "kenniskaart has not signed the plan",
+            "the signature of grensweg is stale: the plan changed after it was signed",
+            "the signature of logius is stale: the plan changed after it was signed",
+            "tokenfabriek has not signed the plan"))
+    assert check_against_main(git_repo) == (
+        1, flipped + not_in_force + stale("grensweg") + stale("logius")
+        + "39 files checked: 7 errors, 0 warnings\n")
+    # However the status got there, the check without the base holds it to its records.
+    assert eta(git_repo, "check", "--no-cache", "--today", EXAMPLES_DATE) == (
+        1, not_in_force + stale("grensweg") + stale("logius")
+        + "39 files checked: 6 errors, 0 warnings\n")

@@ -9,6 +9,7 @@ Git history is the audit trail, so a pull request may add to it but not rewrite 
   match the plan as changed here;
 - timeline entries and classifications are append-only;
 - a classification whose class differs from the one before carries a reason;
+- a release in force or later keeps its chain dependencies;
 - a closed incident, and every file of an evaluated release, is not edited except through
   an explicit reopen in the same change:
   - an incident reopens when its `status` goes from `closed` to `in_progress` and a
@@ -486,6 +487,38 @@ def evaluated_releases_stay(comparison: Comparison) -> Iterator[Diagnostic]:
                       hint=f"to reopen it, set `status: rolled_out` in {release}")
 
 
+#: The statuses of a release whose preconditions depend on its chain dependencies.
+_PAST_DRAFT = ("in_force", "in_realisation", "rolled_out", "evaluated")
+
+
+def chain_dependencies_stay(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A release in force or later keeps its chain dependencies: they decide whether it
+    needs a plan signed by every party, and the signatures cover them."""
+    for change, before, after in comparison.readable("release"):
+        if before is None:
+            continue
+        old = before.mapping.get("chain_dependencies")
+        new = after.mapping.get("chain_dependencies")
+        statuses = [side.mapping.get("status") for side in (before, after)]
+        status = next((s for s in reversed(statuses) if s in _PAST_DRAFT), None)
+        if old == new or not isinstance(old, bool) or status is None:
+            continue
+        yield _at(after, change.path, "chain_dependencies",
+                  code="base.release.chain-dependencies-changed",
+                  message=f"`chain_dependencies` changed from `{_yaml_bool(old)}` to "
+                  f"`{_yaml_bool(new)}` on a release that is {status}; whether a release "
+                  "needs a plan signed by every party is agreed, and does not change once "
+                  "it is in force",
+                  hint=f"set it back to `{_yaml_bool(old)}`")
+
+
+def _yaml_bool(value: object) -> str:
+    """A value as YAML writes it: `true`, `false`, `null`."""
+    import json
+
+    return json.dumps(value)
+
+
 BASE_RULES: tuple[BaseRule, ...] = (
     records_stay,
     ids_stay,
@@ -495,6 +528,7 @@ BASE_RULES: tuple[BaseRule, ...] = (
     classification_changes_carry_reason,
     closed_incidents_stay_closed,
     evaluated_releases_stay,
+    chain_dependencies_stay,
 )
 
 

@@ -17,7 +17,6 @@ from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release
 from eta.plans.state import (
     EVALUATION_WARNING_DAYS,
-    PROCESS,
     PlanState,
     ReleaseFiles,
     SignatureState,
@@ -171,15 +170,9 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
 def _status(release_file: Loaded, release: Release, state: PlanState,
             register: Mapping[str, Party]) -> Iterator[Diagnostic]:
     """A release's status must rest on the preconditions of every step that led there."""
-    reached = PROCESS[1:PROCESS.index(release.status) + 1]
-    seen: set[str] = set()
-    for status in reached:
-        for blocker in blockers(state, status, register):
-            if blocker.message in seen:
-                continue
-            seen.add(blocker.message)
-            yield _at(release_file, blocker.code,
-                      f"the release is {release.status}, but {blocker.message}", "status")
+    for blocker in blockers(state, release.status, register):
+        yield _at(release_file, blocker.code,
+                  f"the release is {release.status}, but {blocker.message}", "status")
 
 
 def _evaluation(release_file: Loaded, release: Release, records: RecordSet

@@ -103,14 +103,15 @@ def advance(
 ) -> None:
     """Move the release to its next status, if its preconditions hold.
 
-    draft -> in_force: decided, framework version set, and (with chain dependencies) the
-    plan in force: a valid signature of every implementing party.
+    draft -> in_force: decided, framework version set, and (with chain dependencies, or a
+    plan) the plan in force: a valid signature of every implementing party.
     in_force -> in_realisation: the plan is still in force.
     in_realisation -> rolled_out: communication plan delivered, every measure and milestone
     done, every deelnemer joined, roll-out complete.
     rolled_out -> evaluated: the evaluation is recorded.
 
-    A refused move lists every reason and changes nothing.
+    The preconditions of every status before still hold too, as `eta check` requires. A
+    refused move lists every reason and changes nothing.
     """
     from eta.plans.edits import advance as move
 

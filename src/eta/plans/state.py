@@ -419,11 +419,27 @@ class Blocker:
     message: str
 
 
-def blockers(state: PlanState, target: ReleaseStatus,
+def blockers(state: PlanState, status: ReleaseStatus,
              register: Mapping[str, Party]) -> list[Blocker]:
-    """What keeps the release from reaching `target` from the status before it."""
+    """What keeps the release from being at `status`: every precondition of that status,
+    and of each step of the process that leads to it, that does not hold.
+
+    The one judgement of whether a status rests on the records: `eta release advance` asks
+    it of the next status, `eta check` of the status the release has, however it got there.
+    """
+    found: list[Blocker] = []
+    for step in PROCESS[1:PROCESS.index(status) + 1]:
+        for blocker in _step_blockers(state, step, register):
+            if blocker not in found:
+                found.append(blocker)
+    return found
+
+
+def _step_blockers(state: PlanState, target: ReleaseStatus,
+                   register: Mapping[str, Party]) -> list[Blocker]:
+    """The preconditions of `target` itself that do not hold."""
     release = state.release
-    if release is None or target is ReleaseStatus.DRAFT:
+    if release is None:
         return []
     found: list[Blocker] = []
 
@@ -435,7 +451,9 @@ def blockers(state: PlanState, target: ReleaseStatus,
             unmet("the Tactisch Beraad's decision is not recorded (decided_on)")
         if release.framework_version is None:
             unmet("the framework version is not set (framework_version)")
-        if release.chain_dependencies:
+        # A plan that exists is what `in_force` says is in force, whatever the release's
+        # chain dependencies say.
+        if release.chain_dependencies or state.plan is not None:
             found.extend(Blocker("plan.not-in-force", f"the plan is not in force: {reason}")
                          for reason in state.not_in_force_reasons())
     elif target is ReleaseStatus.ROLLED_OUT:
