@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -70,14 +71,22 @@ def current_digest(root: Path, release: str) -> str:
 def write_signature(root: Path, release: str, party: str, representative: str, key: Path,
                     signed_at: dt.datetime, digest: str | None = None) -> Path:
     """A signature file made by hand, as someone could without eta's checks."""
+    return write_signature_with(
+        root, release, party, representative, signed_at,
+        lambda message: signing.sign(message, signing.signing_key(str(key), cwd=root)),
+        signing.PublicKey.from_openssh(public_line(key)).fingerprint, digest)
+
+
+def write_signature_with(root: Path, release: str, party: str, representative: str,
+                         signed_at: dt.datetime, sign: Callable[[bytes], str],
+                         fingerprint: str, digest: str | None = None) -> Path:
+    """A signature file whose signature `sign` makes, from the message to sign."""
     stamp = signed_at.isoformat()
     digest = digest or current_digest(root, release)
     message = signing.signing_message(release=release, party=party,
                                       representative=representative, signed_at=stamp,
                                       digest=digest)
-    armored = signing.sign(message, signing.signing_key(str(key), cwd=root))
-    fingerprint = signing.PublicKey.from_openssh(public_line(key)).fingerprint
-    body = "".join(f"  {line}\n" for line in armored.splitlines())
+    body = "".join(f"  {line}\n" for line in sign(message).splitlines())
     path = root / "releases" / release / "signatures" / f"{party}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(

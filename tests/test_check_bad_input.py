@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import run_eta
+from conftest import PROJECT, run_eta
+from plan_helpers import make_key, public_line
 
 HEADER = "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
 PARTY = HEADER + """\
@@ -28,7 +32,7 @@ representatives:
   - id: jan
     name: Jan
     email: jan@testpartij.nl
-    keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGqB6bW3dLqMOiK0Rrl1x6Gn4xgC1Yl2vr6bO5Dh7V0u]
+    keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE4j9Q1xDMjWuvq2M/bTh4fJ6+eNqiVL20QEj61KMDxB]
 """
 
 
@@ -296,3 +300,106 @@ def test_broken_files_do_not_stop_the_others_from_being_checked(repo: Path) -> N
         ("afspraken/parties/tab.yaml", "yaml.tab"),
         ("afspraken/parties/testpartij.yaml", "record.unknown-key"),
     ]
+
+
+# -- Keys in the register ------------------------------------------------------------------
+
+JAN_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE4j9Q1xDMjWuvq2M/bTh4fJ6+eNqiVL20QEj61KMDxB"
+
+
+@pytest.fixture(scope="module")
+def real_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Public key lines made by ssh-keygen: an RSA key too small, an ECDSA key and its
+    certificate."""
+    folder = tmp_path_factory.mktemp("keys")
+    lines = {}
+    for name, kind, bits in (("rsa-1024", "rsa", 1024), ("p256", "ecdsa", 256)):
+        lines[name] = public_line(make_key(folder, name, kind, bits))
+    subprocess.run(["ssh-keygen", "-q", "-s", str(make_key(folder, "ca")), "-I", "jan",
+                    "-n", "jan", str(folder / "p256.pub")], check=True, capture_output=True)
+    lines["certificate"] = (folder / "p256-cert.pub").read_text().strip()
+    return lines
+
+
+def _blob_line(key_type: str, *values: bytes) -> str:
+    blob = b"".join(len(value).to_bytes(4, "big") + value for value in values)
+    return f"{key_type} {base64.b64encode(blob).decode()}"
+
+
+def _p256_changed(line: str, change: str) -> str:
+    blob = base64.b64decode(line.split()[1])
+    point = blob[-65:]
+    if change == "off the curve":
+        point = point[:-1] + bytes((point[-1] ^ 1,))
+    else:
+        point = bytes((2 + (point[-1] & 1),)) + point[1:33]
+    return _blob_line("ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp256", b"nistp256", point)
+
+
+def _pad_bits_set(line: str) -> str:
+    """The line with the unused low bits of its base64's last character set."""
+    key_type, data = line.split()[:2]
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    text = data.rstrip("=")
+    assert text != data
+    last = alphabet[alphabet.index(text[-1]) | 1]
+    return f"{key_type} {text[:-1]}{last}{data[len(text):]}"
+
+
+ED25519_POINT = base64.b64decode(JAN_KEY.split()[1])[-32:]
+ACCEPTED = ("ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, "
+            "ssh-rsa, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com")
+#: A bad key, as a function of ssh-keygen's real keys, and the message eta gives for it.
+BAD_KEYS: dict[str, tuple[Callable[[dict[str, str]], str], str]] = {
+    "padding appended": (lambda _: JAN_KEY + "==",
+                         "the key's base64 text is damaged or not in the canonical form "
+                         "ssh-keygen writes"),
+    "non-zero pad bits": (lambda keys: _pad_bits_set(keys["p256"]),
+                          "the key's base64 text is damaged or not in the canonical form "
+                          "ssh-keygen writes"),
+    "RSA of 1024 bits": (lambda keys: keys["rsa-1024"],
+                         "the RSA key has 1024 bits; eta accepts RSA keys of 2048 bits or more"),
+    "DSA": (lambda _: (PROJECT / "tests/data/sshsig/dsa.pub").read_text().strip(),
+            "DSA keys (ssh-dss) are not accepted: OpenSSH no longer trusts them"),
+    "a certificate": (lambda keys: keys["certificate"],
+                      "certificates (ecdsa-sha2-nistp256-cert-v01@openssh.com) are not "
+                      "accepted: register the key itself"),
+    "an unknown type": (lambda _: JAN_KEY.replace("ssh-ed25519", "ssh-ed448"),
+                        f"keys of type `ssh-ed448` are not accepted; eta accepts {ACCEPTED}"),
+    "another type than its data": (lambda _: JAN_KEY.replace("ssh-ed25519 ", "ssh-rsa "),
+                                   "the key's data is of type ssh-ed25519, not ssh-rsa"),
+    "an ECDSA point off the curve": (lambda keys: _p256_changed(keys["p256"], "off the curve"),
+                                     "the ECDSA key's point is not on curve nistp256"),
+    "a compressed ECDSA point": (lambda keys: _p256_changed(keys["p256"], "compressed"),
+                                 "the ECDSA key's point is not an uncompressed nistp256 point"),
+    "an Ed25519 point of low order": (
+        lambda _: _blob_line("ssh-ed25519", b"ssh-ed25519", bytes((1,)) + bytes(31)),
+        "the Ed25519 key is a point of low order, which no private key has"),
+    "an Ed25519 point off the curve": (
+        lambda _: ("ssh-ed25519 "
+                   "AAAAC3NzaC1lZDI1NTE5AAAAIGqB6bW3dLqMOiK0Rrl1x6Gn4xgC1Yl2vr6bO5Dh7V0u"),
+        "the Ed25519 key is not a point on the curve"),
+    "trailing data": (lambda _: _blob_line("ssh-ed25519", b"ssh-ed25519", ED25519_POINT, b""),
+                      "the key's data is damaged: it has trailing data"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_KEYS, ids=list(BAD_KEYS))
+def test_a_key_eta_cannot_trust_is_refused_at_its_line(repo: Path, real_keys: dict[str, str],
+                                                        case: str) -> None:
+    make_line, message = BAD_KEYS[case]
+    text = REPRESENTATIVE.replace(JAN_KEY, make_line(real_keys)) + "    valid_from: 2026-01-01\n"
+    assert only_diagnostic(repo, text) == (
+        14, 12, "party.key-invalid", f"`representatives[0].keys[0]`: {message}", None)
+
+
+def test_the_same_key_in_another_spelling_is_one_key(repo: Path) -> None:
+    text = (repo / "afspraken/parties/poortwachter.yaml").read_text()
+    key = next(line for line in text.splitlines() if "ssh-ed25519" in line).strip("- ")
+    key_type, data = key.split()[:2]
+    (repo / BROKEN).write_text(REPRESENTATIVE.replace(JAN_KEY, f"{key_type}  {data} jan's")
+                               + "    valid_from: 2026-01-01\n")
+    assert [(d["line"], d["column"], d["code"], d["message"])
+            for d in diagnostics_of(repo, "afspraken")] == [
+        (14, 12, "party.key-shared", "this key is registered for poortwachter/esmits as well; "
+         "a key belongs to one representative")]

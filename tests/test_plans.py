@@ -16,15 +16,19 @@ from eta.load import load_record
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
 from eta.plans.state import load_register, load_release, next_status
+from eta.signing import NAMESPACE, PublicKey
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 from plan_helpers import (
     AMS,
     current_digest,
     example_key,
     make_key,
+    public_line,
     replace_in,
     write_signature,
+    write_signature_with,
 )
+from sshsig_helpers import SK_ECDSA, SK_ED25519, SoftwareSecurityKey
 
 
 def check(root: Path, *args: str, within: str = "releases") -> tuple[int, str]:
@@ -281,7 +285,36 @@ def test_a_truncated_signature_does_not_verify(repo: Path) -> None:
     assert findings(repo) == [
         "releases/R2026-02/signatures/logius.yaml:8:12: error [plan.signature.invalid] the "
         "signature of logius is invalid: it does not verify (the signature's base64 text is "
-        "damaged or truncated)"]
+        "damaged or not in the canonical form ssh-keygen writes)"]
+
+
+def test_a_damaged_key_type_is_one_located_finding(repo: Path) -> None:
+    """One flipped bit in the signing key's type: a finding, not an internal error."""
+    replace_in(repo / "releases/R2026-02/signatures/logius.yaml",
+               "c3NoLWVkMjU1MTkA", "c3NoLWVkMjU1MTgA")
+    exit_code, _ = check(repo)
+    assert exit_code == 1
+    assert findings(repo) == [
+        "releases/R2026-02/signatures/logius.yaml:8:12: error [plan.signature.invalid] the "
+        "signature of logius is invalid: it does not verify (the signature's key is refused: "
+        "keys of type `ssh-ed25518` are not accepted; eta accepts ssh-ed25519, "
+        "ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, ssh-rsa, "
+        "sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com)"]
+
+
+@pytest.mark.parametrize("key_type", [SK_ED25519, SK_ECDSA])
+def test_a_representative_signs_with_a_security_key(repo: Path, key_type: str) -> None:
+    fido = SoftwareSecurityKey(key_type)
+    replace_in(repo / "afspraken/parties/kenniskaart.yaml",
+               public_line(example_key("kenniskaart", "lvisser")), fido.public_line)
+    key = PublicKey.from_openssh(fido.public_line)
+    write_signature_with(repo, "R2026-02", "kenniskaart", "lvisser",
+                         dt.datetime(2026, 11, 20, 9, 0, tzinfo=AMS),
+                         lambda message: fido.sign(message, NAMESPACE), key.fingerprint)
+    assert check(repo, within=".") == (0, "40 files checked: no problems found\n")
+    status = json.loads(run_eta("plan", "status", "R2026-02", "--root", str(repo),
+                                "--format", "json").stdout)
+    assert status["plan"]["not_in_force_because"] == ["tokenfabriek has not signed the plan"]
 
 
 def test_a_foreign_key_is_not_registered(repo: Path, tmp_path: Path) -> None:

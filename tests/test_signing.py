@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import contextlib
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import load_ssh_private_key
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from conftest import git
+from conftest import PROJECT, git
 from eta import signing
 from eta.errors import EtaError
+from eta.ssh_keys import CURVES
 from plan_helpers import example_key, make_key, public_line
+from sshsig_helpers import (
+    SK_ECDSA,
+    SK_ED25519,
+    SoftwareSecurityKey,
+    armor,
+    blob_of,
+    mpint,
+    rsa_signature,
+    signed_data,
+    ssh_keygen_check,
+    ssh_string,
+    sshsig,
+)
 
 MESSAGE = signing.signing_message(release="R2026-02", party="volmacht",
                                   representative="adekker",
@@ -62,20 +76,6 @@ def eta_verifies(armored: str, message: bytes) -> bool:
 
 def sign(key: Path, message: bytes = MESSAGE, namespace: str = signing.NAMESPACE) -> str:
     return signing.sign(message, signing.signing_key(str(key), cwd=key.parent), namespace)
-
-
-def armor(blob: bytes) -> str:
-    text = base64.b64encode(blob).decode()
-    lines = [text[i:i + 70] for i in range(0, len(text), 70)]
-    return "-----BEGIN SSH SIGNATURE-----\n" + "\n".join(lines) + "\n-----END SSH SIGNATURE-----\n"
-
-
-def blob_of(armored: str) -> bytes:
-    return base64.b64decode("".join(armored.strip().splitlines()[1:-1]))
-
-
-def ssh_string(value: bytes) -> bytes:
-    return len(value).to_bytes(4, "big") + value
 
 
 @pytest.mark.parametrize("name", KEY_TYPES)
@@ -149,32 +149,19 @@ def test_a_foreign_key_is_reported_as_the_key_that_signed(keys: dict[str, Path])
     assert signing.verify(armored, MESSAGE).key_type == "ecdsa-sha2-nistp256"
 
 
-def _rsa_signature(key: Path, signature_type: str, digest: hashes.HashAlgorithm) -> str:
-    """An SSHSIG made by hand with the RSA variant ssh-keygen itself never chooses."""
-    private = load_ssh_private_key(key.read_bytes(), None)
-    assert isinstance(private, rsa.RSAPrivateKey)
-    namespace = signing.NAMESPACE.encode()
-    signed = (b"SSHSIG" + ssh_string(namespace) + ssh_string(b"") + ssh_string(b"sha256")
-              + ssh_string(hashlib.sha256(MESSAGE).digest()))
-    raw = private.sign(signed, padding.PKCS1v15(), digest)
-    public = signing.PublicKey.from_openssh(public_line(key))
-    return armor(b"SSHSIG" + (1).to_bytes(4, "big") + ssh_string(public.blob)
-                 + ssh_string(namespace) + ssh_string(b"") + ssh_string(b"sha256")
-                 + ssh_string(ssh_string(signature_type.encode()) + ssh_string(raw)))
-
-
 def test_rsa_sha2_256_verifies_in_both(keys: dict[str, Path]) -> None:
-    armored = _rsa_signature(keys["rsa"], "rsa-sha2-256", hashes.SHA256())
+    armored = rsa_signature(keys["rsa"], "rsa-sha2-256", hashes.SHA256(), MESSAGE)
     assert ssh_keygen_verifies(armored, MESSAGE, keys["rsa"])
     assert eta_verifies(armored, MESSAGE)
 
 
 def test_rsa_with_sha1_is_refused_by_both(keys: dict[str, Path]) -> None:
-    armored = _rsa_signature(keys["rsa"], "ssh-rsa", hashes.SHA1())
+    armored = rsa_signature(keys["rsa"], "ssh-rsa", hashes.SHA1(), MESSAGE)
     assert not ssh_keygen_verifies(armored, MESSAGE, keys["rsa"])
     with pytest.raises(signing.BadSignature) as caught:
         signing.verify(armored, MESSAGE)
-    assert str(caught.value) == "a signature of type `ssh-rsa` by a ssh-rsa key is not accepted"
+    assert str(caught.value) == ("RSA signatures with SHA-1 (ssh-rsa) are not accepted; "
+                                 "ssh-keygen makes rsa-sha2-512 signatures")
 
 
 def test_the_public_half_comes_from_ssh_keygen_without_a_pub_file(tmp_path: Path) -> None:
@@ -224,3 +211,180 @@ def test_git_gives_the_signing_key_only_for_ssh_signing(tmp_path: Path) -> None:
     assert signing.git_signing_key(tmp_path) is None
     git(tmp_path, "config", "gpg.format", "ssh")
     assert signing.git_signing_key(tmp_path) == "~/.ssh/id_ed25519"
+
+
+# -- What eta refuses, and why -------------------------------------------------------------
+
+ACCEPTED_TYPES = ("ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ecdsa-sha2-nistp521, "
+                  "ssh-rsa, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com")
+LOW_ORDER_POINT = bytes((1,)) + bytes(31)
+
+
+def _with_field(armored: str, index: int, value: bytes) -> str:
+    """The signature with the `index`-th string of its SSHSIG blob replaced."""
+    blob = blob_of(armored)
+    offset, strings = 10, []
+    for _ in range(5):
+        length = int.from_bytes(blob[offset:offset + 4], "big")
+        strings.append(blob[offset + 4:offset + 4 + length])
+        offset += 4 + length
+    strings[index] = value
+    return armor(blob[:10] + b"".join(ssh_string(s) for s in strings))
+
+
+def _ecdsa_numbers(armored: str, change: Callable[[int, int, int], tuple[int, int]]) -> str:
+    """The P-256 signature with its numbers r and s changed by `change(r, s, order)`."""
+    inner = signing.parse(armored).signature
+    name_length = int.from_bytes(inner[:4], "big")
+    numbers = inner[8 + name_length:]
+    r_length = int.from_bytes(numbers[:4], "big")
+    r = int.from_bytes(numbers[4:4 + r_length], "big")
+    s = int.from_bytes(numbers[8 + r_length:], "big")
+    r, s = change(r, s, CURVES["nistp256"].n)
+    return _with_field(armored, 4, inner[:4 + name_length] + ssh_string(mpint(r) + mpint(s)))
+
+
+def _refused(armored: str, message: bytes = MESSAGE) -> str:
+    with pytest.raises(signing.BadSignature) as caught:
+        signing.verify(armored, message)
+    return str(caught.value)
+
+
+def test_the_armor_must_be_as_ssh_keygen_writes_it(keys: dict[str, Path]) -> None:
+    armored = sign(keys["ed25519"])
+    blob = blob_of(armored)
+    lines = armored.splitlines()
+    assert signing.verify(armored.removesuffix("\n"), MESSAGE).key_type == "ssh-ed25519"
+    assert {
+        "CR line ends": _refused(armor(blob, newline="\r\n")),
+        "lines of 76": _refused(armor(blob, width=76)),
+        "a space": _refused(armored.replace(lines[1], lines[1][:9] + " " + lines[1][9:])),
+        "a stray =": _refused(armored.replace(lines[-2], lines[-2] + "=")),
+        "text after it": _refused(armored + "x\n"),
+    } == {
+        "CR line ends": "the signature has CR line ends; ssh-keygen writes LF only",
+        "lines of 76": "the signature's base64 text is not in lines of 70 characters as "
+                       "ssh-keygen writes it",
+        "a space": "the signature's base64 text is not in lines of 70 characters as "
+                   "ssh-keygen writes it",
+        "a stray =": "the signature's base64 text is damaged or not in the canonical form "
+                     "ssh-keygen writes",
+        "text after it": "the signature is not framed by a -----BEGIN SSH SIGNATURE----- line "
+                         "and an -----END SSH SIGNATURE----- line",
+    }
+
+
+def test_fields_must_hold_what_openssh_writes(keys: dict[str, Path]) -> None:
+    armored = sign(keys["ed25519"])
+    blob = blob_of(armored)
+    key_type_flipped = armored.replace("c3NoLWVkMjU1MTkA", "c3NoLWVkMjU1MTgA", 1)
+    assert {
+        "version 0": _refused(armor(blob[:6] + bytes(4) + blob[10:])),
+        "a reserved field": _refused(_with_field(armored, 2, b"x")),
+        "trailing data": _refused(armor(blob + bytes(4))),
+        "a flipped bit in the key type": _refused(key_type_flipped),
+    } == {
+        "version 0": "the signature has format version 0; eta knows 1",
+        "a reserved field": "the signature's reserved field is not empty",
+        "trailing data": "the signature is damaged: it has trailing data",
+        "a flipped bit in the key type": "the signature's key is refused: keys of type "
+                                         f"`ssh-ed25518` are not accepted; eta accepts "
+                                         f"{ACCEPTED_TYPES}",
+    }
+
+
+def test_keys_and_numbers_must_be_ones_openssh_allows(keys: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    small = make_key(tmp_path, "small", "rsa", 1024)
+    p256 = sign(keys["ecdsa-p256"])
+    point = signing.parse(p256).public_key.blob[-65:]
+    compressed = (ssh_string(b"ecdsa-sha2-nistp256") + ssh_string(b"nistp256")
+                  + ssh_string(bytes((2 + (point[-1] & 1),)) + point[1:33]))
+    low_order = ssh_string(b"ssh-ed25519") + ssh_string(LOW_ORDER_POINT)
+    # With a low-order key, this "signature" matches any message in OpenSSL and ssh-keygen.
+    forged = armor(sshsig(low_order, signing.NAMESPACE, "sha512", ssh_string(b"ssh-ed25519")
+                          + ssh_string(LOW_ORDER_POINT + bytes(32))))
+    assert ssh_keygen_check(forged, MESSAGE, signing.NAMESPACE, tmp_path)
+    assert {
+        "RSA of 1024 bits": _refused(sign(small)),
+        "a compressed point": _refused(_with_field(p256, 0, compressed)),
+        "r plus the order": _refused(_ecdsa_numbers(p256, lambda r, s, n: (r + n, s))),
+        "s zero": _refused(_ecdsa_numbers(p256, lambda r, s, n: (r, 0))),
+        "a low-order Ed25519 key": _refused(forged),
+    } == {
+        "RSA of 1024 bits": "the signature's key is refused: the RSA key has 1024 bits; eta "
+                            "accepts RSA keys of 2048 bits or more",
+        "a compressed point": "the signature's key is refused: the ECDSA key's point is not "
+                              "an uncompressed nistp256 point",
+        "r plus the order": "the signature is damaged: it holds a number too large for its "
+                            "field",
+        "s zero": "the ECDSA signature's numbers are out of range",
+        "a low-order Ed25519 key": "the signature's key is refused: the Ed25519 key is a "
+                                   "point of low order, which no private key has",
+    }
+
+
+@pytest.mark.parametrize("key_type", [SK_ED25519, SK_ECDSA])
+def test_a_security_key_signs_and_verifies_in_both(key_type: str, tmp_path: Path) -> None:
+    fido = SoftwareSecurityKey(key_type)
+    armored = fido.sign(MESSAGE, signing.NAMESPACE)
+    assert ssh_keygen_check(armored, MESSAGE, signing.NAMESPACE, tmp_path)
+    assert signing.verify(armored, MESSAGE) == signing.PublicKey.from_openssh(fido.public_line)
+
+
+def test_a_webauthn_signature_verifies_in_both(tmp_path: Path) -> None:
+    fido = SoftwareSecurityKey(SK_ECDSA, application="eta.example")
+    armored = fido.sign(MESSAGE, signing.NAMESPACE, webauthn_origin="https://eta.example")
+    assert ssh_keygen_check(armored, MESSAGE, signing.NAMESPACE, tmp_path)
+    assert signing.verify(armored, MESSAGE).application == "eta.example"
+
+
+@pytest.mark.parametrize("key_type", [SK_ED25519, SK_ECDSA])
+def test_a_security_key_must_have_been_touched(key_type: str, tmp_path: Path) -> None:
+    """ssh-keygen -Y leaves user presence to its caller; eta requires it."""
+    armored = SoftwareSecurityKey(key_type).sign(MESSAGE, signing.NAMESPACE, flags=0)
+    assert ssh_keygen_check(armored, MESSAGE, signing.NAMESPACE, tmp_path)
+    assert _refused(armored) == ("the security key signed without the user's presence (a "
+                                 "touch); eta requires it")
+
+
+def test_a_security_key_never_passes_for_a_plain_key_nor_the_reverse(tmp_path: Path) -> None:
+    fido = SoftwareSecurityKey(SK_ED25519)
+    assert isinstance(fido.private, Ed25519PrivateKey)
+    signed = signed_data(MESSAGE, signing.NAMESPACE)
+    plain_signature = ssh_string(b"ssh-ed25519") + ssh_string(fido.private.sign(signed))
+    point = signing.PublicKey.from_openssh(fido.public_line).blob[30:66]
+    plain_key = ssh_string(b"ssh-ed25519") + point
+    as_plain = armor(sshsig(fido.public_blob, signing.NAMESPACE, "sha512", plain_signature))
+    as_sk = armor(sshsig(plain_key, signing.NAMESPACE, "sha512", fido.wrapped(signed)))
+    genuine_plain = armor(sshsig(plain_key, signing.NAMESPACE, "sha512", plain_signature))
+    assert signing.verify(genuine_plain, MESSAGE).key_type == "ssh-ed25519"
+    assert [ssh_keygen_check(a, MESSAGE, signing.NAMESPACE, tmp_path)
+            for a in (as_plain, as_sk)] == [False, False]
+    assert [_refused(as_plain), _refused(as_sk)] == [
+        "a signature of type `ssh-ed25519` by a sk-ssh-ed25519@openssh.com key is not accepted",
+        "a signature of type `sk-ssh-ed25519@openssh.com` by a ssh-ed25519 key is not "
+        "accepted"]
+
+
+VECTORS = PROJECT / "tests" / "data" / "sshsig"
+#: OpenSSH's own signatures of every supported kind, over one message in one namespace.
+VECTOR_BLOBS = [blob_of((VECTORS / f"{name}.sig").read_text()) for name in
+                ("ed25519", "ecdsa", "rsa", "ed25519_sk", "ecdsa_sk", "ecdsa_sk_webauthn")]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=600), flips=st.lists(st.tuples(st.integers(0, 10**6),
+                                                              st.integers(1, 255)),
+                                                    max_size=4))
+def test_whatever_the_bytes_only_bad_signature_is_raised(data: bytes,
+                                                         flips: list[tuple[int, int]]) -> None:
+    """Random blobs, and OpenSSH's signatures of every kind with random bytes changed."""
+    message = (VECTORS / "signed-data").read_bytes()
+    namespace = (VECTORS / "namespace").read_text()
+    for blob in (b"SSHSIG\0\0\0\1" + data, *VECTOR_BLOBS):
+        mutated = bytearray(blob)
+        for position, mask in flips:
+            mutated[position % len(mutated)] ^= mask
+        with contextlib.suppress(signing.BadSignature):
+            signing.verify(armor(bytes(mutated)), message, namespace)

@@ -2,23 +2,44 @@
 
 Signing goes through ssh-keygen, so that private keys, their passphrases and the SSH agent
 stay its business. Verifying happens here, in-process, by the SSHSIG format (OpenSSH's
-PROTOCOL.sshsig): `eta check` verifies every signature of every plan, and a process per
-signature would cost more than the rest of the check.
+PROTOCOL.sshsig, and PROTOCOL.u2f for security keys): `eta check` verifies every signature
+of every plan, and a process per signature would cost more than the rest of the check. The
+verifier is as strict as `ssh-keygen -Y verify`, or stricter: whatever the bytes, it returns
+the signer's key or raises BadSignature.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from eta.errors import EtaError
+from eta.ssh_keys import (
+    ED25519,
+    RSA,
+    SK_ECDSA,
+    SK_ED25519,
+    BadKey,
+    EcdsaPoint,
+    Ed25519Point,
+    PublicKey,
+    Reader,
+    RsaNumbers,
+    WireError,
+    canonical_base64,
+    shown_name,
+    ssh_string,
+)
+
+__all__ = ["NAMESPACE", "BadSignature", "PublicKey", "fingerprint", "verify"]
 
 #: The namespace of eta's plan signatures: a signature made for git commits, or for any
 #: other purpose, never verifies as a plan signature.
@@ -28,46 +49,30 @@ _MAGIC = b"SSHSIG"
 _VERSION = 1
 _BEGIN = "-----BEGIN SSH SIGNATURE-----"
 _END = "-----END SSH SIGNATURE-----"
+#: ssh-keygen writes the base64 text in lines of this many characters.
+_LINE_WIDTH = 70
 _MESSAGE_HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
-_ECDSA_HASHES = {"ecdsa-sha2-nistp256": "SHA256", "ecdsa-sha2-nistp384": "SHA384",
-                 "ecdsa-sha2-nistp521": "SHA512"}
 _RSA_HASHES = {"rsa-sha2-256": "SHA256", "rsa-sha2-512": "SHA512"}
+_WEBAUTHN = "webauthn-sk-ecdsa-sha2-nistp256@openssh.com"
+#: The signature types each key type may sign with: a security key never passes for a
+#: plain key, nor the other way round.
+_SIGNATURE_TYPES = {
+    ED25519: (ED25519,),
+    "ecdsa-sha2-nistp256": ("ecdsa-sha2-nistp256",),
+    "ecdsa-sha2-nistp384": ("ecdsa-sha2-nistp384",),
+    "ecdsa-sha2-nistp521": ("ecdsa-sha2-nistp521",),
+    RSA: tuple(_RSA_HASHES),
+    SK_ED25519: (SK_ED25519,),
+    SK_ECDSA: (SK_ECDSA, _WEBAUTHN),
+}
+# The flags a FIDO authenticator signs (WebAuthn's authenticator data flags).
+_USER_PRESENT = 0x01
+_ATTESTED_DATA = 0x40
+_EXTENSION_DATA = 0x80
 
 
 class BadSignature(Exception):
     """A signature that does not verify; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class PublicKey:
-    """An SSH public key by its wire-format blob."""
-
-    key_type: str
-    blob: bytes
-
-    @classmethod
-    def from_openssh(cls, line: str) -> PublicKey:
-        """A key from an OpenSSH public key line: `type base64 [comment]`."""
-        parts = line.split()
-        if len(parts) < 2:
-            raise ValueError("not an SSH public key line")
-        try:
-            blob = base64.b64decode(parts[1], validate=True)
-        except binascii.Error:
-            raise ValueError("the key's base64 part is damaged") from None
-        key_type = _Reader(blob).text()
-        if key_type != parts[0]:
-            raise ValueError(f"the key's data is of type {key_type}, not {parts[0]}")
-        return cls(key_type, blob)
-
-    @property
-    def fingerprint(self) -> str:
-        """The SHA256 fingerprint, written as ssh-keygen -l writes it."""
-        digest = base64.b64encode(hashlib.sha256(self.blob).digest()).decode("ascii")
-        return "SHA256:" + digest.rstrip("=")
-
-    def openssh(self) -> str:
-        return f"{self.key_type} {base64.b64encode(self.blob).decode('ascii')}"
 
 
 def fingerprint(line: str) -> str | None:
@@ -78,148 +83,232 @@ def fingerprint(line: str) -> str | None:
         return None
 
 
-class _Reader:
-    """Reads SSH wire-format values (RFC 4251) from a byte string."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.offset = 0
-
-    def raw(self, length: int) -> bytes:
-        end = self.offset + length
-        if end > len(self.data):
-            raise BadSignature("the signature is truncated")
-        value = self.data[self.offset:end]
-        self.offset = end
-        return value
-
-    def uint32(self) -> int:
-        return int.from_bytes(self.raw(4), "big")
-
-    def string(self) -> bytes:
-        return self.raw(self.uint32())
-
-    def text(self) -> str:
-        try:
-            return self.string().decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadSignature("the signature holds a name that is not text") from None
-
-    def mpint(self) -> int:
-        value = self.string()
-        if value and value[0] & 0x80:
-            raise BadSignature("the signature holds a negative number")
-        return int.from_bytes(value, "big")
-
-    def end(self) -> None:
-        if self.offset != len(self.data):
-            raise BadSignature("the signature has trailing data")
-
-
-def _ssh_string(value: bytes) -> bytes:
-    return len(value).to_bytes(4, "big") + value
-
-
 @dataclass(frozen=True, slots=True)
 class SshSignature:
-    """The parts of an armored SSH signature."""
+    """The parts of an armored SSH signature (PROTOCOL.sshsig)."""
 
     public_key: PublicKey
     namespace: str
     hash_algorithm: str
-    signature_type: str
+    #: The wrapped signature: its type, then what that type carries.
     signature: bytes
-    reserved: bytes
+
+
+def dearmor(armored: str) -> bytes:
+    """The bytes of an armored signature, which must be exactly as ssh-keygen writes it:
+    the BEGIN line, base64 in lines of 70 characters, the END line, LF line ends."""
+    if "\r" in armored:
+        raise BadSignature("the signature has CR line ends; ssh-keygen writes LF only")
+    lines = armored.removesuffix("\n").split("\n")
+    if len(lines) < 3 or lines[0] != _BEGIN or lines[-1] != _END:
+        raise BadSignature(f"the signature is not framed by a {_BEGIN} line and "
+                           f"an {_END} line")
+    body = lines[1:-1]
+    if (any(len(line) != _LINE_WIDTH for line in body[:-1])
+            or not 0 < len(body[-1]) <= _LINE_WIDTH):
+        raise BadSignature("the signature's base64 text is not in lines of 70 characters "
+                           "as ssh-keygen writes it")
+    blob = canonical_base64("".join(body))
+    if blob is None:
+        raise BadSignature("the signature's base64 text is damaged or not in the "
+                           "canonical form ssh-keygen writes")
+    return blob
 
 
 def parse(armored: str) -> SshSignature:
     """The parts of an armored SSH signature; BadSignature if it is damaged."""
-    text = armored.strip()
-    if not text.startswith(_BEGIN) or not text.endswith(_END):
-        raise BadSignature(f"the signature is not framed by {_BEGIN} and {_END}")
-    body = "".join(text[len(_BEGIN):-len(_END)].split())
+    reader = Reader(dearmor(armored))
     try:
-        blob = base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise BadSignature("the signature's base64 text is damaged or truncated") from None
-    reader = _Reader(blob)
-    if reader.raw(len(_MAGIC)) != _MAGIC:
-        raise BadSignature("the signature is not in the SSHSIG format")
-    version = reader.uint32()
-    if version != _VERSION:
-        raise BadSignature(f"the signature has format version {version}; eta knows 1")
-    key_blob = reader.string()
-    namespace = reader.text()
-    reserved = reader.string()
-    hash_algorithm = reader.text()
-    wrapped = reader.string()
-    reader.end()
-    key_type = _Reader(key_blob).text()
-    inner = _Reader(wrapped)
-    signature_type = inner.text()
-    signature = inner.string()
-    inner.end()
-    return SshSignature(PublicKey(key_type, key_blob), namespace, hash_algorithm,
-                        signature_type, signature, reserved)
+        if reader.raw(len(_MAGIC)) != _MAGIC:
+            raise BadSignature("the signature is not in the SSHSIG format")
+        version = reader.uint32()
+        if version != _VERSION:
+            raise BadSignature(f"the signature has format version {version}; eta knows 1")
+        key_blob = reader.string()
+        namespace = reader.text()
+        reserved = reader.string()
+        hash_algorithm = reader.text()
+        wrapped = reader.string()
+        reader.end()
+    except WireError as exc:
+        raise BadSignature(f"the signature is damaged: {exc}") from None
+    if reserved:
+        raise BadSignature("the signature's reserved field is not empty")
+    try:
+        public_key = PublicKey.from_blob(key_blob)
+    except BadKey as exc:
+        raise BadSignature(f"the signature's key is refused: {exc}") from None
+    return SshSignature(public_key, namespace, hash_algorithm, wrapped)
 
 
 def verify(armored: str, message: bytes, namespace: str = NAMESPACE) -> PublicKey:
-    """The key that made `armored` over `message` in `namespace`; BadSignature if not."""
+    """The key that made `armored` over `message` in `namespace`; BadSignature if not,
+    whatever the bytes."""
     parsed = parse(armored)
     if parsed.namespace != namespace:
-        raise BadSignature(f"the signature is for namespace `{parsed.namespace}`, "
+        raise BadSignature(f"the signature is for namespace {shown_name(parsed.namespace)}, "
                            f"not `{namespace}`")
     message_hash = _MESSAGE_HASHES.get(parsed.hash_algorithm)
     if message_hash is None:
-        raise BadSignature(f"the signature uses hash `{parsed.hash_algorithm}`; "
+        raise BadSignature(f"the signature uses hash {shown_name(parsed.hash_algorithm)}; "
                            "eta accepts sha256 and sha512")
     signed = b"".join((
         _MAGIC,
-        _ssh_string(parsed.namespace.encode("utf-8")),
-        _ssh_string(parsed.reserved),
-        _ssh_string(parsed.hash_algorithm.encode("ascii")),
-        _ssh_string(message_hash(message).digest()),
+        ssh_string(parsed.namespace.encode("utf-8")),
+        ssh_string(b""),
+        ssh_string(parsed.hash_algorithm.encode("ascii")),
+        ssh_string(message_hash(message).digest()),
     ))
-    _verify_raw(parsed, signed)
+    try:
+        _verify_raw(parsed.public_key, parsed.signature, signed)
+    except WireError as exc:
+        raise BadSignature(f"the signature is damaged: {exc}") from None
     return parsed.public_key
 
 
-def _verify_raw(parsed: SshSignature, signed: bytes) -> None:
-    # cryptography is imported here, not at the top: only verifying needs it, and a check
-    # whose signatures did not change should not pay for loading it.
+def _verify_raw(key: PublicKey, wrapped: bytes, signed: bytes) -> None:
+    reader = Reader(wrapped)
+    signature_type = reader.text()
+    if signature_type not in _SIGNATURE_TYPES[key.key_type]:
+        if signature_type == "ssh-rsa":
+            raise BadSignature("RSA signatures with SHA-1 (ssh-rsa) are not accepted; "
+                               "ssh-keygen makes rsa-sha2-512 signatures")
+        raise BadSignature(f"a signature of type {shown_name(signature_type)} by a "
+                           f"{key.key_type} key is not accepted")
+    material = key.material
+    if isinstance(material, Ed25519Point):
+        raw = reader.string()
+        if key.key_type == SK_ED25519:
+            authenticated = _security_key_signed_data(key, reader, signed, webauthn=False)
+        else:
+            reader.end()
+            authenticated = signed
+        if len(raw) != 64:
+            raise BadSignature("the Ed25519 signature is not 64 bytes long")
+        _check(_ed25519(material, raw, authenticated))
+    elif isinstance(material, RsaNumbers):
+        raw = reader.string()
+        reader.end()
+        if len(raw) != (material.n.bit_length() + 7) // 8:
+            raise BadSignature("the RSA signature is not as long as its key")
+        _check(_rsa(material, raw, signed, _RSA_HASHES[signature_type]))
+    else:
+        numbers = Reader(reader.string())
+        if key.key_type == SK_ECDSA:
+            authenticated = _security_key_signed_data(
+                key, reader, signed, webauthn=signature_type == _WEBAUTHN)
+        else:
+            reader.end()
+            authenticated = signed
+        bits = material.curve.n.bit_length()
+        r, s = numbers.mpint(bits), numbers.mpint(bits)
+        numbers.end()
+        if not (0 < r < material.curve.n and 0 < s < material.curve.n):
+            raise BadSignature("the ECDSA signature's numbers are out of range")
+        _check(_ecdsa(material, r, s, authenticated))
+
+
+def _security_key_signed_data(key: PublicKey, reader: Reader, signed: bytes, *,
+                              webauthn: bool) -> bytes:
+    """What a FIDO authenticator signed (PROTOCOL.u2f): the application's hash, its flags,
+    its counter, any extensions, and the hash of the message or of WebAuthn's client data.
+    Refuses a signature made without the user's presence (a touch)."""
+    flags = reader.byte()
+    counter = reader.raw(4)
+    extensions = b""
+    if webauthn:
+        origin = reader.text()
+        client_data = reader.string()
+        extensions = reader.string()
+    reader.end()
+    if not flags & _USER_PRESENT:
+        raise BadSignature("the security key signed without the user's presence (a "
+                           "touch); eta requires it")
+    if flags & _ATTESTED_DATA or bool(flags & _EXTENSION_DATA) != bool(extensions):
+        raise BadSignature("the security key's flags do not match what it signed")
+    if webauthn:
+        _check_client_data(client_data, origin, signed)
+        message_hash = hashlib.sha256(client_data).digest()
+    else:
+        message_hash = hashlib.sha256(signed).digest()
+    assert key.application is not None
+    return b"".join((hashlib.sha256(key.application.encode("utf-8")).digest(),
+                     bytes((flags,)), counter, extensions, message_hash))
+
+
+def _check_client_data(client_data: bytes, origin: str, signed: bytes) -> None:
+    """WebAuthn's client data must be the JSON a browser writes for an assertion of
+    exactly the signed data, in the form OpenSSH checks."""
+    challenge = base64.urlsafe_b64encode(signed).decode("ascii").rstrip("=")
+    prefix = ('{"type":"webauthn.get","challenge":"' + challenge + '","origin":"'
+              + origin + '"').encode("utf-8")
+    if '"' in origin or not client_data.startswith(prefix):
+        raise BadSignature("the WebAuthn client data is not for the signed content")
+    try:
+        data = json.loads(client_data.decode("utf-8"), object_pairs_hook=_unique_pairs)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadSignature("the WebAuthn client data is not JSON") from None
+    if data.get("challenge") != challenge or data.get("origin") != origin:
+        raise BadSignature("the WebAuthn client data is not for the signed content")
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise ValueError("a key appears twice")
+    return data
+
+
+# cryptography is imported in the functions below, not at the top: only verifying needs it,
+# and a check whose signatures did not change should not pay for loading it. Each returns
+# whether the signature matches.
+
+def _ed25519(key: Ed25519Point, raw: bytes, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(key.encoded).verify(raw, data)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _rsa(key: RsaNumbers, raw: bytes, data: bytes, hash_name: str) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
-    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-    key_type = parsed.public_key.key_type
+    public = rsa.RSAPublicNumbers(key.e, key.n).public_key()
     try:
-        key = load_ssh_public_key(parsed.public_key.openssh().encode("ascii"))
-    except (ValueError, TypeError, binascii.Error):
-        raise BadSignature(f"the signature's {key_type} key is damaged or "
-                           "of a kind eta cannot verify") from None
-    try:
-        if isinstance(key, ed25519.Ed25519PublicKey) and parsed.signature_type == key_type:
-            key.verify(parsed.signature, signed)
-        elif isinstance(key, rsa.RSAPublicKey) and parsed.signature_type in _RSA_HASHES:
-            size = (key.key_size + 7) // 8
-            if len(parsed.signature) > size:
-                raise BadSignature("the RSA signature is longer than its key")
-            key.verify(parsed.signature.rjust(size, b"\0"), signed, padding.PKCS1v15(),
-                       getattr(hashes, _RSA_HASHES[parsed.signature_type])())
-        elif (isinstance(key, ec.EllipticCurvePublicKey)
-              and parsed.signature_type == key_type and key_type in _ECDSA_HASHES):
-            numbers = _Reader(parsed.signature)
-            r, s = numbers.mpint(), numbers.mpint()
-            numbers.end()
-            key.verify(encode_dss_signature(r, s), signed,
-                       ec.ECDSA(getattr(hashes, _ECDSA_HASHES[key_type])()))
-        else:
-            raise BadSignature(f"a signature of type `{parsed.signature_type}` by a "
-                               f"{key_type} key is not accepted")
+        public.verify(raw, data, padding.PKCS1v15(), getattr(hashes, hash_name)())
     except InvalidSignature:
-        raise BadSignature("the signature does not match the signed content") from None
+        return False
+    return True
+
+
+def _ecdsa(key: EcdsaPoint, r: int, s: int, data: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    curves: dict[str, ec.EllipticCurve] = {"nistp256": ec.SECP256R1(),
+                                           "nistp384": ec.SECP384R1(),
+                                           "nistp521": ec.SECP521R1()}
+    curve = curves[key.curve.name]
+    public = ec.EllipticCurvePublicNumbers(key.x, key.y, curve).public_key()
+    try:
+        public.verify(encode_dss_signature(r, s), data,
+                      ec.ECDSA(getattr(hashes, key.curve.hash_name)()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _check(matches: bool) -> None:
+    if not matches:
+        raise BadSignature("the signature does not match the signed content")
 
 
 def signing_message(*, release: str, party: str, representative: str, signed_at: str,

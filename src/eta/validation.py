@@ -110,6 +110,9 @@ def _diagnostic(
         return error(display, pos.line, pos.column, "record.value",
                      f"{where}: {describe(value)} is not of the expected form",
                      f"it must match {pattern}")
+    if kind == "ssh_key":
+        return error(display, pos.line, pos.column, "party.key-invalid",
+                     f"{where}: {detail['msg']}")
     if kind in ("date_format", "datetime_format"):
         return error(display, pos.line, pos.column, "record.date",
                      f"{where}: {detail['msg']}, not {describe(value)}")

@@ -30,13 +30,16 @@ def agreements_present(index: Index) -> Iterator[Diagnostic]:
 
 def shared_keys(index: Index) -> Iterator[Diagnostic]:
     """A key identifies the one representative who signs with it."""
-    owner: dict[str, str] = {}
+    from eta.ssh_keys import key_identity
+
+    owner: dict[bytes | None, str] = {}
     for loaded in sorted(index.of("party"), key=lambda r: r.file):
         party = loaded.record
         assert isinstance(party, Party)
         for r_index, representative in enumerate(party.representatives):
             for k_index, key in enumerate(representative.keys):
-                key_data = key.split()[1]
+                # The same key in two spellings (another comment, padding) is one key.
+                key_data = key_identity(key)
                 who = f"{party.id}/{representative.id}"
                 if key_data in owner and owner[key_data] != who:
                     pos = loaded.position("representatives", r_index, "keys", k_index)

@@ -8,8 +8,6 @@ types here are strict wherever a coercion would change the meaning: a boolean is
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -97,30 +95,13 @@ Email = Annotated[StrictStr, pattern_field(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
 ClockTime = Annotated[StrictStr, pattern_field(r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
                                          'a time of day written as "HH:MM", in quotes')]
 
-SSH_KEY_TYPES = (
-    "ssh-ed25519",
-    "ssh-rsa",
-    "ecdsa-sha2-nistp256",
-    "ecdsa-sha2-nistp384",
-    "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com",
-    "sk-ecdsa-sha2-nistp256@openssh.com",
-)
-
-
 def _ssh_public_key(value: str) -> str:
-    parts = value.split()
-    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
-        raise ValueError(
-            "expected an SSH public key such as `ssh-ed25519 AAAA... comment`"
-        )
+    from eta.ssh_keys import BadKey, PublicKey
+
     try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except binascii.Error:
-        raise ValueError("the SSH public key's base64 part is damaged") from None
-    length = int.from_bytes(blob[:4], "big")
-    if blob[4 : 4 + length].decode("ascii", "replace") != parts[0]:
-        raise ValueError(f"the SSH public key's data is not of type {parts[0]}")
+        PublicKey.from_openssh(value)
+    except BadKey as exc:
+        raise PydanticCustomError("ssh_key", str(exc)) from None
     return value
 
 

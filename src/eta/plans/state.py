@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +26,7 @@ from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
 from eta.repository import relative
+from eta.ssh_keys import key_identity
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 
 RELEASES = "releases"
@@ -210,19 +210,11 @@ def signing_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(ZoneInfo(TIME_ZONE)).date()
 
 
-@cache
-def _key_blob(line: str) -> bytes | None:
-    try:
-        return signing.PublicKey.from_openssh(line).blob
-    except ValueError:
-        return None
-
-
 def key_holders(register: Mapping[str, Party], key: signing.PublicKey
                 ) -> list[tuple[Party, Representative]]:
     """Every representative, of any party, for whom `key` is registered."""
     return [(party, rep) for party in register.values() for rep in party.representatives
-            if any(_key_blob(line) == key.blob for line in rep.keys)]
+            if any(key_identity(line) == key.blob for line in rep.keys)]
 
 
 def authorisation_period(rep: Representative) -> str:
