@@ -309,11 +309,12 @@ JAN_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE4j9Q1xDMjWuvq2M/bTh4fJ6+eNqiVL2
 
 @pytest.fixture(scope="module")
 def real_keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Public key lines made by ssh-keygen: an RSA key too small, an ECDSA key and its
-    certificate."""
+    """Public key lines made by ssh-keygen: RSA keys too small and large enough, an ECDSA
+    key and its certificate."""
     folder = tmp_path_factory.mktemp("keys")
     lines = {}
-    for name, kind, bits in (("rsa-1024", "rsa", 1024), ("p256", "ecdsa", 256)):
+    for name, kind, bits in (("rsa-1024", "rsa", 1024), ("rsa-2048", "rsa", 2048),
+                             ("p256", "ecdsa", 256)):
         lines[name] = public_line(make_key(folder, name, kind, bits))
     subprocess.run(["ssh-keygen", "-q", "-s", str(make_key(folder, "ca")), "-I", "jan",
                     "-n", "jan", str(folder / "p256.pub")], check=True, capture_output=True)
@@ -334,6 +335,15 @@ def _p256_changed(line: str, change: str) -> str:
     else:
         point = bytes((2 + (point[-1] & 1),)) + point[1:33]
     return _blob_line("ecdsa-sha2-nistp256", b"ecdsa-sha2-nistp256", b"nistp256", point)
+
+
+def _rsa_modulus(line: str) -> bytes:
+    """The modulus of an RSA key line, as its blob holds it."""
+    blob = base64.b64decode(line.split()[1])
+    offset = 0
+    for _ in range(2):
+        offset += 4 + int.from_bytes(blob[offset:offset + 4], "big")
+    return blob[offset + 4:]
 
 
 def _pad_bits_set(line: str) -> str:
@@ -359,6 +369,10 @@ BAD_KEYS: dict[str, tuple[Callable[[dict[str, str]], str], str]] = {
                           "ssh-keygen writes"),
     "RSA of 1024 bits": (lambda keys: keys["rsa-1024"],
                          "the RSA key has 1024 bits; eta accepts RSA keys of 2048 bits or more"),
+    "an RSA exponent of 65 bits": (
+        lambda keys: _blob_line("ssh-rsa", b"ssh-rsa", (1 << 64 | 1).to_bytes(9, "big"),
+                                _rsa_modulus(keys["rsa-2048"])),
+        "the RSA key's public exponent has more than 64 bits"),
     "DSA": (lambda _: (PROJECT / "tests/data/sshsig/dsa.pub").read_text().strip(),
             "DSA keys (ssh-dss) are not accepted: OpenSSH no longer trusts them"),
     "a certificate": (lambda keys: keys["certificate"],
@@ -393,13 +407,45 @@ def test_a_key_eta_cannot_trust_is_refused_at_its_line(repo: Path, real_keys: di
         14, 12, "party.key-invalid", f"`representatives[0].keys[0]`: {message}", None)
 
 
-def test_the_same_key_in_another_spelling_is_one_key(repo: Path) -> None:
-    text = (repo / "afspraken/parties/poortwachter.yaml").read_text()
-    key = next(line for line in text.splitlines() if "ssh-ed25519" in line).strip("- ")
-    key_type, data = key.split()[:2]
-    (repo / BROKEN).write_text(REPRESENTATIVE.replace(JAN_KEY, f"{key_type}  {data} jan's")
-                               + "    valid_from: 2026-01-01\n")
+ED25519_P = 2**255 - 19
+
+
+def _plus_order_two_point(data: bytes) -> bytes:
+    """An Ed25519 key's blob with its point A replaced by A + (0, -1), which is (-x, -y): a
+    key that A's private key can sign for as well (a verifier without the cofactor accepts
+    its signatures about half the time)."""
+    encoded = int.from_bytes(data[-32:], "little")
+    y, sign = encoded & (1 << 255) - 1, encoded >> 255
+    return data[:-32] + ((ED25519_P - y) | (sign ^ 1) << 255).to_bytes(32, "little")
+
+
+def _other_forms(line: str, rsa_line: str) -> dict[str, tuple[str, str]]:
+    """Pairs of register lines that one private key signs for."""
+    key_type, data = line.split()[:2]
+    blob = base64.b64decode(data)
+    point = blob[-32:]
+    return {
+        "another comment and layout": (line, f"{key_type}  {data} jan's"),
+        "a security key's form": (line, _blob_line("sk-ssh-ed25519@openssh.com",
+                                                   b"sk-ssh-ed25519@openssh.com", point,
+                                                   b"ssh:")),
+        "a point of low order added": (
+            line, f"{key_type} {base64.b64encode(_plus_order_two_point(blob)).decode()}"),
+        "another RSA exponent": (rsa_line, _blob_line("ssh-rsa", b"ssh-rsa", b"\x03",
+                                                      _rsa_modulus(rsa_line))),
+    }
+
+
+@pytest.mark.parametrize("form", ["another comment and layout", "a security key's form",
+                                  "a point of low order added", "another RSA exponent"])
+def test_one_private_key_is_one_key_in_any_form(repo: Path, tmp_path: Path, form: str) -> None:
+    rsa_line = public_line(make_key(tmp_path, "rsa", "rsa", 2048))
+    first, second = _other_forms(JAN_KEY, rsa_line)[form]
+    (repo / BROKEN).write_text(
+        REPRESENTATIVE.replace(JAN_KEY, first) + "    valid_from: 2026-01-01\n"
+        "  - id: piet\n    name: Piet\n    email: piet@testpartij.nl\n"
+        f"    keys: [{second}]\n    valid_from: 2026-01-01\n")
     assert [(d["line"], d["column"], d["code"], d["message"])
             for d in diagnostics_of(repo, "afspraken")] == [
-        (14, 12, "party.key-shared", "this key is registered for poortwachter/esmits as well; "
+        (19, 12, "party.key-shared", "this key is registered for testpartij/jan as well; "
          "a key belongs to one representative")]

@@ -155,6 +155,9 @@ _ECDSA_TYPES = {f"ecdsa-sha2-{name}": curve for name, curve in CURVES.items()}
 @dataclass(frozen=True, slots=True)
 class Ed25519Point:
     encoded: bytes
+    #: The point times the cofactor 8: equal for points that differ by a point of low
+    #: order, which the holder of one private key can sign for alike.
+    cleared: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,11 @@ class EcdsaPoint:
 class RsaNumbers:
     e: int
     n: int
+
+
+#: The RSA public exponent is at most this many bits, as OpenSSL requires of large moduli:
+#: a huge exponent only makes every verification slow.
+RSA_EXPONENT_BITS = 64
 
 
 Material = Ed25519Point | EcdsaPoint | RsaNumbers
@@ -217,6 +225,20 @@ class PublicKey:
         return cls(key_type, blob, material, application)
 
     @property
+    def identity(self) -> bytes:
+        """What one private key signs for, whatever type or spelling its public half is
+        written in: an Ed25519 point (times the cofactor; a security key's or not), an
+        ECDSA point on its curve (the same), an RSA modulus (any exponent)."""
+        material = self.material
+        if isinstance(material, Ed25519Point):
+            return b"ed25519:" + material.cleared
+        if isinstance(material, EcdsaPoint):
+            size = material.curve.coordinate_bytes
+            return (f"ecdsa-{material.curve.name}:".encode() + material.x.to_bytes(size, "big")
+                    + material.y.to_bytes(size, "big"))
+        return b"rsa:" + material.n.to_bytes((material.n.bit_length() + 7) // 8, "big")
+
+    @property
     def fingerprint(self) -> str:
         """The SHA256 fingerprint, written as ssh-keygen -l writes it."""
         digest = base64.b64encode(hashlib.sha256(self.blob).digest()).decode("ascii")
@@ -227,12 +249,20 @@ class PublicKey:
 
 
 @lru_cache(maxsize=4096)
-def key_identity(line: str) -> bytes | None:
-    """What makes a register line one key: its decoded blob. None if it is no valid key."""
+def registered_key(line: str) -> PublicKey | None:
+    """The key on a register line, read once however often it is asked for; None if the
+    line holds no valid key (the register's check reports it)."""
     try:
-        return PublicKey.from_openssh(line).blob
+        return PublicKey.from_openssh(line)
     except BadKey:
         return None
+
+
+def key_identity(line: str) -> bytes | None:
+    """The identity (see PublicKey.identity) of the key on a register line: the same key in
+    two spellings, or in two forms one private key signs for, is one key."""
+    key = registered_key(line)
+    return None if key is None else key.identity
 
 
 def _refuse_type(key_type: str) -> None:
@@ -260,8 +290,7 @@ def _read_material(key_type: str, reader: Reader) -> Material:
         encoded = reader.string()
         if len(encoded) != 32:
             raise BadKey("the Ed25519 key is not 32 bytes long")
-        _check_ed25519_point(encoded)
-        return Ed25519Point(encoded)
+        return Ed25519Point(encoded, _ed25519_cleared(encoded))
     if key_type == RSA:
         e = reader.mpint()
         n = reader.mpint()
@@ -280,6 +309,8 @@ def _check_rsa(e: int, n: int) -> None:
                      f"{RSA_MINIMUM_BITS} bits or more")
     if not n & 1 or not e & 1 or not 3 <= e < n:
         raise BadKey("the RSA key's numbers are not those of an RSA key")
+    if e.bit_length() > RSA_EXPONENT_BITS:
+        raise BadKey(f"the RSA key's public exponent has more than {RSA_EXPONENT_BITS} bits")
 
 
 def _read_ecdsa_point(curve: Curve, encoded: bytes) -> EcdsaPoint:
@@ -307,9 +338,10 @@ _D = -121665 * pow(121666, -1, _P) % _P
 _SQRT_MINUS_ONE = pow(2, (_P - 1) // 4, _P)
 
 
-def _check_ed25519_point(encoded: bytes) -> None:
-    """Refuse an encoding that is not canonical, not a point, or a point of low order:
-    a low-order key can be made to "verify" signatures without any private key."""
+def _ed25519_cleared(encoded: bytes) -> bytes:
+    """The point times the cofactor, after refusing an encoding that is not canonical, not
+    a point, or a point of low order: a low-order key can be made to "verify" signatures
+    without any private key."""
     y = int.from_bytes(encoded, "little")
     sign = y >> 255
     y &= (1 << 255) - 1
@@ -329,8 +361,12 @@ def _check_ed25519_point(encoded: bytes) -> None:
     point = (x, y, 1, x * y % _P)
     for _ in range(3):
         point = _ed25519_double(point)
-    if point[0] == 0 and point[1] == point[2]:
+    x, y, z, _ = point
+    if x == 0 and y == z:
         raise BadKey("the Ed25519 key is a point of low order, which no private key has")
+    inverse = pow(z, -1, _P)
+    x, y = x * inverse % _P, y * inverse % _P
+    return (y | (x & 1) << 255).to_bytes(32, "little")
 
 
 def _ed25519_double(point: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

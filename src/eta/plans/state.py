@@ -26,7 +26,7 @@ from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
 from eta.repository import relative
-from eta.ssh_keys import key_identity
+from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 
 RELEASES = "releases"
@@ -214,7 +214,7 @@ def key_holders(register: Mapping[str, Party], key: signing.PublicKey
                 ) -> list[tuple[Party, Representative]]:
     """Every representative, of any party, for whom `key` is registered."""
     return [(party, rep) for party in register.values() for rep in party.representatives
-            if any(key_identity(line) == key.blob for line in rep.keys)]
+            if any(registered_key(line) == key for line in rep.keys)]
 
 
 def authorisation_period(rep: Representative) -> str:
