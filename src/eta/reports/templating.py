@@ -44,7 +44,11 @@ TEMPLATE_SUFFIX = ".md.j2"
 #: The largest string or list a template may build with `*`, and the largest power.
 MAX_REPEATED_LENGTH = 1_000_000
 MAX_EXPONENT = 1_000
-#: The longest text or list any operation of a template may build.
+#: The most bits a whole number a template computes may have (about 3,000 digits): the
+#: arithmetic of larger ones runs in one step that no time limit can interrupt.
+MAX_NUMBER_BITS = 10_000
+#: The longest text or list any operation of a template may build, a list counted with
+#: everything it holds, as often as it holds it.
 MAX_TEXT_LENGTH = 4_000_000
 #: The largest number an operation on text takes (a width, a count).
 MAX_WIDTH = 100_000
@@ -119,7 +123,8 @@ class TemplateLimitExceeded(Exception):
 
 
 class _BoundedCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with every loop counted and every `~` bounded."""
+    """Jinja's code generator, with every loop counted, and every `~` and every list, tuple
+    and dict the template writes bounded."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -139,6 +144,24 @@ class _BoundedCodeGenerator(CodeGenerator):
         self._loop_iterables.add(id(node.iter))
         super().visit_For(node, frame)
 
+    def visit_List(self, node: jinja2.nodes.List, frame: Frame) -> None:
+        self._built(super().visit_List, node, frame)
+
+    def visit_Tuple(self, node: jinja2.nodes.Tuple, frame: Frame) -> None:
+        if node.ctx != "load":  # the names a `for` or `set` assigns to
+            super().visit_Tuple(node, frame)
+            return
+        self._built(super().visit_Tuple, node, frame)
+
+    def visit_Dict(self, node: jinja2.nodes.Dict, frame: Frame) -> None:
+        self._built(super().visit_Dict, node, frame)
+
+    def _built(self, visit: Callable[[Any, Frame], None], node: jinja2.nodes.Node,
+               frame: Frame) -> None:
+        self.write("environment.built(")
+        visit(node, frame)
+        self.write(")")
+
     def visit_Concat(self, node: jinja2.nodes.Concat, frame: Frame) -> None:
         self.write("environment.joined((")
         for part in node.nodes:
@@ -157,8 +180,66 @@ def _printed(value: object) -> str:
     return text
 
 
-def _too_long(value: object) -> bool:
-    return isinstance(value, str | list | tuple | dict) and len(value) > MAX_TEXT_LENGTH
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+class _Sizes:
+    """How large values are, a container counted with all it holds, as often as it holds
+    it: a list of two copies of a list of two copies of ... is small in memory but vast to
+    print or compare, and Python prints and compares it in one step that no time limit can
+    interrupt. Counted in Python and stopped at the limit, so counting stays within the
+    limits too; and the size of each larger container is remembered for the render (the
+    sandbox lets no template change a container), so that building a list of lists costs
+    only its own length."""
+
+    #: Containers smaller than this are counted again rather than remembered.
+    REMEMBERED_FROM = 1_000
+
+    def __init__(self) -> None:
+        #: id -> (the container, kept alive so that its id is not reused; its size)
+        self.known: dict[int, tuple[object, int]] = {}
+
+    def too_large(self, value: object) -> bool:
+        """Whether `value` is more than `MAX_TEXT_LENGTH` characters or items, or holds a
+        whole number of more than `MAX_NUMBER_BITS` bits."""
+        if isinstance(value, str):
+            return len(value) > MAX_TEXT_LENGTH
+        if isinstance(value, int):
+            return value.bit_length() > MAX_NUMBER_BITS
+        if not isinstance(value, _CONTAINERS):
+            return False
+        total = 0
+        pending: list[object] = [value]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str):
+                total += len(item)
+            elif isinstance(item, int):
+                if item.bit_length() > MAX_NUMBER_BITS:
+                    return True
+            elif item is not value and id(item) in self.known:
+                total += self.known[id(item)][1]
+            elif isinstance(item, dict):
+                total += len(item)
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, _CONTAINERS):
+                total += len(item)
+                pending.extend(item)
+            if total > MAX_TEXT_LENGTH:
+                return True
+        if total >= self.REMEMBERED_FROM:
+            self.known[id(value)] = (value, total)
+        return False
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _check_number(operator_: str, bits: int) -> None:
+    if bits > MAX_NUMBER_BITS:
+        raise TemplateLimitExceeded(f"`{operator_}` would compute a number of more than "
+                                    f"{MAX_NUMBER_BITS:,} bits")
 
 
 def _projected_length(owner: object, name: str, args: tuple[Any, ...]) -> int:
@@ -190,14 +271,8 @@ def _check_arguments(name: str, owner: object, args: tuple[Any, ...],
                                     f"{MAX_TEXT_LENGTH:,} characters")
 
 
-def _check_result(name: str, result: Any) -> Any:
-    if _too_long(result):
-        raise TemplateLimitExceeded(f"`{name}` built a value of more than "
-                                    f"{MAX_TEXT_LENGTH:,} characters or items")
-    return result
-
-
-def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+def _bounded_filter(env: ReportEnvironment, name: str,
+                    function: Callable[..., Any]) -> Callable[..., Any]:
     """`function` with its arguments and its result held to the limits of text."""
     pass_arg = _PassArg.from_obj(function)
 
@@ -205,7 +280,7 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
     def bounded(*args: Any, **kwargs: Any) -> Any:
         given = args[1:] if pass_arg is not None else args
         _check_arguments(name, given[0] if given else None, given[1:], kwargs)
-        return _check_result(name, function(*args, **kwargs))
+        return env.checked(name, function(*args, **kwargs))
 
     return bounded
 
@@ -225,6 +300,7 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.loop_work = 0
+        self.sizes = _Sizes()
 
     def counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
@@ -233,6 +309,21 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
                 raise TemplateLimitExceeded(f"the loops ran more than {MAX_LOOP_WORK:,} "
                                             "times; no report needs that many")
             yield item
+
+    def checked(self, name: str, result: Any) -> Any:
+        """The result of the operation `name`, within the limits of text and numbers."""
+        if self.sizes.too_large(result):
+            raise TemplateLimitExceeded(f"`{name}` built a value of more than "
+                                        f"{MAX_TEXT_LENGTH:,} characters or items")
+        return result
+
+    def built(self, value: Any) -> Any:
+        """A list, tuple or dict the template writes, within the limit of text."""
+        if self.sizes.too_large(value):
+            raise TemplateLimitExceeded(f"a list, tuple or dict of more than "
+                                        f"{MAX_TEXT_LENGTH:,} characters or items in all "
+                                        "is built")
+        return value
 
     def joined(self, parts: tuple[Any, ...]) -> str:
         texts = [str(part) for part in parts]
@@ -247,7 +338,7 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         name = getattr(__obj, "__name__", "call")
         if isinstance(owner, str | list | tuple):
             _check_arguments(name, owner, args, kwargs)
-        return _check_result(name, super().call(__context, __obj, *args, **kwargs))
+        return __self.checked(name, super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         formatting = super().wrap_str_format(value)
@@ -257,32 +348,43 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
 
         def bounded(*args: Any, **kwargs: Any) -> str:
             _check_arguments("format", pattern, args, kwargs)
-            text: str = _check_result("format", formatting(*args, **kwargs))
+            text: str = self.checked("format", formatting(*args, **kwargs))
             return text
 
         return bounded
 
     def call_binop(self, context: jinja2.runtime.Context, operator_: str, left: Any,
                    right: Any) -> Any:
+        whole = _whole_numbers(left, right)
         if operator_ == "**":
             if isinstance(right, int | float) and abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"the power {right} is larger than {MAX_EXPONENT}")
+            if whole is not None and whole[1] > 0:
+                _check_number("**", max(1, whole[0].bit_length()) * whole[1])
             return operator.pow(left, right)
         if operator_ == "%":
             _check_arguments("%", left, right if isinstance(right, tuple) else (right,), {})
-            return _check_result("%", operator.mod(left, right))
+            return self.checked("%", operator.mod(left, right))
         if operator_ == "+":
             if (isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple)
                     and len(left) + len(right) > MAX_TEXT_LENGTH):
                 raise TemplateLimitExceeded(f"`+` would build a value of more than "
                                             f"{MAX_TEXT_LENGTH:,} characters or items")
-            return operator.add(left, right)
+            return self.checked("+", operator.add(left, right))
+        if whole is not None:
+            _check_number("*", sum(map(int.bit_length, whole)))
         for sized, count in ((left, right), (right, left)):
             if (isinstance(sized, str | list | tuple) and isinstance(count, int)
                     and len(sized) * count > MAX_REPEATED_LENGTH):
                 raise SecurityError(f"`*` would build a value of more than "
                                     f"{MAX_REPEATED_LENGTH} items")
-        return operator.mul(left, right)
+        return self.checked("*", operator.mul(left, right))
+
+
+def _whole_numbers(left: Any, right: Any) -> tuple[int, int] | None:
+    if isinstance(left, int) and isinstance(right, int):
+        return left, right
+    return None
 
 
 class ReportLoader(jinja2.BaseLoader):
@@ -341,7 +443,7 @@ def environment(root: Path | None) -> ReportEnvironment:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
-    env.filters = {name: _bounded_filter(name, function)
+    env.filters = {name: _bounded_filter(env, name, function)
                    for name, function in env.filters.items()}
     return env
 
@@ -412,6 +514,7 @@ def _limited(env: ReportEnvironment) -> Iterator[None]:
     memory are limited where the platform lets a process do so: time in the main thread
     (a profiling timer), memory where the address space can be limited (POSIX)."""
     env.loop_work = 0
+    env.sizes = _Sizes()
     with contextlib.ExitStack() as limits:
         if threading.current_thread() is threading.main_thread() and hasattr(signal,
                                                                                 "setitimer"):
