@@ -360,10 +360,16 @@ def test_an_expired_representative_cannot_sign(repo: Path) -> None:
 
 
 def test_authorisation_is_judged_on_the_day_of_signing_in_the_netherlands(repo: Path) -> None:
-    """Half past midnight on New Year's Day in Amsterdam is still 2025 in UTC."""
+    """Half past midnight on New Year's Day in Amsterdam is still 2025 in UTC.
+
+    Signed in 2025, both are dated before the release's decision: the first passes the
+    authorisation and meets that rule next, the second fails the authorisation first."""
     write_signature(repo, "R2026-02", "logius", "rjansen", example_key("logius", "rjansen"),
                     dt.datetime(2025, 12, 31, 23, 30, tzinfo=AMS))
-    assert check(repo) == (0, "23 files checked: no problems found\n")
+    assert findings(repo) == [
+        "releases/R2026-02/signatures/logius.yaml:5:12: error [plan.signature.before-decision] "
+        "the signature of logius is invalid: it is dated 2025-12-31T23:30:00+01:00, before "
+        "the release was decided on 2026-10-13"]
     write_signature(repo, "R2026-02", "logius", "rjansen", example_key("logius", "rjansen"),
                     dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC))
     assert findings(repo)[0].endswith(

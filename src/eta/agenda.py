@@ -76,6 +76,7 @@ from eta.plans.state import (
     evaluation_deadline,
     load_release,
 )
+from eta.plans.timing import SigningEvidence
 from eta.repository import relative
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus, Role
 
@@ -177,13 +178,14 @@ def collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     today = now.date()
     items: list[AgendaItem] = []
     skipped: list[str] = []
+    evidence = SigningEvidence.of(root)
     for release_id in _release_ids(root):
         try:
             files = load_release(root, release_id)
         except EtaError:
             skipped.append(f"{RELEASES}/{release_id}/")
             continue
-        items.extend(_release_items(files, agreements.parties, today))
+        items.extend(_release_items(files, agreements.parties, today, evidence))
     incidents, invalid = load_incidents(root)
     skipped.extend(invalid)
     for incident in incidents:
@@ -216,9 +218,9 @@ def beheerorganisatie(parties: Mapping[str, Party]) -> tuple[str, ...]:
 # -- Releases and their plans ---------------------------------------------------------------
 
 
-def _release_items(files: ReleaseFiles, parties: Mapping[str, Party], today: dt.date
-                   ) -> Iterator[AgendaItem]:
-    state = assess(files, parties, today)
+def _release_items(files: ReleaseFiles, parties: Mapping[str, Party], today: dt.date,
+                   evidence: SigningEvidence) -> Iterator[AgendaItem]:
+    state = assess(files, parties, today, evidence)
     release = state.release
     assert release is not None and files.release is not None
     release_id = files.release_id

@@ -264,6 +264,11 @@ class GitRepository:
             raise GitError(f"`{revision}` names no commit in this repository") from None
         return output.strip()
 
+    def committed_at(self, commit: str) -> dt.datetime:
+        """The committer time of `commit`, a commit id."""
+        return dt.datetime.fromisoformat(
+            self._run("show", "-s", "--format=%cI", "--end-of-options", commit).strip())
+
     def head(self) -> str:
         try:
             return self.resolve_commit("HEAD")
@@ -597,6 +602,8 @@ class PathsCommit:
     date: dt.datetime
     subject: str
     paths: tuple[str, ...]
+    #: When the commit was made in this history (a rebase makes it anew), as git says.
+    committed: dt.datetime
 
 
 def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str]
@@ -606,7 +613,7 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
     path is fixed by its id."""
     if not paths:
         return []
-    fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%s"))
+    fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%cI", "%s"))
     output = repository._run("log", f"--format={fmt}", "--name-only", "-z",
                              "--end-of-options", commit, "--",
                              *(repository._git_path(path) for path in paths))
@@ -615,9 +622,27 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
         if not chunk.strip("\0\n"):
             continue
         header, _, rest = chunk.partition("\0")
-        sha, name, email, date, subject = header.split(_FIELD, 4)
+        sha, name, email, date, committed, subject = header.split(_FIELD, 5)
         changed = tuple(sorted(p for name_ in rest.lstrip("\n").split("\0") if name_
                                and (p := repository._root_path(name_)) is not None))
         found.append(PathsCommit(sha, name, email, dt.datetime.fromisoformat(date), subject,
-                                 changed))
+                                 changed, dt.datetime.fromisoformat(committed)))
     return found
+
+
+def head_commit(root: Path) -> str | None:
+    """The commit the working tree at `root` is on; None outside a git repository, in one
+    without commits, or without git. Asked of git directly, without loading gitpython: a
+    check answered from its cache needs no more of git than this."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root,
+            env={**os.environ, **located_by_git()}, capture_output=True, text=True,
+            check=False)
+    except (OSError, GitError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip() or None

@@ -34,12 +34,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every record is checked against: the agreements, and the day it is."""
+    """What every record is checked against: the agreements, the day it is, the moment of
+    the check and the commit the working tree is on (None outside git)."""
 
     today: dt.date
     parties: dict[str, Party]
     service_levels: ServiceLevels | None
     criteria: Criteria | None
+    checked_at: dt.datetime
+    head: str | None
 
 
 @dataclass(slots=True)
@@ -233,6 +236,7 @@ def run_check(
             check=lambda chosen, agreements: run_check(
                 root, chosen, today=today, use_cache=use_cache, agreements=agreements))
     from eta.cache import CheckCache
+    from eta.git import head_commit
 
     names = set(record_names(root, paths))
     agreement_paths = agreement_files(root)
@@ -240,6 +244,8 @@ def run_check(
     for name in sorted(names):
         if not name.startswith("afspraken/"):
             units.setdefault(unit_of(name), []).append(name)
+    # A release's signatures are dated by git's history: the commit is part of its key.
+    head = head_commit(root) if any(unit.startswith("releases/") for unit in units) else None
     # A whole check whose every file is as it was needs none of them read again.
     cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
     content_ids: dict[str, tuple[str, ...]] = {}
@@ -250,7 +256,10 @@ def run_check(
             # files are checked: every file of the folder is part of the key.
             whole_folder = paths and unit != files[0]
             folder_files = record_names(root, [root / unit]) if whole_folder else files
-            content_ids[_cache_key(unit, files)] = cache.content_ids(root, folder_files)
+            ids = cache.content_ids(root, folder_files)
+            if unit.startswith("releases/"):
+                ids += (f"commit:{head}",)
+            content_ids[_cache_key(unit, files)] = ids
         if not paths:
             whole_key = cache.whole_key(content_ids)
             whole = cache.get_whole(whole_key)
@@ -263,7 +272,7 @@ def run_check(
     diagnostics = [d for name, result in agreements.items() if name in names
                    for d in result.diagnostics]
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
-    context = _context(today, agreed)
+    context = _context(today, agreed, head)
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -274,7 +283,7 @@ def run_check(
     fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreed, context)
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
-        if cache is not None:
+        if cache is not None and not _time_may_resolve(unit_result.diagnostics):
             key = _cache_key(unit, units[unit])
             cache.put(key, content_ids[key], unit_result)
     entries = [Entry.of(loaded) for loaded in agreed]
@@ -286,10 +295,18 @@ def run_check(
         diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
     found = sorted(set(diagnostics))
     if cache is not None:
-        if whole_key is not None:
+        if whole_key is not None and not _time_may_resolve(found):
             cache.put_whole(whole_key, found)
         cache.save()
     return CheckResult(found, len(names))
+
+
+#: Findings that the passing of time alone can resolve: never kept in the cache.
+_RESOLVED_BY_TIME = frozenset({"plan.signature.future"})
+
+
+def _time_may_resolve(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.code in _RESOLVED_BY_TIME for d in diagnostics)
 
 
 def _cache_key(unit: str, files: list[str]) -> str:
@@ -374,10 +391,10 @@ def _record_rule_findings(loaded: Loaded, context: Context | None) -> list[Diagn
 
 # The agreements are checked before their context exists; their rules do not need it.
 _CONTEXT_FREE = frozenset({"party", "service-levels", "criteria"})
-_NO_CONTEXT = Context(dt.date.min, {}, None, None)
+_NO_CONTEXT = Context(dt.date.min, {}, None, None, dt.datetime.min.replace(tzinfo=dt.UTC), None)
 
 
-def _context(today: dt.date, agreements: list[Loaded]) -> Context:
+def _context(today: dt.date, agreements: list[Loaded], head: str | None) -> Context:
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
 
@@ -385,5 +402,5 @@ def _context(today: dt.date, agreements: list[Loaded]) -> Context:
     levels = [r.record for r in agreements if isinstance(r.record, ServiceLevels)]
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     return Context(today, parties, levels[0] if levels else None,
-                   criteria[0] if criteria else None)
+                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head)
 

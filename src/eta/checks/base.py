@@ -17,8 +17,11 @@ Git history is the audit trail, so a pull request may add to it but not rewrite 
   - a release reopens when its `status` goes from `evaluated` back to `rolled_out`;
 - the agreements are read from the base: a signature added here must be by a
   representative, with a key, that the register at the base holds and authorises on the
-  signing date (a representative added in a pull request cannot sign in it), and a
-  classification added here may cite only criteria the base defines.
+  signing date and on the day of the base commit (a representative added in a pull
+  request cannot sign in it, nor one whose authorisation ended before it), and a
+  classification added here may cite only criteria the base defines;
+- a signature added here is dated no earlier than the base commit's committer time less
+  the grace period of the base's service levels (`backdating_grace_days`).
 
 `--changed-only` re-validates only the changed records and those they refer to: a changed
 file of a release brings its whole release folder, a reference to a release brings that
@@ -27,11 +30,13 @@ folder, a reference to a party brings the party's file.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eta.attestation import DEFAULT_GRACE
 from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
 from eta.git import ChangeStatus, FileChange
@@ -78,6 +83,10 @@ class Comparison:
     after: dict[str, Side]
     register: dict[str, Party]
     criteria: Criteria | None
+    #: The base commit's committer time, and how long before it an added signature may
+    #: be dated (read from the base when the change touches signatures).
+    base_time: dt.datetime | None = None
+    grace: dt.timedelta = DEFAULT_GRACE
     #: The files that the signatures of a release cover, at the base and now, for telling a
     #: stale signature.
     plan_files: dict[str, tuple[dict[str, Side], dict[str, Side]]] = field(default_factory=dict)
@@ -120,6 +129,7 @@ class GitAnswer:
     texts: dict[str, bytes | None]
     agreement_paths: list[str]
     plan_paths: list[str]
+    base_time: dt.datetime | None = None
 
 
 def ask_git(root: Path, revision: str) -> GitAnswer:
@@ -135,6 +145,10 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
         # a change that adds neither needs none of the base's agreements read.
         kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
         agreement_paths = git.list_files(base, "afspraken/parties") if "signature" in kinds else []
+        base_time = None
+        if "signature" in kinds:
+            agreement_paths.append(_SERVICE_LEVELS)
+            base_time = git.committed_at(base)
         if "incident" in kinds:
             agreement_paths.append(_CRITERIA)
         plan_paths = [path for release in _signed_releases(changes)
@@ -143,12 +157,12 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
         wanted = {c.old_path for c in changes if c.old_path} | set(agreement_paths)
         wanted |= set(plan_paths)
         texts = git.read_texts(base, sorted(wanted))
-    return GitAnswer(base, changes, texts, agreement_paths, plan_paths)
+    return GitAnswer(base, changes, texts, agreement_paths, plan_paths, base_time)
 
 
 def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     """The change git describes in `answer`, read as records, with the base's agreements."""
-    from eta.models.agreements import Criteria
+    from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
 
     base, changes, agreement_paths = answer.base, answer.changes, answer.agreement_paths
@@ -166,7 +180,12 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     criteria = next((s.loaded.record for p in agreement_paths
                      if (s := before.get(p)) is not None and s.loaded is not None
                      and isinstance(s.loaded.record, Criteria)), None)
-    comparison = Comparison(root, revision, base, changes, before, after, register, criteria)
+    levels = next((s.loaded.record for p in agreement_paths
+                   if (s := before.get(p)) is not None and s.loaded is not None
+                   and isinstance(s.loaded.record, ServiceLevels)), None)
+    comparison = Comparison(root, revision, base, changes, before, after, register, criteria,
+                            answer.base_time,
+                            levels.backdating_grace if levels is not None else DEFAULT_GRACE)
     for release in _signed_releases(changes):
         old = {p: before[p] for p in answer.plan_paths
                if p in before and _release_of(p) == release}
@@ -177,6 +196,7 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
 
 
 _CRITERIA = "afspraken/criteria.yaml"
+_SERVICE_LEVELS = "afspraken/service-levels.yaml"
 
 
 def _signed_releases(changes: Iterable[FileChange]) -> list[str]:
@@ -349,6 +369,36 @@ def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:
                       f"({comparison.revision}); the register a change is checked against is "
                       "the one it starts from", hint="register the representative or key in "
                       "a change of its own first; once that is merged, sign")
+        elif comparison.base_time is not None:
+            yield from _dated_from_base(comparison, change.path, after, signature)
+
+
+def _dated_from_base(comparison: Comparison, path: str, after: Side, signature: Signature
+                     ) -> Iterator[Diagnostic]:
+    """An added signature is dated within the grace period before the base commit, by a
+    representative the base's register authorises on the day of the base commit."""
+    from eta.attestation import Unattested, unattested
+    from eta.plans.state import authorisation_period, signing_date
+
+    assert comparison.base_time is not None
+    found = unattested(signature.signed_at, checked_at=dt.datetime.now(dt.UTC),
+                       base_time=comparison.base_time, grace=comparison.grace)
+    # A time in the future is the whole check's finding (plan.signature.future).
+    if found is not None and found.kind is Unattested.BEFORE_BASE:
+        yield _at(after, path, "signed_at", code="base.signature.backdated",
+                  message=f"the signature is {found.message}; a signature a change adds is "
+                  "dated no earlier than the grace period of the agreements at the base "
+                  "(backdating_grace_days) allows", hint="sign again: `eta plan sign "
+                  f"{signature.release} --party {signature.party}`")
+    representative = next(r for r in comparison.register[signature.party].representatives
+                          if r.id == signature.representative)
+    day = signing_date(comparison.base_time)
+    if not representative.authorised_on(day):
+        yield _at(after, path, "signed_at", code="base.signature.not-authorised-at-base",
+                  message=f"`{representative.id}` is not authorised to sign for "
+                  f"`{signature.party}` on {day}, the day of the commit the change starts "
+                  f"from ({comparison.revision}); authorised "
+                  f"{authorisation_period(representative)}")
 
 
 def _register_problem(register: dict[str, Party], signature: Signature

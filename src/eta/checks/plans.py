@@ -14,7 +14,7 @@ from eta.checks import RecordRule, RecordSet, Rule
 from eta.diagnostics import Diagnostic, error, warning
 from eta.load import Loaded
 from eta.models.party import Party
-from eta.models.release import Plan, PlanParty, Release
+from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.state import (
     EVALUATION_WARNING_DAYS,
     PlanState,
@@ -26,6 +26,7 @@ from eta.plans.state import (
     evaluation_deadline,
     group_by_release,
 )
+from eta.plans.timing import SigningEvidence
 from eta.vocabulary import ReleaseStatus
 
 
@@ -57,7 +58,9 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
                   "chain_dependencies",
                   hint=f"start it with `eta plan add-party {release.id} --party PARTY "
                   "--contact-name NAME --contact-email EMAIL`")
-    state = assess(files, register, records.today)
+    context = records.context
+    state = assess(files, register, records.today,
+                   SigningEvidence(records.root, context.head, context.checked_at))
     if files.plan is None:
         yield from _orphans(files)
     else:
@@ -123,7 +126,8 @@ def _plan(files: ReleaseFiles, state: PlanState, register: Mapping[str, Party]
         yield _at(signed, "plan.signature.not-implementing",
                   f"{party_id} is not an implementing party of the plan of "
                   f"{files.release_id}; its signature counts for nothing", "party")
-        check = check_signature(signed.record, register, state.digest)  # type: ignore[arg-type]
+        assert isinstance(signed.record, Signature) and state.times is not None
+        check = check_signature(signed.record, register, state.digest, state.times)
         if check.state is SignatureState.INVALID and check.code is not None:
             yield _at(signed, check.code, f"the signature of {party_id} is invalid: "
                       f"{check.reason}", check.field)

@@ -241,18 +241,17 @@ def sign(
 
     You sign as the party's authorised representative whose key it is. The SSH signature
     (ssh-keygen -Y sign, namespace eta-plan@eherkenning) covers the plan's digest, the
-    party, the representative and the moment of signing; it goes to
-    releases/ID/signatures/PARTY.yaml. Refused, with nothing written, when the plan is not
-    complete, PARTY does not implement it, the key is not registered for a representative
-    of PARTY, or that representative is not authorised today. Signing an unchanged plan
-    again with the same key changes nothing.
+    party, the representative and the moment of signing, which is now (it cannot be
+    chosen); it goes to releases/ID/signatures/PARTY.yaml. Refused, with nothing written,
+    when the plan is not complete, PARTY does not implement it, the key is not registered
+    for a representative of PARTY, that representative is not authorised today, or
+    `eta check` would not accept the signature (before the release's decision, say).
+    Signing an unchanged plan again with the same key changes nothing.
     """
-    from zoneinfo import ZoneInfo
-
     from eta import signing
     from eta.errors import EtaError
     from eta.plans.edits import sign_plan
-    from eta.plans.state import TIME_ZONE
+    from eta.plans.state import signing_zone
 
     repository = resolve_root(root)
     spec = key or signing.git_signing_key(repository)
@@ -260,7 +259,7 @@ def sign(
         raise EtaError("no signing key: give --key PATH, or set git's user.signingkey to "
                        "your SSH key with gpg.format ssh")
     signing_key = signing.signing_key(spec, cwd=repository)
-    now = dt.datetime.now(ZoneInfo(TIME_ZONE))
+    now = dt.datetime.now(signing_zone(repository))
     show_outcome(sign_plan(repository, release_id, party, signing_key, now))
 
 
@@ -340,11 +339,12 @@ def status(
     overdue; and what the release's next step still needs.
     """
     from eta.plans.state import assess, load_register, load_release, status_document
+    from eta.plans.timing import SigningEvidence
 
     repository = resolve_root(root)
     files = load_release(repository, release_id)
     register = load_register(repository)
-    state = assess(files, register, today(on))
+    state = assess(files, register, today(on), SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
         json.dump(status_document(state, register), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

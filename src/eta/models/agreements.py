@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +48,16 @@ class ServiceLevels(Record):
     support_window: SupportWindow
     response_times: dict[Priority, ResponseTime]
     availability_targets: AvailabilityTargets
+    backdating_grace_days: Annotated[Count, Field(le=3660)] = Field(
+        default=14,
+        description="How many days before the commit a change starts from a time it adds "
+        "may lie (a signature's signed_at): work made some days before it was pushed, or "
+        "rebased, keeps its time.",
+    )
+
+    @property
+    def backdating_grace(self) -> dt.timedelta:
+        return dt.timedelta(days=self.backdating_grace_days)
 
     @field_validator("timezone")
     @classmethod

@@ -30,6 +30,7 @@ from eta.editing import (
     update,
 )
 from eta.errors import EtaError
+from eta.git import head_commit
 from eta.models.party import Contact, Party
 from eta.models.release import (
     Deadline,
@@ -57,6 +58,7 @@ from eta.plans.state import (
     release_folder,
     signing_date,
 )
+from eta.plans.timing import SigningEvidence
 from eta.repository import relative
 from eta.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
@@ -186,7 +188,7 @@ def _with_plan(work: Work) -> Plan:
 
 def _content_edit(work: Work, summary: str, register: Mapping[str, Party]) -> Outcome:
     """Write a change to what the signatures cover, noting the signatures it makes stale."""
-    before = assess(work.files, register, dt.date.min)
+    before = assess(work.files, register, dt.date.min, SigningEvidence.of(work.root))
     signed_before = [p.party for p in before.parties
                      if p.signature.state is SignatureState.VALID]
     release = work.changes.records.get(work.folder / "release.yaml") or work.release
@@ -272,7 +274,7 @@ def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today:
     if target is not None and target is not following:
         raise EtaError(f"release {release_id} is {release.status}; its next status is "
                        f"{following}, not {target}")
-    state = assess(work.files, register, today)
+    state = assess(work.files, register, today, SigningEvidence.of(work.root))
     found = blockers(state, following, register)
     if found:
         reasons = "\n  - ".join(blocker.message for blocker in found)
@@ -526,13 +528,16 @@ def record_joining(root: Path, release_id: str, party: str, on: dt.date) -> Outc
 
 def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
               now: dt.datetime) -> Outcome:
-    """Have the representative whose key this is sign the plan for `party`."""
+    """Have the representative whose key this is sign the plan for `party`, at `now`: the
+    moment of signing, which the command line takes from the clock and nothing else."""
     work = _work(root, release_id)
     register = load_register(root)
     plan = _with_plan(work)
     _implementing(plan, party)
     today = signing_date(now)
-    state: PlanState = assess(work.files, register, today)
+    state: PlanState = assess(work.files, register, today,
+                              SigningEvidence(root, head_commit(root), checked_at=now))
+    assert state.times is not None
     lacking = state.lacking()
     if lacking:
         raise EtaError(f"the plan of {release_id} is not complete, so it cannot be signed; "
@@ -555,7 +560,7 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
     existing = work.files.signatures.get(party)
     if existing is not None:
         assert isinstance(existing.record, Signature)
-        check = check_signature(existing.record, register, state.digest)
+        check = check_signature(existing.record, register, state.digest, state.times)
         if check.state is SignatureState.VALID:
             if existing.record.key == public_key.fingerprint:
                 return Outcome(f"the plan of {release_id} is signed for {party} by "
@@ -583,6 +588,13 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
         "key": public_key.fingerprint,
         "signature": LiteralScalarString(armored),
     }
+    # What is written passes the judgement `eta check` makes of it, or nothing is written.
+    made = Signature.model_validate({**values, "signed_at": now.replace(microsecond=0),
+                                     "signature": armored})
+    check = check_signature(made, register, state.digest, state.times)
+    if check.state is not SignatureState.VALID:
+        raise EtaError(f"the plan of {release_id} cannot be signed now: the signature would "
+                       f"be {check.summary}")
     if existing is None:
         work.changes.create(signature_path, values)
     else:

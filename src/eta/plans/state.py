@@ -25,6 +25,7 @@ from eta.load import Loaded, load_record
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
+from eta.plans.timing import SignatureTimes, SigningEvidence
 from eta.repository import relative
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
@@ -143,6 +144,18 @@ def load_register(root: Path) -> dict[str, Party]:
     return register
 
 
+def signing_zone(root: Path) -> ZoneInfo:
+    """The time zone signatures are dated in: the service levels', where they load."""
+    from eta.models.agreements import ServiceLevels
+
+    path = root / "afspraken" / "service-levels.yaml"
+    result = load_record(root, path, relative(root, path)) if path.is_file() else None
+    if result is not None and result.loaded is not None:
+        assert isinstance(result.loaded.record, ServiceLevels)
+        return ZoneInfo(result.loaded.record.timezone)
+    return ZoneInfo(TIME_ZONE)
+
+
 def _invalid(problems: list[Diagnostic]) -> EtaError:
     lines = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in problems[:10]]
     more = len(problems) - len(lines)
@@ -223,9 +236,10 @@ def authorisation_period(rep: Representative) -> str:
 
 
 def check_signature(signature: Signature, register: Mapping[str, Party],
-                    current_digest: str | None) -> SignatureCheck:
+                    current_digest: str | None, times: SignatureTimes) -> SignatureCheck:
     """Verify one signature: the SSH signature itself, the key against the register of
-    representatives on the day of signing, and its digest against the plan's."""
+    representatives on the day of signing, its time against the times it cannot precede
+    or follow (`times`), and its digest against the plan's."""
 
     def invalid(code: str, where: str, reason: str) -> SignatureCheck:
         return SignatureCheck(SignatureState.INVALID, reason, code, where,
@@ -264,6 +278,9 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
         return invalid("plan.signature.not-authorised", "signed_at",
                        f"{rep.id} was not authorised to sign for {party.id} on {day} "
                        f"(authorised {authorisation_period(rep)})")
+    problem = times.problem(signature)
+    if problem is not None:
+        return invalid(problem.code, problem.field, problem.reason)
     if current_digest is not None and signature.digest != current_digest:
         return SignatureCheck(SignatureState.STALE,
                               "the plan changed after it was signed",
@@ -315,6 +332,8 @@ class PlanState:
     stray_signatures: list[str]
     overdue: list[Overdue]
     today: dt.date
+    #: What the plan's signatures were dated against; None without a plan.
+    times: SignatureTimes | None = None
 
     @property
     def in_force(self) -> bool:
@@ -358,8 +377,20 @@ def party_lacks(record: PlanParty | None) -> list[str]:
     return [what for what in PARTY_DELIVERABLES if not present[what]]
 
 
-def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date) -> PlanState:
-    """Where the release's plan stands on `today`."""
+def content_digest(files: ReleaseFiles) -> str | None:
+    """The digest of what the signatures on the release's plan cover; None without the
+    release or its plan, or while a party's part of the plan does not load."""
+    release = files.release.record if files.release is not None else None
+    plan = files.plan.record if files.plan is not None else None
+    if (not isinstance(release, Release) or not isinstance(plan, Plan)
+            or any("/parties/" in name for name in files.unloaded)):
+        return None
+    return plan_digest(release, plan, files.plan_parties)
+
+
+def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date,
+           evidence: SigningEvidence) -> PlanState:
+    """Where the release's plan stands on `today`, its signatures dated by `evidence`."""
     release = files.release.record if files.release is not None else None
     assert release is None or isinstance(release, Release)
     plan = files.plan.record if files.plan is not None else None
@@ -367,8 +398,8 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date) -
     if plan is None:
         return PlanState(files.release_id, release, None, None, [], [], [], [], today)
     records = files.plan_parties
-    complete = not any("/parties/" in name for name in files.unloaded)
-    digest = plan_digest(release, plan, records) if release is not None and complete else None
+    digest = content_digest(files)
+    times = evidence.for_release(files, digest)
     plan_lacks = []
     if not plan.parties:
         plan_lacks.append("implementing parties")
@@ -390,14 +421,14 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date) -
         signature = MISSING
         if signed is not None:
             assert isinstance(signed.record, Signature)
-            signature = check_signature(signed.record, register, digest)
+            signature = check_signature(signed.record, register, digest, times)
         registered = register.get(party_id)
         states.append(PartyState(party_id, registered.name if registered else None, record,
                                  party_lacks(record), signature, party_overdue))
     stray = sorted(set(files.signatures) - set(plan.parties))
     return PlanState(files.release_id, release, plan, digest, plan_lacks, states, stray,
                      sorted(overdue, key=lambda o: (o.due, o.kind, o.party or "", o.id)),
-                     today)
+                     today, times)
 
 
 # -- The release process -------------------------------------------------------------------

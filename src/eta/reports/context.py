@@ -45,6 +45,7 @@ from eta.plans.state import (
     load_release,
     next_status,
 )
+from eta.plans.timing import SigningEvidence
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
@@ -225,7 +226,7 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
     that relate to it."""
     files = load_release(root, release_id)
     register = load_register(root)
-    state = assess(files, register, today)
+    state = assess(files, register, today, SigningEvidence.of(root))
     assert state.release is not None
     data: Data = {
         "release": _release(state.release, register),
@@ -445,8 +446,9 @@ def overview_context(root: Path, today: dt.date) -> Data:
     overdue: list[Data] = []
     due_soon: list[Data] = []
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    evidence = SigningEvidence.of(root)
     for release_id in release_ids(root):
-        state = assess(load_release(root, release_id), register, today)
+        state = assess(load_release(root, release_id), register, today, evidence)
         assert state.release is not None
         release = _release(state.release, register)
         plan = _plan(state, register)

@@ -1,0 +1,216 @@
+"""When a signature can have been made: what its claimed `signed_at` is judged against.
+
+A signature names its own time, and a signer could name any. Three things eta does not
+take from the signer bound it:
+
+- the moment of the check: a signature is not made in the future (`eta.attestation`);
+- the release's decision: a plan is signed after the Tactisch Beraad decided the release;
+- git: a signature covers content as it stood when it was signed, so it is not made before
+  the commit that gave the covered content its present state. Where that commit also
+  brought the signature (the records of a plan imported in one commit, a pull request
+  squashed into one), git says nothing of which came first, and the signature stands.
+
+What git says is read once per process and commit: one `git log` over `releases/`; the
+content at an older commit is read only for a signature dated before a later commit that
+changed its release's files, to tell a change of the content from progress.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from eta.attestation import CLOCK_SKEW, unattested
+
+if TYPE_CHECKING:
+    from eta.git import GitRepository
+    from eta.models.release import Signature
+    from eta.plans.state import ReleaseFiles
+
+RELEASES = "releases"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeProblem:
+    """Why a signature's time cannot be true: a diagnostic code, the reason, the field."""
+
+    code: str
+    reason: str
+    field: str = "signed_at"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseCommit:
+    """A commit that changed files of one release folder."""
+
+    sha: str
+    committed: dt.datetime
+    #: Whether it changed a file the digest covers (any but the signatures).
+    covers_content: bool
+    #: The parties whose signature file it changed.
+    signatures: frozenset[str]
+
+
+def _release_commits(root: Path, head: str) -> dict[str, list[ReleaseCommit]]:
+    """The commits up to `head` that changed each release's files, newest first."""
+    return _release_commits_cached(str(root), head)
+
+
+@functools.lru_cache(maxsize=4)
+def _release_commits_cached(root: str, head: str) -> dict[str, list[ReleaseCommit]]:
+    from eta.git import GitError, GitRepository, commits_changing
+
+    try:
+        with GitRepository.open(Path(root), "dating signatures") as git:
+            commits = commits_changing(git, head, [RELEASES])
+    except GitError:
+        return {}
+    found: dict[str, list[ReleaseCommit]] = {}
+    for commit in commits:
+        by_release: dict[str, tuple[bool, set[str]]] = {}
+        for path in commit.paths:
+            parts = path.split("/")
+            if len(parts) < 3 or parts[0] != RELEASES:
+                continue
+            covers, signed = by_release.setdefault(parts[1], (False, set()))
+            if parts[2] == "signatures" and len(parts) == 4:
+                signed.add(parts[3].removesuffix(".yaml"))
+            else:
+                covers = True
+            by_release[parts[1]] = (covers, signed)
+        for release, (covers, signed) in by_release.items():
+            found.setdefault(release, []).append(
+                ReleaseCommit(commit.sha, commit.committed, covers, frozenset(signed)))
+    return found
+
+
+class SigningEvidence:
+    """The trusted times of one run: the moment of the check, and git's history of the
+    records at `root` up to commit `head` (None outside git, or where there is none)."""
+
+    def __init__(self, root: Path | None, head: str | None,
+                 checked_at: dt.datetime | None = None) -> None:
+        self.root = root
+        self.head = head
+        self.checked_at = checked_at or dt.datetime.now(dt.UTC)
+
+    @classmethod
+    def of(cls, root: Path) -> SigningEvidence:
+        """The evidence for the working tree at `root`, as of now."""
+        from eta.git import head_commit
+
+        return cls(root, head_commit(root))
+
+    def for_release(self, files: ReleaseFiles, digest: str | None) -> SignatureTimes:
+        release = files.release.record if files.release is not None else None
+        decided_on = getattr(release, "decided_on", None)
+        commits: Sequence[ReleaseCommit] = ()
+        if self.root is not None and self.head is not None and files.signatures:
+            commits = _release_commits(self.root, self.head).get(files.release_id, [])
+        return SignatureTimes(self, files.release_id, decided_on, digest, commits)
+
+
+@dataclass
+class SignatureTimes:
+    """What the signatures of one release are dated against."""
+
+    evidence: SigningEvidence
+    release_id: str
+    decided_on: dt.date | None
+    #: The digest of the release's content as it stands; None where it cannot be taken.
+    digest: str | None
+    commits: Sequence[ReleaseCommit]
+
+    def problem(self, signature: Signature) -> TimeProblem | None:
+        """Why `signature`'s `signed_at` cannot be true, or None."""
+        from eta.plans.state import signing_date
+
+        signed_at = signature.signed_at
+        found = unattested(signed_at, checked_at=self.evidence.checked_at, base_time=None,
+                           grace=dt.timedelta(0))
+        if found is not None:
+            return TimeProblem("plan.signature.future", f"it is {found.message}")
+        if self.decided_on is not None and signing_date(signed_at) < self.decided_on:
+            return TimeProblem("plan.signature.before-decision",
+                               f"it is dated {signed_at.isoformat()}, before the release was "
+                               f"decided on {self.decided_on}")
+        if self.digest is None or signature.digest != self.digest:
+            return None  # a stale signature is reported as stale
+        changed = self._content_introduced(signature)
+        if changed is not None:
+            return TimeProblem(
+                "plan.signature.before-change",
+                f"it is dated {signed_at.isoformat()}, before commit {changed.sha[:12]} "
+                f"gave the content it covers its present state, at "
+                f"{changed.committed.isoformat()}")
+        return None
+
+    def _content_introduced(self, signature: Signature) -> ReleaseCommit | None:
+        """The commit that gave the covered content its present state, when it lies after
+        `signature`'s time and did not bring the signature itself; None otherwise."""
+        latest = signature.signed_at + CLOCK_SKEW
+        introduced: ReleaseCommit | None = None
+        for commit in self.commits:
+            if not commit.covers_content:
+                continue
+            # git lists commits newest first: those still to come are older yet, so once
+            # the content is known to stand since a commit dated before the signature (or
+            # not to be committed at all), no later commit can have given it.
+            if introduced is None and commit.committed <= latest:
+                return None
+            if self._digest_at(commit.sha) != self.digest:
+                break
+            if commit.committed <= latest:
+                return None
+            introduced = commit
+        if introduced is None or signature.party in introduced.signatures:
+            return None
+        return introduced
+
+    def _digest_at(self, commit: str) -> str | None:
+        root = self.evidence.root
+        assert root is not None
+        return _digest_at(str(root), commit, self.release_id)
+
+
+@functools.lru_cache(maxsize=256)
+def _digest_at(root: str, commit: str, release_id: str) -> str | None:
+    """The digest of the release's content as it stood after `commit`."""
+    from eta.git import GitError, GitRepository
+
+    try:
+        with GitRepository.open(Path(root), "dating signatures") as git:
+            return _content_digest(git, commit, release_id)
+    except GitError:
+        return None
+
+
+def _content_digest(git: GitRepository, commit: str, release_id: str) -> str | None:
+    from eta.load import validate_document
+    from eta.loader import YamlError, load_bytes
+    from eta.plans.state import ReleaseFiles, content_digest
+    from eta.records import kind_for
+
+    folder = f"{RELEASES}/{release_id}"
+    paths = [path for path in git.list_files(commit, folder)
+             if not path.startswith(f"{folder}/signatures/")]
+    files = ReleaseFiles(release_id)
+    texts: Mapping[str, bytes | None] = git.read_texts(commit, paths)
+    for path, raw in texts.items():
+        found = kind_for(tuple(path.split("/")))
+        if found is None or raw is None:
+            continue
+        try:
+            result = validate_document(found[0], found[1], load_bytes(raw, path), path)
+        except YamlError:
+            files.unloaded.append(path)
+            continue
+        if result.loaded is None:
+            files.unloaded.append(path)
+        else:
+            files.add(result.loaded)
+    return content_digest(files)
