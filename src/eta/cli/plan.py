@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -231,8 +232,10 @@ def sign(
     release_id: ReleaseArgument,
     party: PartyOption,
     key: Annotated[str | None, typer.Option(
-        "--key", metavar="PATH",
-        help="Your SSH key (the private key, or the public key of a key in ssh-agent). "
+        "--key", metavar="KEY",
+        help="Your SSH key: a private key file, the public key file of a key held by "
+        "ssh-agent or a security key, or `key::` and a public key line, as git's "
+        "user.signingkey takes them; a path is relative to the current folder. "
         "Default: git's user.signingkey, when gpg.format is ssh.", show_default=False)
     ] = None,
     root: RootOption = None,
@@ -258,7 +261,8 @@ def sign(
     if spec is None:
         raise EtaError("no signing key: give --key PATH, or set git's user.signingkey to "
                        "your SSH key with gpg.format ssh")
-    signing_key = signing.signing_key(spec, cwd=repository)
+    # A path is where the signer is, as for every other program they run.
+    signing_key = signing.signing_key(spec, cwd=Path.cwd())
     now = dt.datetime.now(signing_zone(repository))
     show_outcome(sign_plan(repository, release_id, party, signing_key, now))
 
