@@ -269,3 +269,17 @@ def test_a_representative_expired_at_the_base_cannot_sign_back_dated_within_the_
         "2026-11-20",
         "hint": None,
     }])
+
+
+@pytest.mark.parametrize("signed_at", [
+    dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=-14))),
+    dt.datetime(1, 1, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=14))),
+])
+def test_a_time_at_the_ends_of_the_calendar_is_a_located_error(repo: Path,
+                                                               signed_at: dt.datetime) -> None:
+    digest = current_digest(repo, RELEASE)
+    write_signature(repo, RELEASE, "kenniskaart", "lvisser",
+                    example_key("kenniskaart", "lvisser"), signed_at, digest=digest)
+    assert check(repo) == (1, [
+        "releases/R2026-02/signatures/kenniskaart.yaml:5:12: error [record.value] "
+        "`signed_at`: a signature is dated in the years 1970 to 9998"])

@@ -8,9 +8,10 @@ and merge without conflicts.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, StrictStr
+from pydantic import Field, StrictStr, field_validator
 
 from eta.models.common import (
     Date,
@@ -150,6 +151,10 @@ Digest = Annotated[StrictStr, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 Fingerprint = Annotated[StrictStr, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")]
 
 
+#: The years a signature's time may name.
+SIGNING_YEARS = (1970, 9998)
+
+
 class Signature(Record):
     """releases/<id>/signatures/<party>.yaml: one party's signature on the plan."""
 
@@ -160,3 +165,13 @@ class Signature(Record):
     digest: Digest
     key: Fingerprint
     signature: Annotated[StrictStr, Field(pattern=ARMORED_SIGNATURE)]
+
+    @field_validator("signed_at")
+    @classmethod
+    def _a_datable_year(cls, value: dt.datetime) -> dt.datetime:
+        # Far enough from the calendar's ends that no change of zone or margin of the
+        # rules that judge the time can leave it.
+        if not SIGNING_YEARS[0] <= value.year <= SIGNING_YEARS[1]:
+            raise ValueError(f"a signature is dated in the years {SIGNING_YEARS[0]} to "
+                             f"{SIGNING_YEARS[1]}")
+        return value
