@@ -99,10 +99,17 @@ def test_a_signature_dated_before_the_decision_does_not_count(repo: Path) -> Non
         "the release was decided on 2026-10-13"])
 
 
+def _decide_early(repo: Path) -> None:
+    """R2026-02 decided in 2025, and grensweg's signature made again over that decision."""
+    replace_in(repo / RELEASE_YAML, "decided_on: 2026-10-13", "decided_on: 2025-10-13")
+    write_signature(repo, RELEASE, "grensweg", "kbos", example_key("grensweg", "kbos"),
+                    dt.datetime(2025, 11, 3, 9, 0, tzinfo=AMS))
+
+
 def _decided_early(repo: Path) -> str:
     """The examples as a git repository, R2026-02 decided in 2025; the first commit."""
     git(repo, "init", "-q")
-    replace_in(repo / RELEASE_YAML, "decided_on: 2026-10-13", "decided_on: 2025-10-13")
+    _decide_early(repo)
     return commit(repo, "Records", "2025-11-03T10:00:00+01:00")
 
 
@@ -148,7 +155,7 @@ def test_content_committed_together_with_its_signature_may_be_older_in_time(repo
     """Records brought into a repository in one commit: git says nothing of which came
     first, the content or the signature."""
     git(repo, "init", "-q")
-    replace_in(repo / RELEASE_YAML, "decided_on: 2026-10-13", "decided_on: 2025-10-13")
+    _decide_early(repo)
     write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
                     dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
     commit(repo, "Records", "2026-11-01T10:00:00+01:00")
@@ -175,7 +182,7 @@ def test_content_committed_before_a_later_signature_commit_bounds_it(repo: Path)
 
 
 def test_outside_git_only_the_clock_and_the_decision_bound_a_signature(repo: Path) -> None:
-    replace_in(repo / RELEASE_YAML, "decided_on: 2026-10-13", "decided_on: 2025-10-13")
+    _decide_early(repo)
     write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
                     dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
     assert check(repo) == (0, [])

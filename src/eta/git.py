@@ -354,6 +354,25 @@ class GitRepository:
         return sorted(p for name in output.split("\0") if name
                       and (p := self._root_path(name)) is not None)
 
+    def folder_entries(self, commit: str, folder: str) -> list[tuple[str, bool]]:
+        """The names in `folder` (relative to the root) at `commit`, a commit id, each with
+        whether it is a file (a regular blob: no link, no folder); read through the
+        long-lived `cat-file`, so asking of many commits starts no process for each."""
+        found = self.read_object(self.spec(commit, folder))
+        if found is None or found.kind != "tree":
+            return []
+        # A tree entry is `<mode> <name>\0` and the object id, as long as the commit's.
+        id_length = len(commit) // 2
+        entries: list[tuple[str, bool]] = []
+        data, offset = found.data, 0
+        while offset < len(data):
+            end = data.index(b"\0", offset)
+            mode, _, name = data[offset:end].partition(b" ")
+            entries.append((name.decode("utf-8", "surrogateescape"),
+                            mode in (b"100644", b"100755")))
+            offset = end + 1 + id_length
+        return entries
+
     def read_texts(self, commit: str, paths: Iterable[str]) -> dict[str, bytes | None]:
         """The contents of `paths` at `commit`; None for a path the commit does not hold."""
         paths = list(paths)

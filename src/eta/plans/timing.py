@@ -7,8 +7,9 @@ take from the signer bound it:
 - the release's decision: a plan is signed after the Tactisch Beraad decided the release;
 - git: a signature covers content as it stood when it was signed, so it is not made before
   the commit that gave the covered content its present state. Where that commit also
-  brought the signature (the records of a plan imported in one commit, a pull request
-  squashed into one), git says nothing of which came first, and the signature stands.
+  brought a signature of the same party (the records of a plan imported in one commit, a
+  pull request squashed into one), git says nothing of which came first, and the
+  signature stands; a replaced signature is bounded by `eta check --base` instead.
 
 What git says is read once per process and commit: one `git log` over `releases/`; the
 content at an older commit is read only for a signature dated before a later commit that
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,13 +182,26 @@ class SignatureTimes:
 @functools.lru_cache(maxsize=256)
 def _digest_at(root: str, commit: str, release_id: str) -> str | None:
     """The digest of the release's content as it stood after `commit`."""
-    from eta.git import GitError, GitRepository
+    from eta.git import GitError
 
     try:
-        with GitRepository.open(Path(root), "dating signatures") as git:
-            return _content_digest(git, commit, release_id)
+        return _content_digest(_repository(root, os.getpid()), commit, release_id)
     except GitError:
         return None
+
+
+@functools.cache
+def _repository(root: str, process: int) -> GitRepository:
+    """One repository per process for reading old contents: its `cat-file` serves every
+    commit asked of it, and ends with the process. A forked worker (another `process`)
+    opens its own rather than share its parent's pipe."""
+    import atexit
+
+    from eta.git import GitRepository
+
+    repository = GitRepository.open(Path(root), "dating signatures")
+    atexit.register(repository.close)
+    return repository
 
 
 def _content_digest(git: GitRepository, commit: str, release_id: str) -> str | None:
@@ -196,8 +211,10 @@ def _content_digest(git: GitRepository, commit: str, release_id: str) -> str | N
     from eta.records import kind_for
 
     folder = f"{RELEASES}/{release_id}"
-    paths = [path for path in git.list_files(commit, folder)
-             if not path.startswith(f"{folder}/signatures/")]
+    paths = [f"{folder}/{name}" for name, is_file in git.folder_entries(commit, folder)
+             if is_file]
+    paths += [f"{folder}/parties/{name}"
+              for name, is_file in git.folder_entries(commit, f"{folder}/parties") if is_file]
     files = ReleaseFiles(release_id)
     texts: Mapping[str, bytes | None] = git.read_texts(commit, paths)
     for path, raw in texts.items():
