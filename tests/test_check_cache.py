@@ -96,6 +96,22 @@ def test_a_change_to_the_agreements_reaches_cached_records(
     assert "names party `poortwachter`, which does not exist" in out
 
 
+def test_an_agreement_moved_to_another_folder_reaches_cached_records(
+    repo: Path, cache_dir: Path, incident: Path
+) -> None:
+    # Moved below a folder that sorts where the file was: the agreements hold the same
+    # files under the same names in the same order, but the party is gone from the register.
+    assert findings(repo) == (0, "40 files checked: no problems found\n")
+    moved = repo / "afspraken" / "parties" / "p" / "poortwachter.yaml"
+    moved.parent.mkdir()
+    (repo / PARTY).rename(moved)
+    assert findings(repo) == findings(repo, "--no-cache")
+    code, out = findings(repo)
+    assert code == 1
+    assert ("incidents/INC-CACHE.yaml:5:11: error [ref.unknown-party] `reporter` names party "
+            "`poortwachter`, which does not exist\n") in out
+
+
 def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
     findings(repo)
     before = cached(cache_dir)[1]

@@ -2,11 +2,11 @@
 
 A unit's findings depend on its files' contents, on the agreements, on the day (deadlines)
 and on eta itself. The cache as a whole is valid for one version of eta, one day and one
-set of agreements (its salt); within it, a unit's findings are used only while the content
-ids of its files are those they were found for, so a hit can never be stale. A file's
-content id is a hash of its bytes; it is read again only when the file's size, times, inode
-or mode changed, or when it changed so close to the cache's last write that the times
-cannot tell (as git's index does).
+set of agreements, each file by its path and content (its salt); within it, a unit's
+findings are used only while the content ids of its files are those they were found for,
+so a hit can never be stale. A file's content id is a hash of its bytes; it is read again
+only when the file's size, times, inode or mode changed, or when it changed so close to the
+cache's last write that the times cannot tell (as git's index does).
 
 The cache is only an accelerator, and trusts nothing it did not write itself. It lives in
 the user's cache folder, never in the repository: records come from pull requests, and so
@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from eta import __version__
 from eta.checks import Entry, UnitResult
 from eta.diagnostics import Diagnostic, Severity
+from eta.repository import relative
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -268,6 +269,20 @@ def _stat_key(path: str) -> tuple[int, ...] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
 
 
+def _agreements_digest(root: Path, agreements: list[Path]) -> str:
+    """A hash of which agreement files there are, where (their paths from the root: a file
+    moved to another folder means something else) and what each holds."""
+    files = []
+    for path in agreements:
+        content = b""
+        with contextlib.suppress(OSError):
+            if path.is_file():  # never a pipe or device, which could block
+                content = path.read_bytes()
+        files.append((relative(root, path),
+                      hashlib.blake2b(content, digest_size=16).digest()))
+    return hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest()
+
+
 @functools.cache
 def _reference_maker() -> Callable[[Iterable[Any]], Reference]:
     # Imported on first use: a check that is cached whole reads no record module at all.
@@ -294,14 +309,8 @@ class CheckCache:
     def open(cls, root: Path, today: dt.date, agreements: list[Path]) -> CheckCache:
         """The cache of the repository at `root`: empty, and never written, when its folder
         is not private or its file is not one eta wrote."""
-        digest = hashlib.blake2b(digest_size=16)
-        for path in agreements:
-            digest.update(path.name.encode() + b"\0")
-            with contextlib.suppress(OSError):
-                if path.is_file():  # never a pipe or device, which could block
-                    digest.update(path.read_bytes())
-            digest.update(b"\0")
-        salt = f"{FORMAT}:{__version__}:{today.isoformat()}:{digest.hexdigest()}"
+        salt = (f"{FORMAT}:{__version__}:{today.isoformat()}:"
+                f"{_agreements_digest(root, agreements)}")
         name = "check-" + hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         name += ".marshal"
         folder = PrivateFolder.open(cache_folder())
