@@ -69,8 +69,9 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    from eta.files import write_atomic
+    from eta.files import check_output_file, write_atomic
 
+    check_output_file(output)
     write_atomic(output, text)
 
 
@@ -161,10 +162,11 @@ def all_reports(
     Every report is rendered before the first is written: a failing template leaves the
     folder as it was.
     """
-    from eta.files import write_atomic
+    from eta.files import check_output_folder, write_atomic
     from eta.reports import render_all
 
     rendered = render_all(resolve_root(root), _options(on, generated_at), at)
+    check_output_folder(output_dir, [report.name for report in rendered])
     for report in rendered:
         write_atomic(output_dir / report.name, report.text)
     typer.echo(f"wrote {len(rendered)} reports to {output_dir}")
