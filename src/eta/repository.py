@@ -71,11 +71,35 @@ def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
     return sorted(found)
 
 
+#: Records lie at most three folders below the root (releases/R2026-01/parties/); a tree far
+#: deeper is no records repository, and is refused rather than walked.
+MAX_FOLDER_DEPTH = 32
+#: How much of a very long path a message shows.
+MAX_SHOWN_PATH = 200
+
+
 def _yaml_below(root: Path, folder: Path) -> Iterable[str]:
+    """The record files below `folder`, walked without recursion and to a bounded depth."""
     skip = len(str(root)) + 1
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+    pending = [str(folder)]
+    while pending:
+        dirpath = pending.pop()
         base = dirpath[skip:].replace(os.sep, "/")
-        for name in filenames:
-            if name.endswith(RECORD_SUFFIXES) and not name.startswith("."):
-                yield f"{base}/{name}" if base else name
+        if base.count("/") >= MAX_FOLDER_DEPTH:
+            shown = "/".join(base.split("/")[:MAX_FOLDER_DEPTH + 1])
+            raise EtaError(f"{shown}/...: folders nest more than {MAX_FOLDER_DEPTH} levels "
+                           "deep; no record lies that deep")
+        try:
+            with os.scandir(dirpath) as entries:
+                found = list(entries)
+        except OSError as exc:
+            shown = base if len(base) <= MAX_SHOWN_PATH else base[:MAX_SHOWN_PATH] + "..."
+            raise EtaError(f"{shown or '.'}: cannot read the folder: "
+                           f"{exc.strerror or exc}") from None
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(entry.path)
+            elif entry.name.endswith(RECORD_SUFFIXES):
+                yield f"{base}/{entry.name}" if base else entry.name

@@ -49,6 +49,10 @@ def describe(value: Any) -> str:
     return type(value).__name__  # pragma: no cover - YAML gives no other values
 
 
+#: How a message says the bound a number missed.
+_BOUNDS = {"greater_than": "more than", "greater_than_equal": "at least",
+           "less_than": "less than", "less_than_equal": "at most"}
+
 _EXPECTED_CHOICE = re.compile(r"'([^']*)'")
 
 
@@ -120,6 +124,15 @@ def _diagnostic(
         return error(display, pos.line, pos.column, "record.value",
                      f"{where}: {describe(value)} has no time zone",
                      "add the UTC offset, as in 2026-03-01T09:30:00+01:00")
+    if kind == "finite_number":
+        return error(display, pos.line, pos.column, "record.value",
+                     f"{where} must be a finite number, not {describe(value)}")
+    if kind in _BOUNDS:
+        limit = next(iter(detail.get("ctx", {}).values()), None)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return error(display, pos.line, pos.column, "record.value",
+                     f"{where} must be {_BOUNDS[kind]} {limit}, not {describe(value)}")
     message = detail["msg"].removeprefix("Value error, ")
     code = "record.type" if kind.endswith("_type") else "record.value"
     if kind.startswith(("date", "datetime")) or "out of range for month" in message:

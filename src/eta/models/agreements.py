@@ -33,9 +33,16 @@ class ResponseTime(Record):
     )
 
 
+Percent = Annotated[float, Field(gt=0, le=100, strict=True, allow_inf_nan=False)]
+#: A year of working days.
+MAX_NOTICE_WORKING_DAYS = 260
+#: The largest threshold of a criterion: hours of disruption, or a number of participants.
+MAX_THRESHOLD = 100_000
+
+
 class AvailabilityTargets(Record):
-    per_role_percent: Annotated[float, Field(gt=0, le=100, strict=True)]
-    system_percent: Annotated[float, Field(gt=0, le=100, strict=True)]
+    per_role_percent: Percent
+    system_percent: Percent
 
 
 class ServiceLevels(Record):
@@ -44,7 +51,7 @@ class ServiceLevels(Record):
     timezone: Text = "Europe/Amsterdam"
     availability_window: Annotated[list[Window], Field(min_length=1)]
     maintenance_windows: list[Window] = []
-    maintenance_notice_working_days: Count = 5
+    maintenance_notice_working_days: Annotated[Count, Field(le=MAX_NOTICE_WORKING_DAYS)] = 5
     support_window: SupportWindow
     response_times: dict[Priority, ResponseTime]
     availability_targets: AvailabilityTargets
@@ -81,7 +88,8 @@ class Criterion(Record):
     text: Text = Field(description="The framework's own (Dutch) wording.")
     rule: Rule
     fact: FlagFact | None = Field(default=None, description="For rule `flag`.")
-    threshold: Annotated[float, Field(gt=0, strict=True)] | None = Field(
+    threshold: Annotated[float, Field(gt=0, le=MAX_THRESHOLD, strict=True,
+                                      allow_inf_nan=False)] | None = Field(
         default=None,
         description="Hours for `disruption-exceeds-hours`, a count for `min-deelnemers`.",
     )

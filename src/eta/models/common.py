@@ -59,7 +59,10 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
 Text = Annotated[StrictStr, Field(min_length=1)]
 Flag = StrictBool
 Count = Annotated[StrictInt, Field(ge=0)]
-Hours = Annotated[float, Field(ge=0, strict=True)]
+#: The most hours a response time may take: six weeks around the clock. Deadlines are
+#: counted hour by hour through the windows, so a bound keeps every command fast.
+MAX_HOURS = 1_000
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, strict=True, allow_inf_nan=False)]
 
 #: What each pattern asks for, in the words of a message.
 PATTERN_MEANINGS: dict[str, str] = {}
