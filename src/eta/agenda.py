@@ -424,6 +424,8 @@ def calendar_feed(agenda: Agenda, items: Sequence[AgendaItem], party: str | None
     """
     import icalendar
 
+    from eta.escaping import for_terminal
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -445,9 +447,10 @@ def calendar_feed(agenda: Agenda, items: Sequence[AgendaItem], party: str | None
         else:
             event.add("dtstart", item.due)
             event.add("dtend", item.due + dt.timedelta(days=1))
-        event.add("summary", item.what)
-        owed = ", ".join(item.parties) if item.parties else "nobody named"
-        event.add("description", f"Owed by: {owed}\nRecord: {item.file}")
+        # Record text without controls: calendar apps show it, and some to a terminal.
+        event.add("summary", for_terminal(item.what))
+        owed = ", ".join(map(for_terminal, item.parties)) if item.parties else "nobody named"
+        event.add("description", f"Owed by: {owed}\nRecord: {for_terminal(item.file)}")
         event.add("categories", [str(item.kind)])
         # A deadline takes no time in anyone's day: it must not show as busy.
         event.add("transp", "TRANSPARENT")

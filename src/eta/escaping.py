@@ -11,7 +11,6 @@ A leaf module: the standard library only, so that every command can import it ch
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -57,6 +56,8 @@ def for_json(document: Any, *, indent: int | None = 2) -> str:
     escapes) and the bidirectional controls are written as `\\uXXXX` too, which means the same
     text to every JSON reader. They can only occur inside strings.
     """
+    import json
+
     text = json.dumps(document, indent=indent, ensure_ascii=False)
     return _UNSAFE_OUTSIDE_ASCII.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

@@ -1,12 +1,14 @@
 """Output formats of `eta check`, behind one registry.
 
 Machine formats are plain writes of documented structures; nothing here knows of a
-terminal.
+terminal. A diagnostic's file, message and hint can hold record text (a key, a value, a
+file's name), so each format shows them through the escaping of its reader (see
+`eta.escaping`): no control character, terminal escape or bidirectional override reaches a
+terminal, a CI log or a step summary, and the summary renders no link or image.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from typing import Any, TextIO
 from eta import __version__
 from eta.checks import CheckResult
 from eta.diagnostics import Diagnostic, Severity
+from eta.escaping import code_span, for_annotation, for_annotation_property, for_json, for_terminal
 
 Reporter = Callable[[CheckResult, TextIO], None]
 
@@ -43,9 +46,10 @@ def summary_line(result: CheckResult) -> str:
 
 def report_text(result: CheckResult, out: TextIO) -> None:
     for d in result.diagnostics:
-        out.write(f"{d.file}:{d.line}:{d.column}: {d.severity} [{d.code}] {d.message}\n")
+        out.write(f"{for_terminal(d.file)}:{d.line}:{d.column}: {d.severity} [{d.code}] "
+                  f"{for_terminal(d.message)}\n")
         if d.hint:
-            out.write(f"    hint: {d.hint}\n")
+            out.write(f"    hint: {for_terminal(d.hint)}\n")
     out.write(summary_line(result) + "\n")
 
 
@@ -61,27 +65,18 @@ def report_json(result: CheckResult, out: TextIO) -> None:
         },
         "diagnostics": [d.as_dict() for d in result.diagnostics],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    out.write(for_json(document) + "\n")
 
 
 def github_annotation(d: Diagnostic) -> str:
     message = f"{d.message} ({d.hint})" if d.hint else d.message
     props = ",".join((
-        f"file={_escape_property(d.file)}",
+        f"file={for_annotation_property(d.file)}",
         f"line={d.line}",
         f"col={d.column}",
-        f"title={_escape_property(d.code)}",
+        f"title={for_annotation_property(d.code)}",
     ))
-    return f"::{d.severity} {props}::{_escape_data(message)}"
+    return f"::{d.severity} {props}::{for_annotation(message)}"
 
 
 def report_github(result: CheckResult, out: TextIO) -> None:
@@ -94,11 +89,6 @@ def report_github(result: CheckResult, out: TextIO) -> None:
             summary.write(markdown_summary(result))
 
 
-def _cell(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
-
-
 def markdown_summary(result: CheckResult) -> str:
     lines = ["## eta check", "", summary_line(result), ""]
     if result.diagnostics:
@@ -106,8 +96,9 @@ def markdown_summary(result: CheckResult) -> str:
         for d in result.diagnostics:
             mark = "❌" if d.severity is Severity.ERROR else "⚠️"
             message = f"{d.message} ({d.hint})" if d.hint else d.message
-            lines.append(f"| {mark} | `{_cell(d.file)}:{d.line}:{d.column}` | `{d.code}` | "
-                         f"{_cell(message)} |")
+            # Record text as code: no link, image, heading or tag of it is rendered.
+            lines.append(f"| {mark} | {code_span(f'{d.file}:{d.line}:{d.column}')} | "
+                         f"{code_span(d.code)} | {code_span(message)} |")
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -145,8 +136,7 @@ def report_sarif(result: CheckResult, out: TextIO) -> None:
             "results": results,
         }],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(for_json(document) + "\n")
 
 
 REPORTERS: dict[str, Reporter] = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import sys
 from enum import StrEnum
@@ -12,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TodayOption, reports_errors, resolve_root
+from eta.cli.common import (
+    RootOption,
+    TodayOption,
+    plain_console,
+    reports_errors,
+    resolve_root,
+    warn,
+)
+from eta.escaping import for_json, for_terminal
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -70,12 +77,11 @@ def agenda(
     if party is not None:
         found.agreements.check_party(party, "--party")
     for name in found.skipped:
-        typer.echo(f"eta: warning: skipped {name}, which is not valid; run `eta check {name}`",
-                   err=True)
+        warn(f"skipped {name}, which is not valid; run `eta check {name}`")
     items = found.select(days, party)
     if output_format is AgendaFormat.JSON:
         document = agenda_document(found, items, days, party)
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        text = for_json(document) + "\n"
         _emit(text.encode("utf-8"), output)
     elif output_format is AgendaFormat.ICS:
         _emit(calendar_feed(found, items, party), output)
@@ -131,16 +137,17 @@ def _table(found: Agenda, items: Sequence[AgendaItem], days: int, party: str | N
     for item in items:
         # Folded, the file goes under the text it belongs to, and the parties stand one a
         # line rather than broken off mid-name.
+        what, file, parties = (for_terminal(item.what), for_terminal(item.file),
+                               [for_terminal(party) for party in item.parties])
         if folds:
-            table.add_row(_due(item, found), _when(item, found), f"{item.what}\n{item.file}",
-                          "\n".join(item.parties) or "-")
+            table.add_row(_due(item, found), _when(item, found), f"{what}\n{file}",
+                          "\n".join(parties) or "-")
         else:
-            table.add_row(_due(item, found), _when(item, found), item.what,
-                          ", ".join(item.parties) or "-", item.file)
+            table.add_row(_due(item, found), _when(item, found), what,
+                          ", ".join(parties) or "-", file)
     buffer = io.StringIO()
-    Console(file=buffer, width=width, highlight=False, color_system=None,
-            soft_wrap=False).print(table)
-    lines = [_heading(found, days, party), ""]
+    plain_console(buffer, width).print(table)
+    lines = [for_terminal(_heading(found, days, party)), ""]
     lines += [line.rstrip() for line in buffer.getvalue().splitlines()]
     lines += ["", f"times in {found.tz.key}"]
     return "\n".join(lines) + "\n"

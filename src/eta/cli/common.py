@@ -15,8 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 import typer
 
 from eta.errors import EtaError
+from eta.escaping import for_terminal, for_text_block
 
 if TYPE_CHECKING:
+    from typing import TextIO
+
+    from rich.console import Console
+
     from eta.plans.edits import Outcome
 
 
@@ -51,15 +56,36 @@ R = TypeVar("R")
 
 def show_outcome(outcome: Outcome) -> None:
     """What an editing command did: its summary, the files it wrote, and any notes."""
-    typer.echo(outcome.summary)
+    typer.echo(for_terminal(outcome.summary))
     for name in outcome.written:
-        typer.echo(f"  wrote {name}")
+        typer.echo(f"  wrote {for_terminal(name)}")
     for note in outcome.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(f"note: {for_terminal(note)}")
+
+
+def echo_lines(text: str, *, err: bool = False) -> None:
+    """Lines made of record text, each shown as a terminal line (see `for_terminal`)."""
+    for line in text.split("\n"):
+        typer.echo(for_terminal(line), err=err)
+
+
+def warn(message: str) -> None:
+    typer.echo(f"eta: warning: {for_terminal(message)}", err=True)
+
+
+def plain_console(file: TextIO, width: int) -> Console:
+    """A rich console that reads no markup (`[/b]` in a record is text) or emoji codes,
+    highlights nothing and writes no colour: what it prints is the text it is given, laid
+    out. Record text still goes through `for_terminal` before it is given."""
+    from rich.console import Console
+
+    return Console(file=file, width=width, markup=False, emoji=False, highlight=False,
+                   color_system=None, soft_wrap=False)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"eta: error: {message}", err=True)
+    # A message may list what is missing, a line each; every other control is escaped.
+    typer.echo(f"eta: error: {for_text_block(message)}", err=True)
     raise typer.Exit(code)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 
 from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
+from eta.escaping import for_json, for_terminal
 
 
 @reports_errors
@@ -33,7 +33,8 @@ def history(
     repository = resolve_root(root)
     found = record_history(repository, resolve_record(repository, record))
     if output_format is TextOrJson.JSON:
-        json.dump(found.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(for_json(found.as_dict()) + "\n")
     else:
-        sys.stdout.write(render_text(found))
+        # Commit subjects, authors and field values are text anyone could have written.
+        sys.stdout.write("".join(for_terminal(line) + "\n"
+                                 for line in render_text(found).split("\n")[:-1]))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 import sys
 from collections.abc import Callable
@@ -17,9 +16,13 @@ from eta.cli.common import (
     IncidentArgument,
     RootOption,
     TextOrJson,
+    echo_lines,
+    plain_console,
     reports_errors,
     resolve_root,
+    warn,
 )
+from eta.escaping import for_json, for_terminal
 from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
 if TYPE_CHECKING:
@@ -199,16 +202,16 @@ def classify(
         last = incident.classification
         assert last is not None
         typer.echo(f"unchanged since the classification of {_shown(last.at, agreements)} by "
-                   f"{last.by}; nothing written")
+                   f"{for_terminal(last.by)}; nothing written")
     else:
         number = len(incident.classifications) + 1
-        note = f": {entry['reason']}" if "reason" in entry else ""
+        note = f": {for_terminal(entry['reason'])}" if "reason" in entry else ""
         typer.echo(f"recorded as classification {number} in {relative(repository, path)}{note}")
 
 
 def _print_reasoning(incident: Incident, outcome: Outcome, *, explain: bool) -> None:
 
-    lines = [f"{incident.id}: {outcome.incident_class}", f"  {incident.title}"]
+    lines = [f"{incident.id}: {outcome.incident_class}", f"  {for_terminal(incident.title)}"]
     if explain:
         for level in (IncidentClass.CALAMITEIT, IncidentClass.CRISIS):
             lines.append("")
@@ -234,13 +237,13 @@ def _print_reasoning(incident: Incident, outcome: Outcome, *, explain: bool) -> 
             lines.append(f"Could still raise the class to {level}: {ids}")
     else:
         lines.append("No unanswered criterion could raise the class.")
-    typer.echo("\n".join(lines))
+    echo_lines("\n".join(lines))
 
 
 def _assessment_lines(assessment: Assessment) -> str:
     criterion = assessment.criterion
-    head = f"  {criterion.id:<3} {assessment.verdict:<8} \"{criterion.text}\""
-    return f"{head}\n      {assessment.grounds}"
+    head = f"  {criterion.id:<3} {assessment.verdict:<8} \"{for_terminal(criterion.text)}\""
+    return f"{head}\n      {for_terminal(assessment.grounds)}"
 
 
 # --- eta incident log ------------------------------------------------------------------------
@@ -570,8 +573,7 @@ def list_incidents(
     moment = _now(now, agreements)
     incidents, invalid = load_incidents(repository)
     for name in invalid:
-        typer.echo(f"eta: warning: skipped {name}, which is not a valid incident; "
-                   f"run `eta check {name}`", err=True)
+        warn(f"skipped {name}, which is not a valid incident; run `eta check {name}`")
     rows = []
     for incident in incidents:
         current = incident.classification
@@ -606,13 +608,12 @@ def list_incidents(
                 for incident, incident_class, due, findings in rows
             ],
         }
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(for_json(document) + "\n")
         return
     if not rows:
         typer.echo("no incidents")
         return
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
@@ -621,16 +622,16 @@ def list_incidents(
                    "attention"):
         table.add_column(header, overflow="fold")
     for incident, incident_class, due, findings in rows:
-        table.add_row(
+        table.add_row(*map(for_terminal, (
             incident.id, str(incident.status), incident_class or "-", str(incident.priority),
             str(incident.type), _table_time(incident.times.detected, agreements),
             _table_time(due, agreements) if due is not None else "-", incident.title,
             "; ".join(_SHORT.get(f.code, f.code) for f in findings) or "-",
-        )
+        )))
     # Piped or redirected, the table keeps a width that fits its rows instead of 80 columns.
     width = shutil.get_terminal_size(fallback=(200, 24)).columns
     buffer = io.StringIO()
-    Console(file=buffer, highlight=False, color_system=None, width=width).print(table)
+    plain_console(buffer, width).print(table)
     for line in buffer.getvalue().splitlines():
         typer.echo(line.rstrip())
     typer.echo(f"times in {agreements.tz.key}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,11 +17,13 @@ from eta.cli.common import (
     TextOrJson,
     TodayOption,
     date_option,
+    plain_console,
     reports_errors,
     resolve_root,
     show_outcome,
     today,
 )
+from eta.escaping import for_json, for_terminal
 from eta.vocabulary import ImpactLevel, MeasureStatus
 
 if TYPE_CHECKING:
@@ -350,8 +351,7 @@ def status(
     register = load_register(repository)
     state = assess(files, register, today(on), SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
-        json.dump(status_document(state, register), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(for_json(status_document(state, register)) + "\n")
         return
     _print_status(state, register)
 
@@ -370,12 +370,12 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
     probe = Console()
     width = probe.width if probe.is_terminal or "COLUMNS" in os.environ else 160
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, highlight=False, soft_wrap=False)
+    console = plain_console(buffer, width)
     version = f", framework version {release.framework_version}" \
         if release.framework_version else ""
-    console.print(f"{release.id}: {release.title}", markup=False)
-    console.print(f"status {release.status}{version}; releasemanager "
-                  f"{release.releasemanager.name}", markup=False)
+    console.print(f"{release.id}: {for_terminal(release.title)}")
+    console.print(f"status {release.status}{for_terminal(version)}; releasemanager "
+                  f"{for_terminal(release.releasemanager.name)}")
     plan = state.plan
     if plan is None:
         why = ("the release has no chain dependencies" if not release.chain_dependencies
@@ -394,41 +394,42 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
                        "signature"):
             table.add_column(column)
         for party in state.parties:
-            table.add_row(*_row(party))
+            table.add_row(*map(for_terminal, _row(party)))
         console.print(table)
         lacking = state.lacking()
         if lacking:
             console.print("still lacking (the plan cannot be signed before):", markup=False)
             for line in lacking:
-                console.print(f"  - {line}", markup=False)
+                console.print(f"  - {for_terminal(line)}")
         if plan.deadlines:
             console.print("deadlines:", markup=False)
             for due in sorted(plan.deadlines, key=lambda d: d.date):
-                console.print(f"  {due.date}  {due.id}: {due.title}", markup=False)
+                console.print(f"  {due.date}  {due.id}: {for_terminal(due.title)}")
         if plan.milestones:
             console.print("milestones:", markup=False)
             for milestone in sorted(plan.milestones, key=lambda m: m.date):
                 mark = (f"done {milestone.done_on}" if milestone.done_on else
                         "OVERDUE" if milestone.date < state.today else "open")
-                console.print(f"  {milestone.date}  {milestone.id}: {milestone.title} "
-                              f"[{mark}]", markup=False)
+                title = for_terminal(milestone.title)
+                console.print(f"  {milestone.date}  {milestone.id}: {title} [{mark}]")
     if state.overdue:
         console.print(f"overdue on {state.today}:", markup=False)
         for late in state.overdue:
             owner = f" of {late.party}" if late.party else ""
-            console.print(f"  {late.kind} {late.id}{owner}, due {late.due}: {late.what}",
-                          markup=False)
+            console.print(f"  {late.kind} {late.id}{for_terminal(owner)}, due {late.due}: "
+                          f"{for_terminal(late.what)}")
     following = next_status(release.status)
     if following is None:
         console.print("next step: none, the release process is complete", markup=False)
     elif found := blockers(state, following, register):
         console.print(f"next step: {following}, once:", markup=False)
         for blocker in found:
-            console.print(f"  - {blocker.message}", markup=False)
+            console.print(f"  - {for_terminal(blocker.message)}")
     else:
         console.print(f"next step: {following}, ready: `eta release advance {release.id}`",
                       markup=False)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
+    sys.stdout.write("".join(for_terminal(line.rstrip()) + "\n"
+                             for line in buffer.getvalue().splitlines()))
 
 
 def _row(party: PartyState) -> tuple[str, ...]:
