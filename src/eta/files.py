@@ -43,6 +43,16 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
+def _mode_of(path: Path, option: str) -> int | None:
+    """The kind and mode of what is at `path` itself (a link is not followed), or None."""
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise EtaError(f"{option} {path}: {exc.strerror or exc}") from None
+
+
 def check_output_file(path: Path, option: str = "--output") -> None:
     """Refuse to write a command's output over anything but a regular file or nothing.
 
@@ -50,13 +60,8 @@ def check_output_file(path: Path, option: str = "--output") -> None:
     /dev/null or a symbolic link with a regular file, and never reach the reader behind
     them; such a target is refused instead, and nothing is written.
     """
-    try:
-        mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise EtaError(f"{option} {path}: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
+    mode = _mode_of(path, option)
+    if mode is not None and not stat.S_ISREG(mode):
         raise EtaError(f"{option} {path} is {_kind_of(mode)}; eta writes its output only "
                        "to a regular file (or a new one), never through a link, pipe or device")
 
@@ -64,12 +69,9 @@ def check_output_file(path: Path, option: str = "--output") -> None:
 def check_output_folder(folder: Path, names: list[str], option: str = "--output-dir") -> None:
     """Refuse an output folder that is a link or no folder, or any of `names` in it that is
     not a regular file, before anything is written."""
-    try:
-        mode = os.lstat(folder).st_mode
-    except FileNotFoundError:
+    mode = _mode_of(folder, option)
+    if mode is None:
         return
-    except OSError as exc:
-        raise EtaError(f"{option} {folder}: {exc.strerror or exc}") from None
     if not stat.S_ISDIR(mode):
         raise EtaError(f"{option} {folder} is {_kind_of(mode)}; eta writes its reports only "
                        "into a folder, never through a link")
