@@ -447,6 +447,15 @@ def _render_text(tmp_path: Path, source: str, name: str = "x.md.j2", **data: obj
      "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
     ("{{ '{:>2000000000}'.format(1) }}",
      "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ '%(a)2000000000s'|format(a=1) }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ '%((a))2000000000s' % {'(a)': 1} }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    # The width comes from an argument, as text: only the field Python formats shows it.
+    ("{{ '{0:{1}}'.format('x', '2000000000') }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
+    ("{{ '{a:{b}}'.format_map({'a': 'x', 'b': '2000000000'}) }}",
+     "templates/x.md.j2:1: too much work: a format field of a million characters or more"),
     ("{{ ('x' * 100000).replace('', 'y' * 100) }}",
      "templates/x.md.j2:1: too much work: `replace` would build a text of more than "
      "4,000,000 characters"),
@@ -515,6 +524,13 @@ def test_a_template_that_needs_too_much_memory_is_stopped(
         "templates/x.md.j2:1: too much work: the report needs more than 64 MiB of memory")
     # The limit is lifted once the render ends.
     assert len("z" * (256 << 20)) == 256 << 20
+
+
+def test_format_fields_of_ordinary_widths_still_format(tmp_path: Path) -> None:
+    source = ("{{ '%(n)3d|%(m)-3s|' % {'n': 7, 'm': 'a'} }} {{ '%5s'|format('ab') }} "
+              "{{ '{0:>{1}}'.format('x', 3) }} {{ '{a:*^5}'.format_map({'a': 'b'}) }} "
+              "{{ '%%%d' % 1 }}")
+    assert _render_text(tmp_path, source) == "  7|a  |    ab   x **b** %1\n"
 
 
 def test_the_line_of_an_included_template_is_named(tmp_path: Path) -> None:

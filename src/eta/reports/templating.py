@@ -18,6 +18,7 @@ import functools
 import operator
 import re
 import signal
+import string
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
@@ -29,8 +30,13 @@ from typing import Any
 import jinja2
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+)
 from jinja2.utils import _PassArg
+from markupsafe import Markup
 
 from eta.errors import EtaError
 from eta.escaping import code_span, escape_markdown, escape_mermaid, for_text_block
@@ -264,8 +270,9 @@ def _check_arguments(name: str, owner: object, args: tuple[Any, ...],
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WIDTH:
             raise TemplateLimitExceeded(f"`{name}` was given {value}; a number an operation "
                                         f"on text takes may be at most {MAX_WIDTH:,}")
-    if name in ("format", "%") and isinstance(owner, str) and _WIDE_FIELD.search(owner):
-        raise TemplateLimitExceeded("a format field of a million characters or more")
+    if name in ("format", "%") and isinstance(owner, str) and (
+            _WIDE_BRACE_FIELD.search(owner) or _has_wide_percent_field(owner)):
+        raise _wide_field()
     if _projected_length(owner, name, args) > MAX_TEXT_LENGTH:
         raise TemplateLimitExceeded(f"`{name}` would build a text of more than "
                                     f"{MAX_TEXT_LENGTH:,} characters")
@@ -285,8 +292,54 @@ def _bounded_filter(env: ReportEnvironment, name: str,
     return bounded
 
 
-#: A `%` or `{:...}` field with a width or precision of seven digits: megabytes of padding.
-_WIDE_FIELD = re.compile(r"%[-+ #0]*\d*\.?\d{7}|\{[^{}]*:[^{}]*\d{7}")
+#: A `{:...}` field, or its format spec, with a width or precision of seven digits:
+#: megabytes of padding, made in one step that no time limit can interrupt.
+_WIDE_BRACE_FIELD = re.compile(r"\{[^{}]*:[^{}]*\d{7}")
+_WIDE_SPEC = re.compile(r"\d{7}")
+#: What follows a `%` field's mapping key: flags, width and precision.
+_PERCENT_FIELD = re.compile(r"[-+ #0]*(\d*)(?:\.(\d*))?")
+
+
+def _wide_field() -> TemplateLimitExceeded:
+    return TemplateLimitExceeded("a format field of a million characters or more")
+
+
+def _has_wide_percent_field(pattern: str) -> bool:
+    """Whether a `%` field of `pattern` has a width or precision of seven digits. Read as
+    Python reads it: a mapping key in parentheses, which may hold parentheses, comes first."""
+    index = pattern.find("%")
+    while index != -1:
+        index += 1
+        if pattern.startswith("%", index):
+            index = pattern.find("%", index + 1)
+            continue
+        if pattern.startswith("(", index):
+            depth = 0
+            while index < len(pattern):
+                depth += {"(": 1, ")": -1}.get(pattern[index], 0)
+                index += 1
+                if depth == 0:
+                    break
+        field = _PERCENT_FIELD.match(pattern, index)
+        if field is not None and any(len(part or "") >= 7 for part in field.groups()):
+            return True
+        index = pattern.find("%", index)
+    return False
+
+
+class _BoundedFields(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if _WIDE_SPEC.search(format_spec):
+            raise _wide_field()
+        return super().format_field(value, format_spec)
+
+
+class _BoundedFormatter(_BoundedFields, SandboxedFormatter):
+    pass
+
+
+class _BoundedEscapeFormatter(_BoundedFields, SandboxedEscapeFormatter):
+    pass
 
 
 class ReportEnvironment(ImmutableSandboxedEnvironment):
@@ -341,14 +394,22 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         return __self.checked(name, super().call(__context, __obj, *args, **kwargs))
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        formatting = super().wrap_str_format(value)
-        if formatting is None:
+        if super().wrap_str_format(value) is None:
             return None
         pattern = value.__self__
+        # Jinja's formatter, but every field checked as Python formats it: a width may come
+        # from an argument (`{0:{1}}`), as text that no check of the pattern sees.
+        formatter = (_BoundedEscapeFormatter(self, escape=pattern.escape)
+                     if isinstance(pattern, Markup) else _BoundedFormatter(self))
+        is_format_map = value.__name__ == "format_map"
 
         def bounded(*args: Any, **kwargs: Any) -> str:
-            _check_arguments("format", pattern, args, kwargs)
-            text: str = self.checked("format", formatting(*args, **kwargs))
+            if is_format_map and (kwargs or len(args) != 1):
+                raise TypeError("format_map() takes exactly one mapping")
+            positional, named = ((), args[0]) if is_format_map else (args, kwargs)
+            _check_arguments("format", pattern, positional, named)
+            text: str = self.checked("format", type(pattern)(
+                formatter.vformat(pattern, positional, named)))
             return text
 
         return bounded
