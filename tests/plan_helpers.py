@@ -51,10 +51,11 @@ def changed_lines(root: Path) -> str:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file below `root` (git's own excepted) with its bytes."""
+    """Every file below `root` with its bytes, but for git's folder and eta's lock and
+    journal outside git (.eta/)."""
     return {path.relative_to(root).as_posix(): path.read_bytes()
             for path in sorted(root.rglob("*"))
-            if path.is_file() and ".git" not in path.relative_to(root).parts}
+            if path.is_file() and not {".git", ".eta"} & set(path.relative_to(root).parts)}
 
 
 def current_digest(root: Path, release: str) -> str:

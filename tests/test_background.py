@@ -67,3 +67,15 @@ def test_what_is_kept_from_the_collector_while_the_child_works_is_given_back(for
         frozen_in_child = work.result()
     assert (frozen_in_child > 0) is forking
     assert gc.get_freeze_count() == 0
+
+
+def test_a_forked_child_is_known_until_it_is_waited_for(forking: bool) -> None:
+    """So that Ctrl-C ends it with the command (eta.interrupts)."""
+    from eta import interrupts
+
+    with InBackground(os.getpid) as work:
+        children = set(interrupts._children)
+        assert len(children) == (1 if forking else 0)
+        pid = work.result()
+        assert children == ({pid} if forking else set())
+        assert interrupts._children == set()

@@ -1,3 +1,3 @@
-from eta.cli import main
+from eta.main import main
 
 main()

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, TypeVar, cast
 
+from eta import interrupts
 from eta.errors import EtaError
 
 T = TypeVar("T")
@@ -53,6 +54,7 @@ class InBackground(Generic[T]):
                 data = pipe.read()
             _, status = os.waitpid(pid, 0)
         finally:
+            interrupts.release(pid)
             gc.unfreeze()
         if not data:
             return False, EtaError(f"a child process of eta ended without an answer "
@@ -84,6 +86,7 @@ def _fork(work: Callable[[], object]) -> tuple[int, int]:
     source, sink = os.pipe()
     pid = os.fork()
     if pid:
+        interrupts.adopt(pid)
         os.close(sink)
         return pid, source
     # The child: whatever happens, it must never return into the parent's code.

@@ -2,8 +2,8 @@
 
 An edit loads the file round-trip (ruamel.yaml keeps comments, key order and quoting),
 changes it, validates the result with the same loader and model as `eta check`, and only
-then writes. A change to several files is written as one: either all files change or, if
-anything fails, every file keeps its old bytes.
+then writes. A change to several files is written as one, through the journal: either all
+files change or, whatever stops the command, every file keeps its old bytes.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
-from eta.files import write_atomic
+from eta.journal import write_together
 from eta.load import validate_document
 from eta.loader import YamlError, load_text
 from eta.models.common import Record, schema_line
@@ -139,22 +139,10 @@ class Changeset:
         return result.loaded.record
 
     def write(self) -> list[Path]:
-        """Write every changed file; on any failure restore those already written."""
-        changed = [p for p, text in self.texts.items() if _current(p) != text]
-        written: list[tuple[Path, str | None]] = []
-        try:
-            for path in changed:
-                old = _current(path)
-                write_atomic(path, self.texts[path])
-                written.append((path, old))
-        except BaseException:
-            for path, old in reversed(written):
-                if old is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    write_atomic(path, old)
-            raise
-        return changed
+        """Write every changed file, all of them or none (eta.journal)."""
+        changed = {path: text for path, text in self.texts.items() if _current(path) != text}
+        write_together(self.root, changed)
+        return list(changed)
 
 
 def _current(path: Path) -> str | None:

@@ -64,14 +64,17 @@ def planned_files(organisation: Organisation, requirement: str) -> dict[str, str
     }
 
 
-def init_repository(target: Path, organisation: Organisation, requirement: str) -> list[str]:
-    """Write a new records repository at `target`; returns the files written.
+def init_repository(target: Path, organisation: Organisation, requirement: str
+                    ) -> tuple[list[str], bool]:
+    """Write a new records repository at `target`, making it a git repository unless it
+    lies in one; returns the files written and whether a git repository was made.
 
     Nothing is written when any of the files exists already, or the party would not be
     a valid record.
     """
     from eta.editing import Changeset
-    from eta.files import write_atomic
+    from eta.git import ensure_repository
+    from eta.journal import write_together
     from eta.schemas import expected_schemas
 
     if target.exists() and not target.is_dir():
@@ -85,21 +88,13 @@ def init_repository(target: Path, organisation: Organisation, requirement: str) 
                        "eta init writes only into a new or empty repository")
     party = Changeset(target)
     party.create(target / f"afspraken/parties/{organisation.id}.yaml", _party(organisation))
-    written: list[Path] = []
-    try:
-        for path, text in schemas.items():
-            write_atomic(path, text)
-            written.append(path)
-        for name, content in files.items():
-            if content is not None:
-                write_atomic(target / name, content)
-                written.append(target / name)
-        written.extend(party.write())
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return sorted(p.relative_to(target).as_posix() for p in written)
+    texts = {**schemas, **{target / name: content for name, content in files.items()
+                           if content is not None}, **party.texts}
+    target.mkdir(parents=True, exist_ok=True)
+    # git first, so that the change is written with the lock and journal in git's folder.
+    made = ensure_repository(target)
+    write_together(target, texts)
+    return sorted(p.relative_to(target).as_posix() for p in texts), made
 
 
 def _party(organisation: Organisation) -> dict[str, object]:

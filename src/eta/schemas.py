@@ -36,11 +36,9 @@ def drifted(root: Path) -> list[Path]:
 
 def write_schemas(root: Path) -> list[Path]:
     """Write every schema that changed; returns those written."""
-    from eta.files import write_atomic
+    from eta.journal import write_together
 
     changed = drifted(root)
     expected = expected_schemas(root)
-    (root / SCHEMA_FOLDER).mkdir(exist_ok=True)
-    for path in changed:
-        write_atomic(path, expected[path])
+    write_together(root, {path: expected[path] for path in changed})
     return changed

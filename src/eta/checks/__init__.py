@@ -227,14 +227,30 @@ def run_check(
     With `base` (a git revision), also the rules about the change since its merge base;
     with `changed_only`, only the changed records and those they refer to are checked.
     `agreements` are those of `root`, when `load_agreements` has already read them.
+    A change that a killed command left half done is found too (eta.journal).
     """
+    from eta.journal import interrupted_change
+
+    result = _run_check(root, paths, today=today, use_cache=use_cache, base=base,
+                        changed_only=changed_only, agreements=agreements)
+    half_done = interrupted_change(root)
+    if not half_done:
+        return result
+    return CheckResult(sorted({*result.diagnostics, *half_done}), result.files)
+
+
+def _run_check(
+    root: Path, paths: Sequence[Path], *, today: dt.date, use_cache: bool,
+    base: str | None, changed_only: bool, agreements: dict[str, FileResult] | None,
+) -> CheckResult:
     if base is not None:
         from eta.checks.base import run_check_against_base
 
         return run_check_against_base(
             root, paths, base=base, changed_only=changed_only,
-            check=lambda chosen, agreements: run_check(
-                root, chosen, today=today, use_cache=use_cache, agreements=agreements))
+            check=lambda chosen, agreements: _run_check(
+                root, chosen, today=today, use_cache=use_cache, base=None, changed_only=False,
+                agreements=agreements))
     from eta.cache import CheckCache
     from eta.git import head_commit
 

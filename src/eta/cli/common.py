@@ -115,6 +115,45 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def changes_records(command: Callable[P, R]) -> Callable[P, R]:
+    """Run a command that changes records holding the repository's lock (eta.journal) from
+    before it reads to after it writes, once any change a killed command left is settled.
+
+    Goes beneath `reports_errors`, which reports what the lock refuses.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from eta.journal import exclusive
+
+        given = kwargs.get("root")
+        repository = resolve_root(given if isinstance(given, Path) else None)
+        with exclusive(repository, timeout=lock_timeout(), notify=_note):
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+def _note(message: str) -> None:
+    typer.echo(f"eta: {message}", err=True)
+
+
+def lock_timeout() -> float:
+    """How long to wait for another command's change: ETA_LOCK_TIMEOUT seconds, or 30."""
+    from eta.journal import DEFAULT_TIMEOUT
+
+    given = os.environ.get("ETA_LOCK_TIMEOUT")
+    if given is None or not given.strip():
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 24 * 3600:
+        raise EtaError(f"ETA_LOCK_TIMEOUT={given!r} is not a number of seconds from 0 to 86400")
+    return seconds
+
+
 def resolve_root(root: Path | None) -> Path:
     from eta.repository import check_root, find_root
 

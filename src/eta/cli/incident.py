@@ -16,6 +16,7 @@ from eta.cli.common import (
     IncidentArgument,
     RootOption,
     TextOrJson,
+    changes_records,
     echo_lines,
     plain_console,
     reports_errors,
@@ -88,6 +89,7 @@ def _shown(moment: dt.datetime, agreements: Agreements) -> str:
 
 @app.command("new", help=_help("Record a new incident, reported to the Beheerorganisatie now."))
 @reports_errors
+@changes_records
 def new(
     title: Annotated[str, typer.Option("--title", help="What happened, in one line.",
                                        show_default=False)],
@@ -151,6 +153,7 @@ def new(
 @app.command("classify", help=_help(
     "Classify an incident as incident, calamiteit or crisis, and record it."))
 @reports_errors
+@changes_records
 def classify(
     incident_id: IncidentArgument,
     explain: Annotated[bool, typer.Option(
@@ -251,6 +254,7 @@ def _assessment_lines(assessment: Assessment) -> str:
 
 @app.command("log", help=_help("Add an entry to an incident's timeline, by you (from git config)."))
 @reports_errors
+@changes_records
 def log(
     incident_id: IncidentArgument,
     message: Annotated[str, typer.Argument(metavar="MESSAGE", help="What happened.",
@@ -306,6 +310,7 @@ def _edit(repository: Path, path: Path, change: Callable[[CommentedMap], None]) 
     "Set an incident's facts, times, status, priority or data-breach notification. "
     "A change of status or priority is written in the timeline too."))
 @reports_errors
+@changes_records
 def update(
     incident_id: IncidentArgument,
     status: Annotated[IncidentStatus | None, typer.Option(

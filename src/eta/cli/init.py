@@ -43,16 +43,14 @@ def init(
     the service levels, the incident criteria), a GitHub Actions workflow and a pre-commit
     configuration; and `git init` when it lies in no git repository yet.
     """
-    from eta.git import ensure_repository
     from eta.init import Organisation, default_requirement, init_repository
 
     if (contact_name is None) != (contact_email is None):
         fail("--contact-name and --contact-email go together")
     target = folder.resolve()
-    written = init_repository(
+    written, made = init_repository(
         target, Organisation(organisation, organisation_name, contact_name, contact_email),
         eta_requirement or default_requirement())
-    made = ensure_repository(target)
     for name in written:
         typer.echo(f"wrote {name}")
     if made:

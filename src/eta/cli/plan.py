@@ -16,6 +16,7 @@ from eta.cli.common import (
     RootOption,
     TextOrJson,
     TodayOption,
+    changes_records,
     date_option,
     plain_console,
     reports_errors,
@@ -69,6 +70,7 @@ def _contact(name: str, email: str, phone: str | None, function: str | None,
 
 @app.command("add-party")
 @reports_errors
+@changes_records
 def add_party(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -93,6 +95,7 @@ def add_party(
 
 @app.command("contact")
 @reports_errors
+@changes_records
 def contact(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -111,6 +114,7 @@ def contact(
 
 @app.command("impact")
 @reports_errors
+@changes_records
 def impact(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -138,6 +142,7 @@ def impact(
 
 @app.command("planning")
 @reports_errors
+@changes_records
 def planning(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -164,6 +169,7 @@ def planning(
 
 @app.command("add-measure")
 @reports_errors
+@changes_records
 def add_measure(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -183,6 +189,7 @@ def add_measure(
 
 @app.command("add-milestone")
 @reports_errors
+@changes_records
 def add_milestone(
     release_id: ReleaseArgument,
     date: Annotated[dt.datetime, date_option("--date", help_text="When it must be reached.")],
@@ -204,6 +211,7 @@ def add_milestone(
 
 @app.command("deadline")
 @reports_errors
+@changes_records
 def deadline(
     release_id: ReleaseArgument,
     date: Annotated[dt.datetime, date_option("--date", help_text="The deadline.")],
@@ -229,6 +237,7 @@ def deadline(
 
 @app.command("sign")
 @reports_errors
+@changes_records
 def sign(
     release_id: ReleaseArgument,
     party: PartyOption,
@@ -273,6 +282,7 @@ def sign(
 
 @app.command("measure-status")
 @reports_errors
+@changes_records
 def measure_status(
     release_id: ReleaseArgument,
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help="The measure's id.",
@@ -295,6 +305,7 @@ def measure_status(
 
 @app.command("milestone-done")
 @reports_errors
+@changes_records
 def milestone_done(
     release_id: ReleaseArgument,
     milestone: Annotated[str, typer.Argument(metavar="MILESTONE", help="The milestone's id.",
@@ -310,6 +321,7 @@ def milestone_done(
 
 @app.command("join")
 @reports_errors
+@changes_records
 def join(
     release_id: ReleaseArgument,
     party: PartyOption,

@@ -11,6 +11,7 @@ from eta.cli.common import (
     ReleaseArgument,
     RootOption,
     TodayOption,
+    changes_records,
     date_option,
     reports_errors,
     resolve_root,
@@ -29,6 +30,7 @@ app = typer.Typer(
 
 @app.command("new")
 @reports_errors
+@changes_records
 def new(
     release_id: ReleaseArgument,
     title: Annotated[str, typer.Option("--title", help="What the release brings, in a line.",
@@ -80,6 +82,7 @@ def new(
 
 @app.command("decide")
 @reports_errors
+@changes_records
 def decide(
     release_id: ReleaseArgument,
     on: Annotated[dt.datetime, date_option("--on", help_text="The day of the decision.")],
@@ -93,6 +96,7 @@ def decide(
 
 @app.command("advance")
 @reports_errors
+@changes_records
 def advance(
     release_id: ReleaseArgument,
     to: Annotated[ReleaseStatus | None, typer.Option(
@@ -121,6 +125,7 @@ def advance(
 
 @app.command("communication-plan")
 @reports_errors
+@changes_records
 def communication_plan(
     release_id: ReleaseArgument,
     delivered_on: Annotated[dt.datetime, date_option(
@@ -141,6 +146,7 @@ def communication_plan(
 
 @app.command("rollout")
 @reports_errors
+@changes_records
 def rollout(
     release_id: ReleaseArgument,
     planned_on: Annotated[dt.datetime | None, date_option(
@@ -161,6 +167,7 @@ def rollout(
 
 @app.command("evaluation")
 @reports_errors
+@changes_records
 def evaluation(
     release_id: ReleaseArgument,
     held_on: Annotated[dt.datetime, date_option("--held-on", help_text="When it was held.")],

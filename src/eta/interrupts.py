@@ -1,0 +1,74 @@
+"""Ctrl-C and termination: one line, exit 128 + the signal, never a traceback, never half a file.
+
+A signal ends the process at once through `os._exit`: no exception unwinds through code
+that was never written to be interrupted, so no process of eta (the command, the workers of
+a parallel check, a child reading git) prints a traceback. What must not be cut in two, the
+writing of a change, runs with these signals held back (`held_back`); they take effect when
+it is done. A kill that cannot be held back is what the journal is for (eta.journal).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from types import FrameType
+
+#: The signals a user or a supervisor stops a command with.
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+_command: int | None = None
+_children: set[int] = set()
+
+
+def install() -> None:
+    """Make this process the command: a stopping signal ends it, and the children it forks."""
+    global _command
+    _command = os.getpid()
+    for number in STOPPING:
+        signal.signal(number, _stop)
+
+
+def adopt(pid: int) -> None:
+    """A child this process forked, to be ended with it."""
+    _children.add(pid)
+
+
+def release(pid: int) -> None:
+    """A child that has been waited for."""
+    _children.discard(pid)
+
+
+def _stop(number: int, frame: FrameType | None) -> None:
+    if os.getpid() == _command:
+        # A parallel check's workers and a child reading git would go on with no one to
+        # read their answer; they end now, killed, so they print nothing either.
+        for pid in _children | _pool_workers():
+            with suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        name = ("interrupted" if number == signal.SIGINT
+                else f"stopped by {signal.Signals(number).name}")
+        os.write(2, f"eta: {name}\n".encode())
+    os._exit(128 + number)
+
+
+def _pool_workers() -> set[int]:
+    # Nothing is imported here: the signal may come in the middle of an import.
+    multiprocessing = sys.modules.get("multiprocessing")
+    try:
+        return {child.pid for child in multiprocessing.active_children() if child.pid
+                } if multiprocessing is not None else set()
+    except Exception:  # multiprocessing itself half imported
+        return set()
+
+
+@contextmanager
+def held_back() -> Iterator[None]:
+    """Keep the stopping signals from taking effect until the block is done."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
