@@ -1,6 +1,6 @@
 """Time eta against its targets on a synthetic repository, side by side with references.
 
-    python bench/run.py [--repo DIR] [--runs N] [--regenerate]
+    python bench/run.py [--repo DIR] [--runs N] [--regenerate] [--large-edit-only]
 
 Generates the default repository (bench/generate.py) into bench/data/repo unless it is
 there, then times each command as a whole process, the way a user meets it, and prints a
@@ -76,9 +76,15 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=HERE / "data" / "repo")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--large-edit-only", action="store_true",
+                        help="Time only the edits of an incident near the size cap.")
     args = parser.parse_args()
     repo: Path = args.repo
     runs: int = args.runs
+    if args.large_edit_only:
+        _compile_eta()
+        _print_table(_large_edit_rows(runs))
+        return
     if args.regenerate or not (repo / ".git").is_dir():
         subprocess.run([sys.executable, HERE / "generate.py", repo], check=True)
     _compile_eta()
@@ -148,10 +154,74 @@ def main() -> None:
     empty_cache()
     memory = peak_mib(check, repo, env)
     rows.append(("eta check, cold: peak memory of any process", memory, "MiB", "< 500 MiB"))
+    rows += _large_edit_rows(runs)
     shutil.rmtree(cache, ignore_errors=True)
 
     _print_table(rows)
     _verify_broken_files_reported(repo, check, env)
+
+
+#: The example incident that `_large_edit_rows` grows to near the size cap.
+LARGE = "2026-11-16-q738dq"
+LARGE_ENTRY = ("  - at: 2026-11-18T{hour:02d}:{minute:02d}:00+01:00\n"
+               "    by: Sanne Verbeek <s.verbeek@beheer.example.nl>\n"
+               "    text: Voortgang {number}, overleg met de deelnemers over de maatregelen.\n")
+
+
+def _large_edit_rows(runs: int) -> list[tuple[str, float, str, str]]:
+    """Each command that edits an incident, on one of nearly 1 MiB (a timeline of thousands
+    of entries), against `eta check` of that file, in a small repository of its own."""
+    project = HERE.parent
+    folder = Path(tempfile.mkdtemp(prefix="eta-bench-large-"))
+    try:
+        for name in ("afspraken", "schemas"):
+            shutil.copytree(project / name, folder / name)
+        (folder / "incidents").mkdir()
+        path = folder / "incidents" / f"{LARGE}.yaml"
+        parts = [(project / "incidents" / f"{LARGE}.yaml").read_text(encoding="utf-8")]
+        size, number = len(parts[0].encode()), 0
+        while True:
+            entry = LARGE_ENTRY.format(hour=11 + number // 60 % 12, minute=number % 60,
+                                       number=number)
+            if size + len(entry.encode()) > 1024 * 1024 - 4096:
+                break
+            parts.append(entry)
+            size += len(entry.encode())
+            number += 1
+        text = "".join(parts)
+        for setting in (["init", "-q"], ["config", "user.name", "Bench"],
+                        ["config", "user.email", "bench@example.nl"]):
+            subprocess.run(["git", *setting], cwd=folder, check=True)
+        eta = BIN / "eta"
+        now = "2026-11-19T10:00"
+
+        def as_generated() -> None:
+            path.write_text(text, encoding="utf-8")
+
+        env = {**os.environ, "ETA_CACHE_DIR": str(folder / "cache")}
+        commands = [
+            Command([eta, "check", "--no-cache", "--today", TODAY, f"incidents/{LARGE}.yaml"],
+                    as_generated, env),
+            Command([eta, "incident", "log", LARGE, "Voortgang.", "--at", now], as_generated,
+                    env),
+            Command([eta, "incident", "classify", LARGE, "--reason", "Herzien.", "--now", now],
+                    as_generated, env),
+            Command([eta, "incident", "update", LARGE, "--status", "in_progress", "--now", now],
+                    as_generated, env)]
+        for command in commands:  # each must work, or its time says nothing
+            as_generated()
+            subprocess.run([str(c) for c in command.argv], cwd=folder, env=env, check=True,
+                           capture_output=True)
+        check, log, classify, update = timed(runs, folder, *commands)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    size_text = f"{size / 1024:,.0f} KiB"
+    rows = [(f"eta check of one incident of {size_text}", check.median, "", "")]
+    for name, taken in (("incident log", log), ("incident classify", classify),
+                        ("incident update --status", update)):
+        rows.append((f"eta {name} on it", taken.median,
+                     f"{taken.median / check.median:.2f}x check", "<= 2x check"))
+    return rows
 
 
 def _compile_eta() -> None:

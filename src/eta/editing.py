@@ -1,14 +1,18 @@
 """Changing record files the way a careful person would by hand.
 
 An edit loads the file round-trip (ruamel.yaml keeps comments, key order and quoting),
-changes it, validates the result with the same loader and model as `eta check`, and only
-then writes. A change to several files is written as one, through the journal: either all
-files change or, whatever stops the command, every file keeps its old bytes.
+only the parts of it that the change uses (`Outline`), changes it, validates the result
+with the same loader and model as `eta check`, and only then writes. A change to several
+files is written as one, through the journal: either all files change or, whatever stops
+the command, every file keeps its old bytes.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import secrets
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +30,7 @@ from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
 from eta.journal import write_together
 from eta.load import validate_document
-from eta.loader import YamlError, load_text
+from eta.loader import YamlError, load_text, top_level_keys
 from eta.models.common import Record, schema_line
 from eta.records import RecordKind, kind_for
 from eta.repository import relative
@@ -67,6 +71,137 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
+def _round_trip(text: str, display: str) -> CommentedMap:
+    try:
+        data = _yaml().load(text)
+    except YAMLError as exc:
+        raise EtaError(f"{display} is not valid YAML; run `eta check {display}`: "
+                       f"{str(exc).splitlines()[0]}") from None
+    if not isinstance(data, CommentedMap):
+        raise EtaError(f"{display} holds no record mapping; run `eta check {display}`")
+    return data
+
+
+class Outline:
+    """A record's text cut at its top-level keys, each of which is loaded round-trip when
+    an edit first uses it.
+
+    ruamel's round trip takes about 10 ms for every kilobyte, so that an edit of a record
+    near the size cap would take many seconds for each part it loads. Parts an edit does
+    not use stay as their text, and so do the items of a list that is only appended to
+    (`RecordKind.append_only`) but its last; the result is validated whole, as every edit
+    is.
+    """
+
+    def __init__(self, preamble: str, chunks: dict[str, tuple[str, tuple[int, ...] | None]],
+                 append_only: frozenset[str]) -> None:
+        self._preamble = preamble
+        self._chunks = chunks
+        self._append_only = append_only
+        nonce = secrets.token_hex(8)
+        #: What stands for each part in the text ruamel reads, and is put back after.
+        self._placeholders = {key: f"eta-unread-{nonce}-{index}"
+                              for index, key in enumerate(chunks)}
+        #: The items of an append-only list before its last, by what stands for them.
+        self._items: dict[str, str] = {}
+        self._broken = False
+
+    @classmethod
+    def of(cls, text: str, append_only: frozenset[str]) -> Outline | None:
+        """The outline of a record in block style; None for anything else, which is
+        loaded whole."""
+        if "\r" in text or not text.endswith("\n") or _DOCUMENT_MARKER.search(text):
+            return None
+        keys = top_level_keys(text)
+        if keys is None:
+            return None
+        lines = text.splitlines(keepends=True)
+        ends = [key.line for key in keys[1:]] + [len(lines)]
+        chunks = {key.name: ("".join(lines[key.line:end]), None if key.items is None else
+                             tuple(line - key.line for line in key.items))
+                  for key, end in zip(keys, ends, strict=True)}
+        return cls("".join(lines[:keys[0].line]), chunks, append_only)
+
+    def data(self) -> CommentedMap:
+        skeleton = self._preamble + "".join(
+            f"{key}: {self._placeholders[key]}\n" for key in self._chunks)
+        data = _yaml().load(skeleton)
+        assert isinstance(data, CommentedMap)
+        data.__class__ = _Unread
+        _outlines[id(data)] = self
+        return data
+
+    def unread(self, key: str, value: str) -> bool:
+        return self._placeholders.get(key) == value
+
+    def load(self, data: CommentedMap, key: str) -> Any:
+        """The value of `key` in full, in place of its placeholder."""
+        del self._placeholders[key]
+        loaded = _yaml().load(self._text_to_load(key))
+        last = key == list(self._chunks)[-1]
+        if (not isinstance(loaded, CommentedMap) or list(loaded) != [key]
+                or (loaded.ca.end and not last)):
+            self._broken = True
+            return loaded[key] if isinstance(loaded, CommentedMap) and key in loaded else None
+        value = loaded[key]
+        OrderedDict.__setitem__(data, key, value)
+        if key in loaded.ca.items:
+            data.ca.items[key] = loaded.ca.items[key]
+        if loaded.ca.end:
+            data.ca.end = loaded.ca.end
+        return value
+
+    def _text_to_load(self, key: str) -> str:
+        chunk, items = self._chunks[key]
+        if key not in self._append_only or items is None or len(items) < 2:
+            return chunk
+        lines = chunk.splitlines(keepends=True)
+        stand_in = f"  - eta-unread-items-{secrets.token_hex(8)}\n"
+        self._items[stand_in] = "".join(lines[items[0]:items[-1]])
+        return "".join([*lines[:items[0]], stand_in, *lines[items[-1]:]])
+
+    def forget(self, data: CommentedMap) -> None:
+        data.__class__ = CommentedMap
+        _outlines.pop(id(data), None)
+
+    def text(self, data: CommentedMap) -> str | None:
+        """The text of the changed record; None when it cannot be put back together."""
+        self.forget(data)
+        if self._broken:
+            return None
+        out = dump(data)
+        for key, placeholder in self._placeholders.items():
+            if key not in data or OrderedDict.__getitem__(data, key) != placeholder:
+                continue  # removed or replaced without being read
+            line = f"{key}: {placeholder}\n"
+            if out.count(line) != 1:
+                return None
+            out = out.replace(line, self._chunks[key][0])
+        for stand_in, items in self._items.items():
+            if out.count(stand_in) != 1:
+                return None
+            out = out.replace(stand_in, items)
+        return out
+
+
+_outlines: dict[int, Outline] = {}
+#: A line that starts or ends a YAML document; a record file needs neither.
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)", re.MULTILINE)
+
+
+class _Unread(CommentedMap):
+    """A record's top-level mapping whose values load when they are first read."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        value = CommentedMap.__getitem__(self, key)
+        outline = _outlines[id(self)]
+        if isinstance(value, str) and outline.unread(key, value):
+            return outline.load(self, key)
+        return value
+
+
 class EditRefused(EtaError):
     """The change would leave a record invalid; nothing was written."""
 
@@ -96,13 +231,19 @@ class Changeset:
                 raise EtaError(f"{display} does not exist") from None
             except (OSError, UnicodeDecodeError) as exc:
                 raise EtaError(f"cannot read {display}: {exc}") from None
-        try:
-            data = _yaml().load(text)
-        except YAMLError as exc:
-            raise EtaError(f"{display} is not valid YAML; run `eta check {display}`: "
-                           f"{str(exc).splitlines()[0]}") from None
-        if not isinstance(data, CommentedMap):
-            raise EtaError(f"{display} holds no record mapping; run `eta check {display}`")
+        appended = frozenset(name for name, _ in self._kind(path).append_only)
+        outline = Outline.of(text, appended)
+        if outline is not None:
+            data = outline.data()
+            try:
+                change(data)
+            except BaseException:
+                outline.forget(data)
+                raise
+            new_text = outline.text(data)
+            if new_text is not None:
+                return self._stage(path, new_text)
+        data = _round_trip(text, display)
         change(data)
         return self._stage(path, dump(data))
 

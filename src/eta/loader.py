@@ -186,7 +186,7 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
     if (b"&" in raw or b"*" in raw) and (found := _first_anchor(raw, display)):
         raise found
     try:
-        root = _NodeParser(raw).get_single_node()
+        root = _compose(raw)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(_syntax_diagnostic(exc, text, display)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
@@ -196,6 +196,20 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
                               "an empty file is not a record; remove it or fill it in"))
     first_line = text.split("\n", 1)[0]
     return Document(_value(root, display), root, first_line)
+
+
+#: The bytes composed last and their node tree: an edit reads its record's tree to cut the
+#: text at its top-level keys just after the record was read to know what to change.
+_last_composed: tuple[bytes, Node | None] | None = None
+
+
+def _compose(raw: bytes) -> Node | None:
+    global _last_composed
+    if _last_composed is not None and _last_composed[0] == raw:
+        return _last_composed[1]
+    root = _NodeParser(raw).get_single_node()
+    _last_composed = (raw, root)
+    return root
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -330,3 +344,52 @@ def resolve_plain(value: str) -> Any:
     if first in "fF" and _FALSE.fullmatch(value):
         return False
     return value
+
+
+
+@dataclass(frozen=True, slots=True)
+class TopLevelKey:
+    """A top-level key of a record in block style, where its lines start (0-based)."""
+
+    name: str
+    line: int
+    #: Where each item starts, for a block list laid out as eta writes one (`  - ` at
+    #: column 3, its content at column 5, each item starting on the dash's line); else None.
+    items: tuple[int, ...] | None
+
+
+def top_level_keys(text: str) -> list[TopLevelKey] | None:
+    """The top-level keys of a record, in order; None unless the text is a block mapping of
+    plain keys, each at the start of a line of its own."""
+    try:
+        root = _compose(text.encode("utf-8"))
+    except (UnicodeEncodeError, yaml.YAMLError):
+        return None
+    if not isinstance(root, MappingNode) or root.flow_style:
+        return None
+    found: list[TopLevelKey] = []
+    for key_node, value_node in root.value:
+        mark = key_node.start_mark
+        if (not isinstance(key_node, ScalarNode) or key_node.style or mark.column != 0
+                or (found and found[-1].line >= mark.line)
+                or not _PLAIN_KEY.fullmatch(key_node.value)):
+            return None
+        found.append(TopLevelKey(key_node.value, mark.line, _item_lines(value_node, mark.line)))
+    return found or None
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _item_lines(node: Node, key_line: int) -> tuple[int, ...] | None:
+    if not isinstance(node, SequenceNode) or node.flow_style or not node.value:
+        return None
+    lines: list[int] = []
+    for item in node.value:
+        mark = item.start_mark
+        if mark.column != 4 or mark.line <= key_line or (lines and lines[-1] >= mark.line):
+            return None
+        lines.append(mark.line)
+    if node.start_mark.column != 2:
+        return None
+    return tuple(lines)

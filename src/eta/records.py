@@ -28,13 +28,15 @@ class RecordKind:
     `layout` is the file's path below the repository root; a part in braces is a field of
     the record that must hold that part of the path (`{id}.yaml` names the file after the
     record's id). `model_location` is `module:class`: a model is built only when a record
-    of its kind is read.
+    of its kind is read. `append_only` names the lists that are only ever appended to,
+    each with what one of its items is called.
     """
 
     name: str
     model_location: str
     layout: tuple[str, ...]
     title: str
+    append_only: tuple[tuple[str, str], ...] = ()
 
     @property
     def model(self) -> type[Record]:
@@ -82,7 +84,8 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("signature", "eta.models.release:Signature",
                ("releases", "{release}", "signatures", "{party}.yaml"), "Plan signature"),
     RecordKind("incident", "eta.models.incident:Incident", ("incidents", "{id}.yaml"),
-               "Incident"),
+               "Incident", (("timeline", "timeline entry"),
+                            ("classifications", "classification"))),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 

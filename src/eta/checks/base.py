@@ -40,7 +40,7 @@ from eta.attestation import DEFAULT_GRACE
 from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
 from eta.git import ChangeStatus, FileChange
-from eta.records import RECORD_FOLDERS, RecordKind, kind_for
+from eta.records import KIND_BY_NAME, RECORD_FOLDERS, RecordKind, kind_for
 from eta.repository import record_files, relative
 
 if TYPE_CHECKING:
@@ -427,8 +427,7 @@ def append_only(comparison: Comparison) -> Iterator[Diagnostic]:
     for change, before, after in comparison.readable("incident"):
         if before is None:
             continue
-        for name, what in (("timeline", "timeline entry"),
-                           ("classifications", "classification")):
+        for name, what in KIND_BY_NAME["incident"].append_only:
             old, new = _list(before, name), _list(after, name)
             for index, item in enumerate(old):
                 if index >= len(new):
