@@ -217,7 +217,7 @@ def test_a_named_pipe_is_refused_without_waiting_for_it(repo: Path) -> None:
     os.mkfifo(repo / BROKEN)
     found = diagnostics_of(repo, BROKEN)
     assert [(d["line"], d["code"], d["message"]) for d in found] == [
-        (1, "file.unreadable", "not a regular file; a record is a plain file"),
+        (1, "file.special", "a FIFO (named pipe), not a regular file; a record is a plain file"),
     ]
 
 

@@ -35,7 +35,7 @@ import secrets
 import stat
 import time
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_IFMT, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from eta import __version__
@@ -263,7 +263,7 @@ def _is_shaped(data: object) -> bool:
 
 def _stat_key(path: str) -> tuple[int, ...] | None:
     try:
-        st = os.stat(path)  # noqa: PTH116 - a str path, many times over
+        st = os.lstat(path)  # a link is refused, never followed
     except OSError:
         return None
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
@@ -274,13 +274,22 @@ def _agreements_digest(root: Path, agreements: list[Path]) -> str:
     moved to another folder means something else) and what each holds."""
     files = []
     for path in agreements:
-        content = b""
-        with contextlib.suppress(OSError):
-            if path.is_file():  # never a pipe or device, which could block
-                content = path.read_bytes()
         files.append((relative(root, path),
-                      hashlib.blake2b(content, digest_size=16).digest()))
+                      hashlib.blake2b(_agreement_content(root, path), digest_size=16).digest()))
     return hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest()
+
+
+def _agreement_content(root: Path, path: Path) -> bytes:
+    """The bytes of an agreement, read as the loader reads it; for one it refuses, what it
+    is instead."""
+    from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+
+    try:
+        return read_real(root, path.relative_to(root).as_posix(), MAX_FILE_BYTES)
+    except NotReal as refused:
+        return f"{UNREADABLE}:{refused.name}:{refused.code}:{refused.what}".encode()
+    except (TooLarge, OSError, ValueError) as exc:
+        return f"{UNREADABLE}:{type(exc).__name__}".encode()
 
 
 @functools.cache
@@ -323,8 +332,11 @@ class CheckCache:
 
     def content_id(self, path: str, name: str) -> str:
         stat = _stat_key(path)
-        if stat is None or not S_ISREG(stat[4]):
+        if stat is None:
             return UNREADABLE
+        if not S_ISREG(stat[4]):
+            # A link or special file is refused by its kind, which is all its findings say.
+            return f"{UNREADABLE}:{S_IFMT(stat[4])}"
         known = self.files.get(name)
         racy = stat[1] / 1e9 >= self.written_at - RACY_SECONDS
         if (type(known) is tuple and len(known) == 2 and known[0] == stat

@@ -1,4 +1,14 @@
-"""Writing files so that a failure never leaves half a file behind."""
+"""The repository's files: read and written only when real, and never half written.
+
+Every record and template may come from a pull request, so a file inside the repository is
+read or written only when it, and every folder on its way from the repository root, is real:
+no symbolic link, FIFO, device or socket. Each folder is opened below the one before without
+following a link (`O_NOFOLLOW`), so no link is ever followed, whatever it points at, and
+nothing outside the repository is read; the last step is opened without waiting for a
+writer (`O_NONBLOCK`) and must then be a regular file. At most the size cap and one byte
+more is read. The root itself may be reached through a link (`/tmp` on macOS is one): only
+what lies inside it counts.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +16,213 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from eta.errors import EtaError
+
+#: The largest record or template eta reads.
+MAX_FILE_BYTES = 1024 * 1024
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+# A FIFO is refused as a folder before it could be waited on; O_NONBLOCK makes sure.
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+_READ_FLAGS = os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC
+
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotReal(Exception):
+    """A path inside the repository that eta neither reads nor writes through.
+
+    `name` is the refused step itself (relative to the root): the link or special file, which
+    may be a folder on the way to the file that was asked for.
+    """
+
+    def __init__(self, name: str, code: str, what: str) -> None:
+        super().__init__(name, code, what)
+        self.name = name
+        self.code = code
+        self.what = what
+
+    @property
+    def message(self) -> str:
+        if self.code == "file.symlink":
+            return (f"{self.what}; eta reads only real files inside the repository and never "
+                    "follows a link")
+        return f"{self.what}, not a regular file; a record is a plain file"
+
+    @property
+    def hint(self) -> str:
+        if self.code == "file.symlink":
+            return "replace the link by the file or folder itself"
+        return "remove it; records and templates are plain files and folders"
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
+class TooLarge(Exception):
+    """A real file larger than the cap a read was given."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def refusal_of_mode(name: str, mode: int) -> NotReal | None:
+    """Why the entry `name` of mode `mode` (as `lstat` gives it) is not read or written
+    through; None for a regular file or a folder."""
+    if stat.S_ISLNK(mode):
+        return NotReal(name, "file.symlink", "a symbolic link")
+    kind = _SPECIAL.get(stat.S_IFMT(mode))
+    if kind is not None:
+        return NotReal(name, "file.special", kind)
+    return None
+
+
+def _parts(name: str) -> list[str]:
+    parts = name.split("/")
+    if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"not a plain path below the root: {name!r}")
+    return parts
+
+
+def _classify(folder: int, part: str, name: str) -> NotReal | None:
+    try:
+        status = os.lstat(part, dir_fd=folder)
+    except FileNotFoundError:
+        return None
+    return refusal_of_mode(name, status.st_mode)
+
+
+@contextlib.contextmanager
+def _folder_of(root: Path, name: str, *, create: bool = False) -> Iterator[tuple[int, str]]:
+    """The open folder that holds `name` (relative to `root`), and the last part of `name`.
+
+    Every folder on the way is opened below the one before without following a link;
+    with `create`, the missing ones are made. Raises NotReal, or FileNotFoundError.
+    """
+    parts = _parts(name)
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _CLOEXEC)
+    try:
+        for index, part in enumerate(parts[:-1]):
+            step = "/".join(parts[: index + 1])
+            try:
+                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                os.mkdir(part, 0o777, dir_fd=fd)
+                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+            except OSError:
+                refused = _classify(fd, part, step)
+                if refused is not None:
+                    raise refused from None
+                raise
+            os.close(fd)
+            fd = inner
+        yield fd, parts[-1]
+    finally:
+        os.close(fd)
+
+
+def read_real(root: Path, name: str, limit: int) -> bytes:
+    """The bytes of the real file `name` below `root`, at most `limit` of them.
+
+    Raises NotReal for a link or special file on the way, TooLarge beyond `limit`,
+    FileNotFoundError where nothing is, or another OSError.
+    """
+    with _folder_of(root, name) as (folder, last):
+        try:
+            fd = os.open(last, _READ_FLAGS, dir_fd=folder)
+        except FileNotFoundError:
+            raise
+        except OSError:
+            refused = _classify(folder, last, name)
+            if refused is not None:
+                raise refused from None
+            raise
+    try:
+        status = os.fstat(fd)
+        refused = refusal_of_mode(name, status.st_mode)
+        if refused is not None:
+            raise refused
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(21, "is a folder", name)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise TooLarge(max(size, status.st_size))
+    return b"".join(chunks)
+
+
+def check_real(root: Path, name: str) -> NotReal | None:
+    """Why `name` below `root` is not read or written through; None when every step that
+    exists is a real folder and the last, if there, a real file or folder."""
+    try:
+        with _folder_of(root, name) as (folder, last):
+            return _classify(folder, last, name)
+    except NotReal as refused:
+        return refused
+    except OSError:
+        return None
+
+
+def write_real(root: Path, name: str, data: bytes) -> None:
+    """Write `name` below `root` through a temporary file renamed into place, so that a
+    failure never leaves half a file; missing folders are made. Raises NotReal where a link
+    or special file stands on the way, or in the file's place."""
+    with _folder_of(root, name, create=True) as (folder, last):
+        mode = 0o644
+        try:
+            status = os.lstat(last, dir_fd=folder)
+        except FileNotFoundError:
+            pass
+        else:
+            refused = refusal_of_mode(name, status.st_mode)
+            if refused is not None:
+                raise refused
+            mode = status.st_mode & 0o777
+        temporary = f".{last}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
+                     0o600, dir_fd=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+                os.fchmod(handle.fileno(), mode)
+            os.replace(temporary, last, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary, dir_fd=folder)
+            raise
+
+
+def remove_real(root: Path, name: str) -> None:
+    """Remove the real file `name` below `root`, if it is there."""
+    with _folder_of(root, name) as (folder, last):
+        refused = _classify(folder, last, name)
+        if refused is not None:
+            raise refused
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(last, dir_fd=folder)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -5,6 +5,7 @@ entries. The command line (`eta.cli.incident`) is a thin layer over this module.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from eta.classify import Outcome, classify, deelnemers
 from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
 from eta.errors import EtaError
-from eta.load import load_record
+from eta.load import load_record, not_loaded
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
@@ -141,11 +142,11 @@ def load_agreements(root: Path) -> Agreements:
     levels: ServiceLevels | None = None
     criteria: Criteria | None = None
     folder = root / "afspraken"
-    for path in record_files(root, [folder]) if folder.is_dir() else []:
+    for path in record_files(root, [folder]) if os.path.lexists(folder) else []:
         name = relative(root, path)
         result = load_record(root, path, name)
         if result.loaded is None:
-            raise EtaError(f"{name} is not a valid record; run `eta check {name}`")
+            raise not_loaded(result, name, "record")
         record = result.loaded.record
         if isinstance(record, Party):
             parties[record.id] = record
@@ -168,14 +169,14 @@ def load_incident(root: Path, incident_id: str) -> Incident:
         raise EtaError(f"`{incident_id}` is no incident id; ids look like 2026-03-28-k7q2mx")
     path = incident_path(root, incident_id)
     display = relative(root, path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         known = [p.stem for p in (root / INCIDENTS).glob("*.yaml")]
         hint = did_you_mean(incident_id, known)
         raise EtaError(f"no incident `{incident_id}` ({display} does not exist)"
                        + (f"; {hint}" if hint else ""))
     result = load_record(root, path, display)
     if result.loaded is None or not isinstance(result.loaded.record, Incident):
-        raise EtaError(f"{display} is not a valid incident; run `eta check {display}`")
+        raise not_loaded(result, display, "incident")
     return result.loaded.record
 
 
@@ -242,7 +243,7 @@ def load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
     folder = root / INCIDENTS
     incidents: list[Incident] = []
     invalid: list[str] = []
-    if not folder.is_dir():
+    if not os.path.lexists(folder):
         return incidents, invalid
     for path in record_files(root, [folder]):
         display = relative(root, path)

@@ -9,9 +9,11 @@ from typing import Any, NamedTuple
 from pydantic import ValidationError
 
 from eta.diagnostics import Diagnostic, error, warning
-from eta.loader import Document, Position, YamlError, load_file
+from eta.errors import EtaError
+from eta.loader import Document, Position, YamlError, load_bytes, read_file
 from eta.models.common import Record, schema_line
 from eta.records import KINDS, RecordKind, kind_for, reference_paths, values_at
+from eta.repository import relative
 from eta.validation import dotted, model_diagnostics
 
 
@@ -57,15 +59,20 @@ class FileResult:
 
 
 def load_record(root: Path, path: Path, display: str) -> FileResult:
-    """Load the record at `path`; `display` is its name relative to the root."""
-    found = kind_for(Path(display).parts)
-    if found is None:
-        return FileResult(None, [_unknown_path(display)])
-    kind, fixed = found
+    """Load the record at `path` below `root`; `display` is its name relative to the root.
+
+    Every record any command or rule reads is read here, and only a real file is: a link
+    or special file on its way is an error, located at the link, and is never followed.
+    """
     try:
-        document = load_file(path, display)
+        raw = read_file(root, relative(root, path), display)
+        found = kind_for(Path(display).parts)
+        if found is None:
+            return FileResult(None, [_unknown_path(display)])
+        document = load_bytes(raw, display)
     except YamlError as exc:
         return FileResult(None, [exc.diagnostic])
+    kind, fixed = found
     return validate_document(kind, fixed, document, display)
 
 
@@ -136,3 +143,26 @@ def _unknown_path(display: str) -> Diagnostic:
     return warning(display, 1, 1, "path.unknown",
                    "not a record eta knows by its path; this file is not checked",
                    f"records live at {layouts}")
+
+
+def invalid_records(problems: list[Diagnostic]) -> EtaError:
+    """The error of a command whose records are not valid, naming the first problems."""
+    lines = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in problems[:10]]
+    more = len(problems) - len(lines)
+    if more:
+        lines.append(f"... and {more} more")
+    return EtaError("records this command reads are not valid; fix them first "
+                    "(`eta check` shows all):\n  " + "\n  ".join(lines))
+
+
+#: The codes of a file that is not read at all: a link, or a special file.
+REFUSED_CODES = frozenset({"file.symlink", "file.special"})
+
+
+def not_loaded(result: FileResult, display: str, what: str) -> EtaError:
+    """Why a command cannot use the record at `display`: the link or special file in its
+    way, or else a pointer to `eta check`."""
+    refused = [d for d in result.diagnostics if d.code in REFUSED_CODES]
+    if refused:
+        return invalid_records(refused)
+    return EtaError(f"{display} is not a valid {what}; run `eta check {display}`")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from eta.diagnostics import Diagnostic, error
-
-MAX_FILE_BYTES = 1024 * 1024
+from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 
 _UNTAGGED = "!eta-untagged"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -125,33 +123,37 @@ class YamlError(Exception):
         self.diagnostic = diagnostic
 
 
-def load_file(path: Path, display: str) -> Document:
-    """Read and parse `path`; `display` is the name diagnostics give it. Raises YamlError."""
+def read_file(root: Path, name: str, display: str) -> bytes:
+    """The bytes of the file `name` below `root`, read only when it is a real file inside
+    the repository and never through a link (see `eta.files`). Raises YamlError."""
     try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            raise YamlError(error(display, 1, 1, "file.unreadable",
-                                  "not a regular file; a record is a plain file"))
-        size = status.st_size
-        if size > MAX_FILE_BYTES:
-            raise YamlError(error(
-                display, 1, 1, "file.too-large",
-                f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes",
-            ))
-        raw = path.read_bytes()
+        return read_real(root, name, MAX_FILE_BYTES)
+    except NotReal as refused:
+        raise YamlError(refusal_diagnostic(refused)) from None
+    except TooLarge as large:
+        raise YamlError(_too_large(display, large.size)) from None
     except OSError as exc:
         raise YamlError(error(display, 1, 1, "file.unreadable",
                               f"cannot read file: {exc.strerror or exc}")) from None
-    return load_bytes(raw, display)
+    except ValueError:
+        raise YamlError(error(display, 1, 1, "file.unreadable",
+                              "the file lies outside the repository")) from None
+
+
+def refusal_diagnostic(refused: NotReal) -> Diagnostic:
+    """The finding of a link or special file where a record or template may stand."""
+    return error(refused.name, 1, 1, refused.code, refused.message, refused.hint)
+
+
+def _too_large(display: str, size: int) -> Diagnostic:
+    return error(display, 1, 1, "file.too-large",
+                 f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
 
 
 def load_bytes(raw: bytes, display: str) -> Document:
     """Parse the bytes of one record file. Raises YamlError."""
     if len(raw) > MAX_FILE_BYTES:
-        raise YamlError(error(
-            display, 1, 1, "file.too-large",
-            f"file is {len(raw):,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes",
-        ))
+        raise YamlError(_too_large(display, len(raw)))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from eta.errors import EtaError
 MARKER = "afspraken"
 #: The folders below the repository root that hold records.
 RECORD_FOLDERS = ("afspraken", "releases", "incidents")
+#: Where a repository keeps the templates that override eta's own.
+TEMPLATE_FOLDER = "templates"
+#: The folders in which no symbolic link or special file may stand.
+GUARDED_FOLDERS = (*RECORD_FOLDERS, TEMPLATE_FOLDER)
 RECORD_SUFFIXES = (".yaml", ".yml")
 
 
@@ -45,30 +50,69 @@ def relative(root: Path, path: Path) -> str:
 
 
 def record_files(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
-    """Every YAML file in the record folders, or in the given files and folders, sorted."""
+    """`record_names` as paths."""
     return [root / name for name in record_names(root, paths)]
 
 
 def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
-    """`record_files` as names relative to the root: the fast form for whole repositories."""
-    chosen = list(paths)
+    """Every YAML file in the record folders, or in the given files and folders, sorted and
+    relative to the root.
+
+    Every symbolic link and special file (FIFO, device, socket) in the record folders and in
+    `templates/` is among them, a folder or not, and is never followed: the loader refuses
+    it with a located error, so that nothing in them is skipped unseen or read through a
+    link. Hidden files and folders (a name starting with `.`) are not records and are left
+    alone.
+    """
+    chosen = [_inside(root, given) for given in paths]
     if not chosen:
-        chosen = [root / name for name in RECORD_FOLDERS if (root / name).is_dir()]
+        chosen = list(GUARDED_FOLDERS)
     found: set[str] = set()
-    for given in chosen:
-        path = given if given.is_absolute() else Path.cwd() / given
-        path = Path(os.path.normpath(path))
-        if not path.exists():
-            raise EtaError(f"no such file or folder: {given}")
-        try:
-            path.resolve().relative_to(root)
-        except ValueError:
-            raise EtaError(f"{given} lies outside the repository at {root}") from None
-        if path.is_dir():
-            found.update(_yaml_below(root, path))
-        else:
-            found.add(relative(root, path))
+    prefix = str(root) + os.sep
+    for name in chosen:
+        _below(prefix, name, explicit=bool(paths), found=found)
     return sorted(found)
+
+
+def _inside(root: Path, given: Path) -> str:
+    """The name of `given` (absolute, or relative to the current folder) below `root`."""
+    path = Path(os.path.normpath(given if given.is_absolute() else Path.cwd() / given))
+    try:
+        inside = path.relative_to(root)
+    except ValueError:
+        # The root reached another way, through a link above it (/tmp on macOS): only the
+        # folders above the root are resolved, never a link inside it.
+        for above in reversed(path.parents):
+            if above.resolve() == root:
+                inside = path.relative_to(above)
+                break
+        else:
+            raise EtaError(f"{given} lies outside the repository at {root}") from None
+    if not os.path.lexists(root / inside):
+        raise EtaError(f"no such file or folder: {given}")
+    return inside.as_posix()
+
+
+def _below(prefix: str, name: str, *, explicit: bool, found: set[str]) -> None:
+    """Add to `found` the record files at or below `name`, and the links and special files
+    on the way or among them."""
+    if name != ".":
+        parts = name.split("/")
+        for index in range(len(parts)):
+            step = "/".join(parts[: index + 1])
+            try:
+                mode = os.lstat(prefix + step).st_mode
+            except OSError:
+                return
+            if stat.S_ISLNK(mode) or not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                if explicit or parts[0] in GUARDED_FOLDERS:
+                    found.add(step)
+                return
+        if not stat.S_ISDIR(mode):
+            if explicit or name.endswith(RECORD_SUFFIXES):
+                found.add(name)
+            return
+    _walk(prefix, "" if name == "." else name + "/", found)
 
 
 #: Records lie at most three folders below the root (releases/R2026-01/parties/); a tree far
@@ -78,28 +122,35 @@ MAX_FOLDER_DEPTH = 32
 MAX_SHOWN_PATH = 200
 
 
-def _yaml_below(root: Path, folder: Path) -> Iterable[str]:
-    """The record files below `folder`, walked without recursion and to a bounded depth."""
-    skip = len(str(root)) + 1
-    pending = [str(folder)]
+def _walk(prefix: str, top: str, found: set[str]) -> None:
+    """Walk the folder `top` ("" for the root, else ending in `/`) without recursion and to a
+    bounded depth, without entering a link."""
+    pending = [top]
     while pending:
-        dirpath = pending.pop()
-        base = dirpath[skip:].replace(os.sep, "/")
-        if base.count("/") >= MAX_FOLDER_DEPTH:
-            shown = "/".join(base.split("/")[:MAX_FOLDER_DEPTH + 1])
+        folder = pending.pop()
+        if folder.count("/") > MAX_FOLDER_DEPTH:
+            shown = "/".join(folder.split("/")[:MAX_FOLDER_DEPTH + 1])
             raise EtaError(f"{shown}/...: folders nest more than {MAX_FOLDER_DEPTH} levels "
                            "deep; no record lies that deep")
+        # A template folder is searched for links and special files only: its files are no
+        # records.
+        records = not folder.startswith(TEMPLATE_FOLDER + "/")
         try:
-            with os.scandir(dirpath) as entries:
-                found = list(entries)
+            with os.scandir(prefix + folder if folder else prefix) as scan:
+                entries = list(scan)
         except OSError as exc:
+            base = folder.rstrip("/")
             shown = base if len(base) <= MAX_SHOWN_PATH else base[:MAX_SHOWN_PATH] + "..."
             raise EtaError(f"{shown or '.'}: cannot read the folder: "
                            f"{exc.strerror or exc}") from None
-        for entry in found:
+        for entry in entries:
             if entry.name.startswith("."):
                 continue
+            name = folder + entry.name
             if entry.is_dir(follow_symlinks=False):
-                pending.append(entry.path)
-            elif entry.name.endswith(RECORD_SUFFIXES):
-                yield f"{base}/{entry.name}" if base else entry.name
+                pending.append(name + "/")
+            elif entry.is_file(follow_symlinks=False):
+                if records and entry.name.endswith(RECORD_SUFFIXES):
+                    found.add(name)
+            elif name.split("/", 1)[0] in GUARDED_FOLDERS:
+                found.add(name)

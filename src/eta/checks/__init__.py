@@ -16,6 +16,7 @@ import functools
 import gc
 import importlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,19 +104,32 @@ class KnownIds:
             criteria = self._criteria
             return set() if criteria is None else {
                 c.id for c in (*criteria.calamiteit, *criteria.crisis)}
+        # Only real files and folders: a record behind a link is refused, not known.
         if kind == "release":
-            return {entry.name for entry in _entries(self._root / "releases")
-                    if (Path(entry.path) / "release.yaml").is_file()}
-        folder = {"party": ("afspraken", "parties"), "incident": ("incidents",)}.get(kind)
+            return {entry.name for entry in _entries(self._root, "releases")
+                    if entry.is_dir(follow_symlinks=False)
+                    and _is_real_file(Path(entry.path) / "release.yaml")}
+        folder = {"party": "afspraken/parties", "incident": "incidents"}.get(kind)
         if folder is None:
             return set()
-        return {entry.name[:-5] for entry in _entries(self._root.joinpath(*folder))
-                if entry.name.endswith(".yaml") and entry.is_file()}
+        return {entry.name[:-5] for entry in _entries(self._root, folder)
+                if entry.name.endswith(".yaml") and entry.is_file(follow_symlinks=False)}
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
+def _is_real_file(path: Path) -> bool:
     try:
-        with os.scandir(folder) as entries:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _entries(root: Path, folder: str) -> list[os.DirEntry[str]]:
+    from eta.files import check_real
+
+    if check_real(root, folder) is not None:
+        return []
+    try:
+        with os.scandir(root / folder) as entries:
             return list(entries)
     except OSError:
         return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from eta.checks import Index, IndexRule
@@ -14,7 +15,7 @@ from eta.vocabulary import Role
 def agreements_present(index: Index) -> Iterator[Diagnostic]:
     for name in ("service-levels", "criteria"):
         relative = "/".join(KIND_BY_NAME[name].layout)
-        if not (index.root / relative).is_file():
+        if not os.path.lexists(index.root / relative):
             yield error(relative, 1, 1, "agreements.missing",
                         f"the {KIND_BY_NAME[name].title.lower()} are missing: "
                         f"{relative} does not exist",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +22,12 @@ from zoneinfo import ZoneInfo
 from eta import signing
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
-from eta.load import Loaded, load_record
+from eta.load import Loaded, invalid_records, load_record
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
 from eta.plans.timing import SignatureTimes, SigningEvidence
-from eta.repository import relative
+from eta.repository import record_files, record_names, relative
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 
@@ -96,14 +97,14 @@ def release_folder(root: Path, release_id: str) -> Path:
 
 
 def folder_paths(root: Path, release_id: str) -> list[Path]:
-    """The record files in a release's folder, in a fixed order."""
+    """The record files in a release's folder, as `eta check` lists them (links and special
+    files too, which the loader refuses), in a fixed order."""
     folder = release_folder(root, release_id)
-    paths = [folder / "release.yaml", folder / "plan.yaml"]
-    found = [path for path in paths if path.is_file()]
-    for sub in ("parties", "signatures"):
-        found.extend(sorted(path for path in (folder / sub).glob("*.yaml")
-                            if path.is_file() and not path.name.startswith(".")))
-    return found
+    if not os.path.lexists(folder):
+        return []
+    first = {f"{RELEASES}/{release_id}/release.yaml": 0, f"{RELEASES}/{release_id}/plan.yaml": 1}
+    names = sorted(record_names(root, [folder]), key=lambda name: (first.get(name, 2), name))
+    return [root / name for name in names]
 
 
 def load_release(root: Path, release_id: str) -> ReleaseFiles:
@@ -111,8 +112,9 @@ def load_release(root: Path, release_id: str) -> ReleaseFiles:
     if not _RELEASE_ID.fullmatch(release_id):
         raise EtaError(f"`{release_id}` is not a release id: letters, digits, `.`, `_` and "
                        "`-`, starting with a letter or digit")
-    if not release_folder(root, release_id).is_dir():
-        known = sorted(p.name for p in (root / RELEASES).glob("*") if p.is_dir())
+    if not os.path.lexists(release_folder(root, release_id)):
+        known = [name.split("/")[1] for name in record_names(root, [root / RELEASES])
+                 if name.endswith("/release.yaml")] if (root / RELEASES).is_dir() else []
         hint = did_you_mean(release_id, known)
         raise EtaError(f"there is no release `{release_id}` (no folder "
                        f"{RELEASES}/{release_id}/)" + (f"; {hint}" if hint else ""))
@@ -124,7 +126,7 @@ def load_release(root: Path, release_id: str) -> ReleaseFiles:
         if result.loaded is not None:
             files.add(result.loaded)
     if problems:
-        raise _invalid(problems)
+        raise invalid_records(problems)
     if files.release is None:
         raise EtaError(f"{RELEASES}/{release_id}/release.yaml does not exist")
     return files
@@ -134,13 +136,14 @@ def load_register(root: Path) -> dict[str, Party]:
     """The parties of afspraken/parties/; EtaError if one of them is not valid."""
     register: dict[str, Party] = {}
     problems: list[Diagnostic] = []
-    for path in sorted((root / "afspraken" / "parties").glob("*.yaml")):
+    folder = root / "afspraken" / "parties"
+    for path in record_files(root, [folder]) if os.path.lexists(folder) else []:
         result = load_record(root, path, relative(root, path))
         problems.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
         if result.loaded is not None and isinstance(result.loaded.record, Party):
             register[result.loaded.record.id] = result.loaded.record
     if problems:
-        raise _invalid(problems)
+        raise invalid_records(problems)
     return register
 
 
@@ -154,15 +157,6 @@ def signing_zone(root: Path) -> ZoneInfo:
         assert isinstance(result.loaded.record, ServiceLevels)
         return ZoneInfo(result.loaded.record.timezone)
     return ZoneInfo(TIME_ZONE)
-
-
-def _invalid(problems: list[Diagnostic]) -> EtaError:
-    lines = [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in problems[:10]]
-    more = len(problems) - len(lines)
-    if more:
-        lines.append(f"... and {more} more")
-    return EtaError("records this command reads are not valid; fix them first "
-                    "(`eta check` shows all):\n  " + "\n  ".join(lines))
 
 
 def group_by_release(root: Path, records: Iterable[Loaded]) -> dict[str, ReleaseFiles]:
