@@ -265,10 +265,11 @@ def test_two_records_with_one_id(repo: Path) -> None:
     copy.write_text((repo / "afspraken/parties/poortwachter.yaml").read_text())
     found = diagnostics_of(repo, "afspraken")
     assert [(d["file"], d["line"], d["code"], d["message"]) for d in found] == [
+        # The copy is the duplicate: the original's path is named for the id.
+        ("afspraken/parties/poortwachter-kopie.yaml", 2, "id.duplicate",
+         "party id `poortwachter` is already used by afspraken/parties/poortwachter.yaml"),
         ("afspraken/parties/poortwachter-kopie.yaml", 2, "record.name-mismatch",
          "`id` is `poortwachter`, but the file's path says `poortwachter-kopie`"),
-        ("afspraken/parties/poortwachter.yaml", 2, "id.duplicate",
-         "party id `poortwachter` is already used by afspraken/parties/poortwachter-kopie.yaml"),
     ]
 
 

@@ -86,9 +86,11 @@ def test_changed_files_since_a_commit_relative_to_the_records_root(nested: Path)
         base = repository.merge_base("HEAD", "test")
         assert repository.changed_files(base, ["afspraken", "incidents"]) == [
             FileChange(ChangeStatus.RENAMED, "afspraken/parties/c.yaml",
-                       "afspraken/parties/b.yaml"),
-            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml"),
-            FileChange(ChangeStatus.DELETED, "incidents/y.yaml", "incidents/y.yaml"),
+                       "afspraken/parties/b.yaml", "100644", "100644"),
+            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml",
+                       "100644", "100644"),
+            FileChange(ChangeStatus.DELETED, "incidents/y.yaml", "incidents/y.yaml",
+                       None, "100644"),
             FileChange(ChangeStatus.ADDED, "incidents/z.yaml", None),
         ]
 
@@ -211,7 +213,8 @@ def test_relative_git_dir_work_tree_and_index_file_are_read_as_git_reads_them(
     with GitRepository.open(nested, "test") as repository:
         assert repository.toplevel == top.resolve()
         assert repository.changed_files(repository.head(), ["incidents"]) == [
-            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml")]
+            FileChange(ChangeStatus.MODIFIED, "incidents/x.yaml", "incidents/x.yaml",
+                       "100644", "100644")]
     assert os.environ["GIT_DIR"] == "../../.git"
 
 

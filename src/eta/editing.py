@@ -28,6 +28,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
+from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 from eta.journal import write_together
 from eta.load import validate_document
 from eta.loader import YamlError, load_text, top_level_keys
@@ -225,12 +226,10 @@ class Changeset:
         if path in self.texts:
             text = self.texts[path]
         else:
-            try:
-                text = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                raise EtaError(f"{display} does not exist") from None
-            except (OSError, UnicodeDecodeError) as exc:
-                raise EtaError(f"cannot read {display}: {exc}") from None
+            found = self._current(path)
+            if found is None:
+                raise EtaError(f"{display} does not exist")
+            text = found
         appended = frozenset(name for name, _ in self._kind(path).append_only)
         outline = Outline.of(text, appended)
         if outline is not None:
@@ -279,18 +278,33 @@ class Changeset:
         self.records[path] = result.loaded.record
         return result.loaded.record
 
+    def _current(self, path: Path) -> str | None:
+        """The text of the record file at `path`, read only when it is a real file (see
+        `eta.files`); None when there is none."""
+        display = relative(self.root, path)
+        try:
+            return read_real(self.root, display, MAX_FILE_BYTES).decode("utf-8")
+        except FileNotFoundError:
+            return None
+        except NotReal as refused:
+            raise _refused(refused) from None
+        except TooLarge as large:
+            raise EtaError(f"{display} is {large.size:,} bytes; a record may be at most "
+                           f"{MAX_FILE_BYTES:,} bytes") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EtaError(f"cannot read {display}: {exc}") from None
+
     def write(self) -> list[Path]:
-        """Write every changed file, all of them or none (eta.journal)."""
-        changed = {path: text for path, text in self.texts.items() if _current(path) != text}
+        """Write every changed file, all of them or none (eta.journal); nothing is read
+        through a link."""
+        changed = {path: text for path, text in self.texts.items()
+                   if self._current(path) != text}
         write_together(self.root, changed)
         return list(changed)
 
 
-def _current(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
+def _refused(refused: NotReal) -> EtaError:
+    return EtaError(f"{refused.name}:1:1: {refused.message}; nothing was written")
 
 
 @contextmanager

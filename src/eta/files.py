@@ -57,12 +57,16 @@ class NotReal(Exception):
         if self.code == "file.symlink":
             return (f"{self.what}; eta reads only real files inside the repository and never "
                     "follows a link")
+        if self.code == "file.submodule":
+            return f"{self.what}; records and templates are files of this repository itself"
         return f"{self.what}, not a regular file; a record is a plain file"
 
     @property
     def hint(self) -> str:
         if self.code == "file.symlink":
             return "replace the link by the file or folder itself"
+        if self.code == "file.submodule":
+            return "replace the submodule by the files themselves"
         return "remove it; records and templates are plain files and folders"
 
     def __str__(self) -> str:
@@ -85,6 +89,20 @@ def refusal_of_mode(name: str, mode: int) -> NotReal | None:
     kind = _SPECIAL.get(stat.S_IFMT(mode))
     if kind is not None:
         return NotReal(name, "file.special", kind)
+    return None
+
+
+#: git's file modes of a regular file; the others are a link, a submodule or a folder.
+REGULAR_GIT_MODES = frozenset({"100644", "100755"})
+
+
+def refusal_of_git_mode(name: str, mode: str) -> NotReal | None:
+    """Why the entry `name` that git holds with `mode` is not read; None for a regular file
+    or a folder."""
+    if mode == "120000":
+        return refusal_of_mode(name, stat.S_IFLNK)
+    if mode == "160000":
+        return NotReal(name, "file.submodule", "a git submodule")
     return None
 
 
@@ -213,16 +231,6 @@ def write_real(root: Path, name: str, data: bytes) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary, dir_fd=folder)
             raise
-
-
-def remove_real(root: Path, name: str) -> None:
-    """Remove the real file `name` below `root`, if it is there."""
-    with _folder_of(root, name) as (folder, last):
-        refused = _classify(folder, last, name)
-        if refused is not None:
-            raise refused
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(last, dir_fd=folder)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -30,6 +30,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from eta.errors import EtaError
+from eta.files import REGULAR_GIT_MODES
 
 if TYPE_CHECKING:
     from git import Git, Repo
@@ -58,6 +59,10 @@ class FileChange:
     status: ChangeStatus
     path: str
     old_path: str | None
+    #: git's file modes on each side (`100644`, `120000` for a link, `160000` for a
+    #: submodule); None where git does not track the side (an untracked file, say).
+    mode: str | None = None
+    old_mode: str | None = None
 
 
 class SignatureStatus(StrEnum):
@@ -317,21 +322,24 @@ class GitRepository:
         pathspecs = [self._git_path(folder) for folder in folders]
         # Each walks the whole working tree; side by side they take the time of one.
         diff, untracked = self._run_side_by_side(
-            ["diff", "--no-ext-diff", "--no-textconv", "--name-status", "-z",
+            ["diff", "--no-ext-diff", "--no-textconv", "--raw", "--no-abbrev", "-z",
              "--find-renames", "--end-of-options", base, "--", *pathspecs],
             ["ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs])
-        changes = list(self._parse_name_status(diff.split("\0")))
+        changes = list(self._parse_raw(diff.split("\0")))
         for git_path in untracked.split("\0"):
             path = self._root_path(git_path) if git_path else None
             if path is not None:
                 changes.append(FileChange(ChangeStatus.ADDED, path, None))
         return sorted(changes, key=lambda change: change.path)
 
-    def _parse_name_status(self, fields: Sequence[str]) -> Iterator[FileChange]:
+    def _parse_raw(self, fields: Sequence[str]) -> Iterator[FileChange]:
+        """`git diff --raw -z`: `:<old mode> <new mode> <old id> <new id> <status>`, then
+        the path, or for a rename or copy the old path and the new one."""
         index = 0
-        while index < len(fields) and fields[index]:
-            status = _STATUS_LETTERS.get(fields[index][0])
-            if fields[index][0] in "RC":
+        while index + 1 < len(fields) and fields[index].startswith(":"):
+            old_mode, new_mode, _, _, letters = fields[index][1:].split()
+            status = _STATUS_LETTERS.get(letters[0])
+            if letters[0] in "RC":
                 old, new = fields[index + 1], fields[index + 2]
                 index += 3
             else:
@@ -340,19 +348,31 @@ class GitRepository:
             new_path, old_path = self._root_path(new), self._root_path(old)
             if status is None or new_path is None:
                 continue
-            if status is ChangeStatus.ADDED:
-                yield FileChange(status, new_path, None)
-            elif status is ChangeStatus.RENAMED and old_path is None:
-                yield FileChange(ChangeStatus.ADDED, new_path, None)
+            mode = None if set(new_mode) == {"0"} else new_mode
+            if status is ChangeStatus.ADDED or (status is ChangeStatus.RENAMED
+                                                and old_path is None):
+                yield FileChange(ChangeStatus.ADDED, new_path, None, mode)
             else:
-                yield FileChange(status, new_path, old_path)
+                yield FileChange(status, new_path, old_path, mode, old_mode)
+
+    def tree_entries(self, commit: str, folder: str) -> list[tuple[str, str]]:
+        """Every entry below `folder` at `commit` as (git's mode, path relative to the
+        records root): files, links (`120000`) and submodules (`160000`)."""
+        output = self._run("ls-tree", "-r", "-z", "--end-of-options", commit, "--",
+                           self._git_path(folder))
+        found = []
+        for line in output.split("\0"):
+            info, _, name = line.partition("\t")
+            path = self._root_path(name) if name else None
+            if path is not None:
+                found.append((info.split(" ", 1)[0], path))
+        return sorted(found, key=lambda entry: entry[1])
 
     def list_files(self, commit: str, folder: str) -> list[str]:
-        """The files below `folder` at `commit`, relative to the records root."""
-        output = self._run("ls-tree", "-r", "-z", "--name-only", "--end-of-options", commit,
-                           "--", self._git_path(folder))
-        return sorted(p for name in output.split("\0") if name
-                      and (p := self._root_path(name)) is not None)
+        """The regular files below `folder` at `commit`, relative to the records root: no
+        link, no submodule."""
+        return [path for mode, path in self.tree_entries(commit, folder)
+                if mode in REGULAR_GIT_MODES]
 
     def folder_entries(self, commit: str, folder: str) -> list[tuple[str, bool]]:
         """The names in `folder` (relative to the root) at `commit`, a commit id, each with

@@ -64,7 +64,7 @@ def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
     link. Hidden files and folders (a name starting with `.`) are not records and are left
     alone.
     """
-    chosen = [_inside(root, given) for given in paths]
+    chosen = [name_inside(root, given) for given in paths]
     if not chosen:
         chosen = list(GUARDED_FOLDERS)
     found: set[str] = set()
@@ -74,7 +74,12 @@ def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
     return sorted(found)
 
 
-def _inside(root: Path, given: Path) -> str:
+def covers(name: str, wanted: Iterable[str]) -> bool:
+    """Whether `name` is one of `wanted` (names relative to the root) or lies below one."""
+    return any(name == w or w == "." or name.startswith(w.rstrip("/") + "/") for w in wanted)
+
+
+def name_inside(root: Path, given: Path) -> str:
     """The name of `given` (absolute, or relative to the current folder) below `root`."""
     path = Path(os.path.normpath(given if given.is_absolute() else Path.cwd() / given))
     try:

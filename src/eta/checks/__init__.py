@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from eta.diagnostics import Diagnostic
-from eta.repository import record_files, record_names, relative
+from eta.repository import covers, name_inside, record_files, record_names, relative
 
 if TYPE_CHECKING:
     # Loaded only once a record must be read: a check whose files are all unchanged
@@ -177,6 +177,16 @@ _RULE_MODULES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: The agreements that the rules about each kind of record read (through `Context`), beyond
+#: the references the records hold: a change to one of them can change the findings of
+#: every record of the kind, so `eta check --changed-only` then checks them all. A rule that
+#: comes to read another agreement names it here.
+AGREEMENTS_READ: dict[str, frozenset[str]] = {
+    "incident": frozenset({"service-levels"}),
+    **dict.fromkeys(("release", "plan", "plan-party", "signature"), frozenset({"party"})),
+}
+
+
 @functools.cache
 def record_rules(kind: str) -> tuple[RecordRule, ...]:
     """The rules about single records of `kind`."""
@@ -321,8 +331,11 @@ def _run_check(
         diagnostics.extend(unit_result.diagnostics)
         entries.extend(unit_result.entries)
     index = Index(root, context, agreed, entries, KnownIds(root, context.criteria))
+    # A check of some paths reports what the rules across the repository find in them, a
+    # file that is missing (the agreements) or a folder (the register) included.
+    scope = [name_inside(root, Path(p)) for p in paths] or ["."]
     for rule in index_rules():
-        diagnostics.extend(d for d in rule(index) if not paths or d.file in names)
+        diagnostics.extend(d for d in rule(index) if covers(d.file, scope))
     found = sorted(set(diagnostics))
     if cache is not None:
         if whole_key is not None and not _time_may_resolve(found):

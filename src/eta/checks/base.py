@@ -31,6 +31,7 @@ folder, a reference to a party brings the party's file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +40,10 @@ from typing import TYPE_CHECKING, Any
 from eta.attestation import DEFAULT_GRACE
 from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
+from eta.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
 from eta.git import ChangeStatus, FileChange
-from eta.records import KIND_BY_NAME, RECORD_FOLDERS, RecordKind, kind_for
-from eta.repository import record_files, relative
+from eta.records import KIND_BY_NAME, KINDS, RecordKind, kind_for, reference_paths
+from eta.repository import GUARDED_FOLDERS, covers, name_inside, record_names
 
 if TYPE_CHECKING:
     # Loaded once the change is known: the records while git is read in a child process,
@@ -138,9 +140,10 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
 
     with GitRepository.open(root, "eta check --base") as git:
         base = git.merge_base(revision, "eta check --base")
-        changes = [c for c in git.changed_files(base, RECORD_FOLDERS)
+        changes = [c for c in git.changed_files(base, GUARDED_FOLDERS)
                    if kind_for(Path(c.path).parts) is not None
-                   or (c.old_path and kind_for(Path(c.old_path).parts) is not None)]
+                   or (c.old_path and kind_for(Path(c.old_path).parts) is not None)
+                   or not _is_real(root, c)]
         # The base's register judges added signatures, its criteria added classifications;
         # a change that adds neither needs none of the base's agreements read.
         kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
@@ -154,10 +157,20 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
         plan_paths = [path for release in _signed_releases(changes)
                       for path in git.list_files(base, f"releases/{release}")
                       if _is_signed_content(path)]
-        wanted = {c.old_path for c in changes if c.old_path} | set(agreement_paths)
+        # A link or submodule at the base is no record there; its blob is never read.
+        wanted = {c.old_path for c in changes
+                  if c.old_path and c.old_mode in REGULAR_GIT_MODES} | set(agreement_paths)
         wanted |= set(plan_paths)
         texts = git.read_texts(base, sorted(wanted))
     return GitAnswer(base, changes, texts, agreement_paths, plan_paths, base_time)
+
+
+def _is_real(root: Path, change: FileChange) -> bool:
+    """Whether both sides of the change are regular files (or absent): git's modes say so
+    for what it tracks, the working tree for a file it does not."""
+    if change.mode is None and change.status is ChangeStatus.ADDED:
+        return check_real(root, change.path) is None
+    return all(mode is None or mode in REGULAR_GIT_MODES for mode in (change.mode, change.old_mode))
 
 
 def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
@@ -171,7 +184,7 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     after: dict[str, Side] = {}
     for change in changes:
         if change.status is not ChangeStatus.DELETED:
-            side = _side(change.path, _read(root / change.path))
+            side = _side(change.path, _read(root, change.path))
             if side is not None:
                 after[change.path] = side
     register = {s.loaded.record.id: s.loaded.record for p in agreement_paths
@@ -189,8 +202,8 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     for release in _signed_releases(changes):
         old = {p: before[p] for p in answer.plan_paths
                if p in before and _release_of(p) == release}
-        new = {relative(root, p): side for p in _signed_content_now(root, release)
-               if (side := _side(relative(root, p), _read(p))) is not None}
+        new = {name: side for name in _signed_content_now(root, release)
+               if (side := _side(name, _read(root, name))) is not None}
         comparison.plan_files[release] = (old, new)
     return comparison
 
@@ -220,17 +233,21 @@ def _release_of(path: str) -> str:
     return Path(path).parts[1]
 
 
-def _signed_content_now(root: Path, release: str) -> list[Path]:
+def _signed_content_now(root: Path, release: str) -> list[str]:
     folder = root / "releases" / release
-    if not folder.is_dir():
+    if not os.path.lexists(folder):
         return []
-    return [p for p in record_files(root, [folder]) if _is_signed_content(relative(root, p))]
+    return [name for name in record_names(root, [folder]) if _is_signed_content(name)]
 
 
-def _read(path: Path) -> bytes | None:
+def _read(root: Path, name: str) -> bytes | None:
+    """The working tree's file `name`, read as the loader reads it; None when it is not
+    there or not read: the check of the working tree reports why."""
+    from eta.loader import YamlError, read_file
+
     try:
-        return path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return read_file(root, name, name)
+    except YamlError:
         return None
 
 
@@ -568,7 +585,20 @@ def _yaml_bool(value: object) -> str:
     return json.dumps(value)
 
 
+def files_stay_real(comparison: Comparison) -> Iterator[Diagnostic]:
+    """The change adds no link and no submodule: what git holds is refused as the working
+    tree's own link is, wherever the change is checked out (even where git writes a link as
+    a plain file holding its target)."""
+    from eta.loader import refusal_diagnostic
+
+    for change in comparison.changes:
+        refused = refusal_of_git_mode(change.path, change.mode) if change.mode else None
+        if refused is not None:
+            yield refusal_diagnostic(refused)
+
+
 BASE_RULES: tuple[BaseRule, ...] = (
+    files_stay_real,
     records_stay,
     ids_stay,
     signatures_only_added,
@@ -587,16 +617,32 @@ def base_diagnostics(comparison: Comparison) -> list[Diagnostic]:
 
 # -- eta check --base ---------------------------------------------------------------------
 
-def changed_selection(comparison: Comparison) -> list[Path]:
-    """The changed records and the records they refer to, as files and folders to check."""
-    root = comparison.root
+def changed_selection(comparison: Comparison) -> list[str]:
+    """What `--changed-only` checks, as names of files and folders: the changed records, the
+    records they refer to, and every record whose findings the change can alter besides:
+
+    - a changed agreement (afspraken/) brings all the agreements, which are judged together
+      (one key for one representative), and every record of each kind whose rules read it
+      (`AGREEMENTS_READ`) or that can refer to what it defines (the parties, the criteria);
+    - a record that is gone (deleted, renamed, or no longer a real file) brings every record
+      of each kind that can refer to it.
+    """
+    from eta.checks import AGREEMENTS_READ
+
     chosen: set[str] = set()
+    touched: set[str] = set()
     for change in comparison.changes:
+        side = comparison.after.get(change.path)
+        gone = change.status in (ChangeStatus.DELETED, ChangeStatus.RENAMED) or side is None
+        for path in (change.path, change.old_path):
+            found = kind_for(Path(path).parts) if path else None
+            if found is not None and ((path == change.old_path and gone)
+                                      or found[0].layout[0] == "afspraken"):
+                touched.add(found[0].name)
         if change.status is ChangeStatus.DELETED:
             continue
         parts = Path(change.path).parts
         chosen.add("/".join(parts[:2]) if parts[0] == "releases" else change.path)
-        side = comparison.after.get(change.path)
         if side is None or side.loaded is None:
             continue
         for reference in side.loaded.references:
@@ -604,7 +650,20 @@ def changed_selection(comparison: Comparison) -> list[Path]:
                 chosen.add(f"releases/{reference.value}")
             elif reference.kind == "party":
                 chosen.add(f"afspraken/parties/{reference.value}.yaml")
-    return sorted(root / name for name in chosen if (root / name).exists())
+    if touched & _AGREEMENT_KINDS:
+        chosen.add("afspraken")
+    for kind in KINDS:
+        refers = {_DEFINES.get(target, target) for _, target in reference_paths(kind.model)}
+        if touched & (AGREEMENTS_READ.get(kind.name, frozenset()) | refers):
+            chosen.add(kind.layout[0])
+    root = comparison.root
+    return sorted(name for name in chosen if os.path.lexists(root / name))
+
+
+#: The agreements, which the rules across the register judge together.
+_AGREEMENT_KINDS = frozenset(kind.name for kind in KINDS if kind.layout[0] == "afspraken")
+#: The kind of record that defines the ids of a kind of reference.
+_DEFINES = {"criterion": "criteria"}
 
 
 def run_check_against_base(
@@ -624,18 +683,17 @@ def run_check_against_base(
         agreements = load_agreements(root, agreement_files(root))
         comparison = compare(root, base, answer.result())
     found = base_diagnostics(comparison)
+    given = [name_inside(root, Path(p)) for p in paths]
     if paths:
-        given = [relative(root, Path(p).resolve()) for p in paths]
-        found = [d for d in found if any(d.file == g or d.file.startswith(g.rstrip("/") + "/")
-                                         for g in given)]
+        found = [d for d in found if covers(d.file, given)]
     if changed_only:
         selection = changed_selection(comparison)
         if paths:
-            inside = {relative(root, p) for p in record_files(root, paths)}
-            selection = [p for p in selection
-                         if any(n == relative(root, p) or n.startswith(relative(root, p) + "/")
-                                for n in inside)]
-        result = check(selection, agreements) if selection else CheckResult([], 0)
+            # What is both changed and asked for: the narrower of each pair.
+            selection = sorted({g for g in given if covers(g, selection)}
+                               | {s for s in selection if covers(s, given)})
+        chosen = [root / name for name in selection]
+        result = check(chosen, agreements) if chosen else CheckResult([], 0)
     else:
         result = check(paths, agreements)
     return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from eta.checks import Context, Entry, Index, IndexRule, RecordRule
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.load import Loaded
-from eta.records import KINDS
+from eta.records import KINDS, kind_for
 
 
 def unknown_references(index: Index) -> Iterator[Diagnostic]:
@@ -31,10 +31,18 @@ def duplicate_ids(index: Index) -> Iterator[Diagnostic]:
     for (kind, record_id), found in by_id.items():
         if record_id is None or len(found) < 2:
             continue
-        first, *others = sorted(found, key=lambda e: e.file)
+        # The record whose path names the id owns it: the finding goes to the copies, the
+        # files a change brought, so that a check of the change alone finds it too.
+        first, *others = sorted(found, key=lambda e: (not _named_for(e), e.file))
         for entry in others:
             yield error(entry.file, entry.id_line, entry.id_column, "id.duplicate",
                         f"{kind} id `{record_id}` is already used by {first.file}")
+
+
+def _named_for(entry: Entry) -> bool:
+    """Whether the entry's path is named for its id (`incidents/<id>.yaml`, say)."""
+    found = kind_for(tuple(entry.file.split("/")))
+    return found is not None and found[1].get("id") == entry.id
 
 
 def duplicate_item_ids(loaded: Loaded, context: Context) -> Iterator[Diagnostic]:

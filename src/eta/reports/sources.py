@@ -17,13 +17,10 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Any
 
+from eta.errors import EtaError
+from eta.files import refusal_of_git_mode
 from eta.git import GitError, GitRepository, PathsCommit, commits_changing
-
-RECORD_FOLDERS = ("afspraken", "releases", "incidents")
-
-
-def _covers(path: str, wanted: Sequence[str]) -> bool:
-    return any(path == w or path.startswith(w.rstrip("/") + "/") for w in wanted)
+from eta.repository import RECORD_FOLDERS, covers
 
 
 class History:
@@ -95,13 +92,13 @@ class History:
         if self.git is None or self.commit is None:
             return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
         if self._commits is not None:
-            commits = [c for c in self._commits if any(_covers(p, paths) for p in c.paths)]
+            commits = [c for c in self._commits if any(covers(p, paths) for p in c.paths)]
         else:
             commits = commits_changing(self.git, self.commit, paths)
         uncommitted: list[str] = []
         if self.revision is None:
             if self._uncommitted is not None:
-                uncommitted = [p for p in self._uncommitted if _covers(p, paths)]
+                uncommitted = [p for p in self._uncommitted if covers(p, paths)]
             else:
                 uncommitted = [c.path for c in self.git.changed_files(self.commit, paths)]
         return {
@@ -110,7 +107,7 @@ class History:
             "commits": [{
                 "commit": c.sha[:12], "date": c.date, "author": c.author_name,
                 "email": c.author_email, "subject": c.subject,
-                "files": [p for p in c.paths if _covers(p, paths)],
+                "files": [p for p in c.paths if covers(p, paths)],
             } for c in commits],
             "uncommitted": uncommitted,
         }
@@ -121,7 +118,13 @@ def records_at(git: GitRepository, commit: str, folders: Sequence[str]) -> Itera
     """A temporary folder holding the record files of `folders` as they were at `commit`."""
     with tempfile.TemporaryDirectory(prefix="eta-report-") as folder:
         root = Path(folder)
-        names = [name for top in folders for name in git.list_files(commit, top)]
+        names = []
+        for top in folders:
+            for mode, name in git.tree_entries(commit, top):
+                refused = refusal_of_git_mode(name, mode)
+                if refused is not None:
+                    raise EtaError(f"{refused.name}:1:1: {refused.message} (at {commit[:12]})")
+                names.append(name)
         for name, data in git.read_texts(commit, names).items():
             parts = PurePosixPath(name).parts
             if data is None or not parts or ".." in parts or name.startswith("/"):

@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import functools
 import operator
+import os
 import re
 import signal
 import string
@@ -40,9 +41,9 @@ from markupsafe import Markup
 
 from eta.errors import EtaError
 from eta.escaping import code_span, escape_markdown, escape_mermaid, for_text_block
+from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
+from eta.repository import TEMPLATE_FOLDER
 
-#: Where a repository keeps the templates that override eta's own.
-TEMPLATE_FOLDER = "templates"
 #: How a packaged template is named in messages.
 PACKAGED_PREFIX = "eta:templates/"
 TEMPLATE_SUFFIX = ".md.j2"
@@ -449,9 +450,14 @@ def _whole_numbers(left: Any, right: Any) -> tuple[int, int] | None:
 
 
 class ReportLoader(jinja2.BaseLoader):
-    """The repository's `templates/` first, then eta's own templates."""
+    """The repository's `templates/` first, then eta's own templates.
+
+    A template of the repository is read as a record is: only a real file, never through a
+    link (`eta.files`), so that no template can show a file from outside the repository.
+    """
 
     def __init__(self, root: Path | None) -> None:
+        self.root = root
         self.folder = root / TEMPLATE_FOLDER if root is not None else None
         self.packaged: Traversable = resources.files("eta") / "templates"
         #: The names of every template loaded, as messages show them.
@@ -460,14 +466,12 @@ class ReportLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str
                    ) -> tuple[str, str | None, Callable[[], bool] | None]:
         parts = jinja2.loaders.split_template_path(template)
-        if self.folder is not None:
-            path = self.folder.joinpath(*parts)
-            if path.is_file():
-                mtime = path.stat().st_mtime
-                name = "/".join((TEMPLATE_FOLDER, *parts))
+        if self.root is not None:
+            name = "/".join((TEMPLATE_FOLDER, *parts))
+            data = _repository_template(self.root, name)
+            if data is not None:
                 self.names.add(name)
-                return (_read(path.read_bytes(), name), name,
-                        lambda: path.is_file() and path.stat().st_mtime == mtime)
+                return _read(data, name), name, lambda: True
         packaged = self.packaged.joinpath(*parts)
         if packaged.is_file():
             name = PACKAGED_PREFIX + "/".join(parts)
@@ -478,9 +482,27 @@ class ReportLoader(jinja2.BaseLoader):
     def list_templates(self) -> list[str]:
         found = {entry.name for entry in self.packaged.iterdir()
                  if entry.name.endswith(TEMPLATE_SUFFIX)}
-        if self.folder is not None and self.folder.is_dir():
-            found.update(path.name for path in self.folder.glob(f"*{TEMPLATE_SUFFIX}"))
+        if self.root is not None and check_real(self.root, TEMPLATE_FOLDER) is None:
+            with contextlib.suppress(OSError), os.scandir(self.root / TEMPLATE_FOLDER) as own:
+                found.update(entry.name for entry in own if entry.name.endswith(TEMPLATE_SUFFIX)
+                             and entry.is_file(follow_symlinks=False))
         return sorted(found)
+
+
+def _repository_template(root: Path, name: str) -> bytes | None:
+    """The bytes of the repository's template `name`; None when it has none of that name."""
+    try:
+        return read_real(root, name, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return None
+    except NotReal as refused:
+        raise TemplateProblem(f"{refused.name}:1:1: {refused.message}") from None
+    except TooLarge as large:
+        raise TemplateProblem(f"{name}: the template is {large.size:,} bytes; a template may "
+                              f"be at most {MAX_FILE_BYTES:,} bytes") from None
+    except OSError as exc:
+        raise TemplateProblem(f"{name}: cannot read the template: {exc.strerror or exc}"
+                              ) from None
 
 
 def _read(data: bytes, name: str) -> str:
