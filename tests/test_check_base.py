@@ -641,3 +641,50 @@ def test_a_real_pre_commit_hook_refuses_a_rewritten_timeline(records: Path) -> N
     accepted = subprocess.run(["git", "commit", "-q", "-am", "Log progress"], cwd=records,
                               capture_output=True, text=True)
     assert "base." not in accepted.stderr
+
+
+# -- only real files -----------------------------------------------------------------------
+
+def link_signatures_folder(root: Path, tmp: Path) -> Path:
+    """A representative added in the change signs in a folder outside the repository, which
+    the release's `signatures` folder links to."""
+    (root / SIGNATURE_PATH).unlink()
+    git(root, "commit", "-q", "-am", "Without a signature")
+    key = new_key(tmp)
+    add_representative(root, key)
+    outside = tmp / "outside"
+    outside.mkdir()
+    (outside / "grensweg.yaml").write_text(signature_yaml(root, tmp, representative="nieuw",
+                                                          key=key))
+    folder = root / f"releases/{RELEASE}/signatures"
+    folder.rmdir()
+    folder.symlink_to(outside, target_is_directory=True)
+    return folder
+
+
+def test_a_signature_through_a_linked_folder_is_refused_and_never_read(
+    records: Path, tmp_path: Path
+) -> None:
+    link = "releases/R2031-07/signatures"
+    link_signatures_folder(records, tmp_path)
+    refused = (link, 1, 1, "file.symlink", "a symbolic link; eta reads only real files inside "
+               "the repository and never follows a link")
+    for args in ([], ["--changed-only"]):
+        outcome = run_eta("check", "--base", "HEAD", "--format", "json", *args, cwd=records)
+        assert outcome.exit_code == 1
+        found = [(d["file"], d["line"], d["column"], d["code"], d["message"])
+                 for d in json.loads(outcome.stdout)["diagnostics"]]
+        assert refused in found
+        # The signature behind the link counts for nothing: the plan is not in force.
+        assert ("releases/R2031-07/release.yaml", "plan.not-in-force",
+                "the release is in_realisation, but the plan is not in force: grensweg has "
+                "not signed the plan") in [(d[0], d[3], d[4]) for d in found]
+        assert not [d for d in found if d[0].startswith(link + "/")]
+    git(records, "add", "-A")
+    git(records, "commit", "-q", "-m", "Register and sign through a link")
+    # git holds the link (mode 120000): the change is refused once, by git and the tree.
+    outcome = run_eta("check", "--base", "HEAD~1", "--changed-only", "--format", "json",
+                      cwd=records)
+    found = [(d["file"], d["line"], d["column"], d["code"], d["message"])
+             for d in json.loads(outcome.stdout)["diagnostics"]]
+    assert (outcome.exit_code, found.count(refused)) == (1, 1)

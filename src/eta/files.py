@@ -161,8 +161,6 @@ def read_real(root: Path, name: str, limit: int) -> bytes:
     with _folder_of(root, name) as (folder, last):
         try:
             fd = os.open(last, _READ_FLAGS, dir_fd=folder)
-        except FileNotFoundError:
-            raise
         except OSError:
             refused = _classify(folder, last, name)
             if refused is not None:

@@ -645,6 +645,9 @@ def changed_selection(comparison: Comparison) -> list[str]:
         chosen.add("/".join(parts[:2]) if parts[0] == "releases" else change.path)
         if side is None or side.loaded is None:
             continue
+        owner = _named_for(side.kind, side.loaded.id)
+        if owner is not None:
+            chosen.add(owner)  # whose id this record may take, were its path another's
         for reference in side.loaded.references:
             if reference.kind == "release":
                 chosen.add(f"releases/{reference.value}")
@@ -658,6 +661,21 @@ def changed_selection(comparison: Comparison) -> list[str]:
             chosen.add(kind.layout[0])
     root = comparison.root
     return sorted(name for name in chosen if os.path.lexists(root / name))
+
+
+def _named_for(kind: RecordKind, record_id: str | None) -> str | None:
+    """The file or folder of `kind` whose path is named for `record_id`."""
+    if record_id is None or "/" in record_id or record_id in ("", ".", ".."):
+        return None
+    parts = []
+    for pattern in kind.layout:
+        if pattern.startswith("{id}"):
+            parts.append(record_id + pattern[len("{id}"):])
+            break
+        parts.append(pattern)
+    else:
+        return None
+    return "/".join(parts)
 
 
 #: The agreements, which the rules across the register judge together.
