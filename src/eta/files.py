@@ -121,6 +121,18 @@ def _classify(folder: int, part: str, name: str) -> NotReal | None:
     return refusal_of_mode(name, status.st_mode)
 
 
+def _open_below(folder: int, part: str, flags: int, name: str) -> int:
+    """`part` of the open `folder`, opened with `flags`; NotReal when it is a link or a
+    special file that the flags refused to open."""
+    try:
+        return os.open(part, flags, dir_fd=folder)
+    except OSError:
+        refused = _classify(folder, part, name)
+        if refused is not None:
+            raise refused from None
+        raise
+
+
 @contextlib.contextmanager
 def _folder_of(root: Path, name: str, *, create: bool = False) -> Iterator[tuple[int, str]]:
     """The open folder that holds `name` (relative to `root`), and the last part of `name`.
@@ -134,17 +146,12 @@ def _folder_of(root: Path, name: str, *, create: bool = False) -> Iterator[tuple
         for index, part in enumerate(parts[:-1]):
             step = "/".join(parts[: index + 1])
             try:
-                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+                inner = _open_below(fd, part, _FOLDER_FLAGS, step)
             except FileNotFoundError:
                 if not create:
                     raise
                 os.mkdir(part, 0o777, dir_fd=fd)
-                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
-            except OSError:
-                refused = _classify(fd, part, step)
-                if refused is not None:
-                    raise refused from None
-                raise
+                inner = _open_below(fd, part, _FOLDER_FLAGS, step)
             os.close(fd)
             fd = inner
         yield fd, parts[-1]
@@ -159,13 +166,7 @@ def read_real(root: Path, name: str, limit: int) -> bytes:
     FileNotFoundError where nothing is, or another OSError.
     """
     with _folder_of(root, name) as (folder, last):
-        try:
-            fd = os.open(last, _READ_FLAGS, dir_fd=folder)
-        except OSError:
-            refused = _classify(folder, last, name)
-            if refused is not None:
-                raise refused from None
-            raise
+        fd = _open_below(folder, last, _READ_FLAGS, name)
     try:
         status = os.fstat(fd)
         refused = refusal_of_mode(name, status.st_mode)
