@@ -193,6 +193,27 @@ def test_a_forged_cache_cannot_turn_a_failing_check_green(
     assert findings(repo) == (0, "40 files checked: no problems found\n")
 
 
+def test_a_cache_folder_in_the_repository_is_neither_read_nor_written(
+    repo: Path, cache_dir: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A pull request commits a key and a cache sealed under it, private as a checkout with
+    # umask 077 makes them, where ETA_CACHE_DIR points into the working tree.
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    planted = repo / ".eta-cache"
+    planted.mkdir(mode=0o700)
+    key = secrets.token_bytes(32)
+    (planted / KEY_NAME).write_bytes(key)
+    (planted / cache_file.name).write_bytes(seal(key, cache_file.name, forged_as_clean(data)))
+    for path in planted.iterdir():
+        path.chmod(0o600)
+    monkeypatch.setenv("ETA_CACHE_DIR", str(planted))
+    assert findings(repo) == FAILED
+    assert sorted(path.name for path in planted.iterdir()) == sorted([KEY_NAME,
+                                                                      cache_file.name])
+
+
 def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:

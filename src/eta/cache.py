@@ -317,12 +317,16 @@ class CheckCache:
     @classmethod
     def open(cls, root: Path, today: dt.date, agreements: list[Path]) -> CheckCache:
         """The cache of the repository at `root`: empty, and never written, when its folder
-        is not private or its file is not one eta wrote."""
+        is not private or lies in the repository, or its file is not one eta wrote."""
         salt = (f"{FORMAT}:{__version__}:{today.isoformat()}:"
                 f"{_agreements_digest(root, agreements)}")
         name = "check-" + hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         name += ".marshal"
-        folder = PrivateFolder.open(cache_folder())
+        location = cache_folder()
+        # Whatever is in the repository may come from a pull request: a key and a cache
+        # planted there with it would be believed.
+        inside = Path(os.path.realpath(location)).is_relative_to(os.path.realpath(root))
+        folder = None if inside else PrivateFolder.open(location)
         key = folder.key() if folder is not None else None
         data: dict[str, Any] = {}
         if folder is not None and key is not None:
