@@ -322,6 +322,37 @@ def test_appending_a_timeline_entry_keeps_the_rule(records: Path) -> None:
     assert codes(records) == []
 
 
+def all_findings(root: Path) -> list[tuple[str, int, str, str]]:
+    outcome = run_eta("check", "--base", "HEAD", "--format", "json", cwd=root)
+    return [(d["file"], d["line"], d["code"], d["message"])
+            for d in json.loads(outcome.stdout)["diagnostics"] if d["file"] == INCIDENT_PATH]
+
+
+def test_a_timeline_entry_dated_before_the_incident_is_refused(records: Path) -> None:
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write("  - at: 2020-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+                     "    text: Al eerder gezien.\n")
+    assert [finding for finding in all_findings(records)
+            if finding[2] != "incident.response-time.exceeded"] == [
+        (INCIDENT_PATH, 20, "incident.timeline.before-start", "timeline entry 2 is dated "
+         "2020-03-01T10:00:00+01:00, before the incident began or was detected "
+         "(2026-03-01T09:00:00+01:00); to log what came before, set `times.started` first"),
+    ]
+
+
+def test_a_downgrade_whose_reason_is_spaces_has_no_reason(records: Path) -> None:
+    append_classification(records, CALAMITEIT + "    reason: Directe en ernstige hinder.\n"
+                          + CALAMITEIT.replace("calamiteit", "incident").replace("[C3]", "[]")
+                          + "    reason: ' '\n")
+    assert [finding for finding in all_findings(records)
+            if finding[2] != "incident.response-time.exceeded"] == [
+        (INCIDENT_PATH, 22, "base.classification.no-reason",
+         "the class changes from `calamiteit` to `incident` without a reason"),
+        (INCIDENT_PATH, 27, "record.value", "`classifications[2].reason` must be a reason: "
+         "text with at least one character that is not a space, not the text ' '"),
+    ]
+
+
 def test_rewriting_a_classification_breaks_the_rule(records: Path) -> None:
     edit(records, INCIDENT_PATH, "  - class: incident", "  - class: calamiteit")
     assert codes(records) == [(INCIDENT_PATH, "base.classifications.rewritten")]
@@ -374,35 +405,80 @@ def close_incident(root: Path) -> None:
     git(root, "commit", "-q", "-am", "Close the incident")
 
 
+REOPENING = ("reopenings:\n  - at: 2026-03-05T09:00:00+01:00\n    by: Femke Hoekstra\n"
+             "    reason: De storing is terug.\n")
+REOPEN_ENTRY = ("  - at: 2026-03-05T09:00:00+01:00\n    recorded_at: 2026-03-05T09:00:00+01:00\n"
+                "    by: Femke Hoekstra\n    text: Status closed -> in_progress. De storing is "
+                "terug.\n")
+
+
+def reopen_incident(root: Path, status: str = "in_progress") -> None:
+    """The incident as `eta incident update --status in_progress --reason` reopens it."""
+    edit(root, INCIDENT_PATH, "status: closed", f"status: {status}")
+    edit(root, INCIDENT_PATH, "resolution:", REOPEN_ENTRY + "resolution:")
+    with (root / INCIDENT_PATH).open("a") as handle:
+        handle.write(REOPENING)
+
+
 def test_editing_a_closed_incident_breaks_the_rule(records: Path) -> None:
     close_incident(records)
     edit(records, INCIDENT_PATH, "resolution: Certificaat vernieuwd.", "resolution: Opgelost.")
-    assert [(d["code"], d["hint"]) for d in base_findings(records)] == [
-        ("base.incident.closed-edited", "to reopen it, set `status: in_progress` and append a "
-         "timeline entry that says why"),
+    assert [(d["line"], d["code"], d["message"], d["hint"]) for d in base_findings(records)] == [
+        (7, "base.incident.closed-edited", "the incident was closed at the base and is edited "
+         "here without being reopened", f"reopen it with `eta incident update {INCIDENT} "
+         "--status in_progress --reason TEXT`, which records who reopened it, when and why"),
     ]
 
 
-def test_reopening_a_closed_incident_without_an_entry_breaks_the_rule(records: Path) -> None:
+def test_reopening_a_closed_incident_without_recording_it_breaks_the_rule(
+        records: Path) -> None:
     close_incident(records)
     edit(records, INCIDENT_PATH, "status: closed", "status: in_progress")
-    assert codes(records) == [(INCIDENT_PATH, "base.incident.reopen-without-entry")]
+    edit(records, INCIDENT_PATH, "resolution:", REOPEN_ENTRY + "resolution:")
+    assert codes(records) == [(INCIDENT_PATH, "base.incident.closed-edited")]
 
 
-def test_reopening_a_closed_incident_to_new_breaks_the_rule(records: Path) -> None:
+def test_a_recorded_reopen_opens_a_closed_incident(records: Path) -> None:
     close_incident(records)
-    edit(records, INCIDENT_PATH, "status: closed", "status: new")
-    edit(records, INCIDENT_PATH, "resolution:", "  - at: 2026-03-05T09:00:00+01:00\n"
-         "    by: Femke Hoekstra\n    text: Heropend.\nresolution:")
-    assert codes(records) == [(INCIDENT_PATH, "base.incident.reopen-status")]
-
-
-def test_reopening_a_closed_incident_with_an_entry_keeps_the_rule(records: Path) -> None:
-    close_incident(records)
-    edit(records, INCIDENT_PATH, "status: closed", "status: in_progress")
-    edit(records, INCIDENT_PATH, "resolution:", "  - at: 2026-03-05T09:00:00+01:00\n"
-         "    by: Femke Hoekstra\n    text: De storing is terug; heropend.\nresolution:")
+    reopen_incident(records)
     edit(records, INCIDENT_PATH, "priority: P3", "priority: P2")
+    assert codes(records) == []
+
+
+def test_a_closed_incident_reopened_and_resolved_again_in_one_change_passes(
+        records: Path) -> None:
+    close_incident(records)
+    reopen_incident(records, status="resolved")
+    edit(records, INCIDENT_PATH, "  detected: 2026-03-01T09:00:00+01:00",
+         "  detected: 2026-03-01T09:00:00+01:00\n  resolved: 2026-03-05T12:00:00+01:00")
+    assert codes(records) == []
+
+
+def test_reopening_a_closed_incident_to_new_breaks_the_lifecycle(records: Path) -> None:
+    close_incident(records)
+    reopen_incident(records, status="new")
+    assert [(d["line"], d["code"], d["message"]) for d in base_findings(records)] == [
+        (7, "base.status.illegal-move", "the status goes from `closed` to `new`, which no "
+         "moves of the incident's lifecycle lead to (new -> in_progress; in_progress -> "
+         "resolved; resolved -> closed or in_progress; closed -> in_progress)"),
+    ]
+
+
+def test_a_status_that_goes_back_breaks_the_lifecycle(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "status: in_progress", "status: new")
+    edit(records, f"releases/{RELEASE}/release.yaml", "status: in_realisation", "status: draft")
+    assert [(d["file"], d["code"], d["message"].split(",")[0]) for d in base_findings(records)] == [
+        (INCIDENT_PATH, "base.status.illegal-move",
+         "the status goes from `in_progress` to `new`"),
+        (f"releases/{RELEASE}/release.yaml", "base.status.illegal-move",
+         "the status goes from `in_realisation` to `draft`"),
+    ]
+
+
+def test_several_moves_of_the_lifecycle_in_one_change_pass(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "status: in_progress", "status: closed")
+    with (records / INCIDENT_PATH).open("a") as handle:
+        handle.write("resolution: Certificaat vernieuwd.\n")
     assert codes(records) == []
 
 
@@ -411,6 +487,10 @@ def evaluate_release(root: Path) -> None:
         "status: evaluated\nrollout:\n  completed_on: 2026-06-01\n"
         "evaluation:\n  held_on: 2026-07-01\n  participants: [logius, grensweg]\n"))
     git(root, "commit", "-q", "-am", "Evaluate the release")
+
+
+RELEASE_REOPENING = ("reopenings:\n  - at: 2026-07-10T09:00:00+02:00\n"
+                     "    by: Femke Hoekstra\n    reason: De ketentest wordt overgedaan.\n")
 
 
 def test_editing_an_evaluated_release_breaks_the_rule(records: Path) -> None:
@@ -424,12 +504,72 @@ def test_editing_an_evaluated_release_breaks_the_rule(records: Path) -> None:
     ]
 
 
-def test_reopening_an_evaluated_release_keeps_the_rule(records: Path) -> None:
+def test_an_evaluated_release_is_protected_while_its_release_yaml_stays(
+        records: Path, tmp_path: Path) -> None:
+    evaluate_release(records)
+    edit(records, f"releases/{RELEASE}/plan.yaml", "title: In productie", "title: Live")
+    edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
+         "In drie sprints")
+    (records / SIGNATURE_PATH).unlink()
+    found = base_findings(records)
+    assert [(d["file"], d["line"], d["code"], d["message"], d["hint"]) for d in found
+            if d["code"] == "base.release.evaluated-edited"] == [
+        (f"releases/{RELEASE}/parties/grensweg.yaml", 2, "base.release.evaluated-edited",
+         f"release `{RELEASE}` was evaluated at the base; its files change only when the "
+         "release is reopened", f"reopen it with `eta release reopen {RELEASE} --reason "
+         "TEXT`, which records who reopened it, when and why"),
+        (f"releases/{RELEASE}/plan.yaml", 2, "base.release.evaluated-edited",
+         f"release `{RELEASE}` was evaluated at the base; its files change only when the "
+         "release is reopened", f"reopen it with `eta release reopen {RELEASE} --reason "
+         "TEXT`, which records who reopened it, when and why"),
+        (SIGNATURE_PATH, 1, "base.release.evaluated-edited",
+         f"release `{RELEASE}` was evaluated at the base; its files change only when the "
+         "release is reopened", f"reopen it with `eta release reopen {RELEASE} --reason "
+         "TEXT`, which records who reopened it, when and why"),
+    ]
+
+
+def test_a_status_set_back_without_a_recorded_reopen_does_not_open_a_release(
+        records: Path) -> None:
     evaluate_release(records)
     edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
     edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
          "In drie sprints")
-    assert "base.release.evaluated-edited" not in {code for _, code in codes(records)}
+    assert codes(records) == [
+        (f"releases/{RELEASE}/parties/grensweg.yaml", "base.release.evaluated-edited"),
+        (f"releases/{RELEASE}/release.yaml", "base.release.evaluated-edited"),
+    ]
+
+
+def test_a_recorded_reopen_opens_an_evaluated_release(records: Path) -> None:
+    evaluate_release(records)
+    edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
+    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
+        handle.write(RELEASE_REOPENING)
+    edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
+         "In drie sprints")
+    assert codes(records) == []
+
+
+def test_a_reopened_release_evaluated_again_in_the_same_change_passes(records: Path) -> None:
+    evaluate_release(records)
+    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
+        handle.write(RELEASE_REOPENING)
+    edit(records, f"releases/{RELEASE}/release.yaml", "  held_on: 2026-07-01",
+         "  held_on: 2026-07-20")
+    assert codes(records) == []
+
+
+def test_a_recorded_reopen_is_history_too(records: Path) -> None:
+    evaluate_release(records)
+    edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
+    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
+        handle.write(RELEASE_REOPENING)
+    git(records, "commit", "-q", "-am", "Reopen")
+    edit(records, f"releases/{RELEASE}/release.yaml", "De ketentest wordt overgedaan.",
+         "Zomaar.")
+    assert codes(records) == [
+        (f"releases/{RELEASE}/release.yaml", "base.reopenings.rewritten")]
 
 
 # -- a release in force or later keeps its chain dependencies -----------------------------

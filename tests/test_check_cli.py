@@ -175,3 +175,27 @@ def test_version_help_and_python_m_work() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.endswith("no problems found\n")
+
+
+def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
+    release = repo / "releases/R2026-01/release.yaml"
+    release.write_text(release.read_text().replace(
+        "  planned_on: 2027-03-31\n", "  planned_on: 2027-03-31\n  completed_on: 2027-03-30\n"))
+    incident = repo / "incidents/2026-11-16-q738dq.yaml"
+    incident.write_text(incident.read_text().replace(
+        "  resolved: 2026-11-17T15:20:00+01:00", "  resolved: 2026-12-02T15:20:00+01:00"))
+    outcome = run_eta("check", "--root", str(repo), "--today", "2026-12-01", "--no-cache",
+                      str(release), str(incident))
+    assert (outcome.exit_code, outcome.stdout) == (1, (
+        "incidents/2026-11-16-q738dq.yaml:14:13: error [fact.future] `times.resolved` is "
+        "2026-12-02T15:20:00+01:00, after 2026-12-01, the day checked for: a fact recorded as "
+        "having happened cannot lie in the future\n"
+        "    hint: correct it; what has not happened yet is recorded once it has\n"
+        "releases/R2026-01/release.yaml:25:17: error [fact.future] `rollout.completed_on` is "
+        "2027-03-30, after 2026-12-01, the day checked for: a fact recorded as having happened "
+        "cannot lie in the future\n"
+        "    hint: correct it; what has not happened yet is recorded once it has\n"
+        "2 files checked: 2 errors, 0 warnings\n"))
+    # Plans and deadlines may lie ahead: the planned roll-out of 2027 is no finding.
+    assert run_eta("check", "--root", str(repo), "--today", "2027-03-30", "--no-cache",
+                   str(release)).exit_code == 0

@@ -152,7 +152,8 @@ def test_two_people_filing_on_two_branches_at_once_merge_without_a_conflict(
     assert git(git_repo, "status", "--porcelain") == ""
     files = sorted(path.name for path in (git_repo / "incidents").glob("2026-03-02-*.yaml"))
     assert files == sorted(f"{incident_id}.yaml" for incident_id in ids)
-    assert eta(git_repo, "check", str(git_repo / "incidents"), "--today", "2026-03-02")[0] == 0
+    assert eta(git_repo, "check", *(str(path_of(git_repo, i)) for i in ids),
+               "--today", "2026-03-02")[:2] == (0, "2 files checked: no problems found\n")
 
 
 # --- eta incident classify ----------------------------------------------------------------------
@@ -187,6 +188,7 @@ recorded as classification 1 in incidents/{incident_id}.yaml
         "+    unanswered: [C1, C3, C4, C5, K1, K2, K3, K4]",
         "+    facts: {}",
         "+    at: 2026-03-02T10:30:00+01:00",
+        "+    recorded_at: 2026-03-02T10:30:00+01:00",
         f"+    by: {ME}",
     ]
 
@@ -233,9 +235,10 @@ def test_a_downgrade_needs_a_reason(repo: Path) -> None:
     assert code == 0
     assert out.splitlines()[-1] == (f"recorded as classification 2 in incidents/{incident_id}"
                                     ".yaml: Kenniskaart bleek niet geraakt.")
-    assert changes(before[path.name].decode(), path.read_text())[-4:] == [
+    assert changes(before[path.name].decode(), path.read_text())[-5:] == [
         "+    facts: {}",
         "+    at: 2026-03-02T10:45:00+01:00",
+        "+    recorded_at: 2026-03-02T10:45:00+01:00",
         f"+    by: {ME}",
         "+    reason: Kenniskaart bleek niet geraakt.",
     ]
@@ -336,19 +339,21 @@ def test_log_appends_to_the_timeline(repo: Path) -> None:
     path = path_of(repo, incident_id)
     before = path.read_text()
     assert eta(repo, "incident", "log", incident_id, "Leverancier gebeld; monteur onderweg.",
-               "--at", "2026-03-02T11:00") == (
+               "--at", "2026-03-02T11:00", "--now", "2026-03-02T11:02") == (
         0, f"logged in incidents/{incident_id}.yaml at 2026-03-02 11:00 CET\n", "")
     middle = path.read_text()
     assert changes(before, middle) == [
         "+timeline:",
         "+  - at: 2026-03-02T11:00:00+01:00",
+        "+    recorded_at: 2026-03-02T11:02:00+01:00",
         f"+    by: {ME}",
         "+    text: Leverancier gebeld; monteur onderweg.",
     ]
     eta(repo, "incident", "log", incident_id, "Monteur ter plaatse.", "--at",
-        "2026-03-02T12:15:00+01:00")
+        "2026-03-02T12:15:00+01:00", "--now", "2026-03-02T12:15")
     assert changes(middle, path.read_text()) == [
         "+  - at: 2026-03-02T12:15:00+01:00",
+        "+    recorded_at: 2026-03-02T12:15:00+01:00",
         f"+    by: {ME}",
         "+    text: Monteur ter plaatse.",
     ]
@@ -416,12 +421,13 @@ def test_edits_keep_comments_and_change_only_their_lines(repo: Path) -> None:
         "+  expected_end: 2026-03-02T16:00:00+01:00",
         "+timeline:",
         "+  - at: 2026-03-02T10:20:00+01:00",
+        "+    recorded_at: 2026-03-02T10:20:00+01:00",
         f"+    by: {ME}",
         "+    text: Status new -> in_progress. Priority P2 -> P1.",
     ]
     eta(repo, "incident", "classify", "2026-03-02-cmt001", "--now", "2026-03-02T10:30")
     eta(repo, "incident", "log", "2026-03-02-cmt001", "Certificaat vervangen.",
-        "--at", "2026-03-02T12:00")
+        "--at", "2026-03-02T12:00", "--now", "2026-03-02T12:00")
     final = path.read_text()
     for line in COMMENTED.splitlines():
         if "#" in line and not line.startswith(("affected", "priority")):
@@ -493,6 +499,7 @@ def test_the_status_flow(repo: Path) -> None:
         "+status: resolved",
         "+  resolved: 2026-03-02T13:00:00+01:00",
         "+  - at: 2026-03-02T13:00:00+01:00",
+        "+    recorded_at: 2026-03-02T13:00:00+01:00",
         f"+    by: {ME}",
         "+    text: Status in_progress -> resolved.",
     ]
@@ -535,14 +542,19 @@ def test_the_status_flow(repo: Path) -> None:
     before = path.read_text()
     assert eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--reason",
                "De storing keerde terug.", "--now", "2026-03-04T08:00") == (
-        0, f"updated incidents/{incident_id}.yaml: status, times.resolved\n", "")
+        0, f"updated incidents/{incident_id}.yaml: status, times.resolved, reopenings\n", "")
     assert changes(before, path.read_text()) == [
         "-status: closed",
         "+status: in_progress",
         "-  resolved: 2026-03-02T14:00:00+01:00",
         "+  - at: 2026-03-04T08:00:00+01:00",
+        "+    recorded_at: 2026-03-04T08:00:00+01:00",
         f"+    by: {ME}",
         "+    text: Status closed -> in_progress. De storing keerde terug.",
+        "+reopenings:",
+        "+  - at: 2026-03-04T08:00:00+01:00",
+        f"+    by: {ME}",
+        "+    reason: De storing keerde terug.",
     ]
     refused("--title", "Nieuwe titel", "--reason", "Duidelijker.",
             message="--reason explains a change of status or priority; for a note, use "
@@ -683,4 +695,88 @@ def test_a_closed_incident_is_not_reclassified(repo: Path) -> None:
     assert err == ("eta: error: 2026-09-09-ca1p6y is closed, and a closed incident is not "
                    "edited; reopen it first with `eta incident update 2026-09-09-ca1p6y "
                    "--status in_progress --reason TEXT`\n")
+    assert snapshot(repo) == before
+
+
+# --- facts are not in the future; events are not before the incident -----------------------------
+
+def future(incident_id: str, where: str, field: str, value: str) -> str:
+    return (f"eta: error: the change would make incidents/{incident_id}.yaml invalid:\n"
+            f"  incidents/{incident_id}.yaml:{where}: `{field}` is {value}, after now "
+            "(2026-03-02 11:00 CET): a fact recorded as having happened cannot lie in the "
+            "future\n")
+
+
+@pytest.mark.parametrize(("options", "where", "field", "value"), [
+    (("log", "Gebeld.", "--at", "2099-03-02T11:00"), "18:9", "timeline[1].at",
+     "2099-03-02T11:00:00+01:00"),
+    (("update", "--phoned", "2029-03-02T10:05"), "13:11", "times.phoned",
+     "2029-03-02T10:05:00+01:00"),
+    (("update", "--status", "resolved", "--resolved", "2027-03-02T12:00"), "13:13",
+     "times.resolved", "2027-03-02T12:00:00+01:00"),
+    (("update", "--reportable-data-breach", "yes", "--aware-at", "2026-03-02T10:30",
+      "--notified-at", "2030-01-01T09:00"), "22:16", "data_breach.notified_at",
+     "2030-01-01T09:00:00+01:00"),
+])
+def test_a_fact_after_now_is_refused(repo: Path, options: tuple[str, ...], where: str,
+                                     field: str, value: str) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--now",
+        "2026-03-02T10:20")
+    before = snapshot(repo)
+    command, *rest = options
+    assert eta(repo, "incident", command, incident_id, *rest, "--now", "2026-03-02T11:00") == (
+        2, "", future(incident_id, where, field, value))
+    assert snapshot(repo) == before
+
+
+def test_an_event_before_the_incident_began_is_refused_until_started_says_so(
+        repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    before = snapshot(repo)
+    assert eta(repo, "incident", "log", incident_id, "Eerste storingsmelding.", "--at",
+               "2020-03-02T09:00", "--now", "2026-03-02T11:00") == (
+        2, "", f"eta: error: the change would leave incidents/{incident_id}.yaml contradicting "
+        "itself: timeline entry 1 is dated 2020-03-02T09:00:00+01:00, before the incident "
+        "began or was detected (2026-03-02T10:00:00+01:00); to log what came before, set "
+        "`times.started` first\n")
+    assert snapshot(repo) == before
+    eta(repo, "incident", "update", incident_id, "--started", "2026-03-02T08:45", "--now",
+        "2026-03-02T11:00")
+    assert eta(repo, "incident", "log", incident_id, "Eerste storingsmelding.", "--at",
+               "2026-03-02T09:00", "--now", "2026-03-02T11:00")[0] == 0
+
+
+def test_what_is_logged_late_is_shown_in_the_order_of_events(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "log", incident_id, "Monteur ter plaatse.", "--at",
+        "2026-03-02T12:00", "--now", "2026-03-02T12:00")
+    assert eta(repo, "incident", "log", incident_id, "Leverancier gebeld.", "--at",
+               "2026-03-02T10:30", "--now", "2026-03-02T12:10") == (
+        0, f"logged in incidents/{incident_id}.yaml at 2026-03-02 10:30 CET\n", "")
+    code, report, _ = eta(repo, "report", "incident", incident_id, "--today", "2026-03-02")
+    assert code == 0
+    rows = report.split("## 3. Tijdlijn")[1].split("## 4.")[0].strip().splitlines()
+    assert rows == [
+        "| Tijdstip | Door | Wat |",
+        "|---|---|---|",
+        f"| 2 maart 2026 10:30 | {ME.replace('<', '&lt;').replace('>', '&gt;')} | Leverancier "
+        "gebeld. (later vastgelegd, op 2 maart 2026 12:10) |",
+        f"| 2 maart 2026 12:00 | {ME.replace('<', '&lt;').replace('>', '&gt;')} | Monteur ter "
+        "plaatse. |",
+    ]
+
+
+def test_a_reason_of_spaces_is_no_reason(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
+    eta(repo, "incident", "update", incident_id, "--affected", "logius",
+        "--now", "2026-03-02T10:40")
+    before = snapshot(repo)
+    assert eta(repo, "incident", "classify", incident_id, "--reason", " ", "--now",
+               "2026-03-02T10:45") == (
+        2, "", "eta: error: --reason must say why: give text, not only spaces\n")
+    assert eta(repo, "incident", "update", incident_id, "--priority", "P2", "--reason",
+               "\t ") == (2, "", "eta: error: --reason must say why: give text, not only "
+                          "spaces\n")
     assert snapshot(repo) == before

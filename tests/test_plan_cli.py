@@ -166,12 +166,12 @@ EDITS = {
         "+    status: done\n"
         "+    status_on: 2026-11-27\n"),
     "milestone-done, before a comment": (
-        ["plan", "milestone-done", "R2026-01", "ketentest", "--on", "2027-02-10"],
-        "release R2026-01: milestone ketentest done on 2027-02-10\n"
+        ["plan", "milestone-done", "R2026-01", "ketentest", "--on", "2026-11-20"],
+        "release R2026-01: milestone ketentest done on 2026-11-20\n"
         "  wrote releases/R2026-01/plan.yaml\n",
         "releases/R2026-01/plan.yaml:\n"
         "@@ -29,0 +30 @@ milestones:\n"
-        "+    done_on: 2027-02-10\n"),
+        "+    done_on: 2026-11-20\n"),
     "join": (
         ["plan", "join", "R2026-01", "--party", "poortwachter", "--on", "2026-11-26"],
         "poortwachter joined framework version 1.14 on 2026-11-26\n"
@@ -226,7 +226,7 @@ def test_edits_keep_comments_quoting_and_blank_lines(git_repo: Path) -> None:
          "--description", "Nieuwe metadata aanleveren", "--deadline", "2027-07-30"],
         ["contact", "R2026-03", "--party", "sleutelbrug", "--name", "Joost Vermeulen",
          "--email", "j.vermeulen@sleutelbrug.example.nl", "--phone", "+31 20 000 0310"],
-        ["join", "R2026-03", "--party", "sleutelbrug", "--on", "2027-08-01"],
+        ["join", "R2026-03", "--party", "sleutelbrug", "--on", "2026-11-25"],
     ):
         assert eta(git_repo, "plan", *args)[0] == 0
     assert changed_lines(git_repo) == (
@@ -245,7 +245,7 @@ def test_edits_keep_comments_quoting_and_blank_lines(git_repo: Path) -> None:
         "+  - id: metadata\n"
         "+    description: Nieuwe metadata aanleveren\n"
         "+    deadline: 2027-07-30\n"
-        "+joined_on: 2027-08-01\n")
+        "+joined_on: 2026-11-25\n")
 
 
 def test_a_hand_edit_and_a_command_give_the_same_shape(git_repo: Path) -> None:

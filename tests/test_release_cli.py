@@ -69,7 +69,7 @@ def test_a_new_release_with_chain_dependencies_has_a_draft_plan(git_repo: Path) 
 
 def test_a_new_release_without_chain_dependencies(repo: Path) -> None:
     assert eta(repo, "release", "new", "R2027-02", "--title", "Redactionele correcties",
-               "--framework-version", "1.16.1", "--decided-on", "2027-01-12",
+               "--framework-version", "1.16.1", "--decided-on", "2026-11-12",
                "--releasemanager-name", "Rob de Graaf", "--releasemanager-email",
                "r.degraaf@beheer.example.nl") == (
         0, "created release R2027-02, without chain dependencies\n"
@@ -79,7 +79,7 @@ def test_a_new_release_without_chain_dependencies(repo: Path) -> None:
         "id: R2027-02\n"
         "title: Redactionele correcties\n"
         "framework_version: 1.16.1\n"
-        "decided_on: 2027-01-12\n"
+        "decided_on: 2026-11-12\n"
         "chain_dependencies: false\n"
         "releasemanager:\n"
         "  name: Rob de Graaf\n"
@@ -192,41 +192,41 @@ R2026_01 = "releases/R2026-01"
 def test_the_whole_process_to_the_evaluation(git_repo: Path) -> None:
     """R2026-01 is in realisation: report the rest of its progress, roll it out, evaluate."""
     for args in (
-        ["plan", "milestone-done", "R2026-01", "ketentest", "--on", "2027-02-10"],
+        ["plan", "milestone-done", "R2026-01", "ketentest", "--on", "2026-11-20"],
         ["plan", "measure-status", "R2026-01", "--party", "logius", "communicatie", "done",
-         "--on", "2027-02-19"],
+         "--on", "2026-11-23"],
         ["plan", "measure-status", "R2026-01", "--party", "poortwachter", "metadata-inlezen",
-         "done", "--on", "2027-01-27"],
+         "done", "--on", "2026-11-17"],
         ["plan", "measure-status", "R2026-01", "--party", "poortwachter", "sleutelrollover",
-         "done", "--on", "2027-02-24"],
+         "done", "--on", "2026-11-24"],
         ["plan", "measure-status", "R2026-01", "--party", "volmacht", "metadata-inlezen",
-         "done", "--on", "2027-01-22"],
-        ["plan", "join", "R2026-01", "--party", "poortwachter", "--on", "2027-03-01"],
-        ["plan", "join", "R2026-01", "--party", "volmacht", "--on", "2027-03-02"],
+         "done", "--on", "2026-11-21"],
+        ["plan", "join", "R2026-01", "--party", "poortwachter", "--on", "2026-11-25"],
+        ["plan", "join", "R2026-01", "--party", "volmacht", "--on", "2026-11-26"],
     ):
         assert eta(git_repo, *args)[0] == 0
     # Progress is no change to the plan: it stays in force.
-    assert check(git_repo, "--today", "2027-03-03", within=R2026_01)[0] == 0
+    assert check(git_repo, "--today", "2026-11-27", within=R2026_01)[0] == 0
     assert eta(git_repo, "release", "advance", "R2026-01")[2] == (
         "eta: error: release R2026-01 cannot move from in_realisation to rolled_out:\n"
         "  - the roll-out is not complete (rollout.completed_on)\n")
-    assert eta(git_repo, "release", "rollout", "R2026-01", "--completed-on", "2027-03-30") == (
-        0, "release R2026-01: roll-out planned on 2027-03-31 and completed on 2027-03-30\n"
+    assert eta(git_repo, "release", "rollout", "R2026-01", "--completed-on", "2026-11-30") == (
+        0, "release R2026-01: roll-out planned on 2027-03-31 and completed on 2026-11-30\n"
            "  wrote releases/R2026-01/release.yaml\n", "")
     git(git_repo, "add", "-A")
     git(git_repo, "commit", "-qm", "Progress of R2026-01")
     assert eta(git_repo, "release", "advance", "R2026-01", "--to", "rolled_out")[1] == (
         "release R2026-01: in_realisation -> rolled_out\n"
         "  wrote releases/R2026-01/release.yaml\n")
-    assert check(git_repo, "--today", "2027-05-20", within=R2026_01) == (0, (
+    assert check(git_repo, "--today", "2027-01-20", within=R2026_01) == (0, (
         "releases/R2026-01/release.yaml:25:17: warning [release.evaluation.due] the "
-        "evaluation is due by 2027-05-30, in 10 days: two months after the implementation "
-        "was complete (2027-03-30)\n"
+        "evaluation is due by 2027-01-30, in 10 days: two months after the implementation "
+        "was complete (2026-11-30)\n"
         "10 files checked: 0 errors, 1 warning\n"))
     assert eta(git_repo, "release", "advance", "R2026-01")[2] == (
         "eta: error: release R2026-01 cannot move from rolled_out to evaluated:\n"
         "  - no evaluation is recorded\n")
-    assert eta(git_repo, "release", "evaluation", "R2026-01", "--held-on", "2027-05-11",
+    assert eta(git_repo, "release", "evaluation", "R2026-01", "--held-on", "2026-12-01",
                "--participant", "logius", "--participant", "poortwachter", "--finding",
                "De ketentest kwam laat op gang.")[0] == 0
     assert eta(git_repo, "release", "advance", "R2026-01")[0] == 0
@@ -237,13 +237,13 @@ def test_the_whole_process_to_the_evaluation(git_repo: Path) -> None:
         "+status: evaluated\n"
         "@@ -25,0 +26,7 @@ rollout:\n"
         "+evaluation:\n"
-        "+  held_on: 2027-05-11\n"
+        "+  held_on: 2026-12-01\n"
         "+  participants:\n"
         "+    - logius\n"
         "+    - poortwachter\n"
         "+  findings:\n"
         "+    - De ketentest kwam laat op gang.\n")
-    assert check(git_repo, "--today", "2027-06-01", within=R2026_01) == (
+    assert check(git_repo, "--today", "2027-02-01", within=R2026_01) == (
         0, "10 files checked: no problems found\n")
     assert eta(git_repo, "release", "advance", "R2026-01") == (
         2, "", "eta: error: release R2026-01 is evaluated: the release process is complete\n")
@@ -282,3 +282,78 @@ def test_commands_explain_themselves() -> None:
     assert outcome.exit_code == 0
     assert "draft -> in_force: decided, framework version set, and (with chain" in (
         " ".join(outcome.stdout.split()))
+
+
+# -- facts are not in the future --------------------------------------------------------------
+
+def today_in_amsterdam() -> set[str]:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    return {dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date().isoformat()}
+
+
+@pytest.mark.parametrize(("args", "file", "where", "field"), [
+    (["release", "decide", "R2026-03", "--on", "2099-01-12"], "releases/R2026-03/release.yaml",
+     "5:13", "decided_on"),
+    (["release", "rollout", "R2026-01", "--completed-on", "2099-03-30"],
+     "releases/R2026-01/release.yaml", "25:17", "rollout.completed_on"),
+    (["release", "evaluation", "R2026-01", "--held-on", "2099-05-11", "--participant",
+      "logius"], "releases/R2026-01/release.yaml", "26:12", "evaluation.held_on"),
+    (["plan", "measure-status", "R2026-01", "--party", "poortwachter", "sleutelrollover",
+      "done", "--on", "2099-02-24"], "releases/R2026-01/parties/poortwachter.yaml", "28:16",
+     "measures[1].status_on"),
+    (["plan", "milestone-done", "R2026-01", "ketentest", "--on", "2099-02-10"],
+     "releases/R2026-01/plan.yaml", "30:14", "milestones[2].done_on"),
+    (["plan", "join", "R2026-01", "--party", "volmacht", "--on", "2099-03-02"],
+     "releases/R2026-01/parties/volmacht.yaml", "21:12", "joined_on"),
+])
+def test_a_date_after_today_is_refused_as_a_fact(repo: Path, args: list[str], file: str,
+                                                 where: str, field: str) -> None:
+    before = snapshot(repo)
+    days = today_in_amsterdam()
+    code, out, err = eta(repo, *args)
+    days |= today_in_amsterdam()  # a run across midnight may name either day
+    value = args[args.index("--on") + 1] if "--on" in args else args[4]
+    assert (code, out) == (2, "")
+    assert err in {
+        f"eta: error: the change would make {file} invalid:\n  {file}:{where}: `{field}` is "
+        f"{value}, after today ({day}): a fact recorded as having happened cannot lie in the "
+        "future\n" for day in days}
+    assert snapshot(repo) == before
+
+
+def test_an_evaluated_release_is_reopened_with_who_when_and_why(git_repo: Path) -> None:
+    release = git_repo / "releases/R2026-01/release.yaml"
+    replace_in(release, "status: in_realisation", "status: evaluated")
+    git(git_repo, "commit", "-qam", "Evaluated")
+    before = snapshot(git_repo)
+    assert eta(git_repo, "plan", "measure-status", "R2026-01", "--party", "poortwachter",
+               "sleutelrollover", "done", "--on", "2026-11-24") == (
+        2, "", "eta: error: release R2026-01 is evaluated: its records are history and are "
+        "not edited; reopen it first with `eta release reopen R2026-01 --reason TEXT`\n")
+    assert eta(git_repo, "release", "reopen", "R2026-01", "--reason", "  ") == (
+        2, "", "eta: error: --reason must say why: give text, not only spaces\n")
+    assert eta(git_repo, "release", "reopen", "R2026-02", "--reason", "Waarom niet.") == (
+        2, "", "eta: error: release R2026-02 is draft, not evaluated: only an evaluated "
+        "release is reopened\n")
+    assert snapshot(git_repo) == before
+    assert eta(git_repo, "release", "reopen", "R2026-01", "--reason", "Ketentest overdoen.",
+               "--now", "2026-12-01T10:00") == (
+        0, "release R2026-01: evaluated -> rolled_out, reopened: Ketentest overdoen.\n"
+           "  wrote releases/R2026-01/release.yaml\n", "")
+    assert changed_lines(git_repo) == (
+        "releases/R2026-01/release.yaml:\n"
+        "@@ -18 +18 @@ changes:\n"
+        "-status: evaluated\n"
+        "+status: rolled_out\n"
+        "@@ -24,0 +25,4 @@ rollout:\n"
+        "+reopenings:\n"
+        "+  - at: 2026-12-01T10:00:00+01:00\n"
+        "+    by: Femke Hoekstra <f.hoekstra@beheer.example.nl>\n"
+        "+    reason: Ketentest overdoen.\n")
+    assert eta(git_repo, "plan", "measure-status", "R2026-01", "--party", "poortwachter",
+               "sleutelrollover", "done", "--on", "2026-11-24")[0] == 0
+    found = run_eta("check", "--root", str(git_repo), "--base", "HEAD", "--format", "json")
+    assert [code for code in found.stdout.split('"code": "')[1:]
+            if code.startswith("base.")] == []

@@ -9,6 +9,7 @@ the command, every file keeps its old bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import secrets
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -26,8 +28,10 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
+from eta.checks import DEFAULT_TIMEZONE
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
+from eta.facts import future_fact_diagnostics
 from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 from eta.journal import write_together
 from eta.load import validate_document
@@ -214,11 +218,16 @@ class EditRefused(EtaError):
 
 @dataclass
 class Changeset:
-    """New contents for several record files, validated, then written together."""
+    """New contents for several record files, validated, then written together.
+
+    `now` is the present the change is made in (the clock's, unless a command is told
+    another): a record it leaves with a fact after it is refused.
+    """
 
     root: Path
     texts: dict[Path, str] = field(default_factory=dict)
     records: dict[Path, Record] = field(default_factory=dict)
+    now: dt.datetime | None = None
 
     def edit(self, path: Path, change: Callable[[CommentedMap], None]) -> Record:
         """Apply `change` to the round-trip data of the record at `path`."""
@@ -274,6 +283,11 @@ class Changeset:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         if errors or result.loaded is None:
             raise EditRefused(display, errors)
+        now = self.now or dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).replace(microsecond=0)
+        future = future_fact_diagnostics(result.loaded, now, day=f"today ({now.date()})",
+                                         moment=f"now ({_shown(now)})")
+        if future:
+            raise EditRefused(display, future)
         self.texts[path] = text
         self.records[path] = result.loaded.record
         return result.loaded.record
@@ -307,10 +321,14 @@ def _refused(refused: NotReal) -> EtaError:
     return EtaError(f"{refused.name}:1:1: {refused.message}; nothing was written")
 
 
+def _shown(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z").rstrip()
+
+
 @contextmanager
-def changeset(root: Path) -> Iterator[Changeset]:
+def changeset(root: Path, now: dt.datetime | None = None) -> Iterator[Changeset]:
     """Stage edits in the block; they are written when it ends without an error."""
-    changes = Changeset(root)
+    changes = Changeset(root, now=now)
     yield changes
     changes.write()
 

@@ -614,6 +614,18 @@ def config_value(folder: Path, key: str) -> str | None:
     return value.strip() or None
 
 
+def git_identity(root: Path) -> str:
+    """`Name <email>` from git config: who classifies, logs or reopens."""
+    values = []
+    for key in ("user.name", "user.email"):
+        value = config_value(root, key)
+        if value is None:
+            raise EtaError(f"git config {key} is not set: eta records who did this; "
+                           f"set it with `git config {key} ...`")
+        values.append(value)
+    return f"{values[0]} <{values[1]}>"
+
+
 def ensure_repository(folder: Path) -> bool:
     """Make `folder` a git repository unless it lies in one; whether one was made."""
     from git import Repo

@@ -18,6 +18,7 @@ from eta.classify import Outcome, classify, deelnemers
 from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
 from eta.errors import EtaError
+from eta.lifecycle import INCIDENT_MOVES
 from eta.load import load_record, not_loaded
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.incident import Facts, Incident
@@ -30,15 +31,6 @@ INCIDENTS = "incidents"
 #: Crockford's base32 in lower case: no i, l, o or u to misread.
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 ID_SUFFIX_LENGTH = 6
-
-#: The status flow: forward one step at a time. A resolved incident may be reopened, and so
-#: may a closed one, with a reason in the timeline (as `eta check --base` requires).
-NEXT_STATUSES: dict[IncidentStatus, tuple[IncidentStatus, ...]] = {
-    IncidentStatus.NEW: (IncidentStatus.IN_PROGRESS,),
-    IncidentStatus.IN_PROGRESS: (IncidentStatus.RESOLVED,),
-    IncidentStatus.RESOLVED: (IncidentStatus.CLOSED, IncidentStatus.IN_PROGRESS),
-    IncidentStatus.CLOSED: (IncidentStatus.IN_PROGRESS,),
-}
 
 
 def incident_path(root: Path, incident_id: str) -> Path:
@@ -99,20 +91,6 @@ def now_in(tz: ZoneInfo) -> dt.datetime:
 
 def timestamp(moment: dt.datetime) -> YamlTimestamp:
     return YamlTimestamp(moment.isoformat())
-
-
-def git_identity(root: Path) -> str:
-    """`Name <email>` from git config: who classifies or writes in the timeline."""
-    from eta.git import config_value
-
-    values = []
-    for key in ("user.name", "user.email"):
-        value = config_value(root, key)
-        if value is None:
-            raise EtaError(f"git config {key} is not set: eta records who did this; "
-                           f"set it with `git config {key} ...`")
-        values.append(value)
-    return f"{values[0]} <{values[1]}>"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +210,7 @@ def classification_entry(
         entry["unanswered"] = unanswered
     entry["facts"] = facts_data(incident.facts)
     entry["at"] = timestamp(at)
+    entry["recorded_at"] = timestamp(at)
     entry["by"] = by()
     if reason is not None:
         entry["reason"] = reason
@@ -266,7 +245,7 @@ def party_list(value: str, option: str) -> list[str]:
 
 def status_change_problem(incident: Incident, target: IncidentStatus) -> str | None:
     """Why `incident` may not move to `target`, or None when it may."""
-    allowed = NEXT_STATUSES[incident.status]
+    allowed = INCIDENT_MOVES[incident.status]
     if target not in allowed:
         options = " or ".join(str(s) for s in allowed)
         return (f"the status cannot go from {incident.status} to {target}; "

@@ -12,7 +12,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from eta.models.common import Record, Ref
+from eta.models.common import Fact, Record, Ref
 from eta.repository import RECORD_FOLDERS
 
 __all__ = ["KINDS", "KIND_BY_NAME", "RECORD_FOLDERS", "RecordKind", "kind_for"]
@@ -76,7 +76,7 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("criteria", "eta.models.agreements:Criteria", ("afspraken", "criteria.yaml"),
                "Incident criteria"),
     RecordKind("release", "eta.models.release:Release", ("releases", "{id}", "release.yaml"),
-               "Release"),
+               "Release", (("reopenings", "reopening"),)),
     RecordKind("plan", "eta.models.release:Plan", ("releases", "{release}", "plan.yaml"),
                "Implementation plan"),
     RecordKind("plan-party", "eta.models.release:PlanParty",
@@ -85,7 +85,8 @@ KINDS: tuple[RecordKind, ...] = (
                ("releases", "{release}", "signatures", "{party}.yaml"), "Plan signature"),
     RecordKind("incident", "eta.models.incident:Incident", ("incidents", "{id}.yaml"),
                "Incident", (("timeline", "timeline entry"),
-                            ("classifications", "classification"))),
+                            ("classifications", "classification"),
+                            ("reopenings", "reopening"))),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
@@ -110,30 +111,38 @@ def kind_for(parts: tuple[str, ...]) -> tuple[RecordKind, dict[str, str]] | None
 @cache
 def reference_paths(model: type[BaseModel]) -> tuple[tuple[FieldPath, str], ...]:
     """Every field path in `model` that holds a reference, with the kind it refers to."""
-    return tuple(_references(model, ()))
+    return tuple((path, mark.kind) for path, mark in _marked(model, (), Ref)
+                 if isinstance(mark, Ref))
 
 
-def _references(annotation: Any, path: FieldPath) -> Iterator[tuple[FieldPath, str]]:
+@cache
+def fact_paths(model: type[BaseModel]) -> tuple[FieldPath, ...]:
+    """Every field path in `model` that holds a fact: a date or time that happened."""
+    return tuple(dict.fromkeys(path for path, _ in _marked(model, (), Fact)))
+
+
+def _marked(annotation: Any, path: FieldPath, mark: type) -> Iterator[tuple[FieldPath, Any]]:
+    """The field paths whose type carries a `mark` (`Ref`, `Fact`), with the mark."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         for name, field in annotation.model_fields.items():
             key = field.alias or name
             for meta in field.metadata:
-                if isinstance(meta, Ref):
-                    yield (*path, key), meta.kind
-            yield from _references(field.annotation, (*path, key))
+                if isinstance(meta, mark):
+                    yield (*path, key), meta
+            yield from _marked(field.annotation, (*path, key), mark)
         return
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
         for meta in args[1:]:
-            if isinstance(meta, Ref):
-                yield path, meta.kind
-        yield from _references(args[0], path)
+            if isinstance(meta, mark):
+                yield path, meta
+        yield from _marked(args[0], path, mark)
     elif origin is list:
-        yield from _references(args[0], (*path, None))
+        yield from _marked(args[0], (*path, None), mark)
     elif origin in (Union, types.UnionType):
         for arg in args:
-            yield from _references(arg, path)
+            yield from _marked(arg, path, mark)
 
 
 def values_at(data: Any, path: FieldPath) -> Iterator[tuple[tuple[str | int, ...], Any]]:

@@ -26,11 +26,24 @@ from eta.diagnostics import Diagnostic
 from eta.repository import covers, name_inside, record_files, record_names, relative
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     # Loaded only once a record must be read: a check whose files are all unchanged
     # answers from the cache without them.
     from eta.load import FileResult, Loaded, Reference
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
+
+
+#: The time zone of records judged without service levels to name one.
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+
+def timezone_of(levels: ServiceLevels | None) -> ZoneInfo:
+    """The time zone the service levels name, the default without them."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(levels.timezone if levels is not None else DEFAULT_TIMEZONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +204,8 @@ AGREEMENTS_READ: dict[str, frozenset[str]] = {
 def record_rules(kind: str) -> tuple[RecordRule, ...]:
     """The rules about single records of `kind`."""
     found: list[RecordRule] = []
-    for module_name in ("eta.checks.references", *_RULE_MODULES.get(kind, ())):
+    for module_name in ("eta.checks.references", "eta.checks.facts",
+                        *_RULE_MODULES.get(kind, ())):
         module = importlib.import_module(module_name)
         found.extend(module.RECORD_RULES.get(kind, ()))
     return tuple(found)

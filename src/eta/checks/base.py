@@ -7,14 +7,17 @@ Git history is the audit trail, so a pull request may add to it but not rewrite 
 - a signature is only added, never altered; it may be removed (or replaced by a new one)
   only when it was stale: its digest did not match the plan at the base, or does not
   match the plan as changed here;
-- timeline entries and classifications are append-only;
-- a classification whose class differs from the one before carries a reason;
+- timeline entries, classifications and reopenings are append-only;
+- a classification whose class differs from the one before carries a reason (text that is
+  more than spaces, as every reason);
 - a release in force or later keeps its chain dependencies;
-- a closed incident, and every file of an evaluated release, is not edited except through
-  an explicit reopen in the same change:
-  - an incident reopens when its `status` goes from `closed` to `in_progress` and a
-    timeline entry is appended that says why;
-  - a release reopens when its `status` goes from `evaluated` back to `rolled_out`;
+- a status changes only along the moves of its lifecycle (`eta.lifecycle`): a change may
+  make several, but never one the lifecycle lacks;
+- a closed incident, and every file of an evaluated release (release.yaml, plan.yaml,
+  parties/, signatures/), whether or not its status file changed, is not edited except
+  through an explicit reopen recorded in the same change: a `reopenings` entry appended
+  with who, when and why (`eta incident update --status in_progress --reason`,
+  `eta release reopen --reason`); after it the change may go on, to resolve or re-evaluate;
 - the agreements are read from the base: a signature added here must be by a
   representative, with a key, that the register at the base holds and authorises on the
   signing date and on the day of the base commit (a representative added in a pull
@@ -34,6 +37,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,8 +46,17 @@ from eta.checks import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
 from eta.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
 from eta.git import ChangeStatus, FileChange
-from eta.records import KIND_BY_NAME, KINDS, RecordKind, kind_for, reference_paths
+from eta.lifecycle import (
+    INCIDENT_MOVES,
+    INCIDENT_REOPEN,
+    RELEASE_MOVES,
+    RELEASE_REOPEN,
+    path_words,
+    reachable,
+)
+from eta.records import KINDS, RecordKind, kind_for, reference_paths
 from eta.repository import GUARDED_FOLDERS, covers, name_inside, record_names
+from eta.vocabulary import IncidentStatus, ReleaseStatus
 
 if TYPE_CHECKING:
     # Loaded once the change is known: the records while git is read in a child process,
@@ -161,6 +174,8 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
         wanted = {c.old_path for c in changes
                   if c.old_path and c.old_mode in REGULAR_GIT_MODES} | set(agreement_paths)
         wanted |= set(plan_paths)
+        # Whether a release was evaluated is its release.yaml's to say, changed or not.
+        wanted |= {_release_file(release) for release in _touched_releases(changes)}
         texts = git.read_texts(base, sorted(wanted))
     return GitAnswer(base, changes, texts, agreement_paths, plan_paths, base_time)
 
@@ -210,6 +225,17 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
 
 _CRITERIA = "afspraken/criteria.yaml"
 _SERVICE_LEVELS = "afspraken/service-levels.yaml"
+
+
+def _touched_releases(changes: Iterable[FileChange]) -> list[str]:
+    """The releases with a file in the change."""
+    return sorted({_release_of(path) for change in changes
+                   for path in (change.path, change.old_path)
+                   if path and Path(path).parts[0] == "releases" and len(Path(path).parts) > 2})
+
+
+def _release_file(release: str) -> str:
+    return f"releases/{release}/release.yaml"
 
 
 def _signed_releases(changes: Iterable[FileChange]) -> list[str]:
@@ -440,25 +466,39 @@ def _register_problem(register: dict[str, Party], signature: Signature
 
 
 def append_only(comparison: Comparison) -> Iterator[Diagnostic]:
-    """Timeline entries and classifications are only ever appended."""
-    for change, before, after in comparison.readable("incident"):
-        if before is None:
+    """Timeline entries, classifications and reopenings are only ever appended."""
+    for kind in KINDS:
+        if not kind.append_only:
             continue
-        for name, what in KIND_BY_NAME["incident"].append_only:
-            old, new = _list(before, name), _list(after, name)
-            for index, item in enumerate(old):
-                if index >= len(new):
-                    yield _at(after, change.path, name, code=f"base.{name}.rewritten",
-                              message=f"{len(old) - len(new)} {what}(s) were removed from "
-                              f"`{name}`; it is append-only",
-                              hint="bring the removed entries back; add a new one to correct")
-                    break
-                if new[index] != item:
-                    yield _at(after, change.path, name, index, code=f"base.{name}.rewritten",
-                              message=f"{what} {index + 1} of `{name}` was changed; it is "
-                              "append-only", hint="restore it as it was, and append a new "
-                              "entry that corrects it")
-                    break
+        for change, before, after in comparison.readable(kind.name):
+            if before is None:
+                continue
+            for name, what in kind.append_only:
+                yield from _appended_only(change.path, before, after, name, what)
+
+
+def _appended_only(path: str, before: Side, after: Side, name: str, what: str
+                   ) -> Iterator[Diagnostic]:
+    old, new = _list(before, name), _list(after, name)
+    for index, item in enumerate(old):
+        if index >= len(new):
+            yield _at(after, path, name, code=f"base.{name}.rewritten",
+                      message=f"{len(old) - len(new)} {what}(s) were removed from "
+                      f"`{name}`; it is append-only",
+                      hint="bring the removed entries back; add a new one to correct")
+            return
+        if new[index] != item:
+            yield _at(after, path, name, index, code=f"base.{name}.rewritten",
+                      message=f"{what} {index + 1} of `{name}` was changed; it is "
+                      "append-only", hint="restore it as it was, and append a new "
+                      "entry that corrects it")
+            return
+
+
+def _reopened(before: Side | None, after: Side | None) -> bool:
+    """Whether the change records a reopen: it appends to `reopenings`."""
+    return (before is not None and after is not None
+            and len(_list(after, "reopenings")) > len(_list(before, "reopenings")))
 
 
 def _list(side: Side, name: str) -> list[Any]:
@@ -469,6 +509,8 @@ def _list(side: Side, name: str) -> list[Any]:
 def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diagnostic]:
     """A classification added here whose class differs from the one before has a reason;
     the criteria it cites are those of the base."""
+    from eta.models.common import is_reason
+
     known = ({c.id for c in (*comparison.criteria.calamiteit, *comparison.criteria.crisis)}
              if comparison.criteria is not None else set())
     for change, before, after in comparison.readable("incident"):
@@ -480,7 +522,7 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
                 continue
             previous = new[index - 1] if index > 0 else None
             if (isinstance(previous, dict) and previous.get("class") != entry.get("class")
-                    and not entry.get("reason")):
+                    and not is_reason(entry.get("reason"))):
                 yield _at(after, change.path, "classifications", index, "class",
                           code="base.classification.no-reason",
                           message=f"the class changes from `{previous.get('class')}` to "
@@ -497,60 +539,82 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
 
 
 def closed_incidents_stay_closed(comparison: Comparison) -> Iterator[Diagnostic]:
-    """A closed incident changes only by being reopened: status back to in_progress, with
-    a timeline entry appended that says why."""
+    """A closed incident changes only in a change that records its reopen."""
     for change, before, after in comparison.readable("incident"):
         if before is None or before.mapping.get("status") != "closed":
             continue
-        if before.data == after.data:
+        if before.data == after.data or _reopened(before, after):
             continue
-        status = after.mapping.get("status")
-        if status == "closed":
-            yield _at(after, change.path, "status", code="base.incident.closed-edited",
-                      message="the incident was closed at the base and is edited here "
-                      "without being reopened",
-                      hint="to reopen it, set `status: in_progress` and append a timeline "
-                      "entry that says why")
-        elif status != "in_progress":
-            yield _at(after, change.path, "status", code="base.incident.reopen-status",
-                      message=f"a closed incident reopens to `in_progress`, not to `{status}`")
-        elif len(_list(after, "timeline")) <= len(_list(before, "timeline")):
-            yield _at(after, change.path, "status", code="base.incident.reopen-without-entry",
-                      message="the closed incident is reopened without a timeline entry",
-                      hint="append a timeline entry that says why it is reopened")
+        incident_id = before.mapping.get("id")
+        yield _at(after, change.path, "status", code="base.incident.closed-edited",
+                  message="the incident was closed at the base and is edited here "
+                  "without being reopened",
+                  hint=f"reopen it with `eta incident update {incident_id} --status "
+                  "in_progress --reason TEXT`, which records who reopened it, when and why")
 
 
 def evaluated_releases_stay(comparison: Comparison) -> Iterator[Diagnostic]:
-    """No file of an evaluated release changes, unless the release is reopened: its
-    status goes from `evaluated` back to `rolled_out`."""
-    evaluated: dict[str, bool] = {}
-    for path, side in comparison.before.items():
-        if side.kind.name == "release" and side.mapping.get("status") == "evaluated":
-            now = comparison.after.get(path)
-            reopened = now is not None and now.mapping.get("status") == "rolled_out"
-            evaluated[_release_of(path)] = reopened
+    """No file of an evaluated release changes, whether or not its release.yaml does,
+    unless the change records the release's reopen."""
     for change in comparison.changes:
         path = change.old_path or change.path
         parts = Path(path).parts
-        if parts[0] != "releases" or len(parts) < 3 or parts[1] not in evaluated:
+        if parts[0] != "releases" or len(parts) < 3:
             continue
-        if evaluated[parts[1]]:
+        release_path = _release_file(parts[1])
+        release = comparison.before.get(release_path)
+        if release is None or release.mapping.get("status") != "evaluated":
+            continue
+        if _reopened(release, comparison.after.get(release_path, release)):
             continue
         before = comparison.before.get(change.old_path) if change.old_path else None
         after = comparison.after.get(change.path)
         if before is not None and after is not None and before.data == after.data:
             continue
-        release = f"releases/{parts[1]}/release.yaml"
-        if change.path == release and after is not None:
+        hint = (f"reopen it with `eta release reopen {parts[1]} --reason TEXT`, which records "
+                "who reopened it, when and why")
+        if change.path == release_path and after is not None:
             yield _at(after, change.path, "status", code="base.release.evaluated-edited",
                       message="the release was evaluated at the base; it is edited here "
-                      "without being reopened",
-                      hint="to reopen it, set its `status` back to `rolled_out`")
+                      "without being reopened", hint=hint)
         else:
             yield _at(after, change.path, code="base.release.evaluated-edited",
                       message=f"release `{parts[1]}` was evaluated at the base; its files "
-                      "change only when the release is reopened",
-                      hint=f"to reopen it, set `status: rolled_out` in {release}")
+                      "change only when the release is reopened", hint=hint)
+
+
+def statuses_follow_the_lifecycle(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A status goes from the base's to the new one along the moves of its lifecycle; a
+    record added here starts where its lifecycle does."""
+    for kind, (moves, reopen, enum) in _LIFECYCLES.items():
+        for change, before, after in comparison.readable(kind):
+            start = enum(next(iter(moves))) if before is None else _status(before, enum)
+            end = _status(after, enum)
+            if start is None or end is None:
+                continue  # no status the lifecycle knows: the record's own error says so
+            reopened = _reopened(before, after)
+            if reachable(moves, reopen, start, end, reopened=reopened):
+                continue
+            if start is reopen[0] and reachable(moves, reopen, start, end, reopened=True):
+                continue  # closed or evaluated and not reopened: its own rule says so
+            yield _at(after, change.path, "status", code="base.status.illegal-move",
+                      message=f"the status goes from `{start}` to `{end}`, which no moves of "
+                      f"the {kind}'s lifecycle lead to ({path_words(moves)})",
+                      hint=f"set it back to `{start}`, or move it on by the lifecycle")
+
+
+def _status(side: Side, enum: type[StrEnum]) -> StrEnum | None:
+    value = side.mapping.get("status", next(iter(enum)).value)
+    try:
+        return enum(value)
+    except ValueError:
+        return None
+
+
+_LIFECYCLES: dict[str, tuple[Any, Any, type[StrEnum]]] = {
+    "incident": (INCIDENT_MOVES, INCIDENT_REOPEN, IncidentStatus),
+    "release": (RELEASE_MOVES, RELEASE_REOPEN, ReleaseStatus),
+}
 
 
 #: The statuses of a release whose preconditions depend on its chain dependencies.
@@ -608,6 +672,7 @@ BASE_RULES: tuple[BaseRule, ...] = (
     closed_incidents_stay_closed,
     evaluated_releases_stay,
     chain_dependencies_stay,
+    statuses_follow_the_lifecycle,
 )
 
 

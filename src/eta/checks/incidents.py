@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from eta.checks import Context, RecordRule, Rule
+from eta.checks import Context, RecordRule, Rule, timezone_of
 from eta.clock import clock_for, data_breach_deadline, duration
 from eta.diagnostics import Diagnostic, Severity
 from eta.load import Loaded
@@ -24,7 +24,6 @@ from eta.models.incident import Incident
 from eta.vocabulary import IncidentClass, IncidentStatus
 
 OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS})
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +53,6 @@ def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _timezone(levels: ServiceLevels | None) -> ZoneInfo:
-    return ZoneInfo(levels.timezone if levels is not None else DEFAULT_TIMEZONE)
-
-
 def is_open(incident: Incident) -> bool:
     return incident.status in OPEN_STATUSES
 
@@ -75,7 +70,7 @@ def time_findings(
     incident: Incident, levels: ServiceLevels | None, now: dt.datetime
 ) -> list[Finding]:
     """The time rules: escalation, the data-breach deadline, the telephone report."""
-    tz = _timezone(levels)
+    tz = timezone_of(levels)
     found: list[Finding] = []
     if levels is not None and is_open(incident) and incident.times.resolved is None:
         deadline = response_deadline(incident, levels)
@@ -153,6 +148,13 @@ def consistency_findings(incident: Incident) -> Iterator[Finding]:
     if times.started is not None and times.resolved is not None and times.resolved < times.started:
         yield _error(("times", "resolved"), "incident.times.order",
                      "`times.resolved` lies before `times.started`")
+    began = min(times.detected, times.started or times.detected)
+    for index, entry in enumerate(incident.timeline):
+        if entry.at < began:
+            yield _error(("timeline", index, "at"), "incident.timeline.before-start",
+                         f"timeline entry {index + 1} is dated {entry.at.isoformat()}, before "
+                         f"the incident began or was detected ({began.isoformat()}); to log "
+                         "what came before, set `times.started` first")
     start = times.started or times.detected
     end = incident.facts.expected_end
     if end is not None and end < start:
@@ -201,7 +203,7 @@ def _closing_findings(incident: Incident) -> Iterator[Finding]:
 
 
 def start_of_day(day: dt.date, levels: ServiceLevels | None) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=_timezone(levels))
+    return dt.datetime.combine(day, dt.time(0), tzinfo=timezone_of(levels))
 
 
 def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:

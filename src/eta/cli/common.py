@@ -154,6 +154,22 @@ def lock_timeout() -> float:
     return seconds
 
 
+NowOption = Annotated[
+    str | None,
+    typer.Option("--now", metavar="TIME", show_default=False,
+                 help="Take this as the present moment (default: the clock's time)."),
+]
+
+
+def reason_option(value: str | None, option: str) -> str | None:
+    """A reason as given; refused unless it is one by the records' own `Reason` type."""
+    from eta.models.common import is_reason
+
+    if value is not None and not is_reason(value):
+        raise EtaError(f"{option} must say why: give text, not only spaces")
+    return value
+
+
 def resolve_root(root: Path | None) -> Path:
     from eta.repository import check_root, find_root
 

@@ -14,11 +14,13 @@ import typer
 
 from eta.cli.common import (
     IncidentArgument,
+    NowOption,
     RootOption,
     TextOrJson,
     changes_records,
     echo_lines,
     plain_console,
+    reason_option,
     reports_errors,
     resolve_root,
     warn,
@@ -45,11 +47,6 @@ class Answer(StrEnum):
     UNKNOWN = "unknown"
 
 
-NowOption = Annotated[
-    str | None,
-    typer.Option("--now", metavar="TIME", show_default=False,
-                 help="Take this as the present moment (default: the clock's time)."),
-]
 #: Said once in the help of each command that takes times.
 TIMES_NOTE = ("Times are written as 2026-03-28T14:30 (in the time zone of "
               "afspraken/service-levels.yaml) or with their UTC offset, 2026-03-28T14:30+01:00.")
@@ -142,7 +139,7 @@ def new(
     data["status"] = "new"
     data["times"] = {"detected": timestamp(detected), "reported": timestamp(reported)}
     path = incident_path(repository, incident_id)
-    with changeset(repository) as changes:
+    with changeset(repository, reported) as changes:
         changes.create(path, data)
     typer.echo(f"created incident {incident_id}: {relative(repository, path)}")
 
@@ -167,9 +164,9 @@ def classify(
     root: RootOption = None,
 ) -> None:
     from eta.editing import add_item, changeset, commented
+    from eta.git import git_identity
     from eta.incidents import (
         classification_entry,
-        git_identity,
         incident_path,
         load_agreements,
         load_incident,
@@ -177,6 +174,7 @@ def classify(
     from eta.models.incident import Incident
     from eta.repository import relative
 
+    reason = reason_option(reason, "--reason")
     repository = resolve_root(root)
     agreements = load_agreements(repository)
     incident = load_incident(repository, incident_id)
@@ -198,7 +196,7 @@ def classify(
         def record(data: CommentedMap) -> None:
             add_item(data, "classifications", item, Incident)
 
-        with changeset(repository) as changes:
+        with changeset(repository, at) as changes:
             changes.edit(path, record)
     _print_reasoning(incident, outcome, explain=explain)
     if entry is None:
@@ -260,12 +258,15 @@ def log(
     message: Annotated[str, typer.Argument(metavar="MESSAGE", help="What happened.",
                                            show_default=False)],
     at: Annotated[str | None, _time_option(
-        "--at", "When it happened (default: now).")] = None,
+        "--at", "When it happened (default: now); what is logged late may lie before "
+        "earlier entries, but not before the incident began or was detected.")] = None,
+    now: NowOption = None,
     root: RootOption = None,
 ) -> None:
     from eta.editing import add_item
     from eta.errors import EtaError
-    from eta.incidents import git_identity, incident_path, load_agreements, timestamp
+    from eta.git import git_identity
+    from eta.incidents import incident_path, load_agreements, timestamp
     from eta.models.incident import Incident
     from eta.repository import relative
 
@@ -273,11 +274,15 @@ def log(
         raise EtaError("the message is empty; say what happened")
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    moment = _now(at, agreements, "--at")
+    recorded = _now(now, agreements)
+    moment = _moment(at, agreements, "--at") or recorded
     path = incident_path(repository, incident_id)
-    _refuse_closed(_require_incident(repository, incident_id))
-    entry = {"at": timestamp(moment), "by": git_identity(repository), "text": message}
-    _edit(repository, path, lambda data: add_item(data, "timeline", entry, Incident))
+    incident = _require_incident(repository, incident_id)
+    _refuse_closed(incident)
+    entry = {"at": timestamp(moment), "recorded_at": timestamp(recorded),
+             "by": git_identity(repository), "text": message}
+    _edit(repository, incident, recorded,
+          lambda data: add_item(data, "timeline", entry, Incident))
     typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
 
 
@@ -299,11 +304,33 @@ def _refuse_closed(incident: Incident) -> None:
         raise EtaError(_closed_message(incident.id))
 
 
-def _edit(repository: Path, path: Path, change: Callable[[CommentedMap], None]) -> Any:
+def _edit(repository: Path, incident: Incident, now: dt.datetime,
+          change: Callable[[CommentedMap], None]) -> None:
+    """Write `change` to `incident`, made at `now`, unless it leaves the record
+    contradicting itself where it did not."""
     from eta.editing import changeset
+    from eta.incidents import incident_path
 
-    with changeset(repository) as changes:
-        return changes.edit(path, change)
+    with changeset(repository, now) as changes:
+        record = changes.edit(incident_path(repository, incident.id), change)
+        _refuse_contradictions(repository, incident, record)
+
+
+def _refuse_contradictions(repository: Path, before: Incident, after: Any) -> None:
+    """Refuse a change that leaves the incident contradicting itself where it did not."""
+    from eta.checks.incidents import consistency_findings
+    from eta.diagnostics import Severity
+    from eta.errors import EtaError
+    from eta.incidents import incident_path
+    from eta.repository import relative
+
+    known = {f.message for f in consistency_findings(before)}
+    new_problems = [f.message for f in consistency_findings(after)
+                    if f.severity is Severity.ERROR and f.message not in known]
+    if new_problems:
+        path = relative(repository, incident_path(repository, before.id))
+        raise EtaError(f"the change would leave {path} contradicting itself: "
+                       + "; ".join(new_problems))
 
 
 @app.command("update", help=_help(
@@ -315,7 +342,8 @@ def update(
     incident_id: IncidentArgument,
     status: Annotated[IncidentStatus | None, typer.Option(
         "--status", help="new -> in_progress -> resolved -> closed; resolved may reopen to "
-        "in_progress.", show_default=False)] = None,
+        "in_progress, and closed too, with --reason (recorded in `reopenings`).",
+        show_default=False)] = None,
     priority: Annotated[Priority | None, typer.Option(
         "--priority", help="The priority (the Beheerorganisatie may change it).",
         show_default=False)] = None,
@@ -377,12 +405,11 @@ def update(
 ) -> None:
     import datetime as dt
 
-    from eta.checks.incidents import OPEN_STATUSES, closing_problems, consistency_findings
-    from eta.diagnostics import Severity
+    from eta.checks.incidents import OPEN_STATUSES, closing_problems
     from eta.editing import add_item, child, put
     from eta.errors import EtaError
+    from eta.git import git_identity
     from eta.incidents import (
-        git_identity,
         incident_path,
         load_agreements,
         party_list,
@@ -425,10 +452,11 @@ def update(
         agreements.check_party(party, "--affected" if affected is not None
                                else "--add-affected")
     for text, option in ((title, "--title"), (resolution, "--resolution"),
-                         (notification_reference, "--notification-reference"),
-                         (delay_reason, "--delay-reason"), (reason, "--reason")):
+                         (notification_reference, "--notification-reference")):
         if text is not None and not text.strip():
             raise EtaError(f"{option} is empty")
+    delay_reason = reason_option(delay_reason, "--delay-reason")
+    reason = reason_option(reason, "--reason")
 
     target = IncidentStatus(status) if status is not None else None
     if target is not None and target is not incident.status:
@@ -449,6 +477,8 @@ def update(
         raise EtaError("--reason explains a change of status or priority; for a note, use "
                        "`eta incident log`")
     reopened = target is IncidentStatus.IN_PROGRESS and incident.times.resolved is not None
+    # Reopening a closed incident opens what history closed: it is recorded, who, when, why.
+    reopens = incident.status is IncidentStatus.CLOSED and target is IncidentStatus.IN_PROGRESS
     if target is IncidentStatus.RESOLVED and times["resolved"] is None \
             and incident.times.resolved is None:
         times["resolved"] = timestamp(moment)
@@ -499,14 +529,18 @@ def update(
                     _parsed(breach_value) if isinstance(old, dt.datetime) else breach_value):
                 put(child(data, "data_breach", Incident), name, breach_value, DataBreach)
                 changed.append(f"data_breach.{name}")
+        if reopens:
+            add_item(data, "reopenings", {"at": timestamp(moment), "by": by, "reason": reason},
+                     Incident)
+            changed.append("reopenings")
         if events:
             text = " ".join([*events, *([reason] if reason is not None else [])])
-            add_item(data, "timeline", {"at": timestamp(moment), "by": by, "text": text},
-                     Incident)
+            add_item(data, "timeline", {"at": timestamp(moment), "recorded_at": timestamp(moment),
+                                        "by": by, "text": text}, Incident)
 
     from eta.editing import changeset
 
-    with changeset(repository) as changes:
+    with changeset(repository, moment) as changes:
         path = incident_path(repository, incident.id)
         record = changes.edit(path, change)
         if not changed:
@@ -516,12 +550,7 @@ def update(
             problems = closing_problems(record)
             if problems:
                 raise EtaError(f"{incident.id} cannot be closed: " + "; ".join(problems))
-        known = {f.message for f in consistency_findings(incident)}
-        new_problems = [f.message for f in consistency_findings(record)
-                        if f.severity is Severity.ERROR and f.message not in known]
-        if new_problems:
-            raise EtaError(f"the change would leave {relative(repository, path)} "
-                           "contradicting itself: " + "; ".join(new_problems))
+        _refuse_contradictions(repository, incident, record)
     typer.echo(f"updated {relative(repository, path)}: {', '.join(dict.fromkeys(changed))}")
 
 

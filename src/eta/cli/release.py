@@ -8,11 +8,13 @@ from typing import Annotated
 import typer
 
 from eta.cli.common import (
+    NowOption,
     ReleaseArgument,
     RootOption,
     TodayOption,
     changes_records,
     date_option,
+    reason_option,
     reports_errors,
     resolve_root,
     show_outcome,
@@ -23,7 +25,8 @@ from eta.vocabulary import ReleaseStatus
 app = typer.Typer(
     name="release",
     help="Create releases and move them through the release process: draft -> in_force -> "
-    "in_realisation -> rolled_out -> evaluated.",
+    "in_realisation -> rolled_out -> evaluated; an evaluated release is reopened with a "
+    "reason.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -121,6 +124,35 @@ def advance(
 
     target = to
     show_outcome(move(resolve_root(root), release_id, target=target, today=today(on)))
+
+
+@app.command("reopen")
+@reports_errors
+def reopen(
+    release_id: ReleaseArgument,
+    reason: Annotated[str, typer.Option(
+        "--reason", help="Why the evaluated release is opened again.", show_default=False)],
+    now: NowOption = None,
+    root: RootOption = None,
+) -> None:
+    """Reopen an evaluated release: back to rolled_out, recording who, when and why.
+
+    An evaluated release is history: its files change only in a change that reopens it
+    (`eta check --base`). After the reopen, the change may edit it and evaluate it again.
+    """
+    from zoneinfo import ZoneInfo
+
+    from eta.git import git_identity
+    from eta.incidents import now_in, parse_time
+    from eta.plans.edits import reopen as record_reopen
+    from eta.plans.state import TIME_ZONE
+
+    reason_option(reason, "--reason")
+    repository = resolve_root(root)
+    tz = ZoneInfo(TIME_ZONE)
+    moment = parse_time(now, tz, "--now") if now is not None else now_in(tz)
+    show_outcome(record_reopen(repository, release_id, reason=reason,
+                               by=git_identity(repository), now=moment))
 
 
 @app.command("communication-plan")

@@ -57,6 +57,7 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
 
 Text = Annotated[StrictStr, Field(min_length=1)]
+
 Flag = StrictBool
 Count = Annotated[StrictInt, Field(ge=0)]
 #: The most hours a response time may take: six weeks around the clock. Deadlines are
@@ -74,6 +75,18 @@ def pattern_field(pattern: str, meaning: str) -> Any:
     return Field(pattern=pattern)
 
 
+#: What makes text a reason: one character that is not a space.
+REASON_PATTERN = r"\S"
+#: Why something was done, wherever a reason is required: text that says something.
+Reason = Annotated[StrictStr, pattern_field(
+    REASON_PATTERN, "a reason: text with at least one character that is not a space")]
+
+
+def is_reason(value: object) -> bool:
+    """Whether `value` passes as a reason, as the `Reason` type judges it."""
+    return isinstance(value, str) and re.search(REASON_PATTERN, value) is not None
+
+
 #: Identifiers are lowercase words joined by hyphens, or upper-case codes such as R2026-01.
 Identifier = Annotated[StrictStr, pattern_field(
     r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
@@ -88,6 +101,17 @@ class Ref:
 
     kind: str
 
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Marks a date or time recorded as having happened: it never lies after the moment it
+    is judged at (`eta check`'s day, a command's now). Deadlines and plans are not marked."""
+
+
+#: A day on which something happened.
+FactDate = Annotated[Date, Fact()]
+#: A moment at which something happened.
+FactTimestamp = Annotated[Timestamp, Fact()]
 
 PartyId = Annotated[Identifier, Ref("party")]
 ReleaseId = Annotated[Identifier, Ref("release")]
@@ -110,6 +134,17 @@ def _ssh_public_key(value: str) -> str:
 
 #: An OpenSSH public key line: type, base64 data and an optional comment.
 SshPublicKey = Annotated[StrictStr, AfterValidator(_ssh_public_key)]
+
+
+class Reopening(Record):
+    """An explicit reopen of a closed incident or an evaluated release: who, when and why.
+
+    Only a reopen recorded in the change opens what history closed (`eta check --base`).
+    """
+
+    at: FactTimestamp = Field(description="When it was reopened.")
+    by: Text = Field(description="Who reopened it: `Name <email>` from git config.")
+    reason: Reason
 
 
 def schema_line(schema: str, depth: int) -> str:

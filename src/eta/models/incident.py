@@ -6,25 +6,33 @@ from pydantic import Field
 
 from eta.models.common import (
     CriterionId,
+    FactTimestamp,
     Flag,
     Identifier,
     PartyId,
+    Reason,
     Record,
     ReleaseId,
+    Reopening,
     Text,
     Timestamp,
 )
 from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
+_RECORDED_AT = ("When it was written down, by the clock of the one who did; later than `at` "
+                "for what is logged late. `eta check --base` requires it of what a change "
+                "appends.")
+
 
 class Times(Record):
-    detected: Timestamp
-    reported: Timestamp | None = Field(default=None, description="Reported to the BO.")
-    phoned: Timestamp | None = Field(
+    detected: FactTimestamp
+    reported: FactTimestamp | None = Field(default=None, description="Reported to the BO.")
+    phoned: FactTimestamp | None = Field(
         default=None, description="Reported to the BO's incidentmanager by telephone."
     )
-    started: Timestamp | None = Field(default=None, description="When the disruption began.")
-    resolved: Timestamp | None = None
+    started: FactTimestamp | None = Field(
+        default=None, description="When the disruption began.")
+    resolved: FactTimestamp | None = None
 
 
 class Facts(Record):
@@ -51,13 +59,15 @@ class Classification(Record):
         default=[], description="The criteria the facts could not yet decide."
     )
     facts: Facts = Field(description="The facts as they stood when classified.")
-    at: Timestamp
+    at: FactTimestamp
+    recorded_at: FactTimestamp | None = Field(default=None, description=_RECORDED_AT)
     by: Text
-    reason: Text | None = None
+    reason: Reason | None = None
 
 
 class TimelineEntry(Record):
-    at: Timestamp
+    at: FactTimestamp = Field(description="When it happened.")
+    recorded_at: FactTimestamp | None = Field(default=None, description=_RECORDED_AT)
     by: Text
     text: Text
 
@@ -65,11 +75,11 @@ class TimelineEntry(Record):
 class DataBreach(Record):
     """The notification to the Autoriteit Persoonsgegevens (GDPR article 33)."""
 
-    aware_at: Timestamp
-    notified_at: Timestamp | None = None
+    aware_at: FactTimestamp
+    notified_at: FactTimestamp | None = None
     reference: Text | None = None
-    delay_reason: Text | None = None
-    subjects_informed_at: Timestamp | None = None
+    delay_reason: Reason | None = None
+    subjects_informed_at: FactTimestamp | None = None
 
 
 class Incident(Record):
@@ -89,6 +99,8 @@ class Incident(Record):
     data_breach: DataBreach | None = None
     release: ReleaseId | None = Field(default=None, description="A release it relates to.")
     resolution: Text | None = None
+    reopenings: list[Reopening] = Field(
+        default=[], description="Every reopen of the incident once closed, the last one last.")
 
     @property
     def classification(self) -> Classification | None:

@@ -16,10 +16,12 @@ from pydantic import Field, StrictStr, field_validator
 from eta.models.common import (
     Date,
     Email,
+    FactDate,
     Identifier,
     PartyId,
     Record,
     ReleaseId,
+    Reopening,
     Text,
     Timestamp,
 )
@@ -41,20 +43,20 @@ class Person(Record):
 class CommunicationPlan(Record):
     """The Beheerorganisatie's plan for communication around the new release."""
 
-    delivered_on: Date
+    delivered_on: FactDate
     document: Text | None = None
     summary: Text | None = None
 
 
 class Rollout(Record):
     planned_on: Date | None = None
-    completed_on: Date | None = Field(
+    completed_on: FactDate | None = Field(
         default=None, description="When the implementation was complete in production."
     )
 
 
 class Evaluation(Record):
-    held_on: Date
+    held_on: FactDate
     participants: Annotated[list[PartyId], Field(min_length=1)]
     findings: list[Text] = []
 
@@ -73,7 +75,8 @@ class Release(Record):
     framework_version: FrameworkVersion | None = Field(
         default=None, description="The framework version the release brings, once known."
     )
-    decided_on: Date | None = Field(default=None, description="Decided by the Tactisch Beraad.")
+    decided_on: FactDate | None = Field(
+        default=None, description="Decided by the Tactisch Beraad.")
     chain_dependencies: bool = Field(strict=True)
     releasemanager: Person
     changes: list[Change] = []
@@ -81,6 +84,8 @@ class Release(Record):
     communication_plan: CommunicationPlan | None = None
     rollout: Rollout | None = None
     evaluation: Evaluation | None = None
+    reopenings: list[Reopening] = Field(
+        default=[], description="Every reopen of the release once evaluated, the last one last.")
 
 
 class Milestone(Record):
@@ -88,7 +93,7 @@ class Milestone(Record):
     date: Date
     title: Text
     parties: list[PartyId] = []
-    done_on: Date | None = None
+    done_on: FactDate | None = None
 
 
 class Deadline(Record):
@@ -128,7 +133,7 @@ class Measure(Record):
     description: Text
     deadline: Date
     status: MeasureStatus = MeasureStatus.OPEN
-    status_on: Date | None = None
+    status_on: FactDate | None = None
 
 
 class PlanParty(Record):
@@ -139,7 +144,7 @@ class PlanParty(Record):
     impact_analysis: ImpactAnalysis | None = None
     planning: Planning | None = None
     measures: list[Measure] = []
-    joined_on: Date | None = Field(
+    joined_on: FactDate | None = Field(
         default=None, description="When the party joined the new framework version."
     )
 
@@ -156,7 +161,11 @@ SIGNING_YEARS = (1970, 9998)
 
 
 class Signature(Record):
-    """releases/<id>/signatures/<party>.yaml: one party's signature on the plan."""
+    """releases/<id>/signatures/<party>.yaml: one party's signature on the plan.
+
+    `signed_at` is a claim the signer makes; it is judged by what attests it (the moment of
+    the check, the base commit), not as a fact the signer records.
+    """
 
     release: ReleaseId
     party: PartyId

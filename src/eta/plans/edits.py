@@ -141,8 +141,18 @@ class Work:
         return [relative(self.root, path) for path in self.changes.write()]
 
 
-def _work(root: Path, release_id: str) -> Work:
-    return Work(root, load_release(root, release_id), Changeset(root))
+def _work(root: Path, release_id: str, *, now: dt.datetime | None = None,
+          even_evaluated: bool = False) -> Work:
+    """The release's records, for a change made at `now` (the clock's by default).
+
+    An evaluated release is history: only a command that reopens it, or says why it
+    cannot move, takes it (`even_evaluated`)."""
+    work = Work(root, load_release(root, release_id), Changeset(root, now=now))
+    if work.release.status is ReleaseStatus.EVALUATED and not even_evaluated:
+        raise EtaError(f"release {release_id} is evaluated: its records are history and are "
+                       f"not edited; reopen it first with `eta release reopen {release_id} "
+                       "--reason TEXT`")
+    return work
 
 
 def _registered(register: Mapping[str, Party], party: str) -> Party:
@@ -264,7 +274,7 @@ def decide(root: Path, release_id: str, on: dt.date) -> Outcome:
 def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today: dt.date
             ) -> Outcome:
     """Move the release to its next status, if every precondition holds."""
-    work = _work(root, release_id)
+    work = _work(root, release_id, even_evaluated=True)
     register = load_register(root)
     release = work.release
     following = next_status(release.status)
@@ -283,6 +293,27 @@ def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today:
     work.edit(work.folder / "release.yaml",
               lambda data: put(data, "status", str(following), Release))
     return Outcome(f"release {release_id}: {release.status} -> {following}", work.written())
+
+
+def reopen(root: Path, release_id: str, *, reason: str, by: str, now: dt.datetime
+           ) -> Outcome:
+    """Reopen an evaluated release: back to rolled_out, with who reopened it, when and why
+    recorded in `reopenings`, so that the change may edit it (`eta check --base`)."""
+    work = _work(root, release_id, now=now, even_evaluated=True)
+    release = work.release
+    if release.status is not ReleaseStatus.EVALUATED:
+        raise EtaError(f"release {release_id} is {release.status}, not evaluated: only an "
+                       "evaluated release is reopened")
+    entry = {"at": YamlTimestamp(now.replace(microsecond=0).isoformat()), "by": by,
+             "reason": reason}
+
+    def change(data: CommentedMap) -> None:
+        put(data, "status", str(ReleaseStatus.ROLLED_OUT), Release)
+        add_item(data, "reopenings", entry, Release)
+
+    work.edit(work.folder / "release.yaml", change)
+    return Outcome(f"release {release_id}: {release.status} -> {ReleaseStatus.ROLLED_OUT}, "
+                   f"reopened: {reason}", work.written())
 
 
 def record_communication_plan(root: Path, release_id: str, *, delivered_on: dt.date,

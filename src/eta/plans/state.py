@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from eta import signing
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
+from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
 from eta.load import Loaded, invalid_records, load_record
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
@@ -36,13 +37,7 @@ _RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 TIME_ZONE = "Europe/Amsterdam"
 
 #: The release process in order; each status is reached from the one before.
-PROCESS = (
-    ReleaseStatus.DRAFT,
-    ReleaseStatus.IN_FORCE,
-    ReleaseStatus.IN_REALISATION,
-    ReleaseStatus.ROLLED_OUT,
-    ReleaseStatus.EVALUATED,
-)
+PROCESS = RELEASE_PROCESS
 
 #: How long after the implementation is complete the evaluation must be held, in months.
 EVALUATION_MONTHS = 2
@@ -51,8 +46,7 @@ EVALUATION_WARNING_DAYS = 14
 
 
 def next_status(status: ReleaseStatus) -> ReleaseStatus | None:
-    index = PROCESS.index(status)
-    return PROCESS[index + 1] if index + 1 < len(PROCESS) else None
+    return forward(RELEASE_MOVES, RELEASE_REOPEN, status)
 
 
 # -- The records of one release ------------------------------------------------------------

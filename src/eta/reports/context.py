@@ -411,8 +411,7 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
                               "grounds": dutch_grounds(a.basis)}
                              for a in outcome.assessments],
             },
-            "timeline": [{"at": _moment(e.at, tz), "by": e.by, "text": e.text}
-                         for e in sorted(incident.timeline, key=lambda e: e.at)],
+            "timeline": _timeline(incident, tz),
             "response": response,
             "phone_required": current is not None
             and current.class_.rank >= IncidentClass.CALAMITEIT.rank,
@@ -426,6 +425,20 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
         },
         "timezone": tz.key,
     }
+
+
+def _timeline(incident: Incident, tz: ZoneInfo) -> list[Data]:
+    """The timeline in the order of events; an entry appended after one about a later event
+    was logged late, and says so."""
+    entries: list[tuple[dt.datetime, Data]] = []
+    latest: dt.datetime | None = None
+    for entry in incident.timeline:
+        entries.append((entry.at, {"at": _moment(entry.at, tz), "by": entry.by,
+                                   "text": entry.text,
+                                   "recorded_at": _moment(entry.recorded_at, tz),
+                                   "late": latest is not None and entry.at < latest}))
+        latest = entry.at if latest is None else max(latest, entry.at)
+    return [data for _, data in sorted(entries, key=lambda pair: pair[0])]
 
 
 def incident_paths(context: Data) -> list[str]:
