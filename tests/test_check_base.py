@@ -317,7 +317,8 @@ def test_a_record_that_is_no_longer_yaml_gets_its_syntax_error_only(records: Pat
 
 def test_appending_a_timeline_entry_keeps_the_rule(records: Path) -> None:
     with (records / INCIDENT_PATH).open("a") as handle:
-        handle.write("  - at: 2026-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+        handle.write("  - at: 2026-03-01T10:00:00+01:00\n"
+                     "    recorded_at: 2026-03-01T10:05:00+01:00\n    by: Femke Hoekstra\n"
                      "    text: Oorzaak gevonden.\n")
     assert codes(records) == []
 
@@ -330,7 +331,8 @@ def all_findings(root: Path) -> list[tuple[str, int, str, str]]:
 
 def test_a_timeline_entry_dated_before_the_incident_is_refused(records: Path) -> None:
     with (records / INCIDENT_PATH).open("a") as handle:
-        handle.write("  - at: 2020-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+        handle.write("  - at: 2020-03-01T10:00:00+01:00\n"
+                     "    recorded_at: 2026-03-02T09:30:00+01:00\n    by: Femke Hoekstra\n"
                      "    text: Al eerder gezien.\n")
     assert [finding for finding in all_findings(records)
             if finding[2] != "incident.response-time.exceeded"] == [
@@ -346,11 +348,66 @@ def test_a_downgrade_whose_reason_is_spaces_has_no_reason(records: Path) -> None
                           + "    reason: ' '\n")
     assert [finding for finding in all_findings(records)
             if finding[2] != "incident.response-time.exceeded"] == [
-        (INCIDENT_PATH, 22, "base.classification.no-reason",
+        (INCIDENT_PATH, 23, "base.classification.no-reason",
          "the class changes from `calamiteit` to `incident` without a reason"),
-        (INCIDENT_PATH, 27, "record.value", "`classifications[2].reason` must be a reason: "
+        (INCIDENT_PATH, 29, "record.value", "`classifications[2].reason` must be a reason: "
          "text with at least one character that is not a space, not the text ' '"),
     ]
+
+
+def append_entry(root: Path, entry: str) -> None:
+    with (root / INCIDENT_PATH).open("a") as handle:
+        handle.write(entry)
+
+
+def test_an_appended_entry_says_when_it_was_written_down(records: Path) -> None:
+    append_entry(records, "  - at: 2026-03-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+                 "    text: Oorzaak gevonden.\n")
+    assert [(d["line"], d["code"], d["message"]) for d in base_findings(records)] == [
+        (20, "base.recorded-at.missing", "timeline entry 2 is appended without `recorded_at`: "
+         "what a change appends says when it was written down"),
+    ]
+
+
+def test_an_appended_entry_written_down_long_before_the_base_is_refused(
+        records: Path) -> None:
+    append_entry(records, "  - at: 2026-03-01T10:00:00+01:00\n"
+                 "    recorded_at: 2026-02-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+                 "    text: Oorzaak gevonden.\n")
+    assert [(d["line"], d["code"], d["message"]) for d in base_findings(records)] == [
+        (21, "base.recorded-at.unattested", "timeline entry 2 is appended here, but its "
+         "`recorded_at` is dated 2026-02-01T10:00:00+01:00, more than 14 days before the "
+         "commit the change starts from (2026-03-02T10:00:00+01:00); the time something was "
+         "written down is no earlier than the grace period of the agreements at the base "
+         "(backdating_grace_days) allows"),
+    ]
+
+
+def test_the_grace_period_is_the_base_agreements(records: Path) -> None:
+    edit(records, "afspraken/service-levels.yaml", "availability_targets:",
+         "backdating_grace_days: 40\navailability_targets:")
+    git(records, "commit", "-qam", "A longer grace period")
+    append_entry(records, "  - at: 2026-03-01T10:00:00+01:00\n"
+                 "    recorded_at: 2026-02-01T10:00:00+01:00\n    by: Femke Hoekstra\n"
+                 "    text: Oorzaak gevonden.\n")
+    assert codes(records) == []
+
+
+def test_an_entry_logged_late_passes(records: Path) -> None:
+    # The event comes before the last entry's; it was written down in the change.
+    append_entry(records, "  - at: 2026-03-01T09:02:00+01:00\n"
+                 "    recorded_at: 2026-03-02T09:30:00+01:00\n    by: Femke Hoekstra\n"
+                 "    text: Eerste melding via de telefoon.\n")
+    assert codes(records) == []
+
+
+def test_what_the_commands_append_passes_the_base_check(records: Path) -> None:
+    outcome = run_eta("incident", "log", INCIDENT, "Oorzaak gevonden.", "--at",
+                      "2026-03-01T10:00", cwd=records)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert run_eta("incident", "update", INCIDENT, "--status", "resolved", "--resolved",
+                   "2026-03-01T12:00", cwd=records).exit_code == 0
+    assert codes(records) == []
 
 
 def test_rewriting_a_classification_breaks_the_rule(records: Path) -> None:
@@ -366,7 +423,8 @@ def append_classification(root: Path, entry: str) -> None:
 
 CALAMITEIT = ("  - class: calamiteit\n    criteria: [C3]\n"
               "    facts: {direct_serious_hindrance: true}\n"
-              "    at: 2026-03-01T11:00:00+01:00\n    by: Femke Hoekstra\n")
+              "    at: 2026-03-01T11:00:00+01:00\n    recorded_at: 2026-03-01T11:00:00+01:00\n"
+              "    by: Femke Hoekstra\n")
 
 
 def test_a_class_change_without_a_reason_breaks_the_rule(records: Path) -> None:
@@ -493,6 +551,13 @@ RELEASE_REOPENING = ("reopenings:\n  - at: 2026-07-10T09:00:00+02:00\n"
                      "    by: Femke Hoekstra\n    reason: De ketentest wordt overgedaan.\n")
 
 
+def reopen_release(root: Path, status: str = "rolled_out") -> None:
+    """The release as `eta release reopen` reopens it, its status then set to `status`."""
+    edit(root, f"releases/{RELEASE}/release.yaml", "status: evaluated", f"status: {status}")
+    with (root / f"releases/{RELEASE}/release.yaml").open("a") as handle:
+        handle.write(RELEASE_REOPENING)
+
+
 def test_editing_an_evaluated_release_breaks_the_rule(records: Path) -> None:
     evaluate_release(records)
     edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
@@ -543,9 +608,7 @@ def test_a_status_set_back_without_a_recorded_reopen_does_not_open_a_release(
 
 def test_a_recorded_reopen_opens_an_evaluated_release(records: Path) -> None:
     evaluate_release(records)
-    edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
-    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
-        handle.write(RELEASE_REOPENING)
+    reopen_release(records)
     edit(records, f"releases/{RELEASE}/parties/grensweg.yaml", "In twee sprints",
          "In drie sprints")
     assert codes(records) == []
@@ -553,8 +616,7 @@ def test_a_recorded_reopen_opens_an_evaluated_release(records: Path) -> None:
 
 def test_a_reopened_release_evaluated_again_in_the_same_change_passes(records: Path) -> None:
     evaluate_release(records)
-    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
-        handle.write(RELEASE_REOPENING)
+    reopen_release(records, status="evaluated")
     edit(records, f"releases/{RELEASE}/release.yaml", "  held_on: 2026-07-01",
          "  held_on: 2026-07-20")
     assert codes(records) == []
@@ -562,9 +624,7 @@ def test_a_reopened_release_evaluated_again_in_the_same_change_passes(records: P
 
 def test_a_recorded_reopen_is_history_too(records: Path) -> None:
     evaluate_release(records)
-    edit(records, f"releases/{RELEASE}/release.yaml", "status: evaluated", "status: rolled_out")
-    with (records / f"releases/{RELEASE}/release.yaml").open("a") as handle:
-        handle.write(RELEASE_REOPENING)
+    reopen_release(records)
     git(records, "commit", "-q", "-am", "Reopen")
     edit(records, f"releases/{RELEASE}/release.yaml", "De ketentest wordt overgedaan.",
          "Zomaar.")
@@ -642,7 +702,8 @@ def test_changed_only_needs_base(records: Path) -> None:
 
 def test_the_base_is_the_merge_base_not_the_tip_of_the_branch(records: Path) -> None:
     git(records, "checkout", "-q", "-b", "feature")
-    append = "  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n    text: Verder.\n"
+    append = ("  - at: 2026-03-02T09:00:00+01:00\n    recorded_at: 2026-03-02T09:00:00+01:00\n"
+              "    by: Femke Hoekstra\n    text: Verder.\n")
     with (records / INCIDENT_PATH).open("a") as handle:
         handle.write(append)
     git(records, "commit", "-q", "-am", "Log progress")
@@ -748,7 +809,8 @@ def test_a_hook_that_runs_eta_from_a_subfolder_reads_git_s_relative_index(
     hook.write_text(HOOK_FROM_A_SUBFOLDER)
     hook.chmod(0o755)
     with (records / INCIDENT_PATH).open("a") as handle:
-        handle.write("  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
+        handle.write("  - at: 2026-03-02T09:00:00+01:00\n"
+                     "    recorded_at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
                      "    text: Verder.\n")
     git(records, "add", INCIDENT_PATH)
     accepted = subprocess.run(["git", "commit", "-q", "-m", "Log progress"],
@@ -778,7 +840,8 @@ def test_a_real_pre_commit_hook_refuses_a_rewritten_timeline(records: Path) -> N
     assert "base.timeline.rewritten" in refused.stderr
     edit(records, INCIDENT_PATH, "Melding ontvangen.", "Melding ontvangen van Grensweg.")
     with (records / INCIDENT_PATH).open("a") as handle:
-        handle.write("  - at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
+        handle.write("  - at: 2026-03-02T09:00:00+01:00\n"
+                     "    recorded_at: 2026-03-02T09:00:00+01:00\n    by: Femke Hoekstra\n"
                      "    text: Verder.\n")
     accepted = subprocess.run(["git", "commit", "-q", "-am", "Log progress"], cwd=records,
                               capture_output=True, text=True)

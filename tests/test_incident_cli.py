@@ -218,12 +218,18 @@ def test_a_raised_class_says_which_criteria_raised_it(repo: Path) -> None:
         path_of(repo, incident_id).read_text()
 
 
-def test_a_downgrade_needs_a_reason(repo: Path) -> None:
+def facing_a_downgrade(repo: Path) -> str:
+    """An incident classified as calamiteit whose facts now make it an incident; its id."""
     incident_id = new(repo, *STORING)
     eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
     # Kenniskaart turns out not to be involved: only one deelnemer is left.
     eta(repo, "incident", "update", incident_id, "--affected", "logius",
         "--now", "2026-03-02T10:40")
+    return incident_id
+
+
+def test_a_downgrade_needs_a_reason(repo: Path) -> None:
+    incident_id = facing_a_downgrade(repo)
     before = snapshot(repo)
     assert eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:45") == (
         2, "", "eta: error: the class would go down from calamiteit to incident (C2 no longer "
@@ -768,10 +774,7 @@ def test_what_is_logged_late_is_shown_in_the_order_of_events(repo: Path) -> None
 
 
 def test_a_reason_of_spaces_is_no_reason(repo: Path) -> None:
-    incident_id = new(repo, *STORING)
-    eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
-    eta(repo, "incident", "update", incident_id, "--affected", "logius",
-        "--now", "2026-03-02T10:40")
+    incident_id = facing_a_downgrade(repo)
     before = snapshot(repo)
     assert eta(repo, "incident", "classify", incident_id, "--reason", " ", "--now",
                "2026-03-02T10:45") == (

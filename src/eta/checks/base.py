@@ -11,6 +11,10 @@ Git history is the audit trail, so a pull request may add to it but not rewrite 
 - a classification whose class differs from the one before carries a reason (text that is
   more than spaces, as every reason);
 - a release in force or later keeps its chain dependencies;
+- what a change appends to a timeline, the classifications or the reopens says when it
+  was written down (`recorded_at`; a reopen's `at`), no earlier than the base commit's
+  committer time less the grace period of the base's service levels
+  (`backdating_grace_days`), besides the time of the event it records;
 - a status changes only along the moves of its lifecycle (`eta.lifecycle`): a change may
   make several, but never one the lifecycle lacks;
 - a closed incident, and every file of an evaluated release (release.yaml, plan.yaml,
@@ -162,7 +166,9 @@ def ask_git(root: Path, revision: str) -> GitAnswer:
         kinds = {found[0].name for c in changes if (found := kind_for(Path(c.path).parts))}
         agreement_paths = git.list_files(base, "afspraken/parties") if "signature" in kinds else []
         base_time = None
-        if "signature" in kinds:
+        # What a change adds is dated from the base commit on: signatures, and what is
+        # appended to incidents and releases.
+        if kinds & {"signature", "incident", "release"}:
             agreement_paths.append(_SERVICE_LEVELS)
             base_time = git.committed_at(base)
         if "incident" in kinds:
@@ -495,6 +501,65 @@ def _appended_only(path: str, before: Side, after: Side, name: str, what: str
             return
 
 
+#: The lists of each kind whose appended entries say when they were written down: the list,
+#: what an entry is called, and the field that holds that time.
+RECORDED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "incident": (("timeline", "timeline entry", "recorded_at"),
+                 ("classifications", "classification", "recorded_at"),
+                 ("reopenings", "reopening", "at")),
+    "release": (("reopenings", "reopening", "at"),),
+}
+
+
+def appended_entries_are_attested(comparison: Comparison) -> Iterator[Diagnostic]:
+    """What a change appends carries the time it was written down, and that time is
+    attested as a signature's is: no earlier than the base commit less the grace period
+    (a time in the future is the whole check's finding, `fact.future`)."""
+    from eta.attestation import Unattested, unattested
+
+    checked_at = dt.datetime.now(dt.UTC)
+    for kind, lists in RECORDED.items():
+        for change, before, after in comparison.readable(kind):
+            for name, what, field_name in lists:
+                old = 0 if before is None else len(_list(before, name))
+                for index, entry in enumerate(_list(after, name)[old:], start=old):
+                    if not isinstance(entry, dict):
+                        continue
+                    claimed = _moment_of(entry.get(field_name))
+                    # A reopen's `at` is required by its model, which says so when missing.
+                    if field_name == "recorded_at" and field_name not in entry:
+                        yield _at(after, change.path, name, index,
+                                  code="base.recorded-at.missing",
+                                  message=f"{what} {index + 1} is appended without "
+                                  f"`{field_name}`: what a change appends says when it was "
+                                  "written down", hint=f"add `{field_name}`, the moment it "
+                                  "was written; eta's commands write it")
+                    if claimed is None or comparison.base_time is None:
+                        continue  # an unreadable time is the record's own error
+                    found = unattested(claimed, checked_at=checked_at,
+                                       base_time=comparison.base_time, grace=comparison.grace)
+                    if found is not None and found.kind is Unattested.BEFORE_BASE:
+                        yield _at(after, change.path, name, index, field_name,
+                                  code="base.recorded-at.unattested",
+                                  message=f"{what} {index + 1} is appended here, but its "
+                                  f"`{field_name}` is {found.message}; the time something "
+                                  "was written down is no earlier than the grace period of "
+                                  "the agreements at the base (backdating_grace_days) allows",
+                                  hint="what happened earlier is logged with that time as "
+                                  "its `at` and the present as its `recorded_at`")
+
+
+def _moment_of(value: object) -> dt.datetime | None:
+    """A time as a record writes it, with its offset; None for anything else."""
+    if not isinstance(value, str | dt.datetime):
+        return None
+    try:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.utcoffset() is not None else None
+
+
 def _reopened(before: Side | None, after: Side | None) -> bool:
     """Whether the change records a reopen: it appends to `reopenings`."""
     return (before is not None and after is not None
@@ -673,6 +738,7 @@ BASE_RULES: tuple[BaseRule, ...] = (
     evaluated_releases_stay,
     chain_dependencies_stay,
     statuses_follow_the_lifecycle,
+    appended_entries_are_attested,
 )
 
 
