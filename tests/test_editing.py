@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,9 +74,11 @@ def test_a_large_incident_keeps_every_line_it_does_not_change(repo: Path) -> Non
     assert outcome.exit_code == 0, outcome.stderr
     new = path.read_text()
     assert new.startswith(text)
-    assert new[len(text):] == ("  - at: 2026-11-19T10:00:00+01:00\n"
-                               "    by: Femke Hoekstra <f.hoekstra@beheer.example.nl>\n"
-                               "    text: Laatste.\n")
+    at, recorded, by, said = new[len(text):].splitlines(keepends=True)
+    assert (at, by, said) == ("  - at: 2026-11-19T10:00:00+01:00\n",
+                              "    by: Femke Hoekstra <f.hoekstra@beheer.example.nl>\n",
+                              "    text: Laatste.\n")
+    assert re.fullmatch(r"    recorded_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\n", recorded)
 
 
 LAYOUTS: dict[str, Callable[[str], str]] = {
