@@ -72,3 +72,12 @@ def held_back() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def left_to_parent() -> None:
+    """For a pool worker forked inside `held_back`: the stopping signals leave it alone,
+    and its parent ends it. A worker that ended itself would be replaced by a new one that
+    nobody ends, which prints a traceback when it finds its parent gone."""
+    for number in STOPPING:
+        signal.signal(number, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)

@@ -392,7 +392,15 @@ def _check_units(
 
             workers = min(os.cpu_count() or 1, 4)
             chunk = max(1, len(units) // (workers * 8))
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            from eta.interrupts import held_back, left_to_parent
+
+            # The pool's threads start with the stopping signals blocked, so the kernel
+            # hands Ctrl-C to the main thread: one delivered to a pool thread would leave
+            # the main thread waiting on the pool for ever; it ends the workers itself.
+            with held_back():
+                pool = multiprocessing.get_context("fork").Pool(
+                    workers, initializer=left_to_parent)
+            with pool:
                 return pool.map(_check_unit_in_worker, file_lists, chunksize=chunk)
         return [check_unit(root, files, agreements, context) for files in file_lists]
     finally:
