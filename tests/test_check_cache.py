@@ -172,6 +172,17 @@ def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "units": units, "whole": (data["whole"][0], [])}
 
 
+def forge_under_own_key(repo: Path, cache_dir: Path, incident: Path) -> Path:
+    """A failing check, then its cache entry changed to say clean and sealed again under the
+    user's own key: what only the folder's protection can keep out. The cache file."""
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    cache_file, data = cached(cache_dir)
+    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
+                                forged_as_clean(data)))
+    return cache_file
+
+
 def test_a_forged_cache_cannot_turn_a_failing_check_green(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
@@ -217,11 +228,7 @@ def test_a_cache_folder_in_the_repository_is_neither_read_nor_written(
 def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
-    incident.write_text(FAILING)
-    assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
-    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
-                                forged_as_clean(data)))
+    cache_file = forge_under_own_key(repo, cache_dir, incident)
     planted = cache_file.read_bytes()
     for mode in (0o770, 0o707, 0o1777):
         cache_dir.chmod(mode)
@@ -246,11 +253,7 @@ def test_a_cache_below_a_folder_others_may_write_is_not_used(
 def test_a_cache_folder_of_another_user_is_not_used(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
-    incident.write_text(FAILING)
-    assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
-    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
-                                forged_as_clean(data)))
+    cache_file = forge_under_own_key(repo, cache_dir, incident)
     os.chown(cache_dir, 65534, 65534)
     assert findings(repo) == FAILED
     os.chown(cache_dir, 0, 0)
@@ -308,11 +311,8 @@ def test_links_in_the_private_cache_folder_are_replaced_never_followed(
 def test_a_key_others_may_read_is_not_trusted(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
-    incident.write_text(FAILING)
-    assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
+    forge_under_own_key(repo, cache_dir, incident)
     key = cache_dir / KEY_NAME
-    cache_file.write_bytes(seal(key.read_bytes(), cache_file.name, forged_as_clean(data)))
     key.chmod(0o644)
     assert findings(repo) == FAILED
 
