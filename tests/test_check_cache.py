@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import run_eta
-from eta.cache import KEY_NAME, seal, unseal
+from eta.check.cache import KEY_NAME, seal, unseal
 from test_check_bad_input import CASES
 
 PARTY = "afspraken/parties/poortwachter.yaml"

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import PROJECT
-from eta.classify import (
+from eta.incidents.classify import (
     DeelnemersBasis,
     FlagBasis,
     HoursBasis,
@@ -23,10 +23,10 @@ from eta.classify import (
     deelnemers,
     involved_deelnemers,
 )
-from eta.load import load_record
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
+from eta.records.read import load_record
 from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule
 
 

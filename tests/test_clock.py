@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import PROJECT
-from eta.clock import BusinessClock, clock_for, data_breach_deadline, elapsed_deadline
-from eta.load import load_record
+from eta.incidents.clock import BusinessClock, clock_for, data_breach_deadline, elapsed_deadline
 from eta.models.agreements import ServiceLevels
+from eta.records.read import load_record
 from eta.vocabulary import Priority
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 from conftest import PROJECT, run_eta
 from eta.editing import Changeset, Outline, _round_trip, add_item, child, dump, put
 from eta.models.incident import Facts, Incident, Times
-from eta.records import KIND_BY_NAME
+from eta.records.kinds import KIND_BY_NAME
 
 Edit = Callable[[CommentedMap], object]
 

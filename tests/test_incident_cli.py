@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, run_eta
-from eta.incidents import new_incident_id
+from eta.incidents.state import new_incident_id
 
 ME = "Femke Hoekstra <f.hoekstra@beheer.example.nl>"
 DEMO = "2026-11-16-q738dq"
@@ -130,7 +130,7 @@ def test_new_refuses_what_it_cannot_record(repo: Path, options: tuple[str, ...],
 
 def test_new_ids_retry_until_free(monkeypatch: pytest.MonkeyPatch) -> None:
     letters = iter("aaaaaa" "aaaaaa" "bbbbbb")
-    monkeypatch.setattr("eta.incidents.secrets.choice", lambda alphabet: next(letters))
+    monkeypatch.setattr("eta.incidents.state.secrets.choice", lambda alphabet: next(letters))
     day = new_incident_id.__globals__["dt"].date(2026, 3, 2)
     assert new_incident_id(day, lambda name: name.endswith("aaaaaa")) == "2026-03-02-bbbbbb"
 

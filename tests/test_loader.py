@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from eta.loader import Document, Position, YamlError, libyaml_in_use, load_text, resolve_plain
+from eta.records.yaml import Document, Position, YamlError, libyaml_in_use, load_text, resolve_plain
 
 
 def test_the_c_parser_is_in_use() -> None:

@@ -416,8 +416,8 @@ def test_the_signature_verifies_with_ssh_keygen(git_repo: Path, tmp_path: Path) 
     key = example_key("tokenfabriek", "nmulder")
     assert eta(git_repo, "plan", "sign", "R2026-02", "--party", "tokenfabriek", "--key",
                str(key))[0] == 0
-    from eta.load import load_record
     from eta.models.release import Signature
+    from eta.records.read import load_record
 
     name = "releases/R2026-02/signatures/tokenfabriek.yaml"
     loaded = load_record(git_repo, git_repo / name, name).loaded

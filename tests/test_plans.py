@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES_DATE, PROJECT, run_eta
-from eta.load import load_record
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
 from eta.plans.state import load_register, load_release, next_status
+from eta.records.read import load_record
 from eta.signing import NAMESPACE, PublicKey
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 from plan_helpers import (

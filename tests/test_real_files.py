@@ -275,7 +275,7 @@ def test_signing_into_a_linked_signatures_folder_is_refused(repo: Path, tmp_path
 @pytest.mark.parametrize("where", ["file", "folder"])
 def test_writing_refuses_a_link_in_the_way(repo: Path, tmp_path: Path, where: str) -> None:
     from eta.errors import EtaError
-    from eta.files import NotReal, write_real
+    from eta.records.files import NotReal, write_real
 
     outside = tmp_path / "outside"
     outside.mkdir()

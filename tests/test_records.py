@@ -8,7 +8,7 @@ from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
-from eta.records import KIND_BY_NAME
+from eta.records.kinds import KIND_BY_NAME
 
 
 @pytest.mark.parametrize(("kind", "model"), [

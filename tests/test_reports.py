@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from conftest import PROJECT, run_eta
-from eta.classify import DeelnemersBasis, Since, Verdict
 from eta.escaping import code_span, escape_markdown, escape_mermaid
-from eta.incidents import load_agreements
+from eta.incidents.classify import DeelnemersBasis, Since, Verdict
+from eta.incidents.state import load_agreements
 from eta.models.incident import Incident
 from eta.plans.state import PARTY_DELIVERABLES, SignatureState
 from eta.reports import Kind, Options, render_all, render_one, templating

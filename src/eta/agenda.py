@@ -54,10 +54,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from eta.checks.incidents import is_open, response_deadline
-from eta.clock import data_breach_deadline
 from eta.errors import EtaError
-from eta.incidents import (
+from eta.incidents.clock import data_breach_deadline
+from eta.incidents.state import (
     Agreements,
     classification_entry,
     incident_path,
@@ -77,7 +76,8 @@ from eta.plans.state import (
     load_release,
 )
 from eta.plans.timing import SigningEvidence
-from eta.repository import relative
+from eta.records.layout import relative
+from eta.rules.incidents import is_open, response_deadline
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus, Role
 
 #: The suffix of every iCalendar UID: an item's id says which item, this says whose ids.

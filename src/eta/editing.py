@@ -28,18 +28,18 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
-from eta.checks import DEFAULT_TIMEZONE
+from eta.check.engine import DEFAULT_TIMEZONE
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
-from eta.facts import future_fact_diagnostics
-from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 from eta.journal import write_together
-from eta.load import validate_document
-from eta.loader import YamlError, load_text, top_level_keys
 from eta.models.common import Record, schema_line
-from eta.records import RecordKind, kind_for
-from eta.repository import relative
-from eta.validation import field_names
+from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+from eta.records.kinds import RecordKind, kind_for
+from eta.records.layout import relative
+from eta.records.read import validate_document
+from eta.records.validation import field_names
+from eta.records.yaml import YamlError, load_text, top_level_keys
+from eta.rules.facts import future_fact_diagnostics
 
 
 class YamlDate(str):
@@ -294,7 +294,7 @@ class Changeset:
 
     def _current(self, path: Path) -> str | None:
         """The text of the record file at `path`, read only when it is a real file (see
-        `eta.files`); None when there is none."""
+        `eta.records.files`); None when there is none."""
         display = relative(self.root, path)
         try:
             return read_real(self.root, display, MAX_FILE_BYTES).decode("utf-8")

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from eta.errors import EtaError
-from eta.files import REGULAR_GIT_MODES
+from eta.records.files import REGULAR_GIT_MODES
 
 if TYPE_CHECKING:
     from git import Git, Repo

@@ -19,9 +19,9 @@ from typing import Any
 
 from eta.errors import EtaError
 from eta.git import Commit, GitRepository
-from eta.loader import YamlError, load_bytes
-from eta.records import kind_for
-from eta.repository import relative
+from eta.records.kinds import kind_for
+from eta.records.layout import relative
+from eta.records.yaml import YamlError, load_bytes
 
 #: A concrete path in a record: keys, list indexes, or `id=...` for items matched by id.
 FieldLocation = tuple[str | int, ...]

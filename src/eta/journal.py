@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from eta.diagnostics import Diagnostic, error
 from eta.errors import EtaError
 from eta.interrupts import held_back
-from eta.repository import relative
+from eta.records.layout import relative
 
 LOCK = "lock"
 JOURNAL = "journal"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from eta.records import KINDS, RecordKind
+from eta.records.kinds import KINDS, RecordKind
 
 SCHEMA_FOLDER = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -96,7 +96,7 @@ def _emit(data: bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from eta.files import check_output_file, write_atomic
+    from eta.records.files import check_output_file, write_atomic
 
     check_output_file(output)
     # The bytes as they are: an iCalendar feed ends its lines with CRLF.

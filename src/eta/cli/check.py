@@ -53,9 +53,9 @@ def check(
 
     Exit status: 0 clean, 1 findings, 2 usage or environment error.
     """
-    from eta.checks import run_check
+    from eta.check.engine import run_check
+    from eta.check.formats import REPORTERS
     from eta.diagnostics import is_failure
-    from eta.reporters import REPORTERS
 
     repository = resolve_root(root)
     if changed_only and base is None:

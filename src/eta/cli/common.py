@@ -171,7 +171,7 @@ def reason_option(value: str | None, option: str) -> str | None:
 
 
 def resolve_root(root: Path | None) -> Path:
-    from eta.repository import check_root, find_root
+    from eta.records.layout import check_root, find_root
 
     return check_root(root) if root is not None else find_root(Path.cwd())
 

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
     from ruamel.yaml.comments import CommentedMap
 
-    from eta.classify import Assessment, Outcome
-    from eta.incidents import Agreements
+    from eta.incidents.classify import Assessment, Outcome
+    from eta.incidents.state import Agreements
     from eta.models.incident import Incident
 
 app = typer.Typer(name="incident", help="Record, classify and follow incidents.",
@@ -66,13 +66,13 @@ def _answer_option(name: str, fact: str) -> Any:
 
 
 def _moment(value: str | None, agreements: Agreements, option: str) -> dt.datetime | None:
-    from eta.incidents import parse_time
+    from eta.incidents.state import parse_time
 
     return None if value is None else parse_time(value, agreements.tz, option)
 
 
 def _now(value: str | None, agreements: Agreements, option: str = "--now") -> dt.datetime:
-    from eta.incidents import now_in
+    from eta.incidents.state import now_in
 
     return _moment(value, agreements, option) or now_in(agreements.tz)
 
@@ -107,14 +107,14 @@ def new(
 ) -> None:
     from eta.editing import changeset
     from eta.errors import EtaError
-    from eta.incidents import (
+    from eta.incidents.state import (
         incident_path,
         load_agreements,
         new_incident_id,
         party_list,
         timestamp,
     )
-    from eta.repository import relative
+    from eta.records.layout import relative
 
     if not title.strip():
         raise EtaError("--title is empty; say in one line what happened")
@@ -165,14 +165,14 @@ def classify(
 ) -> None:
     from eta.editing import add_item, changeset, commented
     from eta.git import git_identity
-    from eta.incidents import (
+    from eta.incidents.state import (
         classification_entry,
         incident_path,
         load_agreements,
         load_incident,
     )
     from eta.models.incident import Incident
-    from eta.repository import relative
+    from eta.records.layout import relative
 
     reason = reason_option(reason, "--reason")
     repository = resolve_root(root)
@@ -266,9 +266,9 @@ def log(
     from eta.editing import add_item
     from eta.errors import EtaError
     from eta.git import git_identity
-    from eta.incidents import incident_path, load_agreements, timestamp
+    from eta.incidents.state import incident_path, load_agreements, timestamp
     from eta.models.incident import Incident
-    from eta.repository import relative
+    from eta.records.layout import relative
 
     if not message.strip():
         raise EtaError("the message is empty; say what happened")
@@ -287,7 +287,7 @@ def log(
 
 
 def _require_incident(repository: Path, incident_id: str) -> Incident:
-    from eta.incidents import load_incident
+    from eta.incidents.state import load_incident
 
     return load_incident(repository, incident_id)
 
@@ -309,7 +309,7 @@ def _edit(repository: Path, incident: Incident, now: dt.datetime,
     """Write `change` to `incident`, made at `now`, unless it leaves the record
     contradicting itself where it did not."""
     from eta.editing import changeset
-    from eta.incidents import incident_path
+    from eta.incidents.state import incident_path
 
     with changeset(repository, now) as changes:
         record = changes.edit(incident_path(repository, incident.id), change)
@@ -318,11 +318,11 @@ def _edit(repository: Path, incident: Incident, now: dt.datetime,
 
 def _refuse_contradictions(repository: Path, before: Incident, after: Any) -> None:
     """Refuse a change that leaves the incident contradicting itself where it did not."""
-    from eta.checks.incidents import consistency_findings
     from eta.diagnostics import Severity
     from eta.errors import EtaError
-    from eta.incidents import incident_path
-    from eta.repository import relative
+    from eta.incidents.state import incident_path
+    from eta.records.layout import relative
+    from eta.rules.incidents import consistency_findings
 
     known = {f.message for f in consistency_findings(before)}
     new_problems = [f.message for f in consistency_findings(after)
@@ -405,11 +405,10 @@ def update(
 ) -> None:
     import datetime as dt
 
-    from eta.checks.incidents import OPEN_STATUSES, closing_problems
     from eta.editing import add_item, child, put
     from eta.errors import EtaError
     from eta.git import git_identity
-    from eta.incidents import (
+    from eta.incidents.state import (
         incident_path,
         load_agreements,
         party_list,
@@ -417,7 +416,8 @@ def update(
         timestamp,
     )
     from eta.models.incident import DataBreach, Facts, Incident, Times
-    from eta.repository import relative
+    from eta.records.layout import relative
+    from eta.rules.incidents import OPEN_STATUSES, closing_problems
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
@@ -599,8 +599,8 @@ def list_incidents(
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.checks.incidents import is_open, response_deadline, time_findings
-    from eta.incidents import load_agreements, load_incidents
+    from eta.incidents.state import load_agreements, load_incidents
+    from eta.rules.incidents import is_open, response_deadline, time_findings
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)

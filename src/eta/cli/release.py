@@ -143,7 +143,7 @@ def reopen(
     from zoneinfo import ZoneInfo
 
     from eta.git import git_identity
-    from eta.incidents import now_in, parse_time
+    from eta.incidents.state import now_in, parse_time
     from eta.plans.edits import reopen as record_reopen
     from eta.plans.state import TIME_ZONE
 

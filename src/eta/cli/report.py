@@ -57,7 +57,7 @@ def _moment(value: str | None) -> dt.datetime | None:
         return None
     from zoneinfo import ZoneInfo
 
-    from eta.incidents import now_in, parse_time
+    from eta.incidents.state import now_in, parse_time
 
     zone = ZoneInfo("Europe/Amsterdam")
     if value == "now":
@@ -69,7 +69,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=False)
         return
-    from eta.files import check_output_file, write_atomic
+    from eta.records.files import check_output_file, write_atomic
 
     check_output_file(output)
     write_atomic(output, text)
@@ -162,7 +162,7 @@ def all_reports(
     Every report is rendered before the first is written: a failing template leaves the
     folder as it was.
     """
-    from eta.files import check_output_folder, write_atomic
+    from eta.records.files import check_output_folder, write_atomic
     from eta.reports import render_all
 
     rendered = render_all(resolve_root(root), _options(on, generated_at), at)

@@ -59,8 +59,8 @@ from eta.plans.state import (
     signing_date,
 )
 from eta.plans.timing import SigningEvidence
-from eta.repository import relative
-from eta.validation import field_names
+from eta.records.layout import relative
+from eta.records.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

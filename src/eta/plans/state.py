@@ -23,12 +23,12 @@ from eta import signing
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
 from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
-from eta.load import Loaded, invalid_records, load_record
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import plan_digest
 from eta.plans.timing import SignatureTimes, SigningEvidence
-from eta.repository import record_files, record_names, relative
+from eta.records.layout import record_files, record_names, relative
+from eta.records.read import Loaded, invalid_records, load_record
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 

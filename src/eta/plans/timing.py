@@ -205,10 +205,10 @@ def _repository(root: str, process: int) -> GitRepository:
 
 
 def _content_digest(git: GitRepository, commit: str, release_id: str) -> str | None:
-    from eta.load import validate_document
-    from eta.loader import YamlError, load_bytes
     from eta.plans.state import ReleaseFiles, content_digest
-    from eta.records import kind_for
+    from eta.records.kinds import kind_for
+    from eta.records.read import validate_document
+    from eta.records.yaml import YamlError, load_bytes
 
     folder = f"{RELEASES}/{release_id}"
     paths = [f"{folder}/{name}" for name, is_file in git.folder_entries(commit, folder)

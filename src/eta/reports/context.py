@@ -1,9 +1,10 @@
 """What each report shows, as plain data for its template.
 
 Every judgement comes from the module that owns it: a plan's state and its signatures from
-`eta.plans.state`, an incident's class from `eta.classify`, its deadlines and findings from
-`eta.checks.incidents` and `eta.clock`. This module only gathers, orders and labels; it
-knows nothing of terminals or of Markdown. Moments are given in the agreements' time zone.
+`eta.plans.state`, an incident's class from `eta.incidents.classify`, its deadlines and
+findings from `eta.rules.incidents` and `eta.incidents.clock`. This module only gathers, orders
+and labels; it knows nothing of terminals or of Markdown. Moments are given in the agreements'
+time zone.
 """
 
 from __future__ import annotations
@@ -14,16 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from eta.checks.incidents import (
-    closing_problems,
-    is_open,
-    response_clock_start,
-    response_deadline,
-    start_of_day,
-    time_findings,
-)
-from eta.clock import data_breach_deadline
-from eta.incidents import (
+from eta.incidents.clock import data_breach_deadline
+from eta.incidents.state import (
     INCIDENTS,
     Agreements,
     load_agreements,
@@ -48,6 +41,14 @@ from eta.plans.state import (
 from eta.plans.timing import SigningEvidence
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
+from eta.rules.incidents import (
+    closing_problems,
+    is_open,
+    response_clock_start,
+    response_deadline,
+    start_of_day,
+    time_findings,
+)
 from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
 
 Data = dict[str, Any]

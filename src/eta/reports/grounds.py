@@ -1,4 +1,4 @@
-"""The grounds of a criterion in Dutch, told from the facts `eta.classify` judged it on.
+"""The grounds of a criterion in Dutch, told from the facts `eta.incidents.classify` judged it on.
 
 The classifier decides; this module only says in Dutch what its basis holds, so a report
 never reasons about a criterion itself. The text is plain: templates escape it with `md`.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import assert_never
 
-from eta.classify import (
+from eta.incidents.classify import (
     Basis,
     DeelnemersBasis,
     DisruptionBasis,

@@ -6,7 +6,7 @@ line keep their English codes. A test holds that every value of every enum has a
 
 from __future__ import annotations
 
-from eta.classify import Since, Verdict
+from eta.incidents.classify import Since, Verdict
 from eta.plans.state import SignatureState
 from eta.vocabulary import (
     ImpactLevel,

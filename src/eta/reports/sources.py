@@ -18,9 +18,9 @@ from types import TracebackType
 from typing import Any
 
 from eta.errors import EtaError
-from eta.files import refusal_of_git_mode
 from eta.git import GitError, GitRepository, PathsCommit, commits_changing
-from eta.repository import RECORD_FOLDERS, covers
+from eta.records.files import refusal_of_git_mode
+from eta.records.layout import RECORD_FOLDERS, covers
 
 
 class History:

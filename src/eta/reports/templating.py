@@ -41,8 +41,8 @@ from markupsafe import Markup
 
 from eta.errors import EtaError
 from eta.escaping import code_span, escape_markdown, escape_mermaid, for_text_block
-from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
-from eta.repository import TEMPLATE_FOLDER
+from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
+from eta.records.layout import TEMPLATE_FOLDER
 
 #: How a packaged template is named in messages.
 PACKAGED_PREFIX = "eta:templates/"
@@ -453,7 +453,7 @@ class ReportLoader(jinja2.BaseLoader):
     """The repository's `templates/` first, then eta's own templates.
 
     A template of the repository is read as a record is: only a real file, never through a
-    link (`eta.files`), so that no template can show a file from outside the repository.
+    link (`eta.records.files`), so that no template can show a file from outside the repository.
     """
 
     def __init__(self, root: Path | None) -> None:

@@ -39,14 +39,14 @@ from stat import S_IFMT, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from eta import __version__
-from eta.checks import Entry, UnitResult
+from eta.check.engine import Entry, UnitResult
 from eta.diagnostics import Diagnostic, Severity
-from eta.repository import relative
+from eta.records.layout import relative
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from eta.load import Reference
+    from eta.records.read import Reference
 
 FORMAT = 4
 #: Changes newer than this, measured from the cache's last write, are always re-read.
@@ -282,7 +282,7 @@ def _agreements_digest(root: Path, agreements: list[Path]) -> str:
 def _agreement_content(root: Path, path: Path) -> bytes:
     """The bytes of an agreement, read as the loader reads it; for one it refuses, what it
     is instead."""
-    from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+    from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 
     try:
         return read_real(root, path.relative_to(root).as_posix(), MAX_FILE_BYTES)
@@ -295,7 +295,7 @@ def _agreement_content(root: Path, path: Path) -> bytes:
 @functools.cache
 def _reference_maker() -> Callable[[Iterable[Any]], Reference]:
     # Imported on first use: a check that is cached whole reads no record module at all.
-    from eta.load import Reference
+    from eta.records.read import Reference
 
     return Reference._make
 

@@ -10,11 +10,11 @@ from pydantic import ValidationError
 
 from eta.diagnostics import Diagnostic, error, warning
 from eta.errors import EtaError
-from eta.loader import Document, Position, YamlError, load_bytes, read_file
 from eta.models.common import Record, schema_line
-from eta.records import KINDS, RecordKind, kind_for, reference_paths, values_at
-from eta.repository import relative
-from eta.validation import dotted, model_diagnostics
+from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths, values_at
+from eta.records.layout import relative
+from eta.records.validation import dotted, model_diagnostics
+from eta.records.yaml import Document, Position, YamlError, load_bytes, read_file
 
 
 class Reference(NamedTuple):

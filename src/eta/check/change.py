@@ -46,9 +46,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eta.attestation import DEFAULT_GRACE
-from eta.checks import CheckResult, agreement_files, load_agreements
+from eta.check.engine import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
-from eta.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
 from eta.git import ChangeStatus, FileChange
 from eta.lifecycle import (
     INCIDENT_MOVES,
@@ -58,18 +57,19 @@ from eta.lifecycle import (
     path_words,
     reachable,
 )
-from eta.records import KINDS, RecordKind, kind_for, reference_paths
-from eta.repository import GUARDED_FOLDERS, covers, name_inside, record_names
+from eta.records.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
+from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths
+from eta.records.layout import GUARDED_FOLDERS, covers, name_inside, record_names
 from eta.vocabulary import IncidentStatus, ReleaseStatus
 
 if TYPE_CHECKING:
     # Loaded once the change is known: the records while git is read in a child process,
     # the release model only for a change that holds a signature.
-    from eta.load import FileResult, Loaded
-    from eta.loader import Document
     from eta.models.agreements import Criteria
     from eta.models.party import Party
     from eta.models.release import Signature
+    from eta.records.read import FileResult, Loaded
+    from eta.records.yaml import Document
 
 
 @dataclass(slots=True)
@@ -275,7 +275,7 @@ def _signed_content_now(root: Path, release: str) -> list[str]:
 def _read(root: Path, name: str) -> bytes | None:
     """The working tree's file `name`, read as the loader reads it; None when it is not
     there or not read: the check of the working tree reports why."""
-    from eta.loader import YamlError, read_file
+    from eta.records.yaml import YamlError, read_file
 
     try:
         return read_file(root, name, name)
@@ -285,8 +285,8 @@ def _read(root: Path, name: str) -> bytes | None:
 
 def _side(path: str, raw: bytes | None) -> Side | None:
     """The record at `path` with these contents; None when it is none, or not there."""
-    from eta.load import validate_document
-    from eta.loader import YamlError, load_bytes
+    from eta.records.read import validate_document
+    from eta.records.yaml import YamlError, load_bytes
 
     found = kind_for(Path(path).parts)
     if found is None or raw is None:
@@ -718,7 +718,7 @@ def files_stay_real(comparison: Comparison) -> Iterator[Diagnostic]:
     """The change adds no link and no submodule: what git holds is refused as the working
     tree's own link is, wherever the change is checked out (even where git writes a link as
     a plain file holding its target)."""
-    from eta.loader import refusal_diagnostic
+    from eta.records.yaml import refusal_diagnostic
 
     for change in comparison.changes:
         refused = refusal_of_git_mode(change.path, change.mode) if change.mode else None
@@ -758,7 +758,7 @@ def changed_selection(comparison: Comparison) -> list[str]:
     - a record that is gone (deleted, renamed, or no longer a real file) brings every record
       of each kind that can refer to it.
     """
-    from eta.checks import AGREEMENTS_READ
+    from eta.check.engine import AGREEMENTS_READ
 
     chosen: set[str] = set()
     touched: set[str] = set()

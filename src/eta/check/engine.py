@@ -23,16 +23,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from eta.diagnostics import Diagnostic
-from eta.repository import covers, name_inside, record_files, record_names, relative
+from eta.records.layout import covers, name_inside, record_files, record_names, relative
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    # Loaded only once a record must be read: a check whose files are all unchanged
-    # answers from the cache without them.
-    from eta.load import FileResult, Loaded, Reference
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
+
+    # Loaded only once a record must be read: a check whose files are all unchanged
+    # answers from the cache without them.
+    from eta.records.read import FileResult, Loaded, Reference
 
 
 #: The time zone of records judged without service levels to name one.
@@ -137,7 +138,7 @@ def _is_real_file(path: Path) -> bool:
 
 
 def _entries(root: Path, folder: str) -> list[os.DirEntry[str]]:
-    from eta.files import check_real
+    from eta.records.files import check_real
 
     if check_real(root, folder) is not None:
         return []
@@ -185,8 +186,8 @@ class UnitResult:
 #: The modules whose rules concern each kind of record beyond the rules for every kind;
 #: imported only once a record of that kind is checked, so a warm check stays light.
 _RULE_MODULES: dict[str, tuple[str, ...]] = {
-    "incident": ("eta.checks.incidents",),
-    **dict.fromkeys(("release", "plan", "plan-party", "signature"), ("eta.checks.plans",)),
+    "incident": ("eta.rules.incidents",),
+    **dict.fromkeys(("release", "plan", "plan-party", "signature"), ("eta.rules.plans",)),
 }
 
 
@@ -204,7 +205,7 @@ AGREEMENTS_READ: dict[str, frozenset[str]] = {
 def record_rules(kind: str) -> tuple[RecordRule, ...]:
     """The rules about single records of `kind`."""
     found: list[RecordRule] = []
-    for module_name in ("eta.checks.references", "eta.checks.facts",
+    for module_name in ("eta.rules.references", "eta.rules.facts",
                         *_RULE_MODULES.get(kind, ())):
         module = importlib.import_module(module_name)
         found.extend(module.RECORD_RULES.get(kind, ()))
@@ -220,7 +221,7 @@ def unit_rules(kinds: frozenset[str]) -> tuple[Rule, ...]:
 
 def index_rules() -> list[IndexRule]:
     """The rules across the whole repository."""
-    from eta.checks import agreements, references
+    from eta.rules import agreements, references
 
     return [*agreements.RULES, *references.RULES]
 
@@ -243,7 +244,7 @@ def agreement_files(root: Path) -> list[Path]:
 
 def load_agreements(root: Path, paths: Sequence[Path]) -> dict[str, FileResult]:
     """The agreements at `paths` by name, each with its findings and those of its rules."""
-    from eta.load import load_record
+    from eta.records.read import load_record
 
     found: dict[str, FileResult] = {}
     for path in paths:
@@ -282,14 +283,14 @@ def _run_check(
     base: str | None, changed_only: bool, agreements: dict[str, FileResult] | None,
 ) -> CheckResult:
     if base is not None:
-        from eta.checks.base import run_check_against_base
+        from eta.check.change import run_check_against_base
 
         return run_check_against_base(
             root, paths, base=base, changed_only=changed_only,
             check=lambda chosen, agreements: _run_check(
                 root, chosen, today=today, use_cache=use_cache, base=None, changed_only=False,
                 agreements=agreements))
-    from eta.cache import CheckCache
+    from eta.check.cache import CheckCache
     from eta.git import head_commit
 
     names = set(record_names(root, paths))
@@ -427,7 +428,7 @@ def check_unit(
     context: Context,
 ) -> UnitResult:
     """Load and check the record files of one unit."""
-    from eta.load import load_record
+    from eta.records.read import load_record
 
     diagnostics: list[Diagnostic] = []
     loaded: list[Loaded] = []

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from eta.checks import RecordRule, RecordSet, Rule
+from eta.check.engine import RecordRule, RecordSet, Rule
 from eta.diagnostics import Diagnostic, error, warning
-from eta.load import Loaded
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.state import (
@@ -27,6 +26,7 @@ from eta.plans.state import (
     group_by_release,
 )
 from eta.plans.timing import SigningEvidence
+from eta.records.read import Loaded
 from eta.vocabulary import ReleaseStatus
 
 

@@ -9,15 +9,16 @@ both through `future_fact_diagnostics`. Deadlines and plans carry no mark: they 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import BaseModel
 
+from eta.check.engine import Context, RecordRule, timezone_of
 from eta.diagnostics import Diagnostic, error
-from eta.load import Loaded
-from eta.records import FieldPath, fact_paths
-from eta.validation import dotted
+from eta.records.kinds import FieldPath, fact_paths
+from eta.records.read import Loaded
+from eta.records.validation import dotted
 
 Concrete = tuple[str | int, ...]
 
@@ -77,3 +78,16 @@ def _attribute(model: type[BaseModel], key: str) -> str:
         if field.alias == key:
             return name
     return key
+
+
+def facts_not_in_the_future(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
+    tz = timezone_of(context.service_levels)
+    # The whole day counts, so that a check gives the same findings at any hour of it.
+    end_of_day = dt.datetime.combine(context.today, dt.time.max, tzinfo=tz)
+    words = f"{context.today.isoformat()}, the day checked for"
+    return future_fact_diagnostics(loaded, end_of_day, day=words, moment=words)
+
+
+#: The kinds whose records hold facts; the agreements hold none.
+RECORD_RULES: dict[str, tuple[RecordRule, ...]] = dict.fromkeys(
+    ("release", "plan", "plan-party", "signature", "incident"), (facts_not_in_the_future,))

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from eta.diagnostics import Diagnostic, error
-from eta.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 
 _UNTAGGED = "!eta-untagged"
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -125,7 +125,7 @@ class YamlError(Exception):
 
 def read_file(root: Path, name: str, display: str) -> bytes:
     """The bytes of the file `name` below `root`, read only when it is a real file inside
-    the repository and never through a link (see `eta.files`). Raises YamlError."""
+    the repository and never through a link (see `eta.records.files`). Raises YamlError."""
     try:
         return read_real(root, name, MAX_FILE_BYTES)
     except NotReal as refused:

@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from eta.clock import clock_for, duration
+from eta.incidents.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party

@@ -13,7 +13,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 
 from eta.models.common import Fact, Record, Ref
-from eta.repository import RECORD_FOLDERS
+from eta.records.layout import RECORD_FOLDERS
 
 __all__ = ["KINDS", "KIND_BY_NAME", "RECORD_FOLDERS", "RecordKind", "kind_for"]
 

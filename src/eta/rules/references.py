@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from eta.checks import Context, Entry, Index, IndexRule, RecordRule
+from eta.check.engine import Context, Entry, Index, IndexRule, RecordRule
 from eta.diagnostics import Diagnostic, did_you_mean, error
-from eta.load import Loaded
-from eta.records import KINDS, kind_for
+from eta.records.kinds import KINDS, kind_for
+from eta.records.read import Loaded
 
 
 def unknown_references(index: Index) -> Iterator[Diagnostic]:

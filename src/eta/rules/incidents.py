@@ -1,7 +1,7 @@
 """Rules about incidents: the clocks they run on, and a record that agrees with itself.
 
 The rules are per record: at 10,000 incidents each must stay cheap. The business-time
-tables are built once per set of service levels and shared (`eta.clock.clock_for`); a
+tables are built once per set of service levels and shared (`eta.incidents.clock.clock_for`); a
 response deadline is worked out only for an incident still open.
 
 `eta check` judges deadlines as at the start of the day it checks for (00:00 in the service
@@ -15,12 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from eta.checks import Context, RecordRule, Rule, timezone_of
-from eta.clock import clock_for, data_breach_deadline, duration
+from eta.check.engine import Context, RecordRule, Rule, timezone_of
 from eta.diagnostics import Diagnostic, Severity
-from eta.load import Loaded
+from eta.incidents.clock import clock_for, data_breach_deadline, duration
 from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
+from eta.records.read import Loaded
 from eta.vocabulary import IncidentClass, IncidentStatus
 
 OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS})

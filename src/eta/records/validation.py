@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from eta.diagnostics import Diagnostic, did_you_mean, error
-from eta.loader import Document
 from eta.models.common import PATTERN_MEANINGS
+from eta.records.yaml import Document
 
 Loc = tuple[str | int, ...]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from eta.checks import Index, IndexRule
+from eta.check.engine import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
 from eta.models.party import Party
-from eta.records import KIND_BY_NAME
+from eta.records.kinds import KIND_BY_NAME
 from eta.vocabulary import Role
 
 

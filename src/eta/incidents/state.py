@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from eta.classify import Outcome, classify, deelnemers
 from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
 from eta.errors import EtaError
+from eta.incidents.classify import Outcome, classify, deelnemers
 from eta.lifecycle import INCIDENT_MOVES
-from eta.load import load_record, not_loaded
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
-from eta.repository import record_files, relative
+from eta.records.layout import record_files, relative
+from eta.records.read import load_record, not_loaded
 from eta.vocabulary import IncidentStatus
 
 INCIDENTS = "incidents"

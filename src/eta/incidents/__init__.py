@@ -1,0 +1,1 @@
+"""Incidents: their state, classification, clocks and ids."""

@@ -1,0 +1,1 @@
+"""The records: from the files of a repository to validated records that know their positions."""
