@@ -299,3 +299,22 @@ def test_all_at_a_revision(history: tuple[Path, list[str]]) -> None:
     overview = (out / "overview.md").read_text()
     assert "Er zijn geen open incidenten." in overview
     assert outcome.stdout == f"wrote 10 reports to {out}\n"
+
+
+def test_every_report_of_all_has_the_audit_trail_it_has_alone(
+    history: tuple[Path, list[str]]
+) -> None:
+    """`report all` reads the history of every record at once and finds each report's trail
+    in it; rendered alone, a report asks git for its own records' commits."""
+    root, _ = history
+    for path in (root / MEASURE_PATH, root / "incidents" / "2026-04-08-mwfaqt.yaml"):
+        path.write_text(path.read_text() + "# nagekeken\n")
+    commit(root, "Nagekeken", "2026-11-25T10:00:00+01:00")
+    out = root.parent / "rapporten"
+    everything = run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY, cwd=root)
+    assert everything.exit_code == 0, everything.stderr
+    for written in sorted(out.iterdir()):
+        kind, _, subject = written.stem.partition("-")
+        alone = run_eta("report", kind, *([subject] if subject else []), "--today",
+                        GOLDEN_TODAY, cwd=root)
+        assert alone.stdout == written.read_text(), written.name

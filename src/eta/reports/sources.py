@@ -36,6 +36,10 @@ class History:
         #: Why the trail is missing or incomplete, in the words of the report.
         self.note = note
         self._commits: list[PathsCommit] | None = None
+        #: For each path the preloaded commits changed, and each folder above it, the
+        #: indices of those commits in `_commits`: one report's trail is found without
+        #: looking at the commits of every other record.
+        self._changing: dict[str, list[int]] = {}
         self._uncommitted: list[str] | None = None
 
     @classmethod
@@ -83,6 +87,10 @@ class History:
         if self.git is None or self.commit is None:
             return
         self._commits = commits_changing(self.git, self.commit, RECORD_FOLDERS)
+        for index, commit in enumerate(self._commits):
+            touched = {name for path in commit.paths for name in _self_and_folders(path)}
+            for name in touched:
+                self._changing.setdefault(name, []).append(index)
         if self.revision is None:
             self._uncommitted = [c.path for c in self.git.changed_files(self.commit,
                                                                         RECORD_FOLDERS)]
@@ -92,7 +100,7 @@ class History:
         if self.git is None or self.commit is None:
             return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
         if self._commits is not None:
-            commits = [c for c in self._commits if any(covers(p, paths) for p in c.paths)]
+            commits = self._preloaded_changing(paths)
         else:
             commits = commits_changing(self.git, self.commit, paths)
         uncommitted: list[str] = []
@@ -111,6 +119,23 @@ class History:
             } for c in commits],
             "uncommitted": uncommitted,
         }
+
+
+    def _preloaded_changing(self, paths: Sequence[str]) -> list[PathsCommit]:
+        assert self._commits is not None
+        if "." in paths:
+            return list(self._commits)
+        indices = sorted({index for path in paths
+                          for index in self._changing.get(path.rstrip("/"), ())})
+        return [self._commits[index] for index in indices]
+
+
+def _self_and_folders(path: str) -> Iterator[str]:
+    """`path` and every folder it lies in: `releases/R1/plan.yaml`, `releases/R1`,
+    `releases`."""
+    parts = path.split("/")
+    for end in range(len(parts), 0, -1):
+        yield "/".join(parts[:end])
 
 
 @contextmanager
