@@ -168,6 +168,6 @@ def all_reports(
     rendered = render_all(resolve_root(root), _options(on, generated_at), at)
     check_output_folder(output_dir, [report.name for report in rendered])
     for report in rendered:
-        write_atomic(output_dir / report.name, report.text)
+        write_atomic(output_dir / report.name, report.text, durable=False)
     typer.echo(f"wrote {len(rendered)} reports to {output_dir}")
 

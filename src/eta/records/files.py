@@ -232,8 +232,14 @@ def write_real(root: Path, name: str, data: bytes) -> None:
             raise
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file renamed into place."""
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write `text` to `path` through a temporary file renamed into place, so that no
+    reader ever sees half of it.
+
+    `durable=False` skips flushing the text to disk before the rename. That is for output
+    made anew from the records in bulk (`eta report all`): a flush costs milliseconds a
+    file, which for thousands of reports is more than rendering them, and what a power cut
+    might empty is written again by the next run."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(name)
@@ -241,7 +247,8 @@ def write_atomic(path: Path, text: str) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         temporary.chmod(path.stat().st_mode & 0o777 if path.exists() else 0o644)
         temporary.replace(path)
     except BaseException:
