@@ -370,7 +370,7 @@ REFUSED = {
 
 @pytest.mark.parametrize("name", REFUSED)
 def test_a_refused_command_changes_no_byte(git_repo: Path, name: str) -> None:
-    from eta.plans.state import signing_date
+    from eta.plans.timing import signing_date
 
     args, message = REFUSED[name]
     before = snapshot(git_repo)

@@ -66,10 +66,10 @@ from eta.incidents.state import (
 from eta.models.incident import Incident
 from eta.models.party import Party
 from eta.models.release import Release
+from eta.plans.digest import ReleaseFiles
 from eta.plans.state import (
     RELEASES,
     PlanState,
-    ReleaseFiles,
     SignatureState,
     assess,
     evaluation_deadline,

@@ -145,7 +145,7 @@ def reopen(
     from eta.git import git_identity
     from eta.incidents.state import now_in, parse_time
     from eta.plans.edits import reopen as record_reopen
-    from eta.plans.state import TIME_ZONE
+    from eta.plans.timing import TIME_ZONE
 
     reason_option(reason, "--reason")
     repository = resolve_root(root)

@@ -1,4 +1,5 @@
-"""The digest of an implementation plan: what every signature on the plan covers.
+"""The digest of an implementation plan: what every signature on the plan covers, taken over
+the records of one release folder.
 
 A signature covers what the signed document, `eta report plan`, shows as agreed: the
 release's agreed content (its id, title, framework version, changes, chain dependencies and
@@ -24,9 +25,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from eta.models.release import Plan, PlanParty, Release
+from eta.models.release import Plan, PlanParty, Release, Signature
+
+if TYPE_CHECKING:
+    from eta.records.read import Loaded
 
 #: Names the canonical form, so that a future change of it can never match an old digest.
 #: Form 1 covered the plan and its parties only; form 2 adds the release's agreed content.
@@ -63,3 +68,48 @@ def plan_digest(release: Release, plan: Plan, parties: Mapping[str, PlanParty]) 
     """`sha256:` and the hex SHA-256 of the canonical content."""
     content = canonical_content(release, plan, parties).encode("ascii")
     return "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+@dataclass
+class ReleaseFiles:
+    """The records of one release folder: releases/<id>/."""
+
+    release_id: str
+    release: Loaded | None = None
+    plan: Loaded | None = None
+    parties: dict[str, Loaded] = field(default_factory=dict)
+    signatures: dict[str, Loaded] = field(default_factory=dict)
+    #: Files of the folder that did not load; their errors are reported by `eta check`.
+    unloaded: list[str] = field(default_factory=list)
+
+    def add(self, loaded: Loaded) -> None:
+        record = loaded.record
+        if isinstance(record, Release):
+            self.release = loaded
+        elif isinstance(record, Plan):
+            self.plan = loaded
+        elif isinstance(record, PlanParty):
+            self.parties[record.party] = loaded
+        elif isinstance(record, Signature):
+            self.signatures[record.party] = loaded
+
+    @property
+    def files(self) -> set[str]:
+        loaded = [self.release, self.plan, *self.parties.values(), *self.signatures.values()]
+        return {item.file for item in loaded if item is not None} | set(self.unloaded)
+
+    @property
+    def plan_parties(self) -> dict[str, PlanParty]:
+        return {party: loaded.record for party, loaded in self.parties.items()
+                if isinstance(loaded.record, PlanParty)}
+
+
+def content_digest(files: ReleaseFiles) -> str | None:
+    """The digest of what the signatures on the release's plan cover; None without the
+    release or its plan, or while a party's part of the plan does not load."""
+    release = files.release.record if files.release is not None else None
+    plan = files.plan.record if files.plan is not None else None
+    if (not isinstance(release, Release) or not isinstance(plan, Plan)
+            or any("/parties/" in name for name in files.unloaded)):
+        return None
+    return plan_digest(release, plan, files.plan_parties)

@@ -42,10 +42,9 @@ from eta.models.release import (
     Release,
     Signature,
 )
-from eta.plans.digest import plan_digest
+from eta.plans.digest import ReleaseFiles, plan_digest
 from eta.plans.state import (
     PlanState,
-    ReleaseFiles,
     SignatureState,
     assess,
     authorisation_period,
@@ -56,9 +55,8 @@ from eta.plans.state import (
     load_release,
     next_status,
     release_folder,
-    signing_date,
 )
-from eta.plans.timing import SigningEvidence
+from eta.plans.timing import SigningEvidence, signing_date
 from eta.records.layout import relative
 from eta.records.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ from eta.errors import EtaError
 from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
-from eta.plans.digest import plan_digest
-from eta.plans.timing import SignatureTimes, SigningEvidence
+from eta.plans.digest import ReleaseFiles, content_digest
+from eta.plans.timing import TIME_ZONE, SignatureTimes, SigningEvidence, signing_date
 from eta.records.layout import record_files, record_names, relative
 from eta.records.read import Loaded, invalid_records, load_record
 from eta.ssh_keys import registered_key
@@ -34,7 +34,6 @@ from eta.vocabulary import MeasureStatus, ReleaseStatus
 
 RELEASES = "releases"
 _RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-TIME_ZONE = "Europe/Amsterdam"
 
 #: The release process in order; each status is reached from the one before.
 PROCESS = RELEASE_PROCESS
@@ -50,40 +49,6 @@ def next_status(status: ReleaseStatus) -> ReleaseStatus | None:
 
 
 # -- The records of one release ------------------------------------------------------------
-
-
-@dataclass
-class ReleaseFiles:
-    """The records of one release folder: releases/<id>/."""
-
-    release_id: str
-    release: Loaded | None = None
-    plan: Loaded | None = None
-    parties: dict[str, Loaded] = field(default_factory=dict)
-    signatures: dict[str, Loaded] = field(default_factory=dict)
-    #: Files of the folder that did not load; their errors are reported by `eta check`.
-    unloaded: list[str] = field(default_factory=list)
-
-    def add(self, loaded: Loaded) -> None:
-        record = loaded.record
-        if isinstance(record, Release):
-            self.release = loaded
-        elif isinstance(record, Plan):
-            self.plan = loaded
-        elif isinstance(record, PlanParty):
-            self.parties[record.party] = loaded
-        elif isinstance(record, Signature):
-            self.signatures[record.party] = loaded
-
-    @property
-    def files(self) -> set[str]:
-        loaded = [self.release, self.plan, *self.parties.values(), *self.signatures.values()]
-        return {item.file for item in loaded if item is not None} | set(self.unloaded)
-
-    @property
-    def plan_parties(self) -> dict[str, PlanParty]:
-        return {party: loaded.record for party, loaded in self.parties.items()
-                if isinstance(loaded.record, PlanParty)}
 
 
 def release_folder(root: Path, release_id: str) -> Path:
@@ -204,11 +169,6 @@ class SignatureCheck:
 
 
 MISSING = SignatureCheck(SignatureState.MISSING, "not signed yet")
-
-
-def signing_date(moment: dt.datetime) -> dt.date:
-    """The calendar day of a moment in the Netherlands, which authorisations are given in."""
-    return moment.astimezone(ZoneInfo(TIME_ZONE)).date()
 
 
 def key_holders(register: Mapping[str, Party], key: signing.PublicKey
@@ -363,17 +323,6 @@ def party_lacks(record: PlanParty | None) -> list[str]:
         "measures": bool(record.measures),
     }
     return [what for what in PARTY_DELIVERABLES if not present[what]]
-
-
-def content_digest(files: ReleaseFiles) -> str | None:
-    """The digest of what the signatures on the release's plan cover; None without the
-    release or its plan, or while a party's part of the plan does not load."""
-    release = files.release.record if files.release is not None else None
-    plan = files.plan.record if files.plan is not None else None
-    if (not isinstance(release, Release) or not isinstance(plan, Plan)
-            or any("/parties/" in name for name in files.unloaded)):
-        return None
-    return plan_digest(release, plan, files.plan_parties)
 
 
 def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date,

@@ -25,15 +25,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from eta.attestation import CLOCK_SKEW, unattested
 
 if TYPE_CHECKING:
     from eta.git import GitRepository
     from eta.models.release import Signature
-    from eta.plans.state import ReleaseFiles
+    from eta.plans.digest import ReleaseFiles
 
 RELEASES = "releases"
+TIME_ZONE = "Europe/Amsterdam"
+
+
+def signing_date(moment: dt.datetime) -> dt.date:
+    """The calendar day of a moment in the Netherlands, which authorisations are given in."""
+    return moment.astimezone(ZoneInfo(TIME_ZONE)).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +136,6 @@ class SignatureTimes:
 
     def problem(self, signature: Signature) -> TimeProblem | None:
         """Why `signature`'s `signed_at` cannot be true, or None."""
-        from eta.plans.state import signing_date
-
         signed_at = signature.signed_at
         found = unattested(signed_at, checked_at=self.evidence.checked_at, base_time=None,
                            grace=dt.timedelta(0))
@@ -205,7 +210,7 @@ def _repository(root: str, process: int) -> GitRepository:
 
 
 def _content_digest(git: GitRepository, commit: str, release_id: str) -> str | None:
-    from eta.plans.state import ReleaseFiles, content_digest
+    from eta.plans.digest import ReleaseFiles, content_digest
     from eta.records.kinds import kind_for
     from eta.records.read import validate_document
     from eta.records.yaml import YamlError, load_bytes

@@ -28,7 +28,6 @@ from eta.models.party import Party
 from eta.models.release import Release
 from eta.plans.state import (
     RELEASES,
-    TIME_ZONE,
     PartyState,
     PlanState,
     SignatureState,
@@ -38,7 +37,7 @@ from eta.plans.state import (
     load_release,
     next_status,
 )
-from eta.plans.timing import SigningEvidence
+from eta.plans.timing import TIME_ZONE, SigningEvidence
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.rules.incidents import (

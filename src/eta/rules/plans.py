@@ -14,10 +14,10 @@ from eta.check.engine import RecordRule, RecordSet, Rule
 from eta.diagnostics import Diagnostic, error, warning
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
+from eta.plans.digest import ReleaseFiles
 from eta.plans.state import (
     EVALUATION_WARNING_DAYS,
     PlanState,
-    ReleaseFiles,
     SignatureState,
     assess,
     blockers,
