@@ -28,11 +28,11 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.tokens import CommentToken
 
-from eta.check.engine import DEFAULT_TIMEZONE
 from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
 from eta.journal import write_together
 from eta.models.common import Record, schema_line
+from eta.records.agreements import DEFAULT_TIMEZONE
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 from eta.records.kinds import RecordKind, kind_for
 from eta.records.layout import relative

@@ -39,7 +39,7 @@ from stat import S_IFMT, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from eta import __version__
-from eta.check.engine import Entry, UnitResult
+from eta.check.result import Entry, UnitResult
 from eta.diagnostics import Diagnostic, Severity
 from eta.records.layout import relative
 

@@ -39,14 +39,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eta.attestation import DEFAULT_GRACE
-from eta.check.engine import CheckResult, agreement_files, load_agreements
 from eta.diagnostics import Diagnostic, error
 from eta.git import ChangeStatus, FileChange
 from eta.lifecycle import (
@@ -59,7 +58,7 @@ from eta.lifecycle import (
 )
 from eta.records.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths
-from eta.records.layout import GUARDED_FOLDERS, covers, name_inside, record_names
+from eta.records.layout import GUARDED_FOLDERS, record_names
 from eta.vocabulary import IncidentStatus, ReleaseStatus
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ if TYPE_CHECKING:
     from eta.models.agreements import Criteria
     from eta.models.party import Party
     from eta.models.release import Signature
-    from eta.records.read import FileResult, Loaded
+    from eta.records.read import Loaded
     from eta.records.yaml import Document
 
 
@@ -427,7 +426,8 @@ def _dated_from_base(comparison: Comparison, path: str, after: Side, signature: 
     """An added signature is dated within the grace period before the base commit, by a
     representative the base's register authorises on the day of the base commit."""
     from eta.attestation import Unattested, unattested
-    from eta.plans.state import authorisation_period, signing_date
+    from eta.plans.state import authorisation_period
+    from eta.plans.timing import signing_date
 
     assert comparison.base_time is not None
     found = unattested(signature.signed_at, checked_at=dt.datetime.now(dt.UTC),
@@ -758,7 +758,7 @@ def changed_selection(comparison: Comparison) -> list[str]:
     - a record that is gone (deleted, renamed, or no longer a real file) brings every record
       of each kind that can refer to it.
     """
-    from eta.check.engine import AGREEMENTS_READ
+    from eta.rules import AGREEMENTS_READ
 
     chosen: set[str] = set()
     touched: set[str] = set()
@@ -813,36 +813,3 @@ def _named_for(kind: RecordKind, record_id: str | None) -> str | None:
 _AGREEMENT_KINDS = frozenset(kind.name for kind in KINDS if kind.layout[0] == "afspraken")
 #: The kind of record that defines the ids of a kind of reference.
 _DEFINES = {"criterion": "criteria"}
-
-
-def run_check_against_base(
-    root: Path,
-    paths: Sequence[Path],
-    *,
-    base: str,
-    changed_only: bool,
-    check: Callable[[Sequence[Path], dict[str, FileResult]], CheckResult],
-) -> CheckResult:
-    """`check` (eta check on the given paths, with the working tree's agreements) with the
-    rules about the change since `base`."""
-    from eta.background import InBackground
-
-    # Reading git and loading the working tree's agreements keep a core busy each.
-    with InBackground(lambda: ask_git(root, base)) as answer:
-        agreements = load_agreements(root, agreement_files(root))
-        comparison = compare(root, base, answer.result())
-    found = base_diagnostics(comparison)
-    given = [name_inside(root, Path(p)) for p in paths]
-    if paths:
-        found = [d for d in found if covers(d.file, given)]
-    if changed_only:
-        selection = changed_selection(comparison)
-        if paths:
-            # What is both changed and asked for: the narrower of each pair.
-            selection = sorted({g for g in given if covers(g, selection)}
-                               | {s for s in selection if covers(s, given)})
-        chosen = [root / name for name in selection]
-        result = check(chosen, agreements) if chosen else CheckResult([], 0)
-    else:
-        result = check(paths, agreements)
-    return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)

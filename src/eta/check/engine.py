@@ -1,9 +1,10 @@
-"""`eta check`: every record against its model, then the process rules.
+"""The engine of `eta check`: records checked in units, from the cache or in parallel, then
+the rules across the repository and those about the change since a base.
 
 The agreements (afspraken/) load first: every other record is read in their light. The
 other records are checked in units: each release folder is one unit, each other file its
 own. Within a unit, each record meets the rules about itself alone (`RecordRule`), then the
-unit meets the rules across its records (`Rule`; a plan and its parties' files and
+unit meets the rules across its records (`UnitRule`; a plan and its parties' files and
 signatures). What the rules across the whole repository need of a unit (its records' ids and
 references) is kept as an `Entry`, so that a unit whose files did not change comes from the
 cache and is not read again. Units are checked in parallel on large repositories.
@@ -12,218 +13,21 @@ cache and is not read again. Units are checked in parallel on large repositories
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gc
-import importlib
 import os
-import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
+from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
-from eta.records.layout import covers, name_inside, record_files, record_names, relative
+from eta.records.layout import KnownIds, covers, name_inside, record_files, record_names, relative
+from eta.rules import index_rules, record_rules, unit_rules
 
 if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
-
-    from eta.models.agreements import Criteria, ServiceLevels
-    from eta.models.party import Party
-
     # Loaded only once a record must be read: a check whose files are all unchanged
     # answers from the cache without them.
-    from eta.records.read import FileResult, Loaded, Reference
-
-
-#: The time zone of records judged without service levels to name one.
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
-
-
-def timezone_of(levels: ServiceLevels | None) -> ZoneInfo:
-    """The time zone the service levels name, the default without them."""
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(levels.timezone if levels is not None else DEFAULT_TIMEZONE)
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """What every record is checked against: the agreements, the day it is, the moment of
-    the check and the commit the working tree is on (None outside git)."""
-
-    today: dt.date
-    parties: dict[str, Party]
-    service_levels: ServiceLevels | None
-    criteria: Criteria | None
-    checked_at: dt.datetime
-    head: str | None
-
-
-@dataclass(slots=True)
-class RecordSet:
-    """The records of one unit with the agreements, for the rules across records."""
-
-    root: Path
-    context: Context
-    records: list[Loaded]
-
-    @property
-    def today(self) -> dt.date:
-        return self.context.today
-
-    def of(self, kind: str) -> list[Loaded]:
-        return [loaded for loaded in self.records if loaded.kind.name == kind]
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the rules across the whole repository need of one record."""
-
-    kind: str
-    file: str
-    id: str | None
-    id_line: int
-    id_column: int
-    references: tuple[Reference, ...]
-
-    @classmethod
-    def of(cls, loaded: Loaded) -> Entry:
-        pos = loaded.position("id")
-        return cls(loaded.kind.name, loaded.file, loaded.id, pos.line, pos.column,
-                   tuple(loaded.references))
-
-
-class KnownIds:
-    """The ids of each kind that the repository's paths promise (a mismatch is its own error).
-
-    A kind's folder is listed when a reference to that kind is first looked up: a check of a
-    few files lists no folder that none of their references points into.
-    """
-
-    __slots__ = ("_criteria", "_found", "_root")
-
-    def __init__(self, root: Path, criteria: Criteria | None) -> None:
-        self._root = root
-        self._criteria = criteria
-        self._found: dict[str, set[str]] = {}
-
-    def of(self, kind: str) -> set[str]:
-        if kind not in self._found:
-            self._found[kind] = self._list(kind)
-        return self._found[kind]
-
-    def _list(self, kind: str) -> set[str]:
-        if kind == "criterion":
-            criteria = self._criteria
-            return set() if criteria is None else {
-                c.id for c in (*criteria.calamiteit, *criteria.crisis)}
-        # Only real files and folders: a record behind a link is refused, not known.
-        if kind == "release":
-            return {entry.name for entry in _entries(self._root, "releases")
-                    if entry.is_dir(follow_symlinks=False)
-                    and _is_real_file(Path(entry.path) / "release.yaml")}
-        folder = {"party": "afspraken/parties", "incident": "incidents"}.get(kind)
-        if folder is None:
-            return set()
-        return {entry.name[:-5] for entry in _entries(self._root, folder)
-                if entry.name.endswith(".yaml") and entry.is_file(follow_symlinks=False)}
-
-
-def _is_real_file(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:
-        return False
-
-
-def _entries(root: Path, folder: str) -> list[os.DirEntry[str]]:
-    from eta.records.files import check_real
-
-    if check_real(root, folder) is not None:
-        return []
-    try:
-        with os.scandir(root / folder) as entries:
-            return list(entries)
-    except OSError:
-        return []
-
-
-@dataclass(slots=True)
-class Index:
-    """Every record of the repository as an entry, with the agreements in full."""
-
-    root: Path
-    context: Context
-    agreements: list[Loaded]
-    entries: list[Entry]
-    known_ids: KnownIds
-
-    def of(self, kind: str) -> list[Loaded]:
-        return [loaded for loaded in self.agreements if loaded.kind.name == kind]
-
-
-#: A rule about one record, given the agreements.
-RecordRule: TypeAlias = "Callable[[Loaded, Context], Iterable[Diagnostic]]"
-#: A rule across the records of one unit (a release folder, say).
-Rule = Callable[[RecordSet], Iterable[Diagnostic]]
-#: A rule across the whole repository.
-IndexRule = Callable[[Index], Iterable[Diagnostic]]
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    diagnostics: list[Diagnostic]
-    files: int
-
-
-@dataclass(slots=True)
-class UnitResult:
-    diagnostics: list[Diagnostic]
-    entries: list[Entry]
-
-
-#: The modules whose rules concern each kind of record beyond the rules for every kind;
-#: imported only once a record of that kind is checked, so a warm check stays light.
-_RULE_MODULES: dict[str, tuple[str, ...]] = {
-    "incident": ("eta.rules.incidents",),
-    **dict.fromkeys(("release", "plan", "plan-party", "signature"), ("eta.rules.plans",)),
-}
-
-
-#: The agreements that the rules about each kind of record read (through `Context`), beyond
-#: the references the records hold: a change to one of them can change the findings of
-#: every record of the kind, so `eta check --changed-only` then checks them all. A rule that
-#: comes to read another agreement names it here.
-AGREEMENTS_READ: dict[str, frozenset[str]] = {
-    "incident": frozenset({"service-levels"}),
-    **dict.fromkeys(("release", "plan", "plan-party", "signature"), frozenset({"party"})),
-}
-
-
-@functools.cache
-def record_rules(kind: str) -> tuple[RecordRule, ...]:
-    """The rules about single records of `kind`."""
-    found: list[RecordRule] = []
-    for module_name in ("eta.rules.references", "eta.rules.facts",
-                        *_RULE_MODULES.get(kind, ())):
-        module = importlib.import_module(module_name)
-        found.extend(module.RECORD_RULES.get(kind, ()))
-    return tuple(found)
-
-
-@functools.cache
-def unit_rules(kinds: frozenset[str]) -> tuple[Rule, ...]:
-    """The rules across the records of a unit that holds records of `kinds`."""
-    modules = dict.fromkeys(name for kind in sorted(kinds) for name in _RULE_MODULES.get(kind, ()))
-    return tuple(rule for name in modules for rule in importlib.import_module(name).RULES)
-
-
-def index_rules() -> list[IndexRule]:
-    """The rules across the whole repository."""
-    from eta.rules import agreements, references
-
-    return [*agreements.RULES, *references.RULES]
+    from eta.records.read import FileResult, Loaded
 
 
 def unit_of(name: str) -> str:
@@ -283,9 +87,7 @@ def _run_check(
     base: str | None, changed_only: bool, agreements: dict[str, FileResult] | None,
 ) -> CheckResult:
     if base is not None:
-        from eta.check.change import run_check_against_base
-
-        return run_check_against_base(
+        return _run_check_against_base(
             root, paths, base=base, changed_only=changed_only,
             check=lambda chosen, agreements: _run_check(
                 root, chosen, today=today, use_cache=use_cache, base=None, changed_only=False,
@@ -357,6 +159,40 @@ def _run_check(
             cache.put_whole(whole_key, found)
         cache.save()
     return CheckResult(found, len(names))
+
+
+def _run_check_against_base(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    base: str,
+    changed_only: bool,
+    check: Callable[[Sequence[Path], dict[str, FileResult]], CheckResult],
+) -> CheckResult:
+    """`check` (eta check on the given paths, with the working tree's agreements) with the
+    rules about the change since `base`."""
+    from eta.background import InBackground
+    from eta.check.change import ask_git, base_diagnostics, changed_selection, compare
+
+    # Reading git and loading the working tree's agreements keep a core busy each.
+    with InBackground(lambda: ask_git(root, base)) as answer:
+        agreements = load_agreements(root, agreement_files(root))
+        comparison = compare(root, base, answer.result())
+    found = base_diagnostics(comparison)
+    given = [name_inside(root, Path(p)) for p in paths]
+    if paths:
+        found = [d for d in found if covers(d.file, given)]
+    if changed_only:
+        selection = changed_selection(comparison)
+        if paths:
+            # What is both changed and asked for: the narrower of each pair.
+            selection = sorted({g for g in given if covers(g, selection)}
+                               | {s for s in selection if covers(s, given)})
+        chosen = [root / name for name in selection]
+        result = check(chosen, agreements) if chosen else CheckResult([], 0)
+    else:
+        result = check(paths, agreements)
+    return CheckResult(sorted(set(result.diagnostics) | set(found)), result.files)
 
 
 #: Findings that the passing of time alone can resolve: never kept in the cache.

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from eta import __version__
-from eta.check.engine import CheckResult
+from eta.check.result import CheckResult
 from eta.diagnostics import Diagnostic, Severity
 from eta.escaping import code_span, for_annotation, for_annotation_property, for_json, for_terminal
 

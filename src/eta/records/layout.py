@@ -1,4 +1,4 @@
-"""Finding the records repository and the record files in it."""
+"""Finding the records repository, the record files in it, and the ids their paths promise."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eta.errors import EtaError
+
+if TYPE_CHECKING:
+    from eta.models.agreements import Criteria
 
 MARKER = "afspraken"
 #: The folders below the repository root that hold records.
@@ -159,3 +163,58 @@ def _walk(prefix: str, top: str, found: set[str]) -> None:
                     found.add(name)
             elif name.split("/", 1)[0] in GUARDED_FOLDERS:
                 found.add(name)
+
+
+class KnownIds:
+    """The ids of each kind that the repository's paths promise (a mismatch is its own error).
+
+    A kind's folder is listed when a reference to that kind is first looked up: a check of a
+    few files lists no folder that none of their references points into.
+    """
+
+    __slots__ = ("_criteria", "_found", "_root")
+
+    def __init__(self, root: Path, criteria: Criteria | None) -> None:
+        self._root = root
+        self._criteria = criteria
+        self._found: dict[str, set[str]] = {}
+
+    def of(self, kind: str) -> set[str]:
+        if kind not in self._found:
+            self._found[kind] = self._list(kind)
+        return self._found[kind]
+
+    def _list(self, kind: str) -> set[str]:
+        if kind == "criterion":
+            criteria = self._criteria
+            return set() if criteria is None else {
+                c.id for c in (*criteria.calamiteit, *criteria.crisis)}
+        # Only real files and folders: a record behind a link is refused, not known.
+        if kind == "release":
+            return {entry.name for entry in _entries(self._root, "releases")
+                    if entry.is_dir(follow_symlinks=False)
+                    and _is_real_file(Path(entry.path) / "release.yaml")}
+        folder = {"party": "afspraken/parties", "incident": "incidents"}.get(kind)
+        if folder is None:
+            return set()
+        return {entry.name[:-5] for entry in _entries(self._root, folder)
+                if entry.name.endswith(".yaml") and entry.is_file(follow_symlinks=False)}
+
+
+def _is_real_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _entries(root: Path, folder: str) -> list[os.DirEntry[str]]:
+    from eta.records.files import check_real
+
+    if check_real(root, folder) is not None:
+        return []
+    try:
+        with os.scandir(root / folder) as entries:
+            return list(entries)
+    except OSError:
+        return []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-from eta.check.engine import Index, IndexRule
+from eta.check.result import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
 from eta.models.party import Party
 from eta.records.kinds import KIND_BY_NAME

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from eta.check.engine import Context, RecordRule, timezone_of
+from eta.check.result import Context, RecordRule
 from eta.diagnostics import Diagnostic, error
+from eta.records.agreements import timezone_of
 from eta.records.kinds import FieldPath, fact_paths
 from eta.records.read import Loaded
 from eta.records.validation import dotted

@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from eta.check.engine import Context, RecordRule, Rule, timezone_of
+from eta.check.result import Context, RecordRule, UnitRule
 from eta.diagnostics import Diagnostic, Severity
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
 from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
+from eta.records.agreements import timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import IncidentClass, IncidentStatus
 
@@ -222,4 +223,4 @@ def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
 
 
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {"incident": (incident_rules,)}
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[UnitRule, ...] = ()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from eta.check.engine import RecordRule, RecordSet, Rule
+from eta.check.result import RecordRule, RecordSet, UnitRule
 from eta.diagnostics import Diagnostic, error, warning
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
@@ -208,4 +208,4 @@ def _evaluation(release_file: Loaded, release: Release, records: RecordSet
 
 
 RECORD_RULES: dict[str, tuple[RecordRule, ...]] = {}
-RULES: tuple[Rule, ...] = (release_plans,)
+RULES: tuple[UnitRule, ...] = (release_plans,)

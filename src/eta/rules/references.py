@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
-from eta.check.engine import Context, Entry, Index, IndexRule, RecordRule
+from eta.check.result import Context, Entry, Index, IndexRule, RecordRule
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.records.kinds import KINDS, kind_for
 from eta.records.read import Loaded

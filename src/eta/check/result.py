@@ -1,0 +1,107 @@
+"""The result types of `eta check` and what its rules are given: a leaf, importing nothing of
+eta's at run time but the diagnostics.
+
+A rule is a plain function of one of three shapes, by what it judges: one record with the
+agreements (`RecordRule`), the records of one unit with the agreements (`UnitRule`; a
+release folder: its plan, its parties' files and signatures), or every record of the
+repository as an `Entry` (`IndexRule`). The rules about the change since a base are given a
+`eta.check.change.Comparison`. Each shape is one unit of the cache: a unit's findings are
+kept by its files' contents, the repository's are found again from the entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+from eta.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from eta.models.agreements import Criteria, ServiceLevels
+    from eta.models.party import Party
+    from eta.records.layout import KnownIds
+    from eta.records.read import Loaded, Reference
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every record is checked against: the agreements, the day it is, the moment of
+    the check and the commit the working tree is on (None outside git)."""
+
+    today: dt.date
+    parties: dict[str, Party]
+    service_levels: ServiceLevels | None
+    criteria: Criteria | None
+    checked_at: dt.datetime
+    head: str | None
+
+
+@dataclass(slots=True)
+class RecordSet:
+    """The records of one unit with the agreements, for the rules across records."""
+
+    root: Path
+    context: Context
+    records: list[Loaded]
+
+    @property
+    def today(self) -> dt.date:
+        return self.context.today
+
+    def of(self, kind: str) -> list[Loaded]:
+        return [loaded for loaded in self.records if loaded.kind.name == kind]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the rules across the whole repository need of one record."""
+
+    kind: str
+    file: str
+    id: str | None
+    id_line: int
+    id_column: int
+    references: tuple[Reference, ...]
+
+    @classmethod
+    def of(cls, loaded: Loaded) -> Entry:
+        pos = loaded.position("id")
+        return cls(loaded.kind.name, loaded.file, loaded.id, pos.line, pos.column,
+                   tuple(loaded.references))
+
+
+@dataclass(slots=True)
+class Index:
+    """Every record of the repository as an entry, with the agreements in full."""
+
+    root: Path
+    context: Context
+    agreements: list[Loaded]
+    entries: list[Entry]
+    known_ids: KnownIds
+
+    def of(self, kind: str) -> list[Loaded]:
+        return [loaded for loaded in self.agreements if loaded.kind.name == kind]
+
+
+#: A rule about one record, given the agreements.
+RecordRule: TypeAlias = "Callable[[Loaded, Context], Iterable[Diagnostic]]"
+#: A rule across the records of one unit (a release folder, say).
+UnitRule = Callable[[RecordSet], Iterable[Diagnostic]]
+#: A rule across the whole repository.
+IndexRule = Callable[[Index], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    files: int
+
+
+@dataclass(slots=True)
+class UnitResult:
+    diagnostics: list[Diagnostic]
+    entries: list[Entry]
