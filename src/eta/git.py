@@ -626,8 +626,9 @@ def git_identity(root: Path) -> str:
     return f"{values[0]} <{values[1]}>"
 
 
-def ensure_repository(folder: Path) -> bool:
-    """Make `folder` a git repository unless it lies in one; whether one was made."""
+def ensure_repository(folder: Path, initial_branch: str) -> bool:
+    """Make `folder` a git repository on `initial_branch` unless it lies in one; whether one
+    was made."""
     from git import Repo
     from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
@@ -637,7 +638,7 @@ def ensure_repository(folder: Path) -> bool:
     except (InvalidGitRepositoryError, NoSuchPathError):
         pass
     try:
-        Repo.init(folder).close()
+        Repo.init(folder, initial_branch=initial_branch).close()
     except GitCommandError as exc:
         raise GitError(f"git init failed: {_stderr(exc)}") from None
     return True
@@ -690,6 +691,23 @@ def head_commit(root: Path) -> str | None:
     try:
         result = subprocess.run(
             ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root,
+            env={**os.environ, **located_by_git()}, capture_output=True, text=True,
+            check=False)
+    except (OSError, GitError):
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.strip() or None
+
+
+def current_branch(folder: Path) -> str | None:
+    """The branch checked out in the repository `folder` lies in (one without commits yet
+    included); None outside a repository, on a detached HEAD, or without git."""
+    import subprocess
+
+    try:
+        result = subprocess.run(
+            ["git", "symbolic-ref", "--quiet", "--short", "HEAD"], cwd=folder,
             env={**os.environ, **located_by_git()}, capture_output=True, text=True,
             check=False)
     except (OSError, GitError):

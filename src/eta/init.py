@@ -9,6 +9,7 @@ holds copies of them, and a test keeps the two the same.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -20,9 +21,15 @@ from eta.errors import EtaError
 WORKFLOW = ".github/workflows/eta-check.yml"
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 _KEEP = ".gitkeep"
-_REQUIREMENT_PLACEHOLDER = "{eta_requirement}"
-#: What a pip requirement may hold here: it is written into a shell command in quotes.
-_SAFE_REQUIREMENT = re.compile(r"[A-Za-z0-9 ._\-+=<>!~@/:#,\[\]]+")
+#: The branch a repository made by `eta init` starts on.
+INITIAL_BRANCH = "main"
+#: The repository that publishes eta and its action (`action.yml` at its root).
+ACTION_REPOSITORY = "eherkenning/eta"
+#: What `uses:` may name: a repository (and a folder in it) at a tag, branch or commit, or a
+#: folder of the repository itself. Nothing that could end the YAML value or start another.
+_ACTION_REFERENCE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}(/[A-Za-z0-9._-]+)*"
+    r"@[A-Za-z0-9][A-Za-z0-9._/-]{0,99}|\./([A-Za-z0-9._-]+/)*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,19 +46,24 @@ def skeleton_text(name: str) -> str:
     return resources.files("eta").joinpath("skeleton", name).read_text(encoding="utf-8")
 
 
-def default_requirement() -> str:
-    return f"eta=={__version__}"
+def default_action() -> str:
+    """eta's action at the tag of this version of eta."""
+    return f"{ACTION_REPOSITORY}@v{__version__}"
 
 
-def workflow_text(requirement: str) -> str:
-    """The GitHub Actions workflow, installing eta by the pip `requirement`."""
-    if not _SAFE_REQUIREMENT.fullmatch(requirement):
-        raise EtaError(f"{requirement!r} is not a pip requirement eta can write into the "
-                       "workflow")
-    return skeleton_text("eta-check.yml").replace(_REQUIREMENT_PLACEHOLDER, requirement)
+def workflow_text(action: str, branch: str = INITIAL_BRANCH) -> str:
+    """The GitHub Actions workflow: eta's `action` on every pull request and every push to
+    `branch`."""
+    if not _ACTION_REFERENCE.fullmatch(action):
+        raise EtaError(f"{action!r} is not an action eta can write into the workflow "
+                       "(OWNER/REPO@TAG)")
+    text = skeleton_text("eta-check.yml").replace("{eta_action}", action)
+    # A branch name as a YAML string: JSON's double-quoted strings are YAML's too.
+    return text.replace("branches: [main]", f"branches: [{json.dumps(branch)}]")
 
 
-def planned_files(organisation: Organisation, requirement: str) -> dict[str, str | None]:
+def planned_files(organisation: Organisation, action: str, branch: str
+                  ) -> dict[str, str | None]:
     """Every file `eta init` writes, by its path; None for a party built from data."""
     return {
         f"afspraken/parties/{organisation.id}.yaml": None,
@@ -59,12 +71,12 @@ def planned_files(organisation: Organisation, requirement: str) -> dict[str, str
         "afspraken/criteria.yaml": skeleton_text("criteria.yaml"),
         f"releases/{_KEEP}": "",
         f"incidents/{_KEEP}": "",
-        WORKFLOW: workflow_text(requirement),
+        WORKFLOW: workflow_text(action, branch),
         PRE_COMMIT_CONFIG: skeleton_text("pre-commit-config.yaml"),
     }
 
 
-def init_repository(target: Path, organisation: Organisation, requirement: str
+def init_repository(target: Path, organisation: Organisation, action: str
                     ) -> tuple[list[str], bool]:
     """Write a new records repository at `target`, making it a git repository unless it
     lies in one; returns the files written and whether a git repository was made.
@@ -73,13 +85,16 @@ def init_repository(target: Path, organisation: Organisation, requirement: str
     a valid record.
     """
     from eta.editing import Changeset
-    from eta.git import ensure_repository
+    from eta.git import current_branch, ensure_repository
     from eta.journal import write_together
     from eta.schemas import expected_schemas
 
     if target.exists() and not target.is_dir():
         raise EtaError(f"{target} exists and is no folder")
-    files = planned_files(organisation, requirement)
+    # The workflow triggers on the branch the repository has; before git exists, that is
+    # the one `ensure_repository` will make.
+    branch = (current_branch(target) if target.is_dir() else None) or INITIAL_BRANCH
+    files = planned_files(organisation, action, branch)
     schemas = expected_schemas(target)
     existing = sorted(name for name in [*files, *(str(p.relative_to(target)) for p in schemas)]
                       if (target / name).exists())
@@ -92,7 +107,7 @@ def init_repository(target: Path, organisation: Organisation, requirement: str
                            if content is not None}, **party.texts}
     target.mkdir(parents=True, exist_ok=True)
     # git first, so that the change is written with the lock and journal in git's folder.
-    made = ensure_repository(target)
+    made = ensure_repository(target, INITIAL_BRANCH)
     write_together(target, texts)
     return sorted(p.relative_to(target).as_posix() for p in texts), made
 

@@ -30,27 +30,27 @@ def init(
         str | None, typer.Option("--contact-email", show_default=False,
                                  help="The contact's email address.")
     ] = None,
-    eta_requirement: Annotated[
+    action: Annotated[
         str | None, typer.Option(
-            "--eta-requirement", show_default=False,
-            help="How the CI workflow installs eta: a pip requirement (default: this "
-            "version of eta).")
+            "--action", metavar="OWNER/REPO@TAG", show_default=False,
+            help="eta's GitHub Action that the workflow runs (default: eta's own "
+            "repository at this version's tag); a fork or mirror of eta, at a tag.")
     ] = None,
 ) -> None:
     """Make a new, empty records repository that passes `eta check`.
 
     It gets the record folders, the JSON Schemas, the agreements (the Beheerorganisatie,
     the service levels, the incident criteria), a GitHub Actions workflow and a pre-commit
-    configuration; and `git init` when it lies in no git repository yet.
+    configuration; and `git init` (on branch main) when it lies in no git repository yet.
     """
-    from eta.init import Organisation, default_requirement, init_repository
+    from eta.init import Organisation, default_action, init_repository
 
     if (contact_name is None) != (contact_email is None):
         fail("--contact-name and --contact-email go together")
     target = folder.resolve()
     written, made = init_repository(
         target, Organisation(organisation, organisation_name, contact_name, contact_email),
-        eta_requirement or default_requirement())
+        action or default_action())
     for name in written:
         typer.echo(f"wrote {name}")
     if made:
