@@ -11,6 +11,7 @@ regenerate them and review the diff:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -18,8 +19,15 @@ from typing import Any
 
 import pytest
 
+from client_helpers import gantt
 from conftest import PROJECT, run_eta
-from eta.escaping import code_span, escape_markdown, escape_mermaid
+from eta.escaping import (
+    MERMAID_GANTT_KEYWORDS,
+    code_span,
+    escape_markdown,
+    escape_mermaid,
+    markdown_link,
+)
 from eta.incidents.classify import DeelnemersBasis, Since, Verdict
 from eta.incidents.state import load_agreements
 from eta.models.incident import Incident
@@ -102,6 +110,103 @@ def test_markdown_escaping(text: object, expected: str) -> None:
 
 def test_escaped_text_is_not_escaped_twice() -> None:
     assert escape_markdown(escape_markdown("a|b")) == "a\\|b"
+
+
+IMPACT_DOCUMENT = "https://beheer.example.nl/docs/Impact_analyse.pdf?versie=2&taal=nl#p_3"
+
+
+def rendered_html(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    html: str = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    return html
+
+
+def test_a_web_address_is_a_link_to_that_address() -> None:
+    assert markdown_link(IMPACT_DOCUMENT) == f"<{IMPACT_DOCUMENT}>"
+    html = rendered_html(f"| a |\n|---|\n| {markdown_link(IMPACT_DOCUMENT + '|x')} |\n")
+    assert ('<td><a href="https://beheer.example.nl/docs/Impact_analyse.pdf?versie=2&amp;'
+            'taal=nl#p_3%7Cx">') in html
+
+
+@pytest.mark.parametrize("text", [
+    "javascript:alert(1)", "zie https://x.example.nl", "https://x.example.nl/a b",
+    "https://x.example.nl/<script>", "https://x.example.nl/\u202eevil", "D-2026-014 (intranet)",
+])
+def test_what_is_no_web_address_stays_text(text: str) -> None:
+    assert markdown_link(text) == escape_markdown(text)
+    assert "<a " not in rendered_html(markdown_link(text))
+
+
+def test_a_document_address_in_a_record_is_a_working_link_in_the_plan(repo: Path) -> None:
+    party = repo / "releases/R2026-01/parties/logius.yaml"
+    party.write_text(party.read_text().replace(
+        "https://beheer.example.nl/releases/as-1.14/impactanalyse-bo.pdf", IMPACT_DOCUMENT))
+    outcome = run_eta("report", "plan", "R2026-01", "--today", GOLDEN_TODAY, cwd=repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert f"  - Volledige analyse: <{IMPACT_DOCUMENT}>\n" in outcome.stdout
+    assert (f'href="{IMPACT_DOCUMENT.replace("&", "&amp;")}"'
+            in rendered_html(outcome.stdout))
+
+
+def mermaid_block(report: str) -> str:
+    start = report.index("```mermaid\n") + len("```mermaid\n")
+    return report[start:report.index("```", start)]
+
+
+#: Task names that start with every keyword of Mermaid's Gantt lexer, in three cases, and
+#: with a date.
+STATEMENT_NAMES = [
+    *(f"{word} weekends 2026-01-01" for word in MERMAID_GANTT_KEYWORDS),
+    *(f"{word.upper()} x" for word in MERMAID_GANTT_KEYWORDS),
+    *(f"{word.capitalize()}" for word in MERMAID_GANTT_KEYWORDS),
+    "weekday monday", "weekend friday", "2026-01-01 live", "Section\tx", "  click  x",
+]
+
+
+@pytest.mark.parametrize("name", STATEMENT_NAMES)
+def test_a_name_that_starts_with_a_mermaid_keyword_is_quoted(name: str) -> None:
+    assert escape_mermaid(name).startswith("\u201c")
+
+
+def test_a_name_that_only_resembles_a_keyword_stays_as_it_is() -> None:
+    assert escape_mermaid("Titelpagina") == "Titelpagina"
+    assert escape_mermaid("Sectionering") == "Sectionering"
+
+
+def test_mermaid_reads_every_task_name_of_the_plan_as_a_task(repo: Path) -> None:
+    plan = repo / "releases/R2026-01/plan.yaml"
+    milestones = "".join(
+        f"  - id: m{number}\n    date: 2026-06-01\n    title: {json.dumps(name)}\n"
+        for number, name in enumerate(STATEMENT_NAMES))
+    text = plan.read_text()
+    plan.write_text(text.replace("milestones:\n", f"milestones:\n{milestones}", 1))
+    outcome = run_eta("report", "plan", "R2026-01", "--today", "2026-12-01", cwd=repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    chart = gantt(mermaid_block(outcome.stdout))
+    assert (chart["type"], chart["title"], chart["dateFormat"]) == (
+        "gantt", "Planning R2026-01", "YYYY-MM-DD")
+    assert (chart["excludes"], chart["includes"], chart["todayMarker"]) == ([], [], "off")
+    assert chart["sections"] == [
+        "Logius, Beheerorganisatie eHerkenning", "Poortwachter Identiteit B.V.",
+        "Sleutelbrug Toegang B.V.", "Volmachtregister Nederland B.V.",
+        "Mijlpalen", "Deadlines"]
+    on_the_day = [task for task in chart["tasks"]
+                  if task["section"] == "Mijlpalen" and task["start"] == "2026-06-01"]
+    # The example's own milestone of that day, and every one added, each as a milestone.
+    assert sorted(task["name"].strip() for task in on_the_day) == sorted(
+        ["Specificatie netwerkmetadata 1.14 vastgesteld",
+         *(str(escape_mermaid(name)) for name in STATEMENT_NAMES)])
+    assert all(task["milestone"] for task in on_the_day)
+
+
+def test_the_chart_marks_the_report_s_peildatum(repo: Path) -> None:
+    outcome = run_eta("report", "plan", "R2026-01", "--today", "2026-12-01", cwd=repo)
+    chart = gantt(mermaid_block(outcome.stdout))
+    assert chart["todayMarker"] == "off"
+    marks = [task for task in chart["tasks"] if task["vert"]]
+    assert [(task["name"].strip(), task["start"]) for task in marks] == [
+        ("Peildatum", "2026-12-01")]
 
 
 def test_code_spans_and_mermaid_names() -> None:

@@ -111,6 +111,27 @@ def escape_markdown(value: object) -> Markdown:
     return Markdown("<br>".join(lines))
 
 
+#: A web address a reader can follow: http or https, and nothing an autolink cannot hold
+#: (spaces, `<`, `>`, controls) nor what would show text in another order than it is read.
+_WEB_ADDRESS = re.compile(f"https?://[^\\s<>\x00-\x1f\x7f-\x9f{_BIDI_AND_SEPARATORS}]+",
+                          re.IGNORECASE)
+
+
+def markdown_link(value: object) -> Markdown:
+    """A document reference from a record: a web address as a link that works, anything
+    else as literal text (`escape_markdown`).
+
+    The address is written as an autolink, `<https://...>`, inside which Markdown reads no
+    escapes and no entities: the address reaches the reader as the record holds it
+    (`Impact_analyse.pdf`, `?a=1&b=2`). Only `|` is percent-encoded, which means the same
+    address and keeps a table cell whole.
+    """
+    text = "" if value is None else str(value)
+    if _WEB_ADDRESS.fullmatch(text):
+        return Markdown(f"<{text.replace('|', '%7C')}>")
+    return escape_markdown(value)
+
+
 def code_span(value: object) -> Markdown:
     """A value as inline code: identifiers, digests, key fingerprints, commits, and any text
     that must render as nothing but text (no link, image, heading or tag).
@@ -125,10 +146,25 @@ def code_span(value: object) -> Markdown:
 
 #: What Mermaid reads as syntax inside a task name, and what would end the code block.
 _MERMAID_UNSAFE = re.compile(r"[:;#`<>&\"{}\[\]\\|%]|\r\n|\r|\n")
+#: The words Mermaid's Gantt lexer reads as a statement at the start of a line, in any case
+#: (its rules, in order): a task named `Excludes weekends` would grey out the weekends, one
+#: named `Section x` would open a section. A date at the start of a line is a token too.
+MERMAID_GANTT_KEYWORDS = (
+    "accTitle", "accDescr", "href", "call", "click", "gantt", "dateFormat",
+    "inclusiveEndDates", "topAxis", "axisFormat", "tickInterval", "includes", "excludes",
+    "todayMarker", "weekday", "weekend", "title", "accDescription", "section",
+)
+_MERMAID_STATEMENT = re.compile(
+    "(?:" + "|".join(MERMAID_GANTT_KEYWORDS) + r")(?![A-Za-z0-9])|\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE)
 
 
 def escape_mermaid(value: object) -> Markdown:
     """Record text as a name in a Mermaid chart: the characters Mermaid reads are dropped,
-    controls shown escaped."""
+    controls shown escaped, and a name that Mermaid would read as a statement is quoted
+    (`“Section x”`), so that it stays a name."""
     text = for_terminal(_NEWLINES.sub(" ", "" if value is None else str(value)))
-    return Markdown(re.sub(r" {2,}", " ", _MERMAID_UNSAFE.sub(" ", text)).strip() or "-")
+    name = re.sub(r" {2,}", " ", _MERMAID_UNSAFE.sub(" ", text)).strip() or "-"
+    if _MERMAID_STATEMENT.match(name):
+        name = f"\u201c{name}\u201d"
+    return Markdown(name)

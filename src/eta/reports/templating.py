@@ -40,7 +40,13 @@ from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from eta.errors import EtaError
-from eta.escaping import code_span, escape_markdown, escape_mermaid, for_text_block
+from eta.escaping import (
+    code_span,
+    escape_markdown,
+    escape_mermaid,
+    for_text_block,
+    markdown_link,
+)
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
 from eta.records.layout import TEMPLATE_FOLDER
 
@@ -113,6 +119,7 @@ def iso_date(value: dt.date | None) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": escape_markdown,
+    "link": markdown_link,
     "code": code_span,
     "mermaid": escape_mermaid,
     "datum": dutch_date,
