@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -315,3 +316,40 @@ def test_the_command_is_listed_in_the_help() -> None:
     assert outcome.exit_code == 0
     for option in ("--party", "--days", "--today", "--format", "--output"):
         assert option in outcome.stdout
+
+
+#: Every C0 control (a tab and a line break too), DEL, the C1 controls and the
+#: bidirectional marks, in a title long enough to be folded inside a multibyte character.
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)])) + "\u202e\u2066\u2028"
+TITLE = "Storing ë€ " + CONTROLS + " ; , \\ : " + "€" * 40
+
+
+def test_the_feed_holds_no_control_character_and_a_second_parser_reads_it(repo: Path) -> None:
+    import vobject  # type: ignore[import-untyped]
+
+    add_incident(repo, WEEKEND, WEEKEND_RECORD.replace(
+        "title: Machtigingenregister traag in het weekend", f"title: {json.dumps(TITLE)}"))
+    data = raw_stdout(repo, "--today", "2026-10-24", "--days", "400", "--format", "ics")
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b""
+    # RFC 5545: content lines end in CRLF and hold no control character (not even HTAB),
+    # and are folded at 75 octets without splitting a UTF-8 character.
+    assert [line for line in lines if re.search(rb"[\x00-\x1f\x7f]", line)] == []
+    assert max(map(len, lines)) <= 75
+    for line in lines:
+        line.decode("utf-8")
+    ours = icalendar.Calendar.from_ical(data)
+    theirs = vobject.readOne(data.decode("utf-8"), validate=True)
+    expected = {str(event["UID"]): (str(event["SUMMARY"]), event.DTSTART)
+                for event in ours.events}
+    read = {event.uid.value: (event.summary.value, event.dtstart.value)
+            for event in theirs.vevent_list}
+    assert read == expected
+    summary = expected[f"incident/{WEEKEND}/response-time@eta.eherkenning"][0]
+    assert summary.endswith(f": Storing ë€ {escaped_controls()} ; , \\ : {'€' * 40}")
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202e\u2066\u2028]", summary)
+
+
+def escaped_controls() -> str:
+    return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                   for c in CONTROLS)
