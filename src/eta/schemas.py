@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from eta.records.kinds import KINDS, RecordKind
 
@@ -11,8 +12,23 @@ SCHEMA_FOLDER = "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+#: The bounds pydantic writes under its own names where a validator runs before them (a
+#: count that takes 5.0 as 5), and the JSON Schema keywords that say the same.
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _with_json_bounds(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_BOUNDS.get(key, key) if isinstance(value.get(key), int | float)
+                and not isinstance(value.get(key), bool) else key: _with_json_bounds(item)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [_with_json_bounds(item) for item in value]
+    return value
+
+
 def schema_text(kind: RecordKind) -> str:
-    schema = kind.model.model_json_schema(by_alias=True)
+    schema = _with_json_bounds(kind.model.model_json_schema(by_alias=True))
     schema = {"$schema": DIALECT, "title": kind.title, **{k: v for k, v in schema.items()
                                                           if k != "title"}}
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -35,7 +35,7 @@ ACCEPTED_TYPES = (ED25519, "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
                   "ecdsa-sha2-nistp521", RSA, SK_ED25519, SK_ECDSA)
 
 #: A register line longer than this holds no key eta accepts (16384-bit RSA fits easily).
-_LINE_LIMIT = 16384
+LINE_LIMIT = 16384
 
 
 class BadKey(ValueError):
@@ -195,7 +195,7 @@ class PublicKey:
     @classmethod
     def from_openssh(cls, line: str) -> PublicKey:
         """A key from an OpenSSH public key line: `type base64 [comment]`."""
-        if len(line) > _LINE_LIMIT:
+        if len(line) > LINE_LIMIT:
             raise BadKey("the line is too long to be an SSH public key")
         parts = line.split()
         if len(parts) < 2:

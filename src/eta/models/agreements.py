@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -15,9 +15,11 @@ from eta.vocabulary import FlagFact, Priority, Rule, Weekday
 class Window(Record):
     """Hours on given weekdays; an end at or before the start runs into the next day."""
 
-    days: Annotated[list[Weekday], Field(min_length=1)]
-    start: ClockTime
-    end: ClockTime
+    days: Annotated[list[Weekday], Field(min_length=1)] = Field(
+        description="The weekdays the window holds on.")
+    start: ClockTime = Field(description="When the window opens, \"HH:MM\".")
+    end: ClockTime = Field(
+        description="When the window closes, \"HH:MM\"; at or before the start, the next day.")
 
 
 class SupportWindow(Window):
@@ -27,7 +29,8 @@ class SupportWindow(Window):
 
 
 class ResponseTime(Record):
-    hours: Annotated[Hours, Field(gt=0)]
+    hours: Annotated[Hours, Field(gt=0)] = Field(
+        description="The hours a response may take (responstijd).")
     clock: Literal["availability", "support"] = Field(
         description="Whether the hours count within the availability or the support window."
     )
@@ -41,20 +44,48 @@ MAX_THRESHOLD = 100_000
 
 
 class AvailabilityTargets(Record):
-    per_role_percent: Percent
-    system_percent: Percent
+    per_role_percent: Percent = Field(
+        description="The availability each role must reach, in percent (beschikbaarheid per rol).")
+    system_percent: Percent = Field(
+        description="The availability of the whole system, in percent (beschikbaarheid van het "
+        "stelsel).")
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The time zones a repository may name: those of the IANA database eta ships (the
+    tzdata package), the same on every machine, whatever the system holds."""
+    from importlib import resources
+
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return tuple(sorted(name for name in names.split() if name))
+
+
+def _time_zone_schema(schema: dict[str, Any]) -> None:
+    schema["enum"] = list(time_zones())
 
 
 class ServiceLevels(Record):
     """afspraken/service-levels.yaml."""
 
-    timezone: Text = "Europe/Amsterdam"
-    availability_window: Annotated[list[Window], Field(min_length=1)]
-    maintenance_windows: list[Window] = []
-    maintenance_notice_working_days: Annotated[Count, Field(le=MAX_NOTICE_WORKING_DAYS)] = 5
-    support_window: SupportWindow
-    response_times: dict[Priority, ResponseTime]
-    availability_targets: AvailabilityTargets
+    timezone: Text = Field(
+        default="Europe/Amsterdam", json_schema_extra=_time_zone_schema,
+        description="The time zone of the windows, and that commands read times in (an "
+        "IANA name such as Europe/Amsterdam).")
+    availability_window: Annotated[list[Window], Field(min_length=1)] = Field(
+        description="When the services must be available (beschikbaarheidsvenster).")
+    maintenance_windows: list[Window] = Field(
+        default=[], description="When planned maintenance may take place (onderhoudsvensters).")
+    maintenance_notice_working_days: Annotated[Count, Field(le=MAX_NOTICE_WORKING_DAYS)] = Field(
+        default=5, description="How many working days ahead maintenance is announced "
+        "(aankondigingstermijn).")
+    support_window: SupportWindow = Field(
+        description="When support is given (ondersteuningsvenster): working days, public "
+        "holidays excepted.")
+    response_times: dict[Priority, ResponseTime] = Field(
+        description="The response time for each priority (responstijden per prioriteit), P1 to P4.")
+    availability_targets: AvailabilityTargets = Field(
+        description="The availability to reach (beschikbaarheidsnormen).")
     backdating_grace_days: Annotated[Count, Field(le=3660)] = Field(
         default=14,
         description="How many days before the commit a change starts from a time it adds "
@@ -69,10 +100,8 @@ class ServiceLevels(Record):
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
+        if value not in time_zones():
+            raise ValueError(f"unknown time zone {value!r}")
         return value
 
     @model_validator(mode="after")
@@ -84,9 +113,9 @@ class ServiceLevels(Record):
 
 
 class Criterion(Record):
-    id: Identifier
+    id: Identifier = Field(description="The criterion's id, such as C1 or K2.")
     text: Text = Field(description="The framework's own (Dutch) wording.")
-    rule: Rule
+    rule: Rule = Field(description="How the criterion is tested against an incident's facts.")
     fact: FlagFact | None = Field(default=None, description="For rule `flag`.")
     threshold: Annotated[float, Field(gt=0, le=MAX_THRESHOLD, strict=True,
                                       allow_inf_nan=False)] | None = Field(
@@ -112,5 +141,7 @@ class Criteria(Record):
     """afspraken/criteria.yaml: when an incident is a calamiteit, and when a crisis."""
 
     source: Text = Field(description="Where the wording comes from.")
-    calamiteit: Annotated[list[Criterion], Field(min_length=1)]
-    crisis: Annotated[list[Criterion], Field(min_length=1)]
+    calamiteit: Annotated[list[Criterion], Field(min_length=1)] = Field(
+        description="The criteria of a calamiteit: an incident that meets one is a calamiteit.")
+    crisis: Annotated[list[Criterion], Field(min_length=1)] = Field(
+        description="The criteria of a crisis: a calamiteit that meets one is a crisis.")

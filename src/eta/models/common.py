@@ -42,24 +42,38 @@ def _iso_date(value: Any) -> Any:
 
 
 def _iso_datetime(value: Any) -> Any:
-    if isinstance(value, str | dt.datetime):
+    if (isinstance(value, str) and _DATE_TIME.fullmatch(value)) or isinstance(value, dt.datetime):
         return value
     raise PydanticCustomError(
         "datetime_format", "expected a date and time written as 2026-03-01T09:30:00+01:00"
     )
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def _whole_number(value: Any) -> Any:
+    # JSON Schema, and so every editor, counts 5.0 as the integer 5: so does eta.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: A date and time as RFC 3339 writes it (JSON Schema's `date-time`): a `T` between them,
+#: the seconds, an optional fraction, and the UTC offset. `2026-03-01 09:30:00+01:00` and
+#: `2026-03-01T09:30+01:00` are not: editors would mark them.
+DATE_TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+                     r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+_DATE_TIME = re.compile(DATE_TIME_PATTERN)
 
 #: A calendar date, written YYYY-MM-DD.
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 #: A moment in time with its UTC offset, written as ISO 8601.
-Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime)]
+Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime),
+                      Field(json_schema_extra={"pattern": DATE_TIME_PATTERN})]
 
 Text = Annotated[StrictStr, Field(min_length=1)]
 
 Flag = StrictBool
-Count = Annotated[StrictInt, Field(ge=0)]
+Count = Annotated[StrictInt, BeforeValidator(_whole_number), Field(ge=0)]
 #: The most hours a response time may take: six weeks around the clock. Deadlines are
 #: counted hour by hour through the windows, so a bound keeps every command fast.
 MAX_HOURS = 1_000
@@ -132,8 +146,20 @@ def _ssh_public_key(value: str) -> str:
     return value
 
 
+def _ssh_public_key_schema(schema: dict[str, Any]) -> None:
+    # What a schema can say of a key line: a type eta accepts and base64 in whole groups of
+    # four. What the base64 holds (a point on its curve, the type again) only eta can judge.
+    from eta.ssh_keys import ACCEPTED_TYPES, LINE_LIMIT
+
+    types = "|".join(re.escape(name) for name in ACCEPTED_TYPES)
+    schema["pattern"] = (rf"^\s*({types})\s+([A-Za-z0-9+/]{{4}})*"
+                         r"([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(\s[\s\S]*)?$")
+    schema["maxLength"] = LINE_LIMIT
+
+
 #: An OpenSSH public key line: type, base64 data and an optional comment.
-SshPublicKey = Annotated[StrictStr, AfterValidator(_ssh_public_key)]
+SshPublicKey = Annotated[StrictStr, AfterValidator(_ssh_public_key),
+                         Field(json_schema_extra=_ssh_public_key_schema)]
 
 
 class Reopening(Record):
@@ -144,7 +170,7 @@ class Reopening(Record):
 
     at: FactTimestamp = Field(description="When it was reopened.")
     by: Text = Field(description="Who reopened it: `Name <email>` from git config.")
-    reason: Reason
+    reason: Reason = Field(description="Why it was reopened.")
 
 
 def schema_line(schema: str, depth: int) -> str:

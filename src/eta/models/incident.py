@@ -25,14 +25,15 @@ _RECORDED_AT = ("When it was written down, by the clock of the one who did; late
 
 
 class Times(Record):
-    detected: FactTimestamp
+    detected: FactTimestamp = Field(description="When the incident was detected (ontdekt).")
     reported: FactTimestamp | None = Field(default=None, description="Reported to the BO.")
     phoned: FactTimestamp | None = Field(
         default=None, description="Reported to the BO's incidentmanager by telephone."
     )
     started: FactTimestamp | None = Field(
         default=None, description="When the disruption began.")
-    resolved: FactTimestamp | None = None
+    resolved: FactTimestamp | None = Field(
+        default=None, description="When the incident was resolved (opgelost).")
 
 
 class Facts(Record):
@@ -41,16 +42,27 @@ class Facts(Record):
     expected_end: Timestamp | None = Field(
         default=None, description="When the disruption is expected to end, or ended."
     )
-    direct_serious_hindrance: Flag | None = None
-    confidentiality_integrity_impact: Flag | None = None
-    reportable_data_breach: Flag | None = None
-    major_image_impact: Flag | None = None
-    political_implications: Flag | None = None
-    fundamental_vulnerability: Flag | None = None
+    direct_serious_hindrance: Flag | None = Field(
+        default=None, description="Whether users directly suffer serious hindrance (directe "
+        "ernstige hinder).")
+    confidentiality_integrity_impact: Flag | None = Field(
+        default=None, description="Whether the confidentiality or integrity of data is harmed "
+        "(vertrouwelijkheid of integriteit).")
+    reportable_data_breach: Flag | None = Field(
+        default=None, description="Whether it is a data breach to report (meldplichtig datalek).")
+    major_image_impact: Flag | None = Field(
+        default=None, description="Whether it harms the image of eHerkenning much (grote "
+        "imagoschade).")
+    political_implications: Flag | None = Field(
+        default=None, description="Whether it has political implications (politieke implicaties).")
+    fundamental_vulnerability: Flag | None = Field(
+        default=None, description="Whether it shows a fundamental vulnerability of the system "
+        "(fundamentele kwetsbaarheid).")
 
 
 class Classification(Record):
-    class_: IncidentClass = Field(alias="class")
+    class_: IncidentClass = Field(
+        alias="class", description="The class: incident, calamiteit or crisis.")
     criteria: list[CriterionId] = Field(description="The criteria met.")
     grounds: dict[Identifier, Text] = Field(
         default={}, description="For each criterion met, the facts it rested on."
@@ -59,46 +71,63 @@ class Classification(Record):
         default=[], description="The criteria the facts could not yet decide."
     )
     facts: Facts = Field(description="The facts as they stood when classified.")
-    at: FactTimestamp
+    at: FactTimestamp = Field(description="When the classification was made.")
     recorded_at: FactTimestamp | None = Field(default=None, description=_RECORDED_AT)
-    by: Text
-    reason: Reason | None = None
+    by: Text = Field(description="Who classified: `Name <email>` from git config.")
+    reason: Reason | None = Field(
+        default=None, description="Why the class is lower than before, where it is.")
 
 
 class TimelineEntry(Record):
     at: FactTimestamp = Field(description="When it happened.")
     recorded_at: FactTimestamp | None = Field(default=None, description=_RECORDED_AT)
-    by: Text
-    text: Text
+    by: Text = Field(description="Who wrote it: `Name <email>` from git config.")
+    text: Text = Field(description="What happened (tijdlijn).")
 
 
 class DataBreach(Record):
     """The notification to the Autoriteit Persoonsgegevens (GDPR article 33)."""
 
-    aware_at: FactTimestamp
-    notified_at: FactTimestamp | None = None
-    reference: Text | None = None
-    delay_reason: Reason | None = None
-    subjects_informed_at: FactTimestamp | None = None
+    aware_at: FactTimestamp = Field(
+        description="When the party became aware of the data breach (datalek).")
+    notified_at: FactTimestamp | None = Field(
+        default=None, description="When the Autoriteit Persoonsgegevens was notified (melding).")
+    reference: Text | None = Field(
+        default=None, description="The Autoriteit Persoonsgegevens' reference of the notification.")
+    delay_reason: Reason | None = Field(
+        default=None, description="Why the notification came later than 72 hours after awareness.")
+    subjects_informed_at: FactTimestamp | None = Field(
+        default=None, description="When the people whose data it concerns were informed "
+        "(betrokkenen).")
 
 
 class Incident(Record):
-    id: Identifier
-    title: Text
-    type: IncidentType
-    reporter: PartyId
-    affected: list[PartyId] = []
-    priority: Priority
-    status: IncidentStatus = IncidentStatus.NEW
-    times: Times
-    facts: Facts = Field(default_factory=Facts)
+    id: Identifier = Field(
+        description="The incident's id: the day of detection and six characters; the file is "
+        "named after it.")
+    title: Text = Field(description="What happened, in a line.")
+    type: IncidentType = Field(description="The kind of incident (soort).")
+    reporter: PartyId = Field(description="The party that reported it (melder).")
+    affected: list[PartyId] = Field(
+        default=[], description="The parties it affects (getroffen partijen).")
+    priority: Priority = Field(
+        description="The priority (prioriteit), P1 to P4: it sets the response time.")
+    status: IncidentStatus = Field(
+        default=IncidentStatus.NEW, description="Where the incident stands: new, in_progress, "
+        "resolved, closed.")
+    times: Times = Field(description="When it was detected, reported and resolved.")
+    facts: Facts = Field(
+        default_factory=Facts, description="What the criteria of calamiteit and crisis rest on.")
     classifications: list[Classification] = Field(
         default=[], description="Every classification made, the current one last."
     )
-    timeline: list[TimelineEntry] = []
-    data_breach: DataBreach | None = None
+    timeline: list[TimelineEntry] = Field(
+        default=[], description="What happened, in the order it was written down (tijdlijn).")
+    data_breach: DataBreach | None = Field(
+        default=None, description="The notification of a data breach to the Autoriteit "
+        "Persoonsgegevens.")
     release: ReleaseId | None = Field(default=None, description="A release it relates to.")
-    resolution: Text | None = None
+    resolution: Text | None = Field(default=None, description="How it was resolved (oplossing).")
     reopenings: list[Reopening] = Field(
         default=[], description="Every reopen of the incident once closed, the last one last.")
 

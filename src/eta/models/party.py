@@ -12,10 +12,11 @@ from eta.vocabulary import Role
 
 
 class Contact(Record):
-    name: Text
-    email: Email
-    phone: Text | None = None
-    function: Text | None = None
+    name: Text = Field(description="The contact's name (aanspreekpunt).")
+    email: Email = Field(description="The contact's e-mail address.")
+    phone: Text | None = Field(default=None, description="The contact's telephone number.")
+    function: Text | None = Field(
+        default=None, description="The contact's function (functie), such as releasemanager.")
     available_24x7: Flag = Field(
         default=False, description="Reachable day and night during a calamity or crisis."
     )
@@ -24,12 +25,18 @@ class Contact(Record):
 class Representative(Record):
     """A person authorised to sign for the party, with the keys they sign with."""
 
-    id: Identifier
-    name: Text
-    email: Email
-    keys: Annotated[list[SshPublicKey], Field(min_length=1)]
-    valid_from: Date
-    valid_until: Date | None = None
+    id: Identifier = Field(
+        description="The representative's id within the party, unique in the register.")
+    name: Text = Field(
+        description="The name of the authorised representative (bevoegd vertegenwoordiger).")
+    email: Email = Field(description="The representative's e-mail address.")
+    keys: Annotated[list[SshPublicKey], Field(min_length=1)] = Field(
+        description="The SSH public keys the representative signs with, one OpenSSH line each.")
+    valid_from: Date = Field(
+        description="The first day the representative is authorised (bevoegd vanaf).")
+    valid_until: Date | None = Field(
+        default=None, description="The last day the representative is authorised; none while it "
+        "holds.")
 
     @model_validator(mode="after")
     def _period_is_ordered(self) -> Representative:
@@ -44,11 +51,16 @@ class Representative(Record):
 class Party(Record):
     """One file in afspraken/parties/, named after the party's id."""
 
-    id: Identifier
+    id: Identifier = Field(
+        description="The party's id; the file is named after it (afspraken/parties/<id>.yaml).")
     name: Text = Field(description="Legal name.")
-    roles: Annotated[list[Role], Field(min_length=1)]
-    contacts: list[Contact] = []
-    representatives: list[Representative] = []
+    roles: Annotated[list[Role], Field(min_length=1)] = Field(
+        description="The party's roles in the framework (rollen): the Beheerorganisatie or a "
+        "deelnemer's role.")
+    contacts: list[Contact] = Field(
+        default=[], description="The party's contacts (aanspreekpunten).")
+    representatives: list[Representative] = Field(
+        default=[], description="Who may sign for the party (bevoegde vertegenwoordigers).")
 
     @property
     def is_deelnemer(self) -> bool:
