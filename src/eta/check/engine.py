@@ -13,8 +13,6 @@ cache and is not read again. Units are checked in parallel on large repositories
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,53 +206,18 @@ def _cache_key(unit: str, files: list[str]) -> str:
     return unit if files == [unit] else "\0".join([unit, *files])
 
 
-# The state a forked worker inherits; set just before the pool starts.
-_shared: tuple[Path, list[Loaded], Context] | None = None
-
-
 def _check_units(
     root: Path,
     units: list[tuple[str, list[str]]],
     agreements: list[Loaded],
     context: Context,
 ) -> list[UnitResult]:
-    global _shared
-    _shared = (root, agreements, context)
-    file_lists = [files for _, files in units]
-    # Bulk loading makes many objects that live to the end; collecting them is wasted work.
-    gc.disable()
-    try:
-        if len(units) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 and _can_fork():
-            import multiprocessing
+    from eta.parallel import forked_map
 
-            workers = min(os.cpu_count() or 1, 4)
-            chunk = max(1, len(units) // (workers * 8))
-            from eta.interrupts import held_back, left_to_parent
+    def check(files: list[str]) -> UnitResult:
+        return check_unit(root, files, agreements, context)
 
-            # The pool's threads start with the stopping signals blocked, so the kernel
-            # hands Ctrl-C to the main thread: one delivered to a pool thread would leave
-            # the main thread waiting on the pool for ever; it ends the workers itself.
-            with held_back():
-                pool = multiprocessing.get_context("fork").Pool(
-                    workers, initializer=left_to_parent)
-            with pool:
-                return pool.map(_check_unit_in_worker, file_lists, chunksize=chunk)
-        return [check_unit(root, files, agreements, context) for files in file_lists]
-    finally:
-        gc.enable()
-        _shared = None
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _check_unit_in_worker(files: list[str]) -> UnitResult:
-    assert _shared is not None
-    root, agreements, context = _shared
-    return check_unit(root, files, agreements, context)
+    return list(forked_map(check, [files for _, files in units], parallel_from=PARALLEL_FROM))
 
 
 def check_unit(

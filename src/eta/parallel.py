@@ -1,0 +1,71 @@
+"""Work shared among forked processes, one to a core: the bulk of a check or of `eta report
+all` on a large repository.
+
+The workers are forked, so they start with everything the parent has loaded (the
+agreements, compiled templates) without it being sent to them; only each item and its
+result cross between the processes, so both should be small plain data. Ctrl-C reaches the
+parent alone, which ends the workers (`eta.interrupts`). Where there is no `fork`, or there
+are too few items for a pool to pay off, the work is done in this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: At most this many workers: the work is read from one disk into one parent.
+MAX_WORKERS = 4
+
+# The function a forked worker runs; set just before the pool starts, so that it is
+# inherited rather than pickled.
+_work: Callable[[object], object] | None = None
+
+
+def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
+               ) -> Iterator[R]:
+    """`work(item)` for each of `items`, in their order, in forked workers when there are
+    at least `parallel_from` items and more than one core.
+
+    The garbage collector is off meanwhile: bulk work makes many objects that live to the
+    end, and collecting them is wasted work.
+    """
+    global _work
+    gc.disable()
+    try:
+        cores = os.cpu_count() or 1
+        if len(items) < parallel_from or cores < 2 or not _can_fork():
+            yield from map(work, items)
+            return
+        import multiprocessing
+
+        from eta.interrupts import held_back, left_to_parent
+
+        workers = min(cores, MAX_WORKERS)
+        chunk = max(1, len(items) // (workers * 8))
+        _work = work  # type: ignore[assignment]
+        # The pool's threads start with the stopping signals blocked, so the kernel hands
+        # Ctrl-C to the main thread: one delivered to a pool thread would leave the main
+        # thread waiting on the pool for ever; it ends the workers itself.
+        with held_back():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=left_to_parent)
+        with pool:
+            yield from pool.imap(_in_worker, items, chunksize=chunk)
+    finally:
+        gc.enable()
+        _work = None
+
+
+def _in_worker(item: object) -> object:
+    assert _work is not None
+    return _work(item)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
