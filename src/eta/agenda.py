@@ -60,8 +60,10 @@ from eta.incidents.state import (
     Agreements,
     classification_entry,
     incident_path,
+    is_open,
     load_agreements,
     load_incidents,
+    response_deadline,
 )
 from eta.models.incident import Incident
 from eta.models.party import Party
@@ -77,7 +79,6 @@ from eta.plans.state import (
 )
 from eta.plans.timing import SigningEvidence
 from eta.records.layout import relative
-from eta.rules.incidents import is_open, response_deadline
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus, Role
 
 #: The suffix of every iCalendar UID: an item's id says which item, this says whose ids.

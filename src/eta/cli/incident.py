@@ -5,9 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
-from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -165,6 +163,7 @@ def classify(
 ) -> None:
     from eta.editing import add_item, changeset, commented
     from eta.git import git_identity
+    from eta.incidents.edits import refuse_closed
     from eta.incidents.state import (
         classification_entry,
         incident_path,
@@ -187,7 +186,7 @@ def classify(
     entry = classification_entry(outcome, incident, at, lambda: git_identity(repository),
                                  reason)
     if entry is not None:
-        _refuse_closed(incident)
+        refuse_closed(incident)
         item = commented(entry)
         for key in ("criteria", "unanswered"):
             if key in item:
@@ -263,11 +262,10 @@ def log(
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.editing import add_item
     from eta.errors import EtaError
     from eta.git import git_identity
-    from eta.incidents.state import incident_path, load_agreements, timestamp
-    from eta.models.incident import Incident
+    from eta.incidents.edits import log_incident
+    from eta.incidents.state import incident_path, load_agreements, load_incident
     from eta.records.layout import relative
 
     if not message.strip():
@@ -277,60 +275,9 @@ def log(
     recorded = _now(now, agreements)
     moment = _moment(at, agreements, "--at") or recorded
     path = incident_path(repository, incident_id)
-    incident = _require_incident(repository, incident_id)
-    _refuse_closed(incident)
-    entry = {"at": timestamp(moment), "recorded_at": timestamp(recorded),
-             "by": git_identity(repository), "text": message}
-    _edit(repository, incident, recorded,
-          lambda data: add_item(data, "timeline", entry, Incident))
+    incident = load_incident(repository, incident_id)
+    log_incident(repository, incident, message, moment, recorded, git_identity(repository))
     typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
-
-
-def _require_incident(repository: Path, incident_id: str) -> Incident:
-    from eta.incidents.state import load_incident
-
-    return load_incident(repository, incident_id)
-
-
-def _closed_message(incident_id: str) -> str:
-    return (f"{incident_id} is closed, and a closed incident is not edited; reopen it first "
-            f"with `eta incident update {incident_id} --status in_progress --reason TEXT`")
-
-
-def _refuse_closed(incident: Incident) -> None:
-    from eta.errors import EtaError
-
-    if incident.status is IncidentStatus.CLOSED:
-        raise EtaError(_closed_message(incident.id))
-
-
-def _edit(repository: Path, incident: Incident, now: dt.datetime,
-          change: Callable[[CommentedMap], None]) -> None:
-    """Write `change` to `incident`, made at `now`, unless it leaves the record
-    contradicting itself where it did not."""
-    from eta.editing import changeset
-    from eta.incidents.state import incident_path
-
-    with changeset(repository, now) as changes:
-        record = changes.edit(incident_path(repository, incident.id), change)
-        _refuse_contradictions(repository, incident, record)
-
-
-def _refuse_contradictions(repository: Path, before: Incident, after: Any) -> None:
-    """Refuse a change that leaves the incident contradicting itself where it did not."""
-    from eta.diagnostics import Severity
-    from eta.errors import EtaError
-    from eta.incidents.state import incident_path
-    from eta.records.layout import relative
-    from eta.rules.incidents import consistency_findings
-
-    known = {f.message for f in consistency_findings(before)}
-    new_problems = [f.message for f in consistency_findings(after)
-                    if f.severity is Severity.ERROR and f.message not in known]
-    if new_problems:
-        path = relative(repository, incident_path(repository, before.id))
-        raise EtaError(f"the change would leave {path} contradicting itself: "
-                       + "; ".join(new_problems))
 
 
 @app.command("update", help=_help(
@@ -403,174 +350,62 @@ def update(
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
-    import datetime as dt
-
-    from eta.editing import add_item, child, put
-    from eta.errors import EtaError
     from eta.git import git_identity
-    from eta.incidents.state import (
-        incident_path,
-        load_agreements,
-        party_list,
-        status_change_problem,
-        timestamp,
-    )
-    from eta.models.incident import DataBreach, Facts, Incident, Times
+    from eta.incidents.edits import IncidentUpdate, update_incident
+    from eta.incidents.state import load_agreements, load_incident, party_list
     from eta.records.layout import relative
-    from eta.rules.incidents import OPEN_STATUSES, closing_problems
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    incident = _require_incident(repository, incident_id)
+    incident = load_incident(repository, incident_id)
     moment = _now(now, agreements)
 
-    def when(value: str | None, option: str) -> Any:
-        parsed = _moment(value, agreements, option)
-        return None if parsed is None else timestamp(parsed)
+    def given(*pairs: tuple[str, str | None]) -> dict[str, dt.datetime]:
+        moments = {name: _moment(value, agreements, f"--{name.replace('_', '-')}")
+                   for name, value in pairs}
+        return {name: value for name, value in moments.items() if value is not None}
 
-    times = {name: when(value, f"--{name}") for name, value in (
-        ("detected", detected), ("reported", reported), ("phoned", phoned),
-        ("started", started), ("resolved", resolved))}
-    expected = when(expected_end, "--expected-end")
-    breach = {"aware_at": when(aware_at, "--aware-at"),
-              "notified_at": when(notified_at, "--notified-at"),
-              "reference": notification_reference, "delay_reason": delay_reason,
-              "subjects_informed_at": when(subjects_informed_at, "--subjects-informed-at")}
-    answers = {"direct_serious_hindrance": direct_serious_hindrance,
-               "confidentiality_integrity_impact": confidentiality_integrity_impact,
-               "reportable_data_breach": reportable_data_breach,
-               "major_image_impact": major_image_impact,
-               "political_implications": political_implications,
-               "fundamental_vulnerability": fundamental_vulnerability}
-    new_parties: list[str] | None = None
-    if affected is not None:
-        new_parties = party_list(affected, "--affected")
-    if add_affected is not None:
-        base = new_parties if new_parties is not None else list(incident.affected)
-        new_parties = list(dict.fromkeys([*base, *party_list(add_affected, "--add-affected")]))
-    for party in new_parties or []:
-        agreements.check_party(party, "--affected" if affected is not None
-                               else "--add-affected")
-    for text, option in ((title, "--title"), (resolution, "--resolution"),
-                         (notification_reference, "--notification-reference")):
+    times = given(("detected", detected), ("reported", reported), ("phoned", phoned),
+                  ("started", started), ("resolved", resolved))
+    expected = _moment(expected_end, agreements, "--expected-end")
+    breach: dict[str, dt.datetime | str | None] = {
+        **given(("aware_at", aware_at), ("notified_at", notified_at)),
+        "reference": notification_reference, "delay_reason": delay_reason,
+        **given(("subjects_informed_at", subjects_informed_at))}
+    facts = {name: _flag(answer) for name, answer in (
+        ("direct_serious_hindrance", direct_serious_hindrance),
+        ("confidentiality_integrity_impact", confidentiality_integrity_impact),
+        ("reportable_data_breach", reportable_data_breach),
+        ("major_image_impact", major_image_impact),
+        ("political_implications", political_implications),
+        ("fundamental_vulnerability", fundamental_vulnerability)) if answer is not None}
+    parties = {option: party_list(value, option) for option, value in (
+        ("--affected", affected), ("--add-affected", add_affected)) if value is not None}
+    _require_text(("--title", title), ("--resolution", resolution),
+                  ("--notification-reference", notification_reference))
+    breach["delay_reason"] = reason_option(delay_reason, "--delay-reason")
+    change = IncidentUpdate(
+        status=status, priority=priority, title=title, resolution=resolution,
+        affected=parties.get("--affected"), add_affected=parties.get("--add-affected"),
+        times=times, expected_end=expected, facts=facts,
+        breach={name: value for name, value in breach.items() if value is not None},
+        reason=reason_option(reason, "--reason"))
+    updated = update_incident(repository, agreements, incident, change, moment,
+                              lambda: git_identity(repository))
+    typer.echo(f"updated {relative(repository, updated.path)}: {', '.join(updated.changed)}")
+
+
+def _flag(answer: Answer) -> bool | None:
+    """yes and no set a fact; unknown clears it."""
+    return None if answer is Answer.UNKNOWN else answer is Answer.YES
+
+
+def _require_text(*options: tuple[str, str | None]) -> None:
+    from eta.errors import EtaError
+
+    for option, text in options:
         if text is not None and not text.strip():
             raise EtaError(f"{option} is empty")
-    delay_reason = reason_option(delay_reason, "--delay-reason")
-    reason = reason_option(reason, "--reason")
-
-    target = IncidentStatus(status) if status is not None else None
-    if target is not None and target is not incident.status:
-        problem = status_change_problem(incident, target)
-        if problem is not None:
-            raise EtaError(problem)
-    events: list[str] = []
-    if target is not None and target is not incident.status:
-        events.append(f"Status {incident.status} -> {target}.")
-    if priority is not None and str(priority) != incident.priority:
-        events.append(f"Priority {incident.priority} -> {priority}.")
-    if incident.status is IncidentStatus.CLOSED:
-        if target is not IncidentStatus.IN_PROGRESS:
-            raise EtaError(_closed_message(incident.id))
-        if reason is None:
-            raise EtaError("reopening a closed incident needs --reason")
-    if reason is not None and not events:
-        raise EtaError("--reason explains a change of status or priority; for a note, use "
-                       "`eta incident log`")
-    reopened = target is IncidentStatus.IN_PROGRESS and incident.times.resolved is not None
-    # Reopening a closed incident opens what history closed: it is recorded, who, when, why.
-    reopens = incident.status is IncidentStatus.CLOSED and target is IncidentStatus.IN_PROGRESS
-    if target is IncidentStatus.RESOLVED and times["resolved"] is None \
-            and incident.times.resolved is None:
-        times["resolved"] = timestamp(moment)
-    if times["resolved"] is not None and (target or incident.status) in OPEN_STATUSES:
-        raise EtaError("--resolved: only a resolved incident has a time of resolution; "
-                       "add --status resolved")
-    wants_breach = answers["reportable_data_breach"] is Answer.YES
-    if wants_breach and incident.data_breach is None and breach["aware_at"] is None:
-        # The 72 hours run from awareness; without a better moment, that is detection.
-        breach["aware_at"] = timestamp(incident.times.detected)
-    by = git_identity(repository) if events else None
-    changed: list[str] = []
-
-    def change(data: CommentedMap) -> None:
-        for key, value in (("title", title), ("priority", priority and str(priority)),
-                           ("status", target and str(target)), ("resolution", resolution)):
-            if value is not None and data.get(key) != value:
-                put(data, key, value, Incident)
-                changed.append(key)
-        if new_parties is not None and list(data.get("affected") or []) != new_parties:
-            _replace_list(data, "affected", new_parties)
-            changed.append("affected")
-        if reopened:
-            del data["times"]["resolved"]
-            changed.append("times.resolved")
-        for name, value in times.items():
-            if value is not None and getattr(incident.times, name) != _parsed(value):
-                put(child(data, "times", Incident), name, value, Times)
-                changed.append(f"times.{name}")
-        if expected is not None and incident.facts.expected_end != _parsed(expected):
-            put(child(data, "facts", Incident), "expected_end", expected, Facts)
-            changed.append("facts.expected_end")
-        for name, answer in answers.items():
-            flag = None if answer is None or answer is Answer.UNKNOWN else answer is Answer.YES
-            if answer is None or getattr(incident.facts, name) is flag:
-                continue
-            changed.append(f"facts.{name}")
-            if flag is None:
-                del data["facts"][name]
-                if not data["facts"]:
-                    del data["facts"]
-            else:
-                put(child(data, "facts", Incident), name, flag, Facts)
-        current_breach = incident.data_breach
-        for name, breach_value in breach.items():
-            old = None if current_breach is None else getattr(current_breach, name)
-            if breach_value is not None and old != (
-                    _parsed(breach_value) if isinstance(old, dt.datetime) else breach_value):
-                put(child(data, "data_breach", Incident), name, breach_value, DataBreach)
-                changed.append(f"data_breach.{name}")
-        if reopens:
-            add_item(data, "reopenings", {"at": timestamp(moment), "by": by, "reason": reason},
-                     Incident)
-            changed.append("reopenings")
-        if events:
-            text = " ".join([*events, *([reason] if reason is not None else [])])
-            add_item(data, "timeline", {"at": timestamp(moment), "recorded_at": timestamp(moment),
-                                        "by": by, "text": text}, Incident)
-
-    from eta.editing import changeset
-
-    with changeset(repository, moment) as changes:
-        path = incident_path(repository, incident.id)
-        record = changes.edit(path, change)
-        if not changed:
-            raise EtaError("nothing to update: give at least one option (see --help)")
-        assert isinstance(record, Incident)
-        if target is IncidentStatus.CLOSED and incident.status is not IncidentStatus.CLOSED:
-            problems = closing_problems(record)
-            if problems:
-                raise EtaError(f"{incident.id} cannot be closed: " + "; ".join(problems))
-        _refuse_contradictions(repository, incident, record)
-    typer.echo(f"updated {relative(repository, path)}: {', '.join(dict.fromkeys(changed))}")
-
-
-def _parsed(value: str) -> dt.datetime:
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(value)
-
-
-def _replace_list(data: CommentedMap, key: str, values: list[str]) -> None:
-    from eta.editing import put
-    from eta.models.incident import Incident
-
-    existing = data.get(key)
-    if isinstance(existing, list) and values:
-        existing[:] = values  # in place: the list keeps its flow or block style
-    elif values:
-        put(data, key, values, Incident)
-    elif key in data:
-        del data[key]
 
 
 # --- eta incident list -----------------------------------------------------------------------
@@ -599,8 +434,8 @@ def list_incidents(
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.incidents.state import load_agreements, load_incidents
-    from eta.rules.incidents import is_open, response_deadline, time_findings
+    from eta.incidents.state import is_open, load_agreements, load_incidents, response_deadline
+    from eta.rules.incidents import time_findings
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)

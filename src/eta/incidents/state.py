@@ -1,5 +1,7 @@
-"""Incident records: new ids, times as people type them, the status flow, classification
-entries. The command line (`eta.cli.incident`) is a thin layer over this module.
+"""Incident records and where they stand: new ids, times as people type them, the status
+flow, open or not, when the response time runs out, what keeps one from being closed, and
+classification entries. The rules, the agenda, the reports and the editing commands read
+these judgements from here.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
 from eta.errors import EtaError
 from eta.incidents.classify import Outcome, classify, deelnemers
+from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.incident import Facts, Incident
@@ -27,6 +30,42 @@ from eta.records.read import load_record, not_loaded
 from eta.vocabulary import IncidentStatus
 
 INCIDENTS = "incidents"
+
+OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS})
+
+
+def is_open(incident: Incident) -> bool:
+    return incident.status in OPEN_STATUSES
+
+
+def response_clock_start(incident: Incident) -> dt.datetime:
+    """The response time runs from the report to the Beheerorganisatie, else from detection."""
+    return incident.times.reported or incident.times.detected
+
+
+def response_deadline(incident: Incident, levels: ServiceLevels) -> dt.datetime:
+    return clock_for(levels).response_deadline(response_clock_start(incident), incident.priority)
+
+
+def closing_problems(incident: Incident) -> list[str]:
+    """What keeps `incident` from being closed; empty when it may be."""
+    problems = []
+    if incident.resolution is None:
+        problems.append("it has no `resolution`")
+    current = incident.classification
+    if current is None:
+        problems.append("it was never classified")
+    else:
+        if current.unanswered:
+            problems.append("its last classification left criteria unanswered: "
+                            + ", ".join(current.unanswered))
+        if current.facts != incident.facts:
+            problems.append("its facts changed after the last classification")
+    if incident.facts.reportable_data_breach and (
+            incident.data_breach is None or incident.data_breach.notified_at is None):
+        problems.append("it is a reportable data breach without a recorded notification "
+                        "(`data_breach.notified_at`)")
+    return problems
 
 #: Crockford's base32 in lower case: no i, l, o or u to misread.
 _ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"

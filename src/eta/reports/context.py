@@ -1,10 +1,10 @@
 """What each report shows, as plain data for its template.
 
 Every judgement comes from the module that owns it: a plan's state and its signatures from
-`eta.plans.state`, an incident's class from `eta.incidents.classify`, its deadlines and
-findings from `eta.rules.incidents` and `eta.incidents.clock`. This module only gathers, orders
-and labels; it knows nothing of terminals or of Markdown. Moments are given in the agreements'
-time zone.
+`eta.plans.state`, an incident's class from `eta.incidents.classify`, its state and deadlines
+from `eta.incidents.state` and `eta.incidents.clock`, its findings from `eta.rules.incidents`.
+This module only gathers, orders and labels; it knows nothing of terminals or of Markdown.
+Moments are given in the agreements' time zone.
 """
 
 from __future__ import annotations
@@ -19,9 +19,13 @@ from eta.incidents.clock import data_breach_deadline
 from eta.incidents.state import (
     INCIDENTS,
     Agreements,
+    closing_problems,
+    is_open,
     load_agreements,
     load_incident,
     load_incidents,
+    response_clock_start,
+    response_deadline,
 )
 from eta.models.incident import Classification, Facts, Incident
 from eta.models.party import Party
@@ -40,14 +44,7 @@ from eta.plans.state import (
 from eta.plans.timing import TIME_ZONE, SigningEvidence
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
-from eta.rules.incidents import (
-    closing_problems,
-    is_open,
-    response_clock_start,
-    response_deadline,
-    start_of_day,
-    time_findings,
-)
+from eta.rules.incidents import start_of_day, time_findings
 from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
 
 Data = dict[str, Any]

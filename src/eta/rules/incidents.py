@@ -18,13 +18,12 @@ from zoneinfo import ZoneInfo
 from eta.check.result import Context, RecordRule, UnitRule
 from eta.diagnostics import Diagnostic, Severity
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
+from eta.incidents.state import OPEN_STATUSES, closing_problems, is_open, response_deadline
 from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
 from eta.records.agreements import timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import IncidentClass, IncidentStatus
-
-OPEN_STATUSES = frozenset({IncidentStatus.NEW, IncidentStatus.IN_PROGRESS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +51,6 @@ def _warning(path: tuple[str | int, ...], code: str, message: str, hint: str | N
 
 def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def is_open(incident: Incident) -> bool:
-    return incident.status in OPEN_STATUSES
-
-
-def response_clock_start(incident: Incident) -> dt.datetime:
-    """The response time runs from the report to the Beheerorganisatie, else from detection."""
-    return incident.times.reported or incident.times.detected
-
-
-def response_deadline(incident: Incident, levels: ServiceLevels) -> dt.datetime:
-    return clock_for(levels).response_deadline(response_clock_start(incident), incident.priority)
 
 
 def time_findings(
@@ -172,27 +158,6 @@ def consistency_findings(incident: Incident) -> Iterator[Finding]:
                      key=True)
     if incident.status is IncidentStatus.CLOSED:
         yield from _closing_findings(incident)
-
-
-def closing_problems(incident: Incident) -> list[str]:
-    """What keeps `incident` from being closed; empty when it may be."""
-    problems = []
-    if incident.resolution is None:
-        problems.append("it has no `resolution`")
-    current = incident.classification
-    if current is None:
-        problems.append("it was never classified")
-    else:
-        if current.unanswered:
-            problems.append("its last classification left criteria unanswered: "
-                            + ", ".join(current.unanswered))
-        if current.facts != incident.facts:
-            problems.append("its facts changed after the last classification")
-    if incident.facts.reportable_data_breach and (
-            incident.data_breach is None or incident.data_breach.notified_at is None):
-        problems.append("it is a reportable data breach without a recorded notification "
-                        "(`data_breach.notified_at`)")
-    return problems
 
 
 def _closing_findings(incident: Incident) -> Iterator[Finding]:
