@@ -354,6 +354,32 @@ def append_item(sequence: CommentedSeq, item: Any) -> None:
                          _trailing_slot(sequence, len(sequence) - 1))
 
 
+def remove_item(sequence: CommentedSeq, index: int) -> None:
+    """Remove item `index` of a list with the comment lines that stood above it, keeping the
+    blank lines and comments that separate the list from what follows.
+
+    ruamel keeps the lines between two items with the item before them: those above the
+    removed item go with it, and those below it now follow the item before it.
+    """
+    below = _take_trailing(*_trailing_slot(sequence, index))
+    if index > 0:
+        holder, slot = _trailing_slot(sequence, index - 1)
+        above = _take_trailing(holder, slot)
+        if above is not None:
+            own_line, newline, _ = above.value.partition("\n")
+            if own_line.strip():
+                _put_trailing(holder, slot, CommentToken(own_line + newline, above.start_mark))
+    del sequence[index]
+    if below is None or index == 0:
+        return
+    _, newline, rest = below.value.partition("\n")
+    if rest:
+        holder, slot = _trailing_slot(sequence, index - 1)
+        current = _take_trailing(holder, slot)
+        start = current.value if current is not None else "\n"
+        _put_trailing(holder, slot, CommentToken(start + rest, below.start_mark))
+
+
 def _carry_separator(old: tuple[Any, Any], new: tuple[Any, Any]) -> None:
     """Blank lines and comment lines that followed `old` now follow `new`, which was put
     after it: they separated `old` from what came next, and still do. A comment on the line

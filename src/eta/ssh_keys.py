@@ -265,6 +265,25 @@ def key_identity(line: str) -> bytes | None:
     return None if key is None else key.identity
 
 
+class KeyOwners:
+    """Who each key is registered for, by its identity: a key belongs to one representative.
+
+    The register's check and every command that adds a key judge by this one table."""
+
+    def __init__(self) -> None:
+        self._owners: dict[bytes | None, str] = {}
+
+    def owner(self, line: str) -> str | None:
+        """Whom the key on `line` is registered for so far; None when no one."""
+        return self._owners.get(key_identity(line))
+
+    def claim(self, line: str, who: str) -> str | None:
+        """Register the key on `line` for `who`; the other representative it is registered
+        for already, if any (the key then stays theirs)."""
+        first = self._owners.setdefault(key_identity(line), who)
+        return None if first == who else first
+
+
 def _refuse_type(key_type: str) -> None:
     if key_type in ACCEPTED_TYPES:
         return

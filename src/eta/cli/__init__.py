@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "check": "eta.cli.check:check",
     "release": "eta.cli.release:app",
     "plan": "eta.cli.plan:app",
+    "party": "eta.cli.party:app",
     "incident": "eta.cli.incident:app",
     "report": "eta.cli.report:app",
     "schema": "eta.cli.schema:schema",

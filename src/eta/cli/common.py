@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from eta.models.party import Contact
     from eta.plans.edits import Outcome
 
 
@@ -183,3 +184,19 @@ def today(value: dt.datetime | None) -> dt.date:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+def contact_of(name: str, email: str, phone: str | None, function: str | None,
+               available_24x7: bool) -> Contact:
+    """A contact from options, refused with a message a person reads when it is not valid."""
+    from pydantic import ValidationError
+
+    from eta.models.party import Contact
+
+    try:
+        return Contact(name=name, email=email, phone=phone, function=function,
+                       available_24x7=available_24x7)
+    except ValidationError as exc:
+        fields = ", ".join(str(error["loc"][0]) for error in exc.errors())
+        raise EtaError(f"the contact is not valid: check {fields} (an email address looks "
+                       "like name@example.nl; no value may be empty)") from None

@@ -17,6 +17,7 @@ from eta.cli.common import (
     TextOrJson,
     TodayOption,
     changes_records,
+    contact_of,
     date_option,
     plain_console,
     reports_errors,
@@ -30,7 +31,7 @@ from eta.vocabulary import ImpactLevel, MeasureStatus
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from eta.models.party import Contact, Party
+    from eta.models.party import Party
     from eta.plans.state import PartyState, PlanState
 
 app = typer.Typer(
@@ -47,22 +48,6 @@ PartyOption = Annotated[str, typer.Option("--party", "-p", metavar="PARTY",
                                           show_default=False)]
 OnOption = Annotated[dt.datetime | None, date_option(
     "--on", help_text="The date it happened (default: today).")]
-
-
-def _contact(name: str, email: str, phone: str | None, function: str | None,
-             available_24x7: bool) -> Contact:
-    from pydantic import ValidationError
-
-    from eta.errors import EtaError
-    from eta.models.party import Contact
-
-    try:
-        return Contact(name=name, email=email, phone=phone, function=function,
-                       available_24x7=available_24x7)
-    except ValidationError as exc:
-        fields = ", ".join(str(error["loc"][0]) for error in exc.errors())
-        raise EtaError(f"the contact is not valid: check {fields} (an email address looks "
-                       "like name@example.nl; no value may be empty)") from None
 
 
 # -- Drafting ------------------------------------------------------------------------------
@@ -89,7 +74,7 @@ def add_party(
     """
     from eta.plans.edits import add_party as add
 
-    contact = _contact(contact_name, contact_email, contact_phone, contact_function, False)
+    contact = contact_of(contact_name, contact_email, contact_phone, contact_function, False)
     show_outcome(add(resolve_root(root), release_id, party, contact))
 
 
@@ -109,7 +94,7 @@ def contact(
     from eta.plans.edits import set_contact
 
     show_outcome(set_contact(resolve_root(root), release_id, party,
-                       _contact(name, email, phone, function, False)))
+                       contact_of(name, email, phone, function, False)))
 
 
 @app.command("impact")
@@ -230,6 +215,68 @@ def deadline(
 
     show_outcome(set_deadline(resolve_root(root), release_id, date=date.date(), title=title,
                         deadline_id=deadline_id))
+
+
+# -- Undoing a draft ----------------------------------------------------------------------
+# A draft's mistakes are taken out before every party signed; what was signed stays.
+
+
+@app.command("remove-measure")
+@reports_errors
+@changes_records
+def remove_measure(
+    release_id: ReleaseArgument,
+    measure: Annotated[str, typer.Argument(metavar="MEASURE", help="The measure's id.",
+                                           show_default=False)],
+    party: PartyOption,
+    root: RootOption = None,
+) -> None:
+    """Take a measure out of a draft plan.
+
+    Refused (exit 1) once the plan is in force; before that, the signatures already made
+    become stale, and the command names them.
+    """
+    from eta.plans.edits import remove_measure as remove
+
+    show_outcome(remove(resolve_root(root), release_id, party, measure))
+
+
+@app.command("remove-milestone")
+@reports_errors
+@changes_records
+def remove_milestone(
+    release_id: ReleaseArgument,
+    milestone: Annotated[str, typer.Argument(metavar="MILESTONE", help="The milestone's id.",
+                                             show_default=False)],
+    root: RootOption = None,
+) -> None:
+    """Take a milestone out of a draft plan.
+
+    Refused (exit 1) once the plan is in force; before that, the signatures already made
+    become stale, and the command names them.
+    """
+    from eta.plans.edits import remove_milestone as remove
+
+    show_outcome(remove(resolve_root(root), release_id, milestone))
+
+
+@app.command("remove-deadline")
+@reports_errors
+@changes_records
+def remove_deadline(
+    release_id: ReleaseArgument,
+    deadline_id: Annotated[str, typer.Argument(metavar="DEADLINE", help="The deadline's id.",
+                                               show_default=False)],
+    root: RootOption = None,
+) -> None:
+    """Take a deadline out of a draft plan.
+
+    Refused (exit 1) once the plan is in force; before that, the signatures already made
+    become stale, and the command names them.
+    """
+    from eta.plans.edits import remove_deadline as remove
+
+    show_outcome(remove(resolve_root(root), release_id, deadline_id))
 
 
 # -- Signing -------------------------------------------------------------------------------

@@ -27,9 +27,10 @@ from eta.editing import (
     add_item,
     changeset,
     put,
+    remove_item,
     update,
 )
-from eta.errors import EtaError
+from eta.errors import EtaError, Refused
 from eta.git import head_commit
 from eta.models.party import Contact, Party
 from eta.models.release import (
@@ -498,6 +499,70 @@ def set_deadline(root: Path, release_id: str, *, date: dt.date, title: str,
         work.edit(work.folder / "plan.yaml", lambda data: add_item(data, "deadlines", item, Plan))
         summary = f"release {release_id}: deadline {chosen} on {date}"
     return _content_edit(work, summary, load_register(root))
+
+
+# -- Undoing a draft ----------------------------------------------------------------------
+
+
+def _undoable(work: Work, register: Mapping[str, Party]) -> Plan:
+    """The plan, when an item may still be taken out of it: a draft not yet signed by all.
+
+    What every implementing party signed was agreed; it is not undone, even before the
+    release is moved into force."""
+    release = work.release
+    if release.chain_dependencies and release.status is not ReleaseStatus.DRAFT:
+        raise Refused(f"release {release.id} is {release.status}: its implementation plan "
+                      "was brought into force and binds every party; what they agreed is "
+                      "not taken back")
+    plan = _drafting(work)
+    state = assess(work.files, register, dt.date.min, SigningEvidence.of(work.root))
+    if state.in_force:
+        raise Refused(f"the plan of {plan.release} is in force: every implementing party "
+                      f"signed it ({', '.join(plan.parties)}); what they agreed is not "
+                      "taken back. An amendment the parties agree on is edited by hand and "
+                      "signed again by every party")
+    return plan
+
+
+def _index_of(ids: list[str], wanted: str, what: str) -> int:
+    if wanted not in ids:
+        hint = did_you_mean(wanted, ids)
+        raise EtaError(f"{what} `{wanted}`" + (f"; {hint}" if hint else
+                                               f" (there are: {', '.join(ids) or 'none'})"))
+    return ids.index(wanted)
+
+
+def remove_measure(root: Path, release_id: str, party: str, measure_id: str) -> Outcome:
+    work = _work(root, release_id)
+    register = load_register(root)
+    _implementing(_undoable(work, register), party)
+    record = work.files.plan_parties.get(party)
+    index = _index_of([m.id for m in record.measures] if record else [], measure_id,
+                      f"{party} has no measure in the plan of {release_id} named")
+    work.edit(work.party_path(party), lambda data: remove_item(data["measures"], index))
+    return _content_edit(work, f"{party}: measure {measure_id} removed", register)
+
+
+def remove_milestone(root: Path, release_id: str, milestone_id: str) -> Outcome:
+    work = _work(root, release_id)
+    register = load_register(root)
+    plan = _undoable(work, register)
+    index = _index_of([m.id for m in plan.milestones], milestone_id,
+                      f"the plan of {release_id} has no milestone")
+    work.edit(work.folder / "plan.yaml", lambda data: remove_item(data["milestones"], index))
+    return _content_edit(work, f"release {release_id}: milestone {milestone_id} removed",
+                         register)
+
+
+def remove_deadline(root: Path, release_id: str, deadline_id: str) -> Outcome:
+    work = _work(root, release_id)
+    register = load_register(root)
+    plan = _undoable(work, register)
+    index = _index_of([d.id for d in plan.deadlines], deadline_id,
+                      f"the plan of {release_id} has no deadline")
+    work.edit(work.folder / "plan.yaml", lambda data: remove_item(data["deadlines"], index))
+    return _content_edit(work, f"release {release_id}: deadline {deadline_id} removed",
+                         register)
 
 
 # -- Progress ------------------------------------------------------------------------------

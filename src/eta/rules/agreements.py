@@ -31,23 +31,21 @@ def agreements_present(index: Index) -> Iterator[Diagnostic]:
 
 def shared_keys(index: Index) -> Iterator[Diagnostic]:
     """A key identifies the one representative who signs with it."""
-    from eta.ssh_keys import key_identity
+    from eta.ssh_keys import KeyOwners
 
-    owner: dict[bytes | None, str] = {}
+    owners = KeyOwners()
     for loaded in sorted(index.of("party"), key=lambda r: r.file):
         party = loaded.record
         assert isinstance(party, Party)
         for r_index, representative in enumerate(party.representatives):
             for k_index, key in enumerate(representative.keys):
                 # The same key in two spellings (another comment, padding) is one key.
-                key_data = key_identity(key)
-                who = f"{party.id}/{representative.id}"
-                if key_data in owner and owner[key_data] != who:
+                other = owners.claim(key, f"{party.id}/{representative.id}")
+                if other is not None:
                     pos = loaded.position("representatives", r_index, "keys", k_index)
                     yield error(loaded.file, pos.line, pos.column, "party.key-shared",
-                                f"this key is registered for {owner[key_data]} as well; "
+                                f"this key is registered for {other} as well; "
                                 "a key belongs to one representative")
-                owner.setdefault(key_data, who)
 
 
 RULES: tuple[IndexRule, ...] = (agreements_present, shared_keys)

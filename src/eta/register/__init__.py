@@ -1,0 +1,1 @@
+"""The register of parties (afspraken/parties/): its edits and its views."""
