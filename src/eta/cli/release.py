@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from eta.cli.common import (
     NowOption,
     ReleaseArgument,
     RootOption,
+    TextOrJson,
     TodayOption,
     changes_records,
     date_option,
@@ -20,6 +22,7 @@ from eta.cli.common import (
     show_outcome,
     today,
 )
+from eta.escaping import for_json, for_terminal
 from eta.vocabulary import ReleaseStatus
 
 app = typer.Typer(
@@ -30,6 +33,65 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+FormatOption = Annotated[TextOrJson, typer.Option(
+    "--format", "-f", help="Text for people, or JSON for programs.")]
+
+
+@app.command("list")
+@reports_errors
+def list_releases(
+    output_format: FormatOption = TextOrJson.TEXT,
+    root: RootOption = None,
+    on: TodayOption = None,
+) -> None:
+    """List the releases: status, framework version, title and how far each plan is signed."""
+    from eta.plans.state import assess, load_register, load_release
+    from eta.plans.timing import SigningEvidence
+    from eta.plans.views import release_ids, release_summary, summary_line
+
+    repository = resolve_root(root)
+    register = load_register(repository)
+    evidence = SigningEvidence.of(repository)
+    day = today(on)
+    states = [assess(load_release(repository, release_id), register, day, evidence)
+              for release_id in release_ids(repository)]
+    if output_format is TextOrJson.JSON:
+        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
+                                   "releases": [release_summary(s) for s in states]}) + "\n")
+        return
+    if not states:
+        typer.echo("no releases yet; start one with `eta release new ID --title TEXT`")
+    for state in states:
+        typer.echo(for_terminal(summary_line(state)))
+
+
+@app.command("show")
+@reports_errors
+def show(
+    release_id: ReleaseArgument,
+    output_format: FormatOption = TextOrJson.TEXT,
+    root: RootOption = None,
+    on: TodayOption = None,
+) -> None:
+    """Show a release: its record, and where its plan stands (`eta plan status` has the
+    plan in full)."""
+    from eta.plans.state import assess, load_register, load_release
+    from eta.plans.timing import SigningEvidence
+    from eta.plans.views import release_document, release_lines
+
+    repository = resolve_root(root)
+    register = load_register(repository)
+    day = today(on)
+    state = assess(load_release(repository, release_id), register, day,
+                   SigningEvidence.of(repository))
+    if output_format is TextOrJson.JSON:
+        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
+                                   **release_document(state, register)}) + "\n")
+        return
+    for line in release_lines(state):
+        typer.echo(for_terminal(line))
+
 
 @app.command("new")
 @reports_errors
