@@ -43,6 +43,7 @@ def test_the_readme_shows_commands_for_every_part_of_eta() -> None:
     assert [heading for heading, _ in readme_scripts()] == [
         "Checking records", "Releases and implementation plans", "Incidents", "History",
         "Reports for the Tactisch Beraad", "The agenda", "A new records repository",
+        "From `eta init` to a plan in force", "The register of parties",
     ]
 
 
@@ -53,3 +54,38 @@ def test_every_command_in_the_readme_works_as_shown(project_copy: Path) -> None:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=project_copy,
                               env=env, capture_output=True, text=True, check=False)
         assert done.returncode == 0, f"{heading}:\n{script}\n{done.stdout}\n{done.stderr}"
+
+
+#: What the walk from `eta init` to a plan in force may run: eta, and what makes keys and
+#: commits. No command that writes a file by hand (no editor, no `>`, no sed).
+WALK_PROGRAMS = {"eta", "cd", "mkdir", "ssh-keygen", "git"}
+
+
+def test_the_readme_walks_from_init_to_a_plan_in_force_with_commands_only(
+        tmp_path: Path) -> None:
+    import json
+
+    [walk] = [script for heading, script in readme_scripts()
+              if heading == "From `eta init` to a plan in force"]
+    commands = [line for line in walk.replace("\\\n", " ").splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert ">" not in walk.replace("->", "")
+    for command in commands:
+        for part in command.split("#")[0].split("&&"):
+            assert part.split()[0] in WALK_PROGRAMS, command
+    start = tmp_path / "start"
+    start.mkdir()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "ETA_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", walk], cwd=start, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert "\nrelease R2027-01: draft -> in_force\n" in done.stdout
+    assert done.stdout.endswith(": no problems found\n")
+    shown = subprocess.run([str(Path(sys.executable).parent / "eta"), "release", "show",
+                            "R2027-01", "--format", "json"], cwd=tmp_path / "eherkenning",
+                           env=env, capture_output=True, text=True, check=True)
+    document = json.loads(shown.stdout)
+    assert document["release"]["status"] == "in_force"
+    assert document["plan"]["in_force"] is True
+    assert [p["signature"]["state"] for p in document["plan"]["parties"]] == ["valid", "valid"]
