@@ -9,7 +9,7 @@ from typing import Any
 from eta.models.party import Party
 from eta.models.release import Release
 from eta.plans.state import RELEASES, PlanState, SignatureState, status_document
-from eta.repository import record_names
+from eta.records.layout import record_names
 
 
 def release_ids(root: Path) -> list[str]:

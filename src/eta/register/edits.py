@@ -22,12 +22,12 @@ from ruamel.yaml.comments import CommentedMap
 from eta.diagnostics import did_you_mean
 from eta.editing import Changeset, YamlDate, add_item, put, remove_item
 from eta.errors import EtaError, Refused
-from eta.load import load_record
 from eta.models.party import Contact, Party, Representative
 from eta.models.release import Signature
 from eta.plans.edits import Outcome, _identifier
 from eta.plans.state import authorisation_period, load_register
-from eta.repository import record_files, relative
+from eta.records.layout import record_files, relative
+from eta.records.read import load_record
 from eta.ssh_keys import BadKey, KeyOwners, PublicKey, registered_key
 from eta.vocabulary import Role
 
