@@ -199,3 +199,70 @@ def test_the_clock_of_a_set_of_service_levels_is_built_once() -> None:
     other = LEVELS.model_copy()
     assert clock_for(other) is not CLOCK
     assert clock_for(other) is clock_for(other)
+
+
+# --- which days are working days is the agreements' to say ---------------------------------------
+
+def support_on(holidays: str, closing_days: tuple[str, ...] = ()) -> BusinessClock:
+    support = LEVELS.support_window.model_copy(update={
+        "holidays": holidays, "closing_days": [dt.date.fromisoformat(d) for d in closing_days]})
+    return BusinessClock(LEVELS.model_copy(update={"support_window": support}))
+
+
+TERMIJNENWET = support_on("algemene-termijnenwet")
+
+
+@pytest.mark.parametrize(("day", "library", "law"), [
+    ("2026-05-05", True, False),    # Bevrijdingsdag 2026: the law counts it every year
+    ("2025-05-05", False, False),   # a fifth year: the library counts it too
+    ("2030-05-06", True, True),     # the Monday after a Sunday 5 May: no holiday in either
+    ("2026-04-03", False, False),   # Goede Vrijdag
+    ("2026-04-06", False, False),   # Paasmaandag (Easter: 5 April 2026)
+    ("2026-05-14", False, False),   # Hemelvaartsdag: Easter + 39 days
+    ("2026-05-25", False, False),   # Pinkstermaandag: Easter + 50 days
+    ("2027-03-26", False, False),   # Goede Vrijdag 2027 (Easter: 28 March 2027)
+    ("2027-05-06", False, False),   # Hemelvaartsdag 2027
+    ("2027-05-05", True, False),    # Bevrijdingsdag 2027, a Wednesday
+    ("2027-04-27", False, False),   # Koningsdag 2027, a Tuesday
+    ("2026-12-24", True, True),     # Christmas Eve is a working day
+    ("2026-12-28", True, True),
+])
+def test_the_calendar_the_service_levels_name(day: str, library: bool, law: bool) -> None:
+    date = dt.date.fromisoformat(day)
+    assert (CLOCK.is_working_day(date), TERMIJNENWET.is_working_day(date)) == (library, law)
+
+
+def test_the_algemene_termijnenwet_lists_its_days_of_2026() -> None:
+    from eta.incidents.clock import termijnenwet_holidays
+
+    assert sorted(d.isoformat() for d in termijnenwet_holidays(2026)) == [
+        "2026-01-01", "2026-04-03", "2026-04-06", "2026-04-27", "2026-05-05", "2026-05-14",
+        "2026-05-25", "2026-12-25", "2026-12-26"]
+    # 27 April 2031 is a Sunday: Koningsdag is the Saturday before.
+    assert dt.date(2031, 4, 26) in termijnenwet_holidays(2031)
+    assert dt.date(2031, 4, 27) not in termijnenwet_holidays(2031)
+
+
+def test_5_may_moves_a_support_deadline_under_the_law_only() -> None:
+    # P3 is 16 support hours: from Monday 4 May 2026 09:00, two working days.
+    start = at("2026-05-04T09:00")
+    assert iso(CLOCK.response_deadline(start, Priority.P3)) == "2026-05-05T17:00:00+02:00"
+    assert iso(TERMIJNENWET.response_deadline(start, Priority.P3)) == (
+        "2026-05-06T17:00:00+02:00")
+
+
+def test_closing_days_are_no_working_days() -> None:
+    clock = support_on("NL", ("2026-05-15", "2026-12-24"))
+    assert clock.is_working_day(dt.date(2026, 5, 15)) is False   # the Friday after Hemelvaart
+    assert clock.is_working_day(dt.date(2026, 12, 24)) is False
+    # From Wednesday 13 May 17:00: Thursday (Hemelvaart) and Friday (closed) count nothing.
+    assert iso(clock.response_deadline(at("2026-05-13T16:00"), Priority.P3)) == (
+        "2026-05-19T16:00:00+02:00")
+    assert clock.support_time(at("2026-05-15T08:00"), at("2026-05-15T18:00")) == 0 * HOURS
+
+
+def test_the_default_calendar_is_the_librarys_dutch_list() -> None:
+    from eta.models.agreements import SupportWindow
+
+    window = SupportWindow.model_validate({"days": ["mon"], "start": "09:00", "end": "17:00"})
+    assert (window.holidays, window.closing_days) == ("NL", [])

@@ -10,8 +10,10 @@ Two clocks matter:
 
 - the availability window: the availability windows minus the maintenance windows, every
   day of the year;
-- the support window: working days 09:00-17:00, without public holidays (from the
-  `holidays` library, built once per country and year, never per record).
+- the support window: working days 09:00-17:00, without public holidays and the closing
+  days the agreements add. The holidays are the calendar the service levels name: the
+  `holidays` library's Dutch list (built once per country and year, never per record), or
+  the Algemene termijnenwet's.
 """
 
 from __future__ import annotations
@@ -84,8 +86,54 @@ def _holiday_table(country: str) -> Callable[[dt.date], bool]:
     return is_holiday
 
 
-def is_public_holiday(day: dt.date, country: str = "NL") -> bool:
-    return _holiday_table(country)(day)
+#: The calendar of the Algemene termijnenwet, as `support_window.holidays` names it.
+TERMIJNENWET = "algemene-termijnenwet"
+
+
+@functools.cache
+def termijnenwet_holidays(year: int) -> frozenset[dt.date]:
+    """The algemeen erkende feestdagen of article 3 of the Algemene termijnenwet in `year`:
+    Nieuwjaarsdag, Paasmaandag, Koningsdag, 5 May (every year, not only every fifth),
+    Hemelvaartsdag, Pinkstermaandag and both days of Christmas; and Goede Vrijdag, which
+    is held equal to them. Easter Sunday and Whit Sunday are Sundays, no working day anyway.
+    """
+    sunday = easter_sunday(year)
+    # Koningsdag since 2014, Koninginnedag (30 April) before; on a Sunday, the day before.
+    kings_day = dt.date(year, 4, 27) if year >= 2014 else dt.date(year, 4, 30)
+    if kings_day.weekday() == 6:
+        kings_day -= dt.timedelta(days=1)
+    return frozenset({
+        dt.date(year, 1, 1),
+        sunday - dt.timedelta(days=2),
+        sunday + dt.timedelta(days=1),
+        kings_day,
+        dt.date(year, 5, 5),
+        sunday + dt.timedelta(days=39),
+        sunday + dt.timedelta(days=50),
+        dt.date(year, 12, 25),
+        dt.date(year, 12, 26),
+    })
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def is_public_holiday(day: dt.date, calendar: str = "NL") -> bool:
+    """Whether `day` is a public holiday in `calendar`: a country's list of the `holidays`
+    library, or the Algemene termijnenwet's."""
+    if calendar == TERMIJNENWET:
+        return day in termijnenwet_holidays(day.year)
+    return _holiday_table(calendar)(day)
 
 
 def _subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
@@ -236,19 +284,24 @@ class BusinessClock:
         self.availability = Calendar(self.tz, levels.availability_window,
                                      levels.maintenance_windows)
         support = levels.support_window
+        self._closing_days = frozenset(support.closing_days)
         # The holiday table (and the library) loads only when a support day is first asked.
-        self.support = Calendar(
-            self.tz, [support], day_counts=lambda day: not is_public_holiday(day, support.holidays)
-        )
+        self.support = Calendar(self.tz, [support], day_counts=self._support_day)
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         _require_aware(moment)
         return moment.astimezone(self.tz)
 
+    def _support_day(self, day: dt.date) -> bool:
+        """Whether support opens on `day` when its weekday is one of the window's: not on a
+        public holiday of the agreements' calendar, nor on a closing day they name."""
+        support = self.levels.support_window
+        return (day not in self._closing_days
+                and not is_public_holiday(day, support.holidays))
+
     def is_working_day(self, day: dt.date) -> bool:
         weekday = _WEEKDAYS[day.weekday()]
-        support = self.levels.support_window
-        return weekday in support.days and not is_public_holiday(day, support.holidays)
+        return weekday in self.levels.support_window.days and self._support_day(day)
 
     def availability_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """Time between `start` and `end` within the availability window."""

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from eta.models.common import ClockTime, Count, Hours, Identifier, Record, Text
+from eta.models.common import ClockTime, Count, Date, Hours, Identifier, Record, Text
 from eta.vocabulary import FlagFact, Priority, Rule, Weekday
 
 
@@ -22,10 +22,21 @@ class Window(Record):
         description="When the window closes, \"HH:MM\"; at or before the start, the next day.")
 
 
+#: The calendars of public holidays a support window can name.
+HolidayCalendar = Literal["NL", "algemene-termijnenwet"]
+
+
 class SupportWindow(Window):
-    holidays: Literal["NL"] = Field(
-        default="NL", description="Whose public holidays are no working days."
+    holidays: HolidayCalendar = Field(
+        default="NL",
+        description="Which public holidays are no working days: `NL`, the Dutch list of the "
+        "`holidays` library, which counts Bevrijdingsdag (5 May) only every fifth year, or "
+        "`algemene-termijnenwet`, the days of article 3 of the Algemene termijnenwet and "
+        "Goede Vrijdag, with 5 May every year.",
     )
+    closing_days: list[Date] = Field(
+        default=[], description="Further days on which support is closed, such as a day "
+        "between holidays that the parties agreed to close.")
 
 
 class ResponseTime(Record):
