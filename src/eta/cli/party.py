@@ -209,8 +209,8 @@ def show(
     on: TodayOption = None,
 ) -> None:
     """Show a party: its roles, contacts, representatives and their keys."""
+    from eta.plans.edits import _registered as registered_party
     from eta.plans.state import load_register
-    from eta.register.edits import registered_party
     from eta.register.views import party_document, party_lines
 
     day = today(on)

@@ -544,25 +544,23 @@ def remove_measure(root: Path, release_id: str, party: str, measure_id: str) -> 
 
 
 def remove_milestone(root: Path, release_id: str, milestone_id: str) -> Outcome:
-    work = _work(root, release_id)
-    register = load_register(root)
-    plan = _undoable(work, register)
-    index = _index_of([m.id for m in plan.milestones], milestone_id,
-                      f"the plan of {release_id} has no milestone")
-    work.edit(work.folder / "plan.yaml", lambda data: remove_item(data["milestones"], index))
-    return _content_edit(work, f"release {release_id}: milestone {milestone_id} removed",
-                         register)
+    return _remove_plan_item(root, release_id, "milestones", "milestone", milestone_id)
 
 
 def remove_deadline(root: Path, release_id: str, deadline_id: str) -> Outcome:
+    return _remove_plan_item(root, release_id, "deadlines", "deadline", deadline_id)
+
+
+def _remove_plan_item(root: Path, release_id: str, key: str, what: str, item_id: str
+                      ) -> Outcome:
+    """Take the item `item_id` out of the plan's list `key` (milestones or deadlines)."""
     work = _work(root, release_id)
     register = load_register(root)
-    plan = _undoable(work, register)
-    index = _index_of([d.id for d in plan.deadlines], deadline_id,
-                      f"the plan of {release_id} has no deadline")
-    work.edit(work.folder / "plan.yaml", lambda data: remove_item(data["deadlines"], index))
-    return _content_edit(work, f"release {release_id}: deadline {deadline_id} removed",
-                         register)
+    items: list[Milestone] | list[Deadline] = getattr(_undoable(work, register), key)
+    index = _index_of([item.id for item in items], item_id,
+                      f"the plan of {release_id} has no {what}")
+    work.edit(work.folder / "plan.yaml", lambda data: remove_item(data[key], index))
+    return _content_edit(work, f"release {release_id}: {what} {item_id} removed", register)
 
 
 # -- Progress ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from eta.errors import EtaError, Refused
 from eta.models.party import Contact, Party, Representative
 from eta.models.release import Signature
 from eta.plans.edits import Outcome, _identifier
+from eta.plans.edits import _registered as registered_party
 from eta.plans.state import authorisation_period, load_register
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record
@@ -94,14 +95,6 @@ def read_public_key(path: Path) -> str:
 
 
 # -- The register --------------------------------------------------------------------------
-
-
-def registered_party(register: dict[str, Party], party: str) -> Party:
-    if party not in register:
-        hint = did_you_mean(party, sorted(register))
-        raise EtaError(f"there is no party `{party}` in afspraken/parties/"
-                       + (f"; {hint}" if hint else ""))
-    return register[party]
 
 
 def _representative(party: Party, representative: str) -> tuple[int, Representative]:
