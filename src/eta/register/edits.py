@@ -27,6 +27,7 @@ from eta.models.release import Signature
 from eta.plans.edits import Outcome, _identifier
 from eta.plans.edits import _registered as registered_party
 from eta.plans.state import authorisation_period, load_register
+from eta.plans.timing import signing_date
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record
 from eta.ssh_keys import BadKey, KeyOwners, PublicKey, registered_key
@@ -200,7 +201,7 @@ def end_representative(root: Path, party: str, representative: str, on: dt.date
     outcome = Outcome(f"{party}: {representative} may sign until {on}", written)
     lost = [name for name, signature in _signatures(root, party)
             if signature.representative == representative
-            and signature.signed_at.date() > on]
+            and signing_date(signature.signed_at) > on]
     if lost:
         outcome.notes.append(f"{', '.join(lost)}: signed by {representative} after {on}, "
                              "no longer valid")
