@@ -390,3 +390,35 @@ def test_party_show_in_text_and_json(git_repo: Path) -> None:
     })
     assert eta(git_repo, "party", "show", "nobody") == (
         2, "", "eta: error: there is no party `nobody` in afspraken/parties/\n")
+
+
+def test_parallel_writers_keep_every_representative_and_never_share_a_key(
+        git_repo: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    keys = [make_key(tmp_path / "keys", f"rep{number}") for number in range(4)]
+    shared = make_key(tmp_path / "keys", "shared")
+    # Four people with keys of their own, and two who try to register one key.
+    people = [(f"rep{number}", key) for number, key in enumerate(keys)]
+    people += [("first", shared), ("second", shared)]
+    processes = [subprocess.Popen(
+        [sys.executable, "-m", "eta", "party", "add-representative", "tokenfabriek", "--id",
+         rep, "--name", rep, "--email", f"{rep}@tokenfabriek.example.nl", "--key-file",
+         f"{key}.pub", "--valid-from", "2026-01-01"], cwd=git_repo, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "ETA_LOCK_TIMEOUT": "300"})
+        for rep, key in people]
+    errors = [process.communicate()[1] for process in processes]
+    codes = [process.returncode for process in processes]
+    assert codes[:4] == [0, 0, 0, 0]
+    assert sorted(codes[4:]) == [0, 1]
+    winner, loser = ("first", "second") if codes[4] == 0 else ("second", "first")
+    assert errors[5 if codes[4] == 0 else 4].endswith(
+        f"eta: error: this key is registered for tokenfabriek/{winner}; a key belongs to one "
+        f"representative, so it cannot be registered for tokenfabriek/{loser} too: give "
+        f"{loser} a key of their own\n")
+    code, stdout, _ = eta(git_repo, "party", "show", "tokenfabriek", "--format", "json")
+    assert code == 0
+    registered = [rep["id"] for rep in json.loads(stdout)["representatives"]]
+    assert sorted(registered) == sorted(["nmulder", "rep0", "rep1", "rep2", "rep3", winner])
+    assert clean(git_repo)
