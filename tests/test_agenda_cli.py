@@ -247,8 +247,17 @@ def test_days_bound_what_is_shown(repo: Path) -> None:
                             "release/R2026-02/milestone/ketentest"]
     outcome = agenda(repo, "--days", "-1")
     assert outcome.exit_code == 2
-    assert "Invalid value for '--days' / '-d': Input should be greater than or equal to 0" \
-        in outcome.stderr
+    assert outcome.stderr.endswith(
+        "Error: Invalid value for '--days' / '-d': '-1' is not at least 0\n")
+    outcome = agenda(repo, "--days", "99999999999999999999")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.endswith(
+        "Error: Invalid value for '--days' / '-d': '99999999999999999999' is not at most "
+        "3660\n")
+    outcome = agenda(repo, "--days", "1.5")
+    assert outcome.exit_code == 2
+    assert outcome.stderr.endswith(
+        "Error: Invalid value for '--days' / '-d': '1.5' is not a whole number, such as 30\n")
 
 
 def test_an_unknown_party_is_refused_with_a_suggestion(repo: Path) -> None:
@@ -353,3 +362,12 @@ def test_the_feed_holds_no_control_character_and_a_second_parser_reads_it(repo: 
 def escaped_controls() -> str:
     return "".join(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
                    for c in CONTROLS)
+
+
+def test_now_judges_the_agenda_at_that_moment(repo: Path) -> None:
+    at_moment = json.loads(agenda(repo, "--now", "2026-11-28T11:30", "--format", "json").stdout)
+    assert (at_moment["today"], at_moment["now"]) == ("2026-11-28", "2026-11-28T11:30:00+01:00")
+    outcome = agenda(repo, "--now", "2026-11-28T11:30", "--today", "2026-11-28")
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
+        2, "", "eta: error: give --now TIME or --today DATE, not both: --now judges at a "
+        "moment, --today at the start of a day\n")

@@ -150,13 +150,13 @@ CASES: dict[str, tuple[str | bytes, tuple[int, int, str, str, str | None]]] = {
     "impossible date": (
         REPRESENTATIVE + "    valid_from: 2026-02-30\n",
         (15, 17, "record.date",
-         "`representatives[0].valid_from`: the text '2026-02-30' is not a valid date: "
-         "day is out of range for month", None),
+         "`representatives[0].valid_from`: expected a day of the calendar written as "
+         "YYYY-MM-DD, e.g. 2026-03-28, not the text '2026-02-30'", None),
     ),
     "a date as a number": (
         REPRESENTATIVE + "    valid_from: 20260101\n",
         (15, 17, "record.date", "`representatives[0].valid_from`: expected a date written as "
-         "YYYY-MM-DD, not the number 20260101", None),
+         "YYYY-MM-DD, e.g. 2026-03-28, not the number 20260101", None),
     ),
     "an e-mail address that is none": (
         PARTY.replace("servicedesk@testpartij.example.nl", "servicedesk"),

@@ -405,7 +405,7 @@ def test_what_the_commands_append_passes_the_base_check(records: Path) -> None:
     outcome = run_eta("incident", "log", INCIDENT, "Oorzaak gevonden.", "--at",
                       "2026-03-01T10:00", cwd=records)
     assert outcome.exit_code == 0, outcome.stderr
-    assert run_eta("incident", "update", INCIDENT, "--status", "resolved", "--resolved",
+    assert run_eta("incident", "update", INCIDENT, "--status", "resolved", "--resolved-at",
                    "2026-03-01T12:00", cwd=records).exit_code == 0
     assert codes(records) == []
 

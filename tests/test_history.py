@@ -145,6 +145,16 @@ def test_an_unknown_id_is_an_error(git_repo: Path) -> None:
            "path instead\n")
 
 
+def test_an_incident_is_named_by_a_unique_prefix_of_its_id(git_repo: Path) -> None:
+    outcome = run_eta("history", "2026-11-16", cwd=git_repo)
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert outcome.stdout.startswith("History of incidents/2026-11-16-q738dq.yaml: 1 commit\n")
+    outcome = run_eta("history", "2026-1", cwd=git_repo)
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
+        2, "", "eta: error: `2026-1` is the start of 2 incident ids: 2026-10-23-w12aw6, "
+        "2026-11-16-q738dq; give more of the id\n")
+
+
 def test_a_record_never_committed_is_an_error(git_repo: Path) -> None:
     (git_repo / INCIDENT_PATH).write_text(INCIDENT_YAML)
     outcome = run_eta("history", INCIDENT, cwd=git_repo)

@@ -137,6 +137,47 @@ def test_an_overdue_data_breach_notification_is_an_error(repo: Path) -> None:
         "2026-03-27 10:00 CET) and no notification is recorded"]
 
 
+def test_a_deadline_within_the_day_is_judged_at_the_moment_given(repo: Path) -> None:
+    write(repo, RESOLVED_FRIDAY, BREACH_FACTS, AWARE_BEFORE_THE_CHANGE, **FRIDAY)
+    overdue = [
+        f"{NAME}:15:13: error [incident.data-breach.overdue] the data breach was due at the "
+        "Autoriteit Persoonsgegevens by 2026-03-30 11:00 CEST (72 hours after awareness at "
+        "2026-03-27 10:00 CET) and no notification is recorded"]
+
+    def at(moment: str) -> tuple[int, list[str]]:
+        outcome = run_eta("check", "--root", str(repo), "--now", moment, str(repo / NAME))
+        lines = outcome.stdout.splitlines()
+        return outcome.exit_code, [line for line in lines[:-1]
+                                   if not line.startswith("    hint: ")]
+
+    assert at("2026-03-30T10:59") == (0, [])
+    assert at("2026-03-30T11:00") == (0, [])
+    assert at("2026-03-30T11:30") == (1, overdue)
+    assert at("2026-03-30T09:30:00Z") == (1, overdue)  # 11:30 in summer time
+    # The same moment again, from the cache: not the verdict of 10:59.
+    assert at("2026-03-30T10:59") == (0, [])
+    outcome = run_eta("check", "--root", str(repo), "--now", "2026-03-30T11:30", "--today",
+                      "2026-03-30", str(repo / NAME))
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
+        2, "", "eta: error: give --now TIME or --today DATE, not both: --now judges at a "
+        "moment, --today at the start of a day\n")
+    outcome = run_eta("check", "--root", str(repo), "--now", "30-03-2026", str(repo / NAME))
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
+        2, "", "eta: error: --now: '30-03-2026' is no date and time; write it as "
+        "2026-03-28T14:30 or 2026-03-28T14:30+01:00\n")
+
+
+def test_a_fact_after_the_moment_given_lies_in_the_future(repo: Path) -> None:
+    write(repo, RESOLVED_FRIDAY, **FRIDAY)
+    outcome = run_eta("check", "--root", str(repo), "--now", "2026-03-27T11:00",
+                      str(repo / NAME))
+    assert outcome.exit_code == 1
+    assert outcome.stdout.splitlines()[0] == (
+        f"{NAME}:11:13: error [fact.future] `times.resolved` is 2026-03-27T12:00:00+01:00, "
+        "after 2026-03-27T11:00:00+01:00, the moment checked for: a fact recorded as having "
+        "happened cannot lie in the future")
+
+
 @pytest.mark.parametrize(("notified", "reason", "expected"), [
     ("2026-03-30T11:00:00+02:00", "", []),
     ("2026-03-30T12:00:00+02:00", "", [

@@ -14,15 +14,16 @@ from eta.incidents.state import new_incident_id
 
 ME = "Femke Hoekstra <f.hoekstra@beheer.example.nl>"
 DEMO = "2026-11-16-q738dq"
-CREATED = re.compile(r"created incident (\S+): incidents/(\S+)\.yaml\n")
+ID = re.compile(r"(\S+)\n")
 
 
 def new(repo: Path, *options: str) -> str:
     """File an incident in `repo`; its id."""
     outcome = run_eta("incident", "new", "--root", str(repo), *options)
     assert outcome.exit_code == 0, outcome.stderr
-    found = CREATED.fullmatch(outcome.stdout)
-    assert found is not None and found[1] == found[2], outcome.stdout
+    found = ID.fullmatch(outcome.stdout)
+    assert found is not None, outcome.stdout
+    assert outcome.stderr == f"eta: created incidents/{found[1]}.yaml\n"
     return found[1]
 
 
@@ -232,7 +233,7 @@ def test_a_downgrade_needs_a_reason(repo: Path) -> None:
     incident_id = facing_a_downgrade(repo)
     before = snapshot(repo)
     assert eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:45") == (
-        2, "", "eta: error: the class would go down from calamiteit to incident (C2 no longer "
+        1, "", "eta: error: the class would go down from calamiteit to incident (C2 no longer "
         "met); a downgrade needs --reason\n")
     assert snapshot(repo) == before
     path = path_of(repo, incident_id)
@@ -295,7 +296,7 @@ def test_classify_without_any_criterion_met(repo: Path) -> None:
     incident_id = new(repo, "--title", "Trage respons", "--type", "verstoring", "--reporter",
                       "grensweg", "--priority", "P2", "--detected-at", "2026-03-02T10:00",
                       "--now", "2026-03-02T10:05")
-    eta(repo, "incident", "update", incident_id, "--expected-end", "2026-03-02T11:00",
+    eta(repo, "incident", "update", incident_id, "--expected-end-at", "2026-03-02T11:00",
         "--direct-serious-hindrance", "no", "--confidentiality-integrity-impact", "no",
         "--reportable-data-breach", "no", "--major-image-impact", "no",
         "--political-implications", "no", "--fundamental-vulnerability", "no",
@@ -408,8 +409,8 @@ def test_edits_keep_comments_and_change_only_their_lines(repo: Path) -> None:
     path = path_of(repo, "2026-03-02-cmt001")
     path.write_text(COMMENTED)
     code, out, err = eta(repo, "incident", "update", "2026-03-02-cmt001", "--status",
-                         "in_progress", "--priority", "P1", "--phoned", "2026-03-02T10:12",
-                         "--expected-end", "2026-03-02T16:00", "--add-affected", "poortwachter",
+                         "in_progress", "--priority", "P1", "--phoned-at", "2026-03-02T10:12",
+                         "--expected-end-at", "2026-03-02T16:00", "--add-affected", "poortwachter",
                          "--now", "2026-03-02T10:20")
     assert (code, err) == (0, "")
     assert out == ("updated incidents/2026-03-02-cmt001.yaml: priority, status, affected, "
@@ -459,41 +460,87 @@ def test_update_sets_and_clears_facts(repo: Path) -> None:
     assert path.read_text() == before
 
 
-def test_a_reportable_data_breach_starts_its_clock_at_detection(repo: Path) -> None:
+def test_a_reportable_data_breach_leaves_awareness_to_the_user(repo: Path) -> None:
     incident_id = new(repo, "--title", "Laptop verloren", "--type",
                       "informatiebeveiligingsincident", "--reporter", "tokenfabriek",
                       "--detected-at", "2026-03-27T10:00", "--now", "2026-03-27T10:30")
     path = path_of(repo, incident_id)
     before = path.read_text()
-    eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes")
-    assert changes(before, path.read_text()) == [
-        "+facts:", "+  reportable_data_breach: true",
-        "+data_breach:", "+  aware_at: 2026-03-27T10:00:00+01:00"]
+    assert eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes",
+               "--now", "2026-03-27T10:40") == (
+        0, f"updated incidents/{incident_id}.yaml: facts.reportable_data_breach\n"
+        "note: the 72 hours to notify the Autoriteit Persoonsgegevens run from the moment of "
+        "awareness, which is not recorded: give it with --aware-at TIME (`eta check` reports "
+        "it until then)\n", "")
+    assert changes(before, path.read_text()) == ["+facts:", "+  reportable_data_breach: true"]
+    code, out, _ = eta(repo, "check", str(path), "--now", "2026-03-27T10:45")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"incidents/{incident_id}.yaml:12:27: error [incident.data-breach.unrecorded] a "
+        "reportable data breach needs `data_breach.aware_at`: the 72-hour notification "
+        "deadline runs from it")
+    middle = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--aware-at", "2026-03-27T10:20",
+               "--now", "2026-03-27T10:50", "--format", "json") == (
+        0, json.dumps({"version": 1, "id": incident_id,
+                       "path": f"incidents/{incident_id}.yaml",
+                       "changed": ["data_breach.aware_at"], "notes": []}, indent=2) + "\n", "")
+    assert changes(middle, path.read_text()) == [
+        "+data_breach:", "+  aware_at: 2026-03-27T10:20:00+01:00"]
+    assert eta(repo, "check", str(path), "--now", "2026-03-27T10:55")[:2] == (
+        0, "1 file checked: no problems found\n")
     listed = json.loads(eta(repo, "incident", "list", "--format", "json", "--now",
                             "2026-03-30T11:30")[1])
     mine = next(item for item in listed["incidents"] if item["id"] == incident_id)
     assert [f["code"] for f in mine["findings"]] == ["incident.data-breach.overdue"]
     assert mine["findings"][0]["message"] == (
-        "the data breach was due at the Autoriteit Persoonsgegevens by 2026-03-30 11:00 CEST "
-        "(72 hours after awareness at 2026-03-27 10:00 CET) and no notification is recorded")
+        "the data breach was due at the Autoriteit Persoonsgegevens by 2026-03-30 11:20 CEST "
+        "(72 hours after awareness at 2026-03-27 10:20 CET) and no notification is recorded")
+
+
+def test_withdrawing_a_data_breach_says_what_becomes_of_its_times(repo: Path) -> None:
+    incident_id = new(repo, "--title", "Laptop verloren", "--type",
+                      "informatiebeveiligingsincident", "--reporter", "tokenfabriek",
+                      "--detected-at", "2026-03-27T10:00", "--now", "2026-03-27T10:30")
+    path = path_of(repo, incident_id)
+    eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes",
+        "--aware-at", "2026-03-27T10:20", "--now", "2026-03-27T10:40")
+    before = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "unknown",
+               "--now", "2026-03-27T10:45") == (
+        0, f"updated incidents/{incident_id}.yaml: facts.reportable_data_breach\n"
+        "note: data_breach.aware_at stay recorded; while it is undecided whether the breach "
+        "must be reported, `eta check` warns once 72 hours have passed since awareness\n", "")
+    eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes",
+        "--now", "2026-03-27T10:50")
+    assert eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "no",
+               "--now", "2026-03-27T10:55") == (
+        0, f"updated incidents/{incident_id}.yaml: facts.reportable_data_breach\n"
+        "note: data_breach.aware_at stay recorded, as the documentation of a breach that need "
+        "not be reported (GDPR art. 33(5)); no notification is due any more\n", "")
+    assert changes(before, path.read_text()) == [
+        "-  reportable_data_breach: true", "+  reportable_data_breach: false"]
+    # No longer reportable: nothing is due at the Autoriteit Persoonsgegevens.
+    code, out, _ = eta(repo, "check", str(path), "--now", "2026-04-01T12:00")
+    assert (code, "data-breach" in out) == (0, False)
 
 
 def test_the_status_flow(repo: Path) -> None:
     incident_id = new(repo, *STORING)
     path = path_of(repo, incident_id)
 
-    def refused(*options: str, message: str) -> None:
+    def refused(*options: str, message: str, exit_code: int = 1) -> None:
         before = snapshot(repo)
         assert eta(repo, "incident", "update", incident_id, *options) == (
-            2, "", f"eta: error: {message}\n")
+            exit_code, "", f"eta: error: {message}\n")
         assert snapshot(repo) == before
 
     refused("--status", "resolved", "--now", "2026-03-02T11:00",
             message="the status cannot go from new to resolved; from new it goes to "
             "in_progress")
-    refused(message="nothing to update: give at least one option (see --help)")
+    refused(message="nothing to update: give at least one option (see --help)", exit_code=2)
     refused("--status", "new", message="nothing to update: give at least one option "
-            "(see --help)")
+            "(see --help)", exit_code=2)
     assert eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--now",
                "2026-03-02T10:20")[0] == 0
     before = path.read_text()
@@ -515,8 +562,8 @@ def test_the_status_flow(repo: Path) -> None:
     eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--now",
         "2026-03-02T13:30")
     assert "  resolved:" not in path.read_text()
-    eta(repo, "incident", "update", incident_id, "--status", "resolved", "--resolved",
-        "2026-03-02T14:00", "--expected-end", "2026-03-02T14:00", "--now", "2026-03-02T14:05")
+    eta(repo, "incident", "update", incident_id, "--status", "resolved", "--resolved-at",
+        "2026-03-02T14:00", "--expected-end-at", "2026-03-02T14:00", "--now", "2026-03-02T14:05")
     eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T14:10")
     refused("--status", "closed", "--resolution", "Certificaat vervangen.",
             message=f"{incident_id} cannot be closed: its last classification left criteria "
@@ -530,7 +577,7 @@ def test_the_status_flow(repo: Path) -> None:
             "unanswered: C3, C4, C5, K1, K3, K4; its facts changed after the last "
             "classification")
     eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T14:20")
-    eta(repo, "incident", "update", incident_id, "--phoned", "2026-03-02T10:15")
+    eta(repo, "incident", "update", incident_id, "--phoned-at", "2026-03-02T10:15")
     assert eta(repo, "incident", "update", incident_id, "--status", "closed", "--resolution",
                "Certificaat vervangen.", "--now", "2026-03-03T09:00") == (
         0, f"updated incidents/{incident_id}.yaml: status, resolution\n", "")
@@ -543,7 +590,7 @@ def test_the_status_flow(repo: Path) -> None:
     refused("--resolution", "Anders opgelost.", message=closed)
     files = snapshot(repo)
     assert eta(repo, "incident", "log", incident_id, "Nog een notitie.") == (
-        2, "", f"eta: error: {closed}\n")
+        1, "", f"eta: error: {closed}\n")
     assert snapshot(repo) == files
     before = path.read_text()
     assert eta(repo, "incident", "update", incident_id, "--status", "in_progress", "--reason",
@@ -564,25 +611,25 @@ def test_the_status_flow(repo: Path) -> None:
     ]
     refused("--title", "Nieuwe titel", "--reason", "Duidelijker.",
             message="--reason explains a change of status or priority; for a note, use "
-            "`eta incident log`")
+            "`eta incident log`", exit_code=2)
 
 
 def test_closing_a_data_breach_needs_its_notification(repo: Path) -> None:
     incident_id = new(repo, "--title", "Laptop verloren", "--type",
                       "informatiebeveiligingsincident", "--reporter", "tokenfabriek",
                       "--detected-at", "2026-06-15T08:30", "--now", "2026-06-15T09:00")
-    facts = ["--expected-end", "2026-06-15T08:30"]
+    facts = ["--expected-end-at", "2026-06-15T08:30"]
     for fact in ("direct-serious-hindrance", "major-image-impact", "political-implications",
                  "fundamental-vulnerability", "confidentiality-integrity-impact"):
         facts += [f"--{fact}", "no"]
     for step in (["--status", "in_progress", "--reportable-data-breach", "yes",
-                  "--phoned", "2026-06-15T09:05", *facts],
+                  "--phoned-at", "2026-06-15T09:05", *facts],
                  ["--status", "resolved", "--resolution", "Op afstand gewist."]):
         assert eta(repo, "incident", "update", incident_id, *step, "--now",
                    "2026-06-15T10:00")[0] == 0
     eta(repo, "incident", "classify", incident_id, "--now", "2026-06-15T10:05")
     assert eta(repo, "incident", "update", incident_id, "--status", "closed") == (
-        2, "", f"eta: error: {incident_id} cannot be closed: it is a reportable data breach "
+        1, "", f"eta: error: {incident_id} cannot be closed: it is a reportable data breach "
         "without a recorded notification (`data_breach.notified_at`)\n")
     assert eta(repo, "incident", "update", incident_id, "--status", "closed", "--notified-at",
                "2026-06-16T15:00", "--notification-reference", "AP-2026-1234",
@@ -598,15 +645,15 @@ def test_update_refuses_bad_values_and_leaves_the_file_alone(repo: Path) -> None
         (("--add-affected", "poortwachtr"), "--add-affected: no party `poortwachtr` in "
          "afspraken/parties/; did you mean `poortwachter`?"),
         (("--title", " "), "--title is empty"),
-        (("--started", "2026-13-01T10:00"), "--started: '2026-13-01T10:00' is no date and "
+        (("--started-at", "2026-13-01T10:00"), "--started-at: '2026-13-01T10:00' is no date and "
          "time; write it as 2026-03-28T14:30 or 2026-03-28T14:30+01:00"),
-        (("--status", "in_progress", "--resolved", "2026-03-02T12:00"),
-         "--resolved: only a resolved incident has a time of resolution; add --status "
+        (("--status", "in_progress", "--resolved-at", "2026-03-02T12:00"),
+         "--resolved-at: only a resolved incident has a time of resolution; add --status "
          "resolved"),
-        (("--started", "2026-03-02T09:00", "--expected-end", "2026-03-02T08:00"),
+        (("--started-at", "2026-03-02T09:00", "--expected-end-at", "2026-03-02T08:00"),
          f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
          "`facts.expected_end` lies before the disruption began"),
-        (("--phoned", "2026-03-02T09:59:59+01:00", "--reported", "2026-03-02T09:00"),
+        (("--phoned-at", "2026-03-02T09:59:59+01:00", "--reported-at", "2026-03-02T09:00"),
          f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
          "`times.reported` lies before `times.detected`; `times.phoned` lies before "
          "`times.detected`"),
@@ -670,6 +717,7 @@ def test_list_as_json(repo: Path) -> None:
             "status": "new",
             "priority": "P1",
             "class": None,
+            "criteria": [],
             "reporter": "sleutelbrug",
             "affected": ["kenniskaart"],
             "detected": "2026-03-02T10:00:00+01:00",
@@ -697,7 +745,7 @@ def test_a_closed_incident_is_not_reclassified(repo: Path) -> None:
                                              "  major_image_impact: true\n  political", 1))
     before = snapshot(repo)
     code, out, err = eta(repo, "incident", "classify", "2026-09-09-ca1p6y")
-    assert (code, out) == (2, "")
+    assert (code, out) == (1, "")
     assert err == ("eta: error: 2026-09-09-ca1p6y is closed, and a closed incident is not "
                    "edited; reopen it first with `eta incident update 2026-09-09-ca1p6y "
                    "--status in_progress --reason TEXT`\n")
@@ -716,9 +764,9 @@ def future(incident_id: str, where: str, field: str, value: str) -> str:
 @pytest.mark.parametrize(("options", "where", "field", "value"), [
     (("log", "Gebeld.", "--at", "2099-03-02T11:00"), "18:9", "timeline[1].at",
      "2099-03-02T11:00:00+01:00"),
-    (("update", "--phoned", "2029-03-02T10:05"), "13:11", "times.phoned",
+    (("update", "--phoned-at", "2029-03-02T10:05"), "13:11", "times.phoned",
      "2029-03-02T10:05:00+01:00"),
-    (("update", "--status", "resolved", "--resolved", "2027-03-02T12:00"), "13:13",
+    (("update", "--status", "resolved", "--resolved-at", "2027-03-02T12:00"), "13:13",
      "times.resolved", "2027-03-02T12:00:00+01:00"),
     (("update", "--reportable-data-breach", "yes", "--aware-at", "2026-03-02T10:30",
       "--notified-at", "2030-01-01T09:00"), "22:16", "data_breach.notified_at",
@@ -747,7 +795,7 @@ def test_an_event_before_the_incident_began_is_refused_until_started_says_so(
         "began or was detected (2026-03-02T10:00:00+01:00); to log what came before, set "
         "`times.started` first\n")
     assert snapshot(repo) == before
-    eta(repo, "incident", "update", incident_id, "--started", "2026-03-02T08:45", "--now",
+    eta(repo, "incident", "update", incident_id, "--started-at", "2026-03-02T08:45", "--now",
         "2026-03-02T11:00")
     assert eta(repo, "incident", "log", incident_id, "Eerste storingsmelding.", "--at",
                "2026-03-02T09:00", "--now", "2026-03-02T11:00")[0] == 0
@@ -783,3 +831,186 @@ def test_a_reason_of_spaces_is_no_reason(repo: Path) -> None:
                "\t ") == (2, "", "eta: error: --reason must say why: give text, not only "
                           "spaces\n")
     assert snapshot(repo) == before
+
+
+# --- short ids ---------------------------------------------------------------------------------
+
+def test_a_unique_prefix_names_the_incident_wherever_an_id_is(repo: Path) -> None:
+    code, out, err = eta(repo, "incident", "classify", "2026-11-16")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{DEMO}: calamiteit\n")
+    before = path_of(repo, DEMO).read_text()
+    assert eta(repo, "incident", "log", "2026-11-16-q7", "Nagebeld.", "--now",
+               "2026-11-20T09:00") == (
+        0, f"logged in incidents/{DEMO}.yaml at 2026-11-20 09:00 CET\n", "")
+    assert changes(before, path_of(repo, DEMO).read_text())[0] == (
+        "+  - at: 2026-11-20T09:00:00+01:00")
+    code, out, err = eta(repo, "report", "incident", "2026-11-16")
+    assert (code, err) == (0, "")
+    assert DEMO in out
+
+
+def test_an_ambiguous_prefix_lists_the_candidates(repo: Path) -> None:
+    before = snapshot(repo)
+    assert eta(repo, "incident", "log", "2026-0", "Nagebeld.") == (
+        2, "", "eta: error: `2026-0` is the start of 5 incident ids: 2026-02-10-bq1pzv, "
+        "2026-04-08-mwfaqt, 2026-05-19-b8q39p, 2026-06-15-92a38c, 2026-09-09-ca1p6y; give "
+        "more of the id\n")
+    assert eta(repo, "incident", "classify", "2027") == (
+        2, "", "eta: error: no incident `2027` (incidents/2027.yaml does not exist)\n")
+    assert eta(repo, "incident", "classify", "../afspraken/criteria") == (
+        2, "", "eta: error: `../afspraken/criteria` is no incident id; ids look like "
+        "2026-03-28-k7q2mx\n")
+    assert snapshot(repo) == before
+
+
+def test_an_ambiguous_prefix_lists_at_most_ten(repo: Path) -> None:
+    text = path_of(repo, DEMO).read_text()
+    for number in range(12):
+        name = f"2026-11-16-zz{number:02d}zz"
+        path_of(repo, name).write_text(text.replace(DEMO, name))
+    code, out, err = eta(repo, "incident", "classify", "2026-11-16-z")
+    assert (code, out) == (2, "")
+    assert err == ("eta: error: `2026-11-16-z` is the start of 12 incident ids: "
+                   + ", ".join(f"2026-11-16-zz{n:02d}zz" for n in range(10))
+                   + " and 2 more; give more of the id\n")
+
+
+def test_the_names_behind_a_linked_incidents_folder_are_not_listed(repo: Path,
+                                                                   tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    (repo / "incidents").rename(outside)
+    (repo / "incidents").symlink_to(outside)
+    code, out, err = eta(repo, "incident", "classify", "2026-11")
+    assert (code, out) == (2, "")
+    assert "q738dq" not in err
+
+
+# --- scriptable output ---------------------------------------------------------------------------
+
+def test_new_prints_the_id_alone_and_records_when_it_was_reported(repo: Path) -> None:
+    outcome = run_eta("incident", "new", "--root", str(repo), "--title", "Storing", "--type",
+                      "verstoring", "--reporter", "sleutelbrug", "--priority", "P1",
+                      "--detected-at", "2026-03-02T10:00", "--reported-at", "2026-03-02T10:03",
+                      "--now", "2026-03-02T11:00")
+    incident_id = outcome.stdout.removesuffix("\n")
+    assert re.fullmatch(r"2026-03-02-[0-9a-hjkmnp-tv-z]{6}", incident_id)
+    assert (outcome.exit_code, outcome.stderr) == (
+        0, f"eta: created incidents/{incident_id}.yaml\n")
+    text = path_of(repo, incident_id).read_text()
+    assert text.endswith("times:\n  detected: 2026-03-02T10:00:00+01:00\n"
+                         "  reported: 2026-03-02T10:03:00+01:00\n")
+    # The response time of P1 (4 hours) runs from the report, not from when it was filed.
+    listed = json.loads(eta(repo, "incident", "list", "-f", "json", "--now",
+                            "2026-03-02T11:00")[1])
+    mine = next(item for item in listed["incidents"] if item["id"] == incident_id)
+    assert mine["response_due"] == "2026-03-02T14:03:00+01:00"
+
+
+def test_new_in_json(repo: Path) -> None:
+    code, out, err = eta(repo, "incident", "new", "--title", "Storing", "--type", "verstoring",
+                         "--reporter", "sleutelbrug", "--reported-at", "2026-03-02T10:03",
+                         "--now", "2026-03-02T11:00", "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    incident_id = document["id"]
+    assert document == {"version": 1, "id": incident_id,
+                        "path": f"incidents/{incident_id}.yaml",
+                        "detected": "2026-03-02T10:03:00+01:00",
+                        "reported": "2026-03-02T10:03:00+01:00"}
+
+
+def test_new_refuses_a_report_after_now_or_before_detection(repo: Path) -> None:
+    before = snapshot(repo)
+    base = ("incident", "new", "--title", "Storing", "--type", "verstoring", "--reporter",
+            "sleutelbrug", "--now", "2026-03-02T11:00")
+    code, out, err = eta(repo, *base, "--reported-at", "2026-03-02T12:00")
+    assert (code, out) == (2, "")
+    assert "fact.future" not in err and "2026-03-02T12:00:00+01:00" in err
+    assert eta(repo, *base, "--reported-at", "2026-03-02T10:00", "--detected-at",
+               "2026-03-02T10:30") == (
+        2, "", "eta: error: --detected-at: 2026-03-02 10:30 CET lies after the moment of "
+        "reporting, 2026-03-02 10:00 CET\n")
+    assert snapshot(repo) == before
+
+
+def test_classify_in_json_carries_every_verdict_and_what_could_raise_the_class(
+    repo: Path
+) -> None:
+    incident_id = new(repo, *STORING)
+    code, out, err = eta(repo, "incident", "classify", incident_id[:13], "--now",
+                         "2026-03-02T10:30", "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert document["version"] == 1
+    assert (document["id"], document["class"]) == (incident_id, "calamiteit")
+    assert [(c["id"], c["level"], c["verdict"]) for c in document["criteria"]] == [
+        ("C1", "calamiteit", "unknown"), ("C2", "calamiteit", "met"),
+        ("C3", "calamiteit", "unknown"), ("C4", "calamiteit", "unknown"),
+        ("C5", "calamiteit", "unknown"), ("K1", "crisis", "unknown"),
+        ("K2", "crisis", "unknown"), ("K3", "crisis", "unknown"),
+        ("K4", "crisis", "unknown")]
+    c2 = document["criteria"][1]
+    assert c2 == {"id": "C2", "level": "calamiteit",
+                  "text": "Betrokkenheid van tenminste twee deelnemers.", "verdict": "met",
+                  "grounds": "2 deelnemers involved (sleutelbrug, kenniskaart); the criterion "
+                  "needs at least 2", "needs": []}
+    assert document["unknown_facts"] == [
+        "facts.expected_end", "facts.direct_serious_hindrance",
+        "facts.confidentiality_integrity_impact", "facts.reportable_data_breach",
+        "facts.major_image_impact", "facts.political_implications",
+        "facts.fundamental_vulnerability"]
+    assert document["could_raise"] == [{"class": "crisis", "criteria": ["K1", "K2", "K3", "K4"]}]
+    assert document["recorded"] == {"classification": 1,
+                                    "path": f"incidents/{incident_id}.yaml", "reason": None}
+    again = json.loads(eta(repo, "incident", "classify", incident_id, "--now",
+                           "2026-03-02T10:40", "-f", "json")[1])
+    assert again["recorded"] is None
+
+
+def test_show_tells_the_incident_at_a_moment(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    assert eta(repo, "incident", "show", incident_id, "--now", "2026-03-02T15:00") == (0, f"""\
+{incident_id}: not classified
+  Inloggen via Sleutelbrug mislukt
+
+type:      verstoring
+status:    new
+priority:  P1
+reporter:  sleutelbrug
+affected:  kenniskaart
+detected:  2026-03-02 10:00 CET
+reported:  2026-03-02 10:10 CET
+response due: 2026-03-02 14:10 CET
+
+Needs attention at 2026-03-02 15:00 CET:
+  warning [incident.response-time.exceeded] not resolved within the response time of 4 hours \
+(availability window) for P1, which ran out at 2026-03-02 14:10 CET: flagged for escalation
+""", "")
+    code, out, err = eta(repo, "incident", "show", incident_id, "--today", "2026-03-02",
+                         "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert (document["version"], document["now"], document["findings"]) == (
+        1, "2026-03-02T00:00:00+01:00", [])
+    assert document["record"]["times"] == {"detected": "2026-03-02T10:00:00+01:00",
+                                           "reported": "2026-03-02T10:10:00+01:00"}
+    assert eta(repo, "incident", "show", incident_id, "--today", "2026-03-02", "--now",
+               "2026-03-02T15:00") == (
+        2, "", "eta: error: give --now TIME or --today DATE, not both: --now judges at a "
+        "moment, --today at the start of a day\n")
+
+
+def test_a_file_name_no_id_could_have_is_not_a_candidate(repo: Path) -> None:
+    text = path_of(repo, DEMO).read_text()
+    (repo / "incidents" / "2026-11-16-\x1b[31mrood.yaml").write_text(text)
+    (repo / "incidents" / ".2026-11-16-verborgen.yaml").write_text(text)
+    code, out, err = eta(repo, "incident", "classify", "2026-11-16")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{DEMO}: calamiteit\n")
+
+
+def test_old_time_option_names_are_gone_with_a_pointer_to_the_new(repo: Path) -> None:
+    code, out, err = eta(repo, "incident", "update", DEMO, "--phoned-at", "2026-11-16T09:40")
+    assert (code, out) == (2, "")
+    assert err.endswith("Error: No such option: --phoned (Possible options: --phoned-at)\n")

@@ -277,6 +277,14 @@ def test_changing_a_signed_draft_says_which_signatures_go_stale(git_repo: Path) 
 
 # -- Refused commands change nothing -------------------------------------------------------
 
+#: Refusals of the process, exit 1; the other refusals are of the usage, exit 2.
+PROCESS_REFUSALS = {
+    "a plan in force",
+    "signing an incomplete plan",
+    "signing with the key of another party",
+    "signing as an expired representative",
+    "replacing a valid signature",
+}
 REFUSED = {
     "a plan in force": (
         ["plan", "add-measure", "R2026-01", "--party", "logius", "--description", "Meer",
@@ -378,7 +386,9 @@ def test_a_refused_command_changes_no_byte(git_repo: Path, name: str) -> None:
     from zoneinfo import ZoneInfo
 
     today = signing_date(dt.datetime.now(ZoneInfo("Europe/Amsterdam")))
-    assert eta(git_repo, *args) == (2, "", f"eta: error: {message.format(today=today)}\n")
+    exit_code = 1 if name in PROCESS_REFUSALS else 2
+    assert eta(git_repo, *args) == (
+        exit_code, "", f"eta: error: {message.format(today=today)}\n")
     assert snapshot(git_repo) == before
 
 
@@ -460,7 +470,7 @@ def test_a_key_registered_for_nobody_is_refused(git_repo: Path, tmp_path: Path) 
     code, out, err = eta(git_repo, "plan", "sign", "R2026-02", "--party", "kenniskaart",
                          "--key", str(key))
     found = signing.fingerprint(public_line(key))
-    assert (code, out, err) == (2, "", f"eta: error: the key {found} is not registered for a "
+    assert (code, out, err) == (1, "", f"eta: error: the key {found} is not registered for a "
                                        "representative of kenniskaart\n")
     assert snapshot(git_repo) == before
 
@@ -589,6 +599,35 @@ def test_the_status_as_json() -> None:
     assert status["overdue"] == []
     assert status["next"]["status"] == "rolled_out"
     assert "the roll-out is not complete (rollout.completed_on)" in status["next"]["blocked_by"]
+
+
+def test_the_status_at_a_moment_is_that_of_its_day() -> None:
+    at_moment = run_eta("plan", "status", "R2026-01", "--root", str(PROJECT), "--format",
+                        "json", "--now", "2026-11-28T23:30")
+    on_day = run_eta("plan", "status", "R2026-01", "--root", str(PROJECT), "--format", "json",
+                     "--today", "2026-11-28")
+    assert (at_moment.exit_code, at_moment.stderr) == (0, "")
+    assert json.loads(at_moment.stdout) == json.loads(on_day.stdout)
+    # 23:30 UTC is already the next day in Amsterdam.
+    next_day = run_eta("plan", "status", "R2026-01", "--root", str(PROJECT), "--format",
+                       "json", "--now", "2026-11-28T23:30:00Z")
+    assert json.loads(next_day.stdout)["today"] == "2026-11-29"
+
+
+def test_editing_commands_report_in_json(git_repo: Path) -> None:
+    key = str(example_key("kenniskaart", "lvisser"))
+    code, out, err = eta(git_repo, "plan", "sign", "R2026-02", "--party", "kenniskaart",
+                         "--key", key, "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == {
+        "version": 1,
+        "summary": "Lotte Visser (lvisser) signed the plan of R2026-02 for kenniskaart",
+        "written": ["releases/R2026-02/signatures/kenniskaart.yaml"], "notes": []}
+    code, out, err = eta(git_repo, "release", "new", "R2027-09", "--title", "Nieuw",
+                         "--format", "json")
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert (document["version"], document["written"]) == (1, ["releases/R2027-09/release.yaml"])
 
 
 def test_the_status_of_a_release_without_a_plan(repo: Path) -> None:

@@ -89,6 +89,12 @@ def test_a_new_release_without_chain_dependencies(repo: Path) -> None:
     assert check(repo)[0] == 0
 
 
+#: Refusals of the process, exit 1; the other refusals are of the usage, exit 2.
+PROCESS_REFUSALS = {
+    "a plan not in force",
+    "a plan with gaps",
+    "a roll-out not done",
+}
 REFUSED = {
     "an existing release": (
         ["release", "new", "R2026-01", "--title", "Nogmaals"],
@@ -152,7 +158,8 @@ REFUSED = {
 def test_a_refused_command_changes_no_byte(repo: Path, name: str) -> None:
     args, message = REFUSED[name]
     before = snapshot(repo)
-    assert eta(repo, *args) == (2, "", f"eta: error: {message}\n")
+    exit_code = 1 if name in PROCESS_REFUSALS else 2
+    assert eta(repo, *args) == (exit_code, "", f"eta: error: {message}\n")
     assert snapshot(repo) == before
 
 
@@ -246,7 +253,7 @@ def test_the_whole_process_to_the_evaluation(git_repo: Path) -> None:
     assert check(git_repo, "--today", "2027-02-01", within=R2026_01) == (
         0, "10 files checked: no problems found\n")
     assert eta(git_repo, "release", "advance", "R2026-01") == (
-        2, "", "eta: error: release R2026-01 is evaluated: the release process is complete\n")
+        1, "", "eta: error: release R2026-01 is evaluated: the release process is complete\n")
 
 
 def test_advancing_holds_the_release_to_every_status_before_as_eta_check_does(
@@ -330,12 +337,12 @@ def test_an_evaluated_release_is_reopened_with_who_when_and_why(git_repo: Path) 
     before = snapshot(git_repo)
     assert eta(git_repo, "plan", "measure-status", "R2026-01", "--party", "poortwachter",
                "sleutelrollover", "done", "--on", "2026-11-24") == (
-        2, "", "eta: error: release R2026-01 is evaluated: its records are history and are "
+        1, "", "eta: error: release R2026-01 is evaluated: its records are history and are "
         "not edited; reopen it first with `eta release reopen R2026-01 --reason TEXT`\n")
     assert eta(git_repo, "release", "reopen", "R2026-01", "--reason", "  ") == (
         2, "", "eta: error: --reason must say why: give text, not only spaces\n")
     assert eta(git_repo, "release", "reopen", "R2026-02", "--reason", "Waarom niet.") == (
-        2, "", "eta: error: release R2026-02 is draft, not evaluated: only an evaluated "
+        1, "", "eta: error: release R2026-02 is draft, not evaluated: only an evaluated "
         "release is reopened\n")
     assert snapshot(git_repo) == before
     assert eta(git_repo, "release", "reopen", "R2026-01", "--reason", "Ketentest overdoen.",

@@ -194,8 +194,8 @@ def test_without_git_a_report_says_it_has_no_audit_trail(repo: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("plan", "R2026-1"), "there is no release `R2026-1` (no folder releases/R2026-1/); "
      "did you mean `R2026-01`?"),
-    (("incident", "2026-11-16-q738d"), "no incident `2026-11-16-q738d` "
-     "(incidents/2026-11-16-q738d.yaml does not exist); did you mean `2026-11-16-q738dq`?"),
+    (("incident", "2026-11-16-q738dx"), "no incident `2026-11-16-q738dx` "
+     "(incidents/2026-11-16-q738dx.yaml does not exist); did you mean `2026-11-16-q738dq`?"),
 ])
 def test_an_unknown_subject_is_refused(history: tuple[Path, list[str]],
                                        args: tuple[str, ...], message: str) -> None:
@@ -273,16 +273,82 @@ def test_a_template_with_nested_loops_stops_with_its_line(
     assert target.read_text() == "vorige versie\n"
 
 
-def test_all_writes_nothing_when_one_report_fails(history: tuple[Path, list[str]]) -> None:
+def test_all_names_the_reports_that_fail_and_writes_the_others(
+    history: tuple[Path, list[str]]
+) -> None:
     root, _ = history
     (root / "templates").mkdir()
     (root / "templates" / "evaluation.md.j2").write_text("{{ release.nothing }}\n")
+    broken = root / "incidents" / "2026-11-16-q738dq.yaml"
+    broken.write_text(broken.read_text().replace("  detected: 2026-11-16T09:12:00+01:00",
+                                                 "  detected: gisteren"))
     out = root.parent / "rapporten"
-    outcome = run_eta("report", "all", "--output-dir", str(out), cwd=root)
+    outcome = run_eta("report", "all", "--output-dir", str(out), "--today", GOLDEN_TODAY,
+                      cwd=root)
+    problem = ("templates/evaluation.md.j2:1: undefined: 'dict object' has no attribute "
+               "'nothing'")
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (
+        f"eta: error: evaluation-R2026-01.md not written: {problem}\n"
+        f"eta: error: evaluation-R2026-02.md not written: {problem}\n"
+        f"eta: error: evaluation-R2026-03.md not written: {problem}\n"
+        "eta: error: incident-2026-11-16-q738dq.md not written: "
+        "incidents/2026-11-16-q738dq.yaml is not a valid incident; run `eta check "
+        "incidents/2026-11-16-q738dq.yaml`\n"
+        f"wrote 13 reports to {out}; 4 failed\n")
+    names = sorted(p.name for p in out.iterdir())
+    assert "incident-2026-11-16-q738dq.md" not in names
+    assert not any(name.startswith("evaluation-") for name in names)
+    assert len(names) == 13
+    assert (out / "plan-R2026-01.md").read_text() == (GOLDEN / "plan-R2026-01.md").read_text()
+
+
+def test_all_writes_only_the_kinds_asked_for(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    out = root.parent / "rapporten"
+    outcome = run_eta("report", "all", "-d", str(out), "--only", "plan", "--only", "overview",
+                      "--today", GOLDEN_TODAY, cwd=root)
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert outcome.stdout == f"wrote 4 reports to {out}\n"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "overview.md", "plan-R2026-01.md", "plan-R2026-02.md", "plan-R2026-03.md"]
+    outcome = run_eta("report", "all", "-d", str(out), "--only", "plannen", cwd=root)
     assert outcome.exit_code == 2
-    assert outcome.stderr == ("eta: error: templates/evaluation.md.j2:1: undefined: 'dict "
-                              "object' has no attribute 'nothing'\n")
-    assert not out.exists()
+    assert outcome.stderr.endswith(
+        "Error: Invalid value for '--only': 'plannen' is not one of 'plan', 'progress', "
+        "'evaluation', 'incident', 'overview'.\n")
+
+
+def test_all_shows_its_progress_on_a_terminal_only(history: tuple[Path, list[str]]) -> None:
+    import os
+    import pty
+
+    root, _ = history
+    out = root.parent / "rapporten"
+    leader, follower = pty.openpty()
+    try:
+        outcome = subprocess.run(
+            [str(ETA), "report", "all", "-d", str(out), "--only", "plan"], cwd=root,
+            stdout=subprocess.PIPE, stderr=follower, text=True, timeout=120, check=False,
+            env={**os.environ, "COLUMNS": "80", "TERM": "xterm"})
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything is read
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert (outcome.returncode, outcome.stdout) == (0, f"wrote 3 reports to {out}\n")
+    assert b"3/3" in drawn
+    piped = subprocess.run([str(ETA), "report", "all", "-d", str(out), "--only", "plan"],
+                           cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (
+        0, f"wrote 3 reports to {out}\n", "")
 
 
 def test_all_at_a_revision(history: tuple[Path, list[str]]) -> None:
@@ -318,3 +384,24 @@ def test_every_report_of_all_has_the_audit_trail_it_has_alone(
         alone = run_eta("report", kind, *([subject] if subject else []), "--today",
                         GOLDEN_TODAY, cwd=root)
         assert alone.stdout == written.read_text(), written.name
+
+
+def test_now_judges_an_incident_report_at_that_moment(history: tuple[Path, list[str]]) -> None:
+    root, _ = history
+    incident = root / "incidents" / "2026-12-01-nu0001.yaml"
+    incident.write_text((root / "incidents" / "2026-11-16-q738dq.yaml").read_text()
+                        .replace("2026-11-16-q738dq", "2026-12-01-nu0001"))
+    # an open P1 incident reported at 08:05: its response time of 4 hours ends at 12:05
+    text = incident.read_text()
+    start = text.index("status:")
+    incident.write_text(
+        text[:start] + "status: in_progress\ntimes:\n  detected: 2026-12-01T08:00:00+01:00\n"
+        "  reported: 2026-12-01T08:05:00+01:00\n  phoned: 2026-12-01T08:06:00+01:00\n")
+    incident.write_text(incident.read_text().replace("priority: P2", "priority: P1"))
+    before = run_eta("report", "overview", "--now", "2026-12-01T12:00", cwd=root)
+    after = run_eta("report", "overview", "--now", "2026-12-01T12:30", cwd=root)
+    assert (before.exit_code, after.exit_code) == (0, 0), after.stderr
+    row = next(line for line in after.stdout.splitlines() if "nu0001" in line)
+    assert "(**overschreden**)" in row
+    row = next(line for line in before.stdout.splitlines() if "nu0001" in line)
+    assert "(**overschreden**)" not in row

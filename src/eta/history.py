@@ -108,6 +108,14 @@ def resolve_record(root: Path, given: str) -> str:
     found = [(kind, layout.format(given)) for kind, layout in _ID_LAYOUTS
              if (root / layout.format(given)).is_file()]
     if not found:
+        from eta.incidents.state import AmbiguousId, incident_path, resolve_incident_id
+
+        try:  # an incident, as everywhere, also by a prefix of its id
+            return relative(root, incident_path(root, resolve_incident_id(root, given)))
+        except AmbiguousId:
+            raise
+        except EtaError:
+            pass
         raise EtaError(f"no party, release or incident has the id `{given}`; "
                        "give the record's path instead")
     if len(found) > 1:

@@ -103,3 +103,17 @@ class MeasureStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
     DONE = "done"
+
+
+class ReportKind(StrEnum):
+    """The reports for the Tactisch Beraad, each from its own template."""
+
+    PLAN = "plan"
+    PROGRESS = "progress"
+    EVALUATION = "evaluation"
+    INCIDENT = "incident"
+    OVERVIEW = "overview"
+
+    @property
+    def template(self) -> str:
+        return f"{self.value}.md.j2"

@@ -315,10 +315,12 @@ class CheckCache:
         self.dirty = False
 
     @classmethod
-    def open(cls, root: Path, today: dt.date, agreements: list[Path]) -> CheckCache:
+    def open(cls, root: Path, today: dt.date, agreements: list[Path],
+             moment: dt.datetime | None = None) -> CheckCache:
         """The cache of the repository at `root`: empty, and never written, when its folder
         is not private or lies in the repository, or its file is not one eta wrote."""
-        salt = (f"{FORMAT}:{__version__}:{today.isoformat()}:"
+        judged = moment.isoformat() if moment is not None else today.isoformat()
+        salt = (f"{FORMAT}:{__version__}:{judged}:"
                 f"{_agreements_digest(root, agreements)}")
         name = "check-" + hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         name += ".marshal"

@@ -61,7 +61,7 @@ def load_agreements(root: Path, paths: Sequence[Path]) -> dict[str, FileResult]:
 def run_check(
     root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True,
     base: str | None = None, changed_only: bool = False,
-    agreements: dict[str, FileResult] | None = None,
+    agreements: dict[str, FileResult] | None = None, moment: dt.datetime | None = None,
 ) -> CheckResult:
     """Check the records below `root`, or only those in `paths` (files or folders).
 
@@ -73,7 +73,7 @@ def run_check(
     from eta.journal import interrupted_change
 
     result = _run_check(root, paths, today=today, use_cache=use_cache, base=base,
-                        changed_only=changed_only, agreements=agreements)
+                        changed_only=changed_only, agreements=agreements, moment=moment)
     half_done = interrupted_change(root)
     if not half_done:
         return result
@@ -83,13 +83,14 @@ def run_check(
 def _run_check(
     root: Path, paths: Sequence[Path], *, today: dt.date, use_cache: bool,
     base: str | None, changed_only: bool, agreements: dict[str, FileResult] | None,
+    moment: dt.datetime | None = None,
 ) -> CheckResult:
     if base is not None:
         return _run_check_against_base(
             root, paths, base=base, changed_only=changed_only,
             check=lambda chosen, agreements: _run_check(
                 root, chosen, today=today, use_cache=use_cache, base=None, changed_only=False,
-                agreements=agreements))
+                agreements=agreements, moment=moment))
     from eta.check.cache import CheckCache
     from eta.git import head_commit
 
@@ -102,7 +103,7 @@ def _run_check(
     # A release's signatures are dated by git's history: the commit is part of its key.
     head = head_commit(root) if any(unit.startswith("releases/") for unit in units) else None
     # A whole check whose every file is as it was needs none of them read again.
-    cache = CheckCache.open(root, today, agreement_paths) if use_cache else None
+    cache = CheckCache.open(root, today, agreement_paths, moment) if use_cache else None
     content_ids: dict[str, tuple[str, ...]] = {}
     whole_key = None
     if cache is not None:
@@ -127,7 +128,7 @@ def _run_check(
     diagnostics = [d for name, result in agreements.items() if name in names
                    for d in result.diagnostics]
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
-    context = _context(today, agreed, head)
+    context = _context(today, agreed, head, moment)
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -259,7 +260,8 @@ _CONTEXT_FREE = frozenset({"party", "service-levels", "criteria"})
 _NO_CONTEXT = Context(dt.date.min, {}, None, None, dt.datetime.min.replace(tzinfo=dt.UTC), None)
 
 
-def _context(today: dt.date, agreements: list[Loaded], head: str | None) -> Context:
+def _context(today: dt.date, agreements: list[Loaded], head: str | None,
+             moment: dt.datetime | None = None) -> Context:
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
 
@@ -267,5 +269,5 @@ def _context(today: dt.date, agreements: list[Loaded], head: str | None) -> Cont
     levels = [r.record for r in agreements if isinstance(r.record, ServiceLevels)]
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     return Context(today, parties, levels[0] if levels else None,
-                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head)
+                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head, moment)
 

@@ -37,6 +37,9 @@ class Context:
     criteria: Criteria | None
     checked_at: dt.datetime
     head: str | None
+    #: The moment deadlines are judged at, when one was given (`--now`); otherwise the
+    #: start of `today`, so that a check gives the same findings at any hour of the day.
+    moment: dt.datetime | None = None
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from eta import __version__
 
@@ -49,12 +50,29 @@ def _root(
     """Run the release and incident processes of the eHerkenning trust framework."""
 
 
+class _Commands(TyperGroup):
+    """eta's commands, whose option errors speak eta's language (see `option_message`)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as exc:
+            from pydantic import ValidationError
+
+            if isinstance(exc.__cause__, ValidationError):
+                from eta.records.validation import option_message
+
+                exc.message = option_message(exc.__cause__)
+            raise
+
+
 def build_app(only: str | None = None) -> typer.Typer:
     """eta's command line, with every command or with only the one named `only`."""
     app = typer.Typer(
         name="eta",
         help="Run the release and incident processes of the eHerkenning trust framework "
         "from YAML records in git.",
+        cls=_Commands,
         no_args_is_help=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,

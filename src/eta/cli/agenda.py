@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from eta.cli.common import (
+    NowOption,
     RootOption,
     TodayOption,
+    judging_moment,
     plain_console,
     reports_errors,
     resolve_root,
@@ -35,6 +37,8 @@ class AgendaFormat(StrEnum):
 
 
 DEFAULT_DAYS = 30
+#: How far ahead the agenda looks at most: ten years, far beyond any plan.
+MAX_DAYS = 3660
 #: Off a terminal (a pipe, a file) each item keeps to one line, however long.
 UNLIMITED_WIDTH = 10_000
 
@@ -45,10 +49,11 @@ def agenda(
         "--party", "-p", metavar="PARTY", show_default=False,
         help="Only what this party owes (a party id of afspraken/parties/).")] = None,
     days: Annotated[int, typer.Option(
-        "--days", "-d", min=0, metavar="N",
+        "--days", "-d", min=0, max=MAX_DAYS, metavar="N",
         help="Show what is due within N days of today, besides everything overdue.")
     ] = DEFAULT_DAYS,
     on: TodayOption = None,
+    now: NowOption = None,
     output_format: Annotated[AgendaFormat, typer.Option(
         "--format", "-f",
         help="text: a table; json: for programs; ics: an iCalendar feed for calendar apps."),
@@ -62,16 +67,18 @@ def agenda(
     signatures, evaluations, incident response times, data-breach notifications and
     classifications, overdue first.
 
-    Without --today, overdue is judged at this moment; with it, at the start of that day
-    (in the time zone of afspraken/service-levels.yaml), and the output is the same on
-    every run. Every item keeps its id (the UID in the calendar feed) from run to run.
+    Without --today, overdue is judged at this moment; with --now, at that moment; with
+    --today, at the start of that day (in the time zone of afspraken/service-levels.yaml),
+    and the output is the same on every run. Every item keeps its id (the UID in the
+    calendar feed) from run to run.
     """
     import datetime as dt
 
     from eta.agenda import agenda_document, calendar_feed, collect
 
     repository = resolve_root(root)
-    at: dt.date | dt.datetime = (on.date() if on is not None
+    moment = judging_moment(repository, now, on)
+    at: dt.date | dt.datetime = (moment if moment is not None else on.date() if on is not None
                                  else dt.datetime.now(dt.UTC).replace(microsecond=0))
     found = collect(repository, at)
     if party is not None:

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from eta.cli.common import RootOption, TodayOption, fail, reports_errors, resolve_root, today
+from eta.cli.common import (
+    NowOption,
+    RootOption,
+    TodayOption,
+    fail,
+    judging_moment,
+    reports_errors,
+    resolve_root,
+    today,
+)
 
 
 class Format(StrEnum):
@@ -34,6 +43,7 @@ def check(
         bool, typer.Option("--strict", help="Fail on warnings too.")
     ] = False,
     on: TodayOption = None,
+    now: NowOption = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Check every file again; read no cached result.")
     ] = False,
@@ -60,7 +70,10 @@ def check(
     repository = resolve_root(root)
     if changed_only and base is None:
         fail("--changed-only needs --base REF: the change is taken from its merge base")
-    result = run_check(repository, paths or (), today=today(on), use_cache=not no_cache,
-                       base=base, changed_only=changed_only)
+    moment = judging_moment(repository, now, on)
+    result = run_check(repository, paths or (),
+                       today=moment.date() if moment is not None else today(on),
+                       use_cache=not no_cache, base=base, changed_only=changed_only,
+                       moment=moment)
     REPORTERS[output_format](result, sys.stdout)
     raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

@@ -33,9 +33,27 @@ class TextOrJson(StrEnum):
     JSON = "json"
 
 
+#: What every date option expects, said in each of its errors.
+DATE_FORMAT_NOTE = "write a date as YYYY-MM-DD, e.g. 2026-03-28"
+
+
+def parse_date(value: str | dt.datetime) -> dt.datetime:
+    """A calendar date as typed, YYYY-MM-DD; an error says the format with an example."""
+    if isinstance(value, dt.datetime):
+        return value
+    text = value.strip()
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        pass
+    if len(text) == len("2026-03-28") and text[4:5] == text[7:8] == "-":
+        raise typer.BadParameter(f"{value!r} is no day of the calendar; {DATE_FORMAT_NOTE}")
+    raise typer.BadParameter(f"{value!r} is no date; {DATE_FORMAT_NOTE}")
+
+
 def date_option(*names: str, help_text: str) -> Any:
     """An option holding a calendar date, written YYYY-MM-DD."""
-    return typer.Option(*names, formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help=help_text,
+    return typer.Option(*names, parser=parse_date, metavar="YYYY-MM-DD", help=help_text,
                         show_default=False)
 
 
@@ -55,8 +73,23 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def show_outcome(outcome: Outcome) -> None:
+FormatOption = Annotated[TextOrJson, typer.Option(
+    "--format", "-f", help="text: for people; json: for programs.")]
+
+
+def write_json(document: dict[str, Any]) -> None:
+    """A JSON document on standard output, one line, record text escaped (`for_json`)."""
+    from eta.escaping import for_json
+
+    sys.stdout.write(for_json(document) + "\n")
+
+
+def show_outcome(outcome: Outcome, output_format: TextOrJson = TextOrJson.TEXT) -> None:
     """What an editing command did: its summary, the files it wrote, and any notes."""
+    if output_format is TextOrJson.JSON:
+        write_json({"version": 1, "summary": outcome.summary, "written": outcome.written,
+                    "notes": outcome.notes})
+        return
     typer.echo(for_terminal(outcome.summary))
     for name in outcome.written:
         typer.echo(f"  wrote {for_terminal(name)}")
@@ -175,6 +208,31 @@ def resolve_root(root: Path | None) -> Path:
     from eta.records.layout import check_root, find_root
 
     return check_root(root) if root is not None else find_root(Path.cwd())
+
+
+NOW_OR_TODAY = ("give --now TIME or --today DATE, not both: --now judges at a moment, "
+                "--today at the start of a day")
+
+
+def judging_moment(repository: Path, now: str | None, on: dt.datetime | None
+                   ) -> dt.datetime | None:
+    """The moment `--now` gives, in the repository's time zone; None without it. It is
+    refused beside `--today`, which judges at the start of a day."""
+    if now is None:
+        return None
+    if on is not None:
+        raise EtaError(NOW_OR_TODAY)
+    from eta.incidents.state import parse_time
+    from eta.records.agreements import repository_zone
+
+    zone = repository_zone(repository)
+    return parse_time(now, zone, "--now").astimezone(zone)
+
+
+def judged_day(repository: Path, now: str | None, on: dt.datetime | None) -> dt.date:
+    """The day to judge dates by: that of `--now`, the `--today` given, or today."""
+    moment = judging_moment(repository, now, on)
+    return moment.date() if moment is not None else today(on)
 
 
 def today(value: dt.datetime | None) -> dt.date:

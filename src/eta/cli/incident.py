@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from eta.cli.common import (
+    NOW_OR_TODAY,
+    FormatOption,
     IncidentArgument,
     NowOption,
     RootOption,
     TextOrJson,
+    TodayOption,
     changes_records,
     echo_lines,
     plain_console,
@@ -22,8 +25,9 @@ from eta.cli.common import (
     reports_errors,
     resolve_root,
     warn,
+    write_json,
 )
-from eta.escaping import for_json, for_terminal
+from eta.escaping import for_terminal
 from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from eta.incidents.classify import Assessment, Outcome
     from eta.incidents.state import Agreements
     from eta.models.incident import Incident
+    from eta.rules.incidents import Finding
 
 app = typer.Typer(name="incident", help="Record, classify and follow incidents.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -75,6 +80,19 @@ def _now(value: str | None, agreements: Agreements, option: str = "--now") -> dt
     return _moment(value, agreements, option) or now_in(agreements.tz)
 
 
+def _judged(now: str | None, on: dt.datetime | None, agreements: Agreements) -> dt.datetime:
+    """The moment to judge at: `--now`, the start of the day `--today` gives, or the clock's."""
+    import datetime as dt
+
+    from eta.errors import EtaError
+
+    if on is None:
+        return _now(now, agreements)
+    if now is not None:
+        raise EtaError(NOW_OR_TODAY)
+    return dt.datetime.combine(on.date(), dt.time(0), tzinfo=agreements.tz)
+
+
 def _shown(moment: dt.datetime, agreements: Agreements) -> str:
     return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M %Z")
 
@@ -82,7 +100,8 @@ def _shown(moment: dt.datetime, agreements: Agreements) -> str:
 # --- eta incident new ------------------------------------------------------------------------
 
 
-@app.command("new", help=_help("Record a new incident, reported to the Beheerorganisatie now."))
+@app.command("new", help=_help(
+    "Record a new incident; print its id (with --format json: its id, file and times)."))
 @reports_errors
 @changes_records
 def new(
@@ -96,10 +115,14 @@ def new(
         "--affected", help="The parties affected, separated by commas.", show_default=False,
     )] = None,
     detected_at: Annotated[str | None, _time_option(
-        "--detected-at", "When it was detected (default: now).")] = None,
+        "--detected-at", "When it was detected (default: when it was reported).")] = None,
+    reported_at: Annotated[str | None, _time_option(
+        "--reported-at", "When it was reported to the Beheerorganisatie (default: now); the "
+        "response time runs from it.")] = None,
     priority: Annotated[Priority, typer.Option(
         "--priority", help="The reporter's priority; the Beheerorganisatie may change it.",
     )] = Priority.P3,
+    output_format: FormatOption = TextOrJson.TEXT,
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
@@ -118,7 +141,8 @@ def new(
         raise EtaError("--title is empty; say in one line what happened")
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    reported = _now(now, agreements)
+    recorded = _now(now, agreements)
+    reported = _moment(reported_at, agreements, "--reported-at") or recorded
     detected = _moment(detected_at, agreements, "--detected-at") or reported
     if detected > reported:
         raise EtaError(f"--detected-at: {_shown(detected, agreements)} lies after the "
@@ -137,9 +161,15 @@ def new(
     data["status"] = "new"
     data["times"] = {"detected": timestamp(detected), "reported": timestamp(reported)}
     path = incident_path(repository, incident_id)
-    with changeset(repository, reported) as changes:
+    with changeset(repository, recorded) as changes:
         changes.create(path, data)
-    typer.echo(f"created incident {incident_id}: {relative(repository, path)}")
+    if output_format is TextOrJson.JSON:
+        write_json({"version": 1, "id": incident_id, "path": relative(repository, path),
+                    "detected": detected.isoformat(), "reported": reported.isoformat()})
+        return
+    # The id alone on standard output, for `ID=$(eta incident new ...)`.
+    typer.echo(incident_id)
+    typer.echo(f"eta: created {relative(repository, path)}", err=True)
 
 
 # --- eta incident classify -------------------------------------------------------------------
@@ -158,7 +188,9 @@ def classify(
         "--reason", help="Why the class changes; required when it goes down.",
         show_default=False,
     )] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     now: NowOption = None,
+    on: TodayOption = None,
     root: RootOption = None,
 ) -> None:
     from eta.editing import add_item, changeset, commented
@@ -181,7 +213,7 @@ def classify(
     for party in incident.affected:
         agreements.check_party(party, "affected")
     outcome = agreements.classify(incident)
-    at = _now(now, agreements)
+    at = _judged(now, on, agreements)
     path = incident_path(repository, incident.id)
     entry = classification_entry(outcome, incident, at, lambda: git_identity(repository),
                                  reason)
@@ -197,6 +229,13 @@ def classify(
 
         with changeset(repository, at) as changes:
             changes.edit(path, record)
+    number = len(incident.classifications) + (0 if entry is None else 1)
+    if output_format is TextOrJson.JSON:
+        write_json({"version": 1, "id": incident.id, **outcome.as_data(),
+                    "recorded": None if entry is None else {
+                        "classification": number, "path": relative(repository, path),
+                        "reason": entry.get("reason")}})
+        return
     _print_reasoning(incident, outcome, explain=explain)
     if entry is None:
         last = incident.classification
@@ -204,7 +243,6 @@ def classify(
         typer.echo(f"unchanged since the classification of {_shown(last.at, agreements)} by "
                    f"{for_terminal(last.by)}; nothing written")
     else:
-        number = len(incident.classifications) + 1
         note = f": {for_terminal(entry['reason'])}" if "reason" in entry else ""
         typer.echo(f"recorded as classification {number} in {relative(repository, path)}{note}")
 
@@ -274,8 +312,8 @@ def log(
     agreements = load_agreements(repository)
     recorded = _now(now, agreements)
     moment = _moment(at, agreements, "--at") or recorded
-    path = incident_path(repository, incident_id)
     incident = load_incident(repository, incident_id)
+    path = incident_path(repository, incident.id)
     log_incident(repository, incident, message, moment, recorded, git_identity(repository))
     typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
 
@@ -302,17 +340,19 @@ def update(
     add_affected: Annotated[str | None, typer.Option(
         "--add-affected", help="More parties affected, separated by commas.",
         show_default=False)] = None,
-    detected: Annotated[str | None, _time_option("--detected", "When it was detected.")] = None,
+    detected: Annotated[str | None, _time_option(
+        "--detected-at", "When it was detected.")] = None,
     reported: Annotated[str | None, _time_option(
-        "--reported", "When it was reported to the Beheerorganisatie.")] = None,
+        "--reported-at", "When it was reported to the Beheerorganisatie.")] = None,
     phoned: Annotated[str | None, _time_option(
-        "--phoned", "When it was reported by telephone to the incidentmanager.")] = None,
+        "--phoned-at", "When it was reported by telephone to the incidentmanager.")] = None,
     started: Annotated[str | None, _time_option(
-        "--started", "When the disruption began.")] = None,
+        "--started-at", "When the disruption began.")] = None,
     resolved: Annotated[str | None, _time_option(
-        "--resolved", "When it was resolved (default with --status resolved: now).")] = None,
+        "--resolved-at", "When it was resolved (default with --status resolved: now).")
+    ] = None,
     expected_end: Annotated[str | None, _time_option(
-        "--expected-end", "When the disruption is expected to end, or ended; the start "
+        "--expected-end-at", "When the disruption is expected to end, or ended; the start "
         "for an incident without disruption.")] = None,
     direct_serious_hindrance: Annotated[Answer | None, _answer_option(
         "--direct-serious-hindrance", "it causes direct and serious hindrance")] = None,
@@ -347,6 +387,7 @@ def update(
     reason: Annotated[str | None, typer.Option(
         "--reason", help="Why the status or priority changes, for the timeline; required to "
         "reopen a closed incident.", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
@@ -361,13 +402,15 @@ def update(
     moment = _now(now, agreements)
 
     def given(*pairs: tuple[str, str | None]) -> dict[str, dt.datetime]:
-        moments = {name: _moment(value, agreements, f"--{name.replace('_', '-')}")
+        # Every moment is `--<event>-at`: `detected` is --detected-at, `aware_at` --aware-at.
+        moments = {name: _moment(value, agreements,
+                                 f"--{name.replace('_', '-').removesuffix('-at')}-at")
                    for name, value in pairs}
         return {name: value for name, value in moments.items() if value is not None}
 
     times = given(("detected", detected), ("reported", reported), ("phoned", phoned),
                   ("started", started), ("resolved", resolved))
-    expected = _moment(expected_end, agreements, "--expected-end")
+    expected = _moment(expected_end, agreements, "--expected-end-at")
     breach: dict[str, dt.datetime | str | None] = {
         **given(("aware_at", aware_at), ("notified_at", notified_at)),
         "reference": notification_reference, "delay_reason": delay_reason,
@@ -392,7 +435,14 @@ def update(
         reason=reason_option(reason, "--reason"))
     updated = update_incident(repository, agreements, incident, change, moment,
                               lambda: git_identity(repository))
-    typer.echo(f"updated {relative(repository, updated.path)}: {', '.join(updated.changed)}")
+    path = relative(repository, updated.path)
+    if output_format is TextOrJson.JSON:
+        write_json({"version": 1, "id": incident.id, "path": path, "changed": updated.changed,
+                    "notes": updated.notes})
+        return
+    typer.echo(f"updated {path}: {', '.join(updated.changed)}")
+    for note in updated.notes:
+        typer.echo(f"note: {for_terminal(note)}")
 
 
 def _flag(answer: Answer) -> bool | None:
@@ -432,52 +482,28 @@ def list_incidents(
     output_format: Annotated[TextOrJson, typer.Option(
         "--format", "-f", help="text: a table; json: for programs.")] = TextOrJson.TEXT,
     now: NowOption = None,
+    on: TodayOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.incidents.state import is_open, load_agreements, load_incidents, response_deadline
-    from eta.rules.incidents import time_findings
+    from eta.incidents.state import is_open, load_agreements, load_incidents
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    moment = _now(now, agreements)
+    moment = _judged(now, on, agreements)
     incidents, invalid = load_incidents(repository)
     for name in invalid:
         warn(f"skipped {name}, which is not a valid incident; run `eta check {name}`")
     rows = []
     for incident in incidents:
-        current = incident.classification
-        incident_class = str(current.class_) if current is not None else None
         if open_only and not is_open(incident):
             continue
-        if class_filter is not None and incident_class != class_filter:
+        row = _Row.of(incident, agreements, moment)
+        if class_filter is not None and row.incident_class != class_filter:
             continue
-        due = (response_deadline(incident, agreements.service_levels)
-               if is_open(incident) else None)
-        findings = time_findings(incident, agreements.service_levels, moment)
-        rows.append((incident, incident_class, due, findings))
+        rows.append(row)
     if output_format is TextOrJson.JSON:
-        document = {
-            "version": 1,
-            "now": moment.isoformat(),
-            "incidents": [
-                {
-                    "id": incident.id,
-                    "title": incident.title,
-                    "type": str(incident.type),
-                    "status": str(incident.status),
-                    "priority": str(incident.priority),
-                    "class": incident_class,
-                    "reporter": incident.reporter,
-                    "affected": incident.affected,
-                    "detected": incident.times.detected.isoformat(),
-                    "response_due": due.isoformat() if due is not None else None,
-                    "findings": [{"severity": str(f.severity), "code": f.code,
-                                  "message": f.message} for f in findings],
-                }
-                for incident, incident_class, due, findings in rows
-            ],
-        }
-        sys.stdout.write(for_json(document) + "\n")
+        write_json({"version": 1, "now": moment.isoformat(),
+                    "incidents": [row.as_data() for row in rows]})
         return
     if not rows:
         typer.echo("no incidents")
@@ -490,12 +516,14 @@ def list_incidents(
     for header in ("status", "class", "prio", "type", "detected", "response due", "title",
                    "attention"):
         table.add_column(header, overflow="fold")
-    for incident, incident_class, due, findings in rows:
+    for row in rows:
+        incident = row.incident
         table.add_row(*map(for_terminal, (
-            incident.id, str(incident.status), incident_class or "-", str(incident.priority),
-            str(incident.type), _table_time(incident.times.detected, agreements),
-            _table_time(due, agreements) if due is not None else "-", incident.title,
-            "; ".join(_SHORT.get(f.code, f.code) for f in findings) or "-",
+            incident.id, str(incident.status), row.incident_class or "-",
+            str(incident.priority), str(incident.type),
+            _table_time(incident.times.detected, agreements),
+            _table_time(row.due, agreements) if row.due is not None else "-", incident.title,
+            "; ".join(_SHORT.get(f.code, f.code) for f in row.findings) or "-",
         )))
     # Piped or redirected, the table keeps a width that fits its rows instead of 80 columns.
     width = shutil.get_terminal_size(fallback=(200, 24)).columns
@@ -508,3 +536,92 @@ def list_incidents(
 
 def _table_time(moment: dt.datetime, agreements: Agreements) -> str:
     return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What `list` and `show` say of an incident at a moment."""
+
+    incident: Incident
+    incident_class: str | None
+    due: dt.datetime | None
+    findings: list[Finding]
+
+    @classmethod
+    def of(cls, incident: Incident, agreements: Agreements, moment: dt.datetime) -> _Row:
+        from eta.incidents.state import is_open, response_deadline
+        from eta.rules.incidents import time_findings
+
+        current = incident.classification
+        due = (response_deadline(incident, agreements.service_levels)
+               if is_open(incident) else None)
+        return cls(incident, str(current.class_) if current is not None else None, due,
+                   time_findings(incident, agreements.service_levels, moment))
+
+    def as_data(self) -> dict[str, Any]:
+        incident = self.incident
+        current = incident.classification
+        return {
+            "id": incident.id,
+            "title": incident.title,
+            "type": str(incident.type),
+            "status": str(incident.status),
+            "priority": str(incident.priority),
+            "class": self.incident_class,
+            "criteria": list(current.criteria) if current is not None else [],
+            "reporter": incident.reporter,
+            "affected": incident.affected,
+            "detected": incident.times.detected.isoformat(),
+            "response_due": self.due.isoformat() if self.due is not None else None,
+            "findings": [{"severity": str(f.severity), "code": f.code, "message": f.message}
+                         for f in self.findings],
+        }
+
+
+# --- eta incident show -----------------------------------------------------------------------
+
+
+@app.command("show", help=_help(
+    "Show an incident: its facts, times, classification and what needs attention now."))
+@reports_errors
+def show(
+    incident_id: IncidentArgument,
+    output_format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text: for people; json: the record and its judgement, for "
+        "programs.")] = TextOrJson.TEXT,
+    now: NowOption = None,
+    on: TodayOption = None,
+    root: RootOption = None,
+) -> None:
+    from eta.incidents.state import load_agreements, load_incident
+
+    repository = resolve_root(root)
+    agreements = load_agreements(repository)
+    moment = _judged(now, on, agreements)
+    incident = load_incident(repository, incident_id)
+    row = _Row.of(incident, agreements, moment)
+    if output_format is TextOrJson.JSON:
+        write_json({"version": 1, "now": moment.isoformat(), **row.as_data(),
+                    "record": incident.model_dump(mode="json", by_alias=True,
+                                                  exclude_none=True)})
+        return
+    lines = [f"{incident.id}: {row.incident_class or 'not classified'}",
+             f"  {incident.title}", "",
+             f"type:      {incident.type}",
+             f"status:    {incident.status}",
+             f"priority:  {incident.priority}",
+             f"reporter:  {incident.reporter}",
+             f"affected:  {', '.join(incident.affected) or '-'}"]
+    for name in type(incident.times).model_fields:
+        value = getattr(incident.times, name)
+        if value is not None:
+            lines.append(f"{name + ':':<10} {_shown(value, agreements)}")
+    if row.due is not None:
+        lines.append(f"response due: {_shown(row.due, agreements)}")
+    lines.append("")
+    if row.findings:
+        lines.append(f"Needs attention at {_shown(moment, agreements)}:")
+        lines.extend(f"  {f.severity} [{f.code}] {f.message}" for f in row.findings)
+    else:
+        lines.append(f"Nothing needs attention at {_shown(moment, agreements)}.")
+    echo_lines("\n".join(lines))

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from eta.cli.common import (
+    FormatOption,
+    NowOption,
     ReleaseArgument,
     RootOption,
     TextOrJson,
@@ -19,6 +21,7 @@ from eta.cli.common import (
     changes_records,
     contact_of,
     date_option,
+    judged_day,
     plain_console,
     reports_errors,
     resolve_root,
@@ -65,6 +68,7 @@ def add_party(
     contact_email: Annotated[str, typer.Option("--contact-email", show_default=False)],
     contact_phone: Annotated[str | None, typer.Option("--contact-phone")] = None,
     contact_function: Annotated[str | None, typer.Option("--contact-function")] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add an implementing party and its contact.
@@ -75,7 +79,7 @@ def add_party(
     from eta.plans.edits import add_party as add
 
     contact = contact_of(contact_name, contact_email, contact_phone, contact_function, False)
-    show_outcome(add(resolve_root(root), release_id, party, contact))
+    show_outcome(add(resolve_root(root), release_id, party, contact), output_format)
 
 
 @app.command("contact")
@@ -88,13 +92,14 @@ def contact(
     email: Annotated[str, typer.Option("--email", show_default=False)],
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     function: Annotated[str | None, typer.Option("--function")] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Set an implementing party's contact (aanspreekpunt)."""
     from eta.plans.edits import set_contact
 
     show_outcome(set_contact(resolve_root(root), release_id, party,
-                       contact_of(name, email, phone, function, False)))
+                       contact_of(name, email, phone, function, False)), output_format)
 
 
 @app.command("impact")
@@ -112,6 +117,7 @@ def impact(
         show_default=False)] = None,
     document: Annotated[str | None, typer.Option(
         "--document", help="A link to the full analysis.", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record a party's impact analysis.
@@ -122,7 +128,7 @@ def impact(
 
     show_outcome(set_impact_analysis(resolve_root(root), release_id, party, summary=summary,
                                level=level, components=components or [],
-                               document=document))
+                               document=document), output_format)
 
 
 @app.command("planning")
@@ -139,6 +145,7 @@ def planning(
         "--start-on", help_text="When the party starts.")] = None,
     document: Annotated[str | None, typer.Option(
         "--document", help="A link to the full planning.", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record a party's planning.
@@ -149,7 +156,8 @@ def planning(
 
     show_outcome(set_planning(resolve_root(root), release_id, party, summary=summary,
                         ready_on=ready_on.date(),
-                        start_on=start_on.date() if start_on else None, document=document))
+                        start_on=start_on.date() if start_on else None, document=document),
+                 output_format)
 
 
 @app.command("add-measure")
@@ -163,13 +171,14 @@ def add_measure(
     deadline: Annotated[dt.datetime, date_option("--deadline", help_text="When it is due.")],
     measure_id: Annotated[str | None, typer.Option(
         "--id", help="The measure's id (default: measure-N).", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add a measure (maatregel) an implementing party must take."""
     from eta.plans.edits import add_measure as add
 
     show_outcome(add(resolve_root(root), release_id, party, description=description,
-               deadline=deadline.date(), measure_id=measure_id))
+               deadline=deadline.date(), measure_id=measure_id), output_format)
 
 
 @app.command("add-milestone")
@@ -185,13 +194,14 @@ def add_milestone(
         show_default=False)] = None,
     milestone_id: Annotated[str | None, typer.Option(
         "--id", help="The milestone's id (default: milestone-N).", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add a milestone to the plan."""
     from eta.plans.edits import add_milestone as add
 
     show_outcome(add(resolve_root(root), release_id, date=date.date(), title=title,
-               parties=parties or [], milestone_id=milestone_id))
+               parties=parties or [], milestone_id=milestone_id), output_format)
 
 
 @app.command("deadline")
@@ -205,6 +215,7 @@ def deadline(
     deadline_id: Annotated[str | None, typer.Option(
         "--id", help="Set the deadline with this id, or add it (default: a new deadline-N).",
         show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add a plan deadline, or move one.
@@ -214,7 +225,7 @@ def deadline(
     from eta.plans.edits import set_deadline
 
     show_outcome(set_deadline(resolve_root(root), release_id, date=date.date(), title=title,
-                        deadline_id=deadline_id))
+                        deadline_id=deadline_id), output_format)
 
 
 # -- Undoing a draft ----------------------------------------------------------------------
@@ -229,6 +240,7 @@ def remove_measure(
     measure: Annotated[str, typer.Argument(metavar="MEASURE", help="The measure's id.",
                                            show_default=False)],
     party: PartyOption,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Take a measure out of a draft plan.
@@ -238,7 +250,7 @@ def remove_measure(
     """
     from eta.plans.edits import remove_measure as remove
 
-    show_outcome(remove(resolve_root(root), release_id, party, measure))
+    show_outcome(remove(resolve_root(root), release_id, party, measure), output_format)
 
 
 @app.command("remove-milestone")
@@ -248,6 +260,7 @@ def remove_milestone(
     release_id: ReleaseArgument,
     milestone: Annotated[str, typer.Argument(metavar="MILESTONE", help="The milestone's id.",
                                              show_default=False)],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Take a milestone out of a draft plan.
@@ -257,7 +270,7 @@ def remove_milestone(
     """
     from eta.plans.edits import remove_milestone as remove
 
-    show_outcome(remove(resolve_root(root), release_id, milestone))
+    show_outcome(remove(resolve_root(root), release_id, milestone), output_format)
 
 
 @app.command("remove-deadline")
@@ -267,6 +280,7 @@ def remove_deadline(
     release_id: ReleaseArgument,
     deadline_id: Annotated[str, typer.Argument(metavar="DEADLINE", help="The deadline's id.",
                                                show_default=False)],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Take a deadline out of a draft plan.
@@ -276,7 +290,7 @@ def remove_deadline(
     """
     from eta.plans.edits import remove_deadline as remove
 
-    show_outcome(remove(resolve_root(root), release_id, deadline_id))
+    show_outcome(remove(resolve_root(root), release_id, deadline_id), output_format)
 
 
 # -- Signing -------------------------------------------------------------------------------
@@ -295,6 +309,7 @@ def sign(
         "user.signingkey takes them; a path is relative to the current folder. "
         "Default: git's user.signingkey, when gpg.format is ssh.", show_default=False)
     ] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Sign the plan for a party with your SSH key.
@@ -321,7 +336,7 @@ def sign(
     # A path is where the signer is, as for every other program they run.
     signing_key = signing.signing_key(spec, cwd=Path.cwd())
     now = dt.datetime.now(signing_zone(repository))
-    show_outcome(sign_plan(repository, release_id, party, signing_key, now))
+    show_outcome(sign_plan(repository, release_id, party, signing_key, now), output_format)
 
 
 # -- Progress ------------------------------------------------------------------------------
@@ -338,6 +353,7 @@ def measure_status(
                                                help="open, in_progress or done.")],
     party: PartyOption,
     on: OnOption = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Report a measure's progress: open, in_progress or done.
@@ -347,7 +363,7 @@ def measure_status(
     from eta.plans.edits import set_measure_status
 
     show_outcome(set_measure_status(resolve_root(root), release_id, party, measure,
-                              status=status, on=today(on)))
+                              status=status, on=today(on)), output_format)
 
 
 @app.command("milestone-done")
@@ -358,12 +374,14 @@ def milestone_done(
     milestone: Annotated[str, typer.Argument(metavar="MILESTONE", help="The milestone's id.",
                                                      show_default=False)],
     on: OnOption = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record that a milestone was reached."""
     from eta.plans.edits import mark_milestone_done
 
-    show_outcome(mark_milestone_done(resolve_root(root), release_id, milestone, today(on)))
+    show_outcome(mark_milestone_done(resolve_root(root), release_id, milestone, today(on)),
+                 output_format)
 
 
 @app.command("join")
@@ -373,6 +391,7 @@ def join(
     release_id: ReleaseArgument,
     party: PartyOption,
     on: OnOption = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record that a deelnemer joined the new framework version.
@@ -381,7 +400,7 @@ def join(
     """
     from eta.plans.edits import record_joining
 
-    show_outcome(record_joining(resolve_root(root), release_id, party, today(on)))
+    show_outcome(record_joining(resolve_root(root), release_id, party, today(on)), output_format)
 
 
 # -- Status --------------------------------------------------------------------------------
@@ -395,6 +414,7 @@ def status(
         "--format", "-f", help="A table for people, or JSON for programs.")] = TextOrJson.TEXT,
     root: RootOption = None,
     on: TodayOption = None,
+    now: NowOption = None,
 ) -> None:
     """Show where the plan stands, party by party.
 
@@ -408,7 +428,8 @@ def status(
     repository = resolve_root(root)
     files = load_release(repository, release_id)
     register = load_register(repository)
-    state = assess(files, register, today(on), SigningEvidence.of(repository))
+    state = assess(files, register, judged_day(repository, now, on),
+                   SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
         sys.stdout.write(for_json(status_document(state, register)) + "\n")
         return

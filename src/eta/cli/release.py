@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from eta.cli.common import (
+    FormatOption,
     NowOption,
     ReleaseArgument,
     RootOption,
@@ -34,8 +35,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FormatOption = Annotated[TextOrJson, typer.Option(
-    "--format", "-f", help="Text for people, or JSON for programs.")]
 
 
 @app.command("list")
@@ -115,6 +114,7 @@ def new(
     ] = None,
     releasemanager_email: Annotated[str | None, typer.Option(
         "--releasemanager-email", help="Given together with --releasemanager-name.")] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Create a release, with a draft plan if it has chain dependencies.
@@ -142,7 +142,7 @@ def new(
     show_outcome(new_release(resolve_root(root), release_id, title=title,
                        chain_dependencies=chain_dependencies,
                        framework_version=framework_version, releasemanager=person,
-                       decided_on=decided_on.date() if decided_on else None))
+                       decided_on=decided_on.date() if decided_on else None), output_format)
 
 
 @app.command("decide")
@@ -151,12 +151,13 @@ def new(
 def decide(
     release_id: ReleaseArgument,
     on: Annotated[dt.datetime, date_option("--on", help_text="The day of the decision.")],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record the Tactisch Beraad's decision on the release."""
     from eta.plans.edits import decide as record_decision
 
-    show_outcome(record_decision(resolve_root(root), release_id, on.date()))
+    show_outcome(record_decision(resolve_root(root), release_id, on.date()), output_format)
 
 
 @app.command("advance")
@@ -167,6 +168,7 @@ def advance(
     to: Annotated[ReleaseStatus | None, typer.Option(
         "--to", help="The status you expect to reach; refused if it is not the next one.",
         show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
     on: TodayOption = None,
 ) -> None:
@@ -185,7 +187,8 @@ def advance(
     from eta.plans.edits import advance as move
 
     target = to
-    show_outcome(move(resolve_root(root), release_id, target=target, today=today(on)))
+    show_outcome(move(resolve_root(root), release_id, target=target, today=today(on)),
+                 output_format)
 
 
 @app.command("reopen")
@@ -195,6 +198,7 @@ def reopen(
     reason: Annotated[str, typer.Option(
         "--reason", help="Why the evaluated release is opened again.", show_default=False)],
     now: NowOption = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Reopen an evaluated release: back to rolled_out, recording who, when and why.
@@ -214,7 +218,7 @@ def reopen(
     tz = ZoneInfo(TIME_ZONE)
     moment = parse_time(now, tz, "--now") if now is not None else now_in(tz)
     show_outcome(record_reopen(repository, release_id, reason=reason,
-                               by=git_identity(repository), now=moment))
+                               by=git_identity(repository), now=moment), output_format)
 
 
 @app.command("communication-plan")
@@ -228,6 +232,7 @@ def communication_plan(
         "--document", help="A link to the plan.", show_default=False)] = None,
     summary: Annotated[str | None, typer.Option(
         "--summary", help="What it says, in a line or two.", show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record the Beheerorganisatie's communication plan."""
@@ -235,7 +240,7 @@ def communication_plan(
 
     show_outcome(record_communication_plan(resolve_root(root), release_id,
                                      delivered_on=delivered_on.date(), document=document,
-                                     summary=summary))
+                                     summary=summary), output_format)
 
 
 @app.command("rollout")
@@ -249,6 +254,7 @@ def rollout(
         "--completed-on",
         help_text="When the implementation was complete in production; the evaluation is due "
         "within two months after it.")] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record the planned or completed roll-out."""
@@ -256,7 +262,8 @@ def rollout(
 
     show_outcome(record_rollout(resolve_root(root), release_id,
                           planned_on=planned_on.date() if planned_on else None,
-                          completed_on=completed_on.date() if completed_on else None))
+                          completed_on=completed_on.date() if completed_on else None),
+                 output_format)
 
 
 @app.command("evaluation")
@@ -271,10 +278,11 @@ def evaluation(
     findings: Annotated[list[str] | None, typer.Option(
         "--finding", metavar="TEXT", help="A finding; repeat for each.",
         show_default=False)] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Record the evaluation held with the parties."""
     from eta.plans.edits import record_evaluation
 
     show_outcome(record_evaluation(resolve_root(root), release_id, held_on=held_on.date(),
-                             participants=participants, findings=findings or []))
+                             participants=participants, findings=findings or []), output_format)

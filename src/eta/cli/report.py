@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,15 +13,22 @@ import typer
 
 from eta.cli.common import (
     IncidentArgument,
+    NowOption,
     ReleaseArgument,
     RootOption,
     date_option,
+    judging_moment,
     reports_errors,
     resolve_root,
     today,
 )
+from eta.escaping import for_terminal, for_text_block
+from eta.vocabulary import ReportKind
 
 if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
     from eta.reports import Kind, Options
 
 app = typer.Typer(name="report", no_args_is_help=True, rich_markup_mode=None, help=(
@@ -46,10 +56,13 @@ GeneratedOption = Annotated[
                  "as 2026-12-01T09:00+01:00. Without it the report holds no clock time, so "
                  "the same records give the same text."),
 ]
-def _options(on: dt.datetime | None, generated_at: str | None) -> Options:
+def _options(repository: Path, on: dt.datetime | None, now: str | None,
+             generated_at: str | None) -> Options:
     from eta.reports import Options
 
-    return Options(today=today(on), generated_at=_moment(generated_at))
+    moment = judging_moment(repository, now, on)
+    return Options(today=moment.date() if moment is not None else today(on), now=moment,
+                   generated_at=_moment(generated_at))
 
 
 def _moment(value: str | None) -> dt.datetime | None:
@@ -76,17 +89,20 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def _one(kind: Kind, subject: str | None, output: Path | None, at: str | None,
-         on: dt.datetime | None, generated_at: str | None, root: Path | None) -> None:
+         on: dt.datetime | None, now: str | None, generated_at: str | None,
+         root: Path | None) -> None:
     from eta.reports import render_one
 
-    text = render_one(resolve_root(root), kind, subject, _options(on, generated_at), at)
+    repository = resolve_root(root)
+    text = render_one(repository, kind, subject, _options(repository, on, now, generated_at),
+                      at)
     _emit(text, output)
 
 
 @app.command("plan")
 @reports_errors
 def plan(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
-         on: ReportDateOption = None, generated_at: GeneratedOption = None,
+         on: ReportDateOption = None, now: NowOption = None, generated_at: GeneratedOption = None,
          root: RootOption = None) -> None:
     """The implementation plan, to sign and to send to the Tactisch Beraad.
 
@@ -96,31 +112,33 @@ def plan(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption 
     """
     from eta.reports import Kind
 
-    _one(Kind.PLAN, release_id, output, at, on, generated_at, root)
+    _one(Kind.PLAN, release_id, output, at, on, now, generated_at, root)
 
 
 @app.command("progress")
 @reports_errors
 def progress(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
-             on: ReportDateOption = None, generated_at: GeneratedOption = None,
+             on: ReportDateOption = None,
+             now: NowOption = None, generated_at: GeneratedOption = None,
              root: RootOption = None) -> None:
     """The progress report: measures and parties, what is overdue, joining, the
     communication plan and the next milestones."""
     from eta.reports import Kind
 
-    _one(Kind.PROGRESS, release_id, output, at, on, generated_at, root)
+    _one(Kind.PROGRESS, release_id, output, at, on, now, generated_at, root)
 
 
 @app.command("evaluation")
 @reports_errors
 def evaluation(release_id: ReleaseArgument, output: OutputOption = None, at: AtOption = None,
-               on: ReportDateOption = None, generated_at: GeneratedOption = None,
+               on: ReportDateOption = None,
+               now: NowOption = None, generated_at: GeneratedOption = None,
                root: RootOption = None) -> None:
     """The evaluation of a release: how the plan was carried out, the evaluation and its
     findings, and the incidents that related to the release."""
     from eta.reports import Kind
 
-    _one(Kind.EVALUATION, release_id, output, at, on, generated_at, root)
+    _one(Kind.EVALUATION, release_id, output, at, on, now, generated_at, root)
 
 
 @app.command("incident")
@@ -128,23 +146,25 @@ def evaluation(release_id: ReleaseArgument, output: OutputOption = None, at: AtO
 def incident(
     incident_id: IncidentArgument,
     output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+    now: NowOption = None,
     generated_at: GeneratedOption = None, root: RootOption = None,
 ) -> None:
     """The incident report: facts, classification and the criteria met, timeline, deadlines
     and whether they were met, and the resolution."""
     from eta.reports import Kind
 
-    _one(Kind.INCIDENT, incident_id, output, at, on, generated_at, root)
+    _one(Kind.INCIDENT, incident_id, output, at, on, now, generated_at, root)
 
 
 @app.command("overview")
 @reports_errors
 def overview(output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+             now: NowOption = None,
              generated_at: GeneratedOption = None, root: RootOption = None) -> None:
     """Every release and every open incident, with what is due or overdue."""
     from eta.reports import Kind
 
-    _one(Kind.OVERVIEW, None, output, at, on, generated_at, root)
+    _one(Kind.OVERVIEW, None, output, at, on, now, generated_at, root)
 
 
 @app.command("all")
@@ -153,21 +173,78 @@ def all_reports(
     output_dir: Annotated[Path, typer.Option(
         "--output-dir", "-d", file_okay=False, metavar="DIR", show_default=False,
         help="The folder to write the reports to (made if needed).")],
-    at: AtOption = None, on: ReportDateOption = None, generated_at: GeneratedOption = None,
+    only: Annotated[list[ReportKind] | None, typer.Option(
+        "--only", metavar="KIND", show_default=False,
+        help="Only reports of this kind: overview, plan, progress, evaluation or incident "
+        "(again for more kinds).")] = None,
+    at: AtOption = None, on: ReportDateOption = None,
+    now: NowOption = None, generated_at: GeneratedOption = None,
     root: RootOption = None,
 ) -> None:
     """Write every report of the repository into a folder: the overview, the plan, progress
     and evaluation of each release, and each incident's report.
 
-    Every report is rendered before the first is written: a failing template leaves the
-    folder as it was.
+    A report that cannot be rendered (an invalid record, a broken template) is named with
+    its problem, and the others are written still; the exit status is then 1. On a
+    terminal, a progress bar shows on standard error.
     """
     from eta.records.files import check_output_folder, write_atomic
-    from eta.reports import render_all
+    from eta.reports import render_each
 
-    rendered = render_all(resolve_root(root), _options(on, generated_at), at)
+    kinds = frozenset(only) if only else None
+    with _progress() as progress:
+        repository = resolve_root(root)
+        rendered, failed = render_each(repository,
+                                       _options(repository, on, now, generated_at),
+                                       progress, at=at, kinds=kinds)
     check_output_folder(output_dir, [report.name for report in rendered])
     for report in rendered:
         write_atomic(output_dir / report.name, report.text, durable=False)
+    for failure in failed:
+        typer.echo(f"eta: error: {failure.name} not written: {for_text_block(failure.problem)}",
+                   err=True)
+    if failed:
+        typer.echo(f"wrote {len(rendered)} reports to {output_dir}; {len(failed)} failed",
+                   err=True)
+        raise typer.Exit(1)
     typer.echo(f"wrote {len(rendered)} reports to {output_dir}")
 
+
+class _Bar:
+    """A progress bar on standard error, drawn by rich."""
+
+    def __init__(self, progress: RichProgress) -> None:
+        self._progress = progress
+        self._task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        self._task = self._progress.add_task("reports", total=total)
+
+    def advance(self, name: str) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, advance=1, description=for_terminal(name))
+
+
+class _Silent:
+    """No progress shown: standard error is no terminal (a log, a pipe, CI)."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, name: str) -> None:
+        pass
+
+
+@contextmanager
+def _progress() -> Iterator[_Bar | _Silent]:
+    if not sys.stderr.isatty():
+        yield _Silent()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    console = Console(file=sys.stderr, markup=False, emoji=False, highlight=False)
+    columns = (BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}",
+                                                             markup=False))
+    with Progress(*columns, console=console, transient=True) as progress:
+        yield _Bar(progress)

@@ -29,6 +29,7 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from eta.incidents.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
@@ -226,6 +227,21 @@ class Outcome:
         """Unanswered criteria of a class above the present one: answered yes, they raise it."""
         rank = self.incident_class.rank
         return tuple(a for a in self.unanswered if a.level.rank > rank)
+
+    def as_data(self) -> dict[str, Any]:
+        """The classification as plain data: the class, each criterion's verdict and
+        grounds, the facts not yet known, and what could still raise the class."""
+        raising: dict[str, list[str]] = {}
+        for assessment in self.could_raise:
+            raising.setdefault(str(assessment.level), []).append(assessment.criterion.id)
+        return {
+            "class": str(self.incident_class),
+            "criteria": [{"id": a.criterion.id, "level": str(a.level), "text": a.criterion.text,
+                          "verdict": str(a.verdict), "grounds": a.grounds,
+                          "needs": list(a.needs)} for a in self.assessments],
+            "unknown_facts": list(self.unknown_facts),
+            "could_raise": [{"class": level, "criteria": ids} for level, ids in raising.items()],
+        }
 
 
 def deelnemers(parties: Mapping[str, Party]) -> frozenset[str]:

@@ -15,7 +15,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from eta.editing import add_item, changeset, child, put
-from eta.errors import EtaError
+from eta.errors import EtaError, Refused
 from eta.incidents.state import (
     OPEN_STATUSES,
     Agreements,
@@ -68,6 +68,8 @@ class Updated:
 
     path: Path
     changed: list[str]
+    #: What the person who ran it should know of what the update did not change.
+    notes: list[str] = field(default_factory=list)
 
 
 def closed_message(incident_id: str) -> str:
@@ -77,7 +79,7 @@ def closed_message(incident_id: str) -> str:
 
 def refuse_closed(incident: Incident) -> None:
     if incident.status is IncidentStatus.CLOSED:
-        raise EtaError(closed_message(incident.id))
+        raise Refused(closed_message(incident.id))
 
 
 def refuse_contradictions(root: Path, before: Incident, after: Any) -> None:
@@ -127,11 +129,9 @@ def update_incident(root: Path, agreements: Agreements, incident: Incident,
     events = _events(incident, update)
     _check_moves(incident, target, update.reason, events)
     times = _times(incident, update, target, now)
+    # The 72 hours run from awareness, which only the user knows: without --aware-at it
+    # stays open, and `eta check` asks for it (incident.data-breach.unrecorded).
     breach = dict(update.breach)
-    if (update.facts.get("reportable_data_breach") is True and incident.data_breach is None
-            and "aware_at" not in breach):
-        # The 72 hours run from awareness; without a better moment, that is detection.
-        breach["aware_at"] = incident.times.detected
     plan = _Plan(incident, update, target, parties, times, breach, now,
                  identity() if events else None, events)
     path = incident_path(root, incident.id)
@@ -143,9 +143,9 @@ def update_incident(root: Path, agreements: Agreements, incident: Incident,
         if target is IncidentStatus.CLOSED and incident.status is not IncidentStatus.CLOSED:
             problems = closing_problems(record)
             if problems:
-                raise EtaError(f"{incident.id} cannot be closed: " + "; ".join(problems))
+                raise Refused(f"{incident.id} cannot be closed: " + "; ".join(problems))
         refuse_contradictions(root, incident, record)
-    return Updated(path, list(dict.fromkeys(plan.changed)))
+    return Updated(path, list(dict.fromkeys(plan.changed)), _breach_notes(incident, update))
 
 
 def _affected(incident: Incident, update: IncidentUpdate, agreements: Agreements
@@ -167,7 +167,7 @@ def _events(incident: Incident, update: IncidentUpdate) -> list[str]:
     if update.status is not None and update.status is not incident.status:
         problem = status_change_problem(incident, update.status)
         if problem is not None:
-            raise EtaError(problem)
+            raise Refused(problem)
         events.append(f"Status {incident.status} -> {update.status}.")
     if update.priority is not None and update.priority != incident.priority:
         events.append(f"Priority {incident.priority} -> {update.priority}.")
@@ -180,9 +180,9 @@ def _check_moves(incident: Incident, target: IncidentStatus | None, reason: str 
     change of status or priority, and nothing else."""
     if incident.status is IncidentStatus.CLOSED:
         if target is not IncidentStatus.IN_PROGRESS:
-            raise EtaError(closed_message(incident.id))
+            raise Refused(closed_message(incident.id))
         if reason is None:
-            raise EtaError("reopening a closed incident needs --reason")
+            raise Refused("reopening a closed incident needs --reason")
     if reason is not None and not events:
         raise EtaError("--reason explains a change of status or priority; for a note, use "
                        "`eta incident log`")
@@ -196,7 +196,7 @@ def _times(incident: Incident, update: IncidentUpdate, target: IncidentStatus | 
             and incident.times.resolved is None:
         times["resolved"] = now
     if "resolved" in times and (target or incident.status) in OPEN_STATUSES:
-        raise EtaError("--resolved: only a resolved incident has a time of resolution; "
+        raise EtaError("--resolved-at: only a resolved incident has a time of resolution; "
                        "add --status resolved")
     return times
 
@@ -299,3 +299,28 @@ def _replace_list(data: CommentedMap, key: str, values: list[str]) -> None:
         put(data, key, values, Incident)
     elif key in data:
         del data[key]
+
+
+def _breach_notes(incident: Incident, update: IncidentUpdate) -> list[str]:
+    """What becomes of a data breach's recorded times when it is no longer held reportable,
+    and that awareness stays open when it becomes reportable without it."""
+    if "reportable_data_breach" not in update.facts:
+        return []
+    reportable = update.facts["reportable_data_breach"]
+    was = incident.facts.reportable_data_breach
+    breach = incident.data_breach
+    if reportable is True:
+        if breach is None and "aware_at" not in update.breach:
+            return ["the 72 hours to notify the Autoriteit Persoonsgegevens run from the "
+                    "moment of awareness, which is not recorded: give it with --aware-at TIME "
+                    "(`eta check` reports it until then)"]
+        return []
+    if was is not True or breach is None:
+        return []
+    recorded = ", ".join(f"data_breach.{name}" for name in BREACH_FIELDS
+                         if getattr(breach, name) is not None)
+    if reportable is False:
+        return [f"{recorded} stay recorded, as the documentation of a breach that need not be "
+                "reported (GDPR art. 33(5)); no notification is due any more"]
+    return [f"{recorded} stay recorded; while it is undecided whether the breach must be "
+            "reported, `eta check` warns once 72 hours have passed since awareness"]

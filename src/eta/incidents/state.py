@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
-from eta.errors import EtaError
+from eta.errors import EtaError, Refused
 from eta.incidents.classify import Outcome, classify, deelnemers
 from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
@@ -181,16 +181,57 @@ def load_agreements(root: Path) -> Agreements:
 _INCIDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def load_incident(root: Path, incident_id: str) -> Incident:
-    if not _INCIDENT_ID.fullmatch(incident_id):
-        raise EtaError(f"`{incident_id}` is no incident id; ids look like 2026-03-28-k7q2mx")
-    path = incident_path(root, incident_id)
+class AmbiguousId(EtaError):
+    """A short id that more than one incident's id starts with."""
+
+
+#: How many candidates an ambiguous short id lists.
+_CANDIDATES_SHOWN = 10
+
+
+def resolve_incident_id(root: Path, given: str) -> str:
+    """The id of the one incident that `given` names: its whole id, or a prefix of it that
+    no other incident's id starts with (as git takes a short commit hash)."""
+    if not _INCIDENT_ID.fullmatch(given):
+        raise EtaError(f"`{given}` is no incident id; ids look like 2026-03-28-k7q2mx")
+    if os.path.lexists(incident_path(root, given)):
+        return given
+    known = _incident_ids(root)
+    matches = [incident_id for incident_id in known if incident_id.startswith(given)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        shown = ", ".join(matches[:_CANDIDATES_SHOWN])
+        more = len(matches) - _CANDIDATES_SHOWN
+        raise AmbiguousId(f"`{given}` is the start of {len(matches)} incident ids: {shown}"
+                       + (f" and {more} more" if more > 0 else "")
+                       + "; give more of the id")
+    display = relative(root, incident_path(root, given))
+    hint = did_you_mean(given, known)
+    raise EtaError(f"no incident `{given}` ({display} does not exist)"
+                   + (f"; {hint}" if hint else ""))
+
+
+def _incident_ids(root: Path) -> list[str]:
+    """The ids the incident files in `root` are named by, sorted; only names are read."""
+    folder = root / INCIDENTS
+    if folder.is_symlink():
+        return []  # a link is refused where records are read; its names are not shown
+    try:
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    # A name no id could have is no incident's (`eta check` reports it), and is not shown.
+    return sorted(stem for stem in (name.removesuffix(".yaml") for name in names
+                                    if name.endswith(".yaml"))
+                  if _INCIDENT_ID.fullmatch(stem))
+
+
+def load_incident(root: Path, given: str) -> Incident:
+    """The incident that `given` names, in full or by a unique prefix of its id."""
+    path = incident_path(root, resolve_incident_id(root, given))
     display = relative(root, path)
-    if not os.path.lexists(path):
-        known = [p.stem for p in (root / INCIDENTS).glob("*.yaml")]
-        hint = did_you_mean(incident_id, known)
-        raise EtaError(f"no incident `{incident_id}` ({display} does not exist)"
-                       + (f"; {hint}" if hint else ""))
     result = load_record(root, path, display)
     if result.loaded is None or not isinstance(result.loaded.record, Incident):
         raise not_loaded(result, display, "incident")
@@ -236,7 +277,7 @@ def classification_entry(
         if new_class.rank < previous.class_.rank and reason is None:
             dropped = [c for c in previous.criteria if c not in met]
             why = f" ({', '.join(dropped)} no longer met)" if dropped else ""
-            raise EtaError(f"the class would go down from {previous.class_} to {new_class}"
+            raise Refused(f"the class would go down from {previous.class_} to {new_class}"
                            f"{why}; a downgrade needs --reason")
         if new_class.rank > previous.class_.rank and reason is None:
             raising = [a.criterion.id for a in outcome.met
@@ -290,3 +331,4 @@ def status_change_problem(incident: Incident, target: IncidentStatus) -> str | N
         return (f"the status cannot go from {incident.status} to {target}; "
                 f"from {incident.status} it goes to {options}")
     return None
+

@@ -35,10 +35,16 @@ class Record(BaseModel):
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, str) and _DATE.fullmatch(value):
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "date_format", "expected a day of the calendar written as YYYY-MM-DD, "
+                "e.g. 2026-03-28") from None
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    raise PydanticCustomError("date_format", "expected a date written as YYYY-MM-DD")
+    raise PydanticCustomError("date_format",
+                              "expected a date written as YYYY-MM-DD, e.g. 2026-03-28")
 
 
 def _iso_datetime(value: Any) -> Any:

@@ -148,7 +148,7 @@ def _work(root: Path, release_id: str, *, now: dt.datetime | None = None,
     cannot move, takes it (`even_evaluated`)."""
     work = Work(root, load_release(root, release_id), Changeset(root, now=now))
     if work.release.status is ReleaseStatus.EVALUATED and not even_evaluated:
-        raise EtaError(f"release {release_id} is evaluated: its records are history and are "
+        raise Refused(f"release {release_id} is evaluated: its records are history and are "
                        f"not edited; reopen it first with `eta release reopen {release_id} "
                        "--reason TEXT`")
     return work
@@ -170,7 +170,7 @@ def _drafting(work: Work) -> Plan:
                        "implementation plan; set `chain_dependencies: true` in its "
                        "release.yaml if it needs one")
     if release.status is not ReleaseStatus.DRAFT:
-        raise EtaError(f"release {release.id} is {release.status}: its implementation plan "
+        raise Refused(f"release {release.id} is {release.status}: its implementation plan "
                        "was brought into force and binds every party; eta does not change it. "
                        "An amendment the parties agree on is edited by hand and signed again "
                        "by every party")
@@ -278,7 +278,7 @@ def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today:
     release = work.release
     following = next_status(release.status)
     if following is None:
-        raise EtaError(f"release {release_id} is {release.status}: the release process is "
+        raise Refused(f"release {release_id} is {release.status}: the release process is "
                        "complete")
     if target is not None and target is not following:
         raise EtaError(f"release {release_id} is {release.status}; its next status is "
@@ -287,7 +287,7 @@ def advance(root: Path, release_id: str, *, target: ReleaseStatus | None, today:
     found = blockers(state, following, register)
     if found:
         reasons = "\n  - ".join(blocker.message for blocker in found)
-        raise EtaError(f"release {release_id} cannot move from {release.status} to "
+        raise Refused(f"release {release_id} cannot move from {release.status} to "
                        f"{following}:\n  - {reasons}")
     work.edit(work.folder / "release.yaml",
               lambda data: put(data, "status", str(following), Release))
@@ -301,7 +301,7 @@ def reopen(root: Path, release_id: str, *, reason: str, by: str, now: dt.datetim
     work = _work(root, release_id, now=now, even_evaluated=True)
     release = work.release
     if release.status is not ReleaseStatus.EVALUATED:
-        raise EtaError(f"release {release_id} is {release.status}, not evaluated: only an "
+        raise Refused(f"release {release_id} is {release.status}, not evaluated: only an "
                        "evaluated release is reopened")
     entry = {"at": YamlTimestamp(now.replace(microsecond=0).isoformat()), "by": by,
              "reason": reason}
@@ -632,7 +632,7 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
     assert state.times is not None
     lacking = state.lacking()
     if lacking:
-        raise EtaError(f"the plan of {release_id} is not complete, so it cannot be signed; "
+        raise Refused(f"the plan of {release_id} is not complete, so it cannot be signed; "
                        "it still lacks:\n  - " + "\n  - ".join(lacking))
     registered = _registered(register, party)
     public_key = key.public_key or signing.public_key_of(key)
@@ -640,12 +640,12 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
     own = [rep for holder, rep in holders if holder.id == registered.id]
     if not own:
         elsewhere = ", ".join(f"{rep.id} of {holder.id}" for holder, rep in holders)
-        raise EtaError(f"the key {public_key.fingerprint} is not registered for a "
+        raise Refused(f"the key {public_key.fingerprint} is not registered for a "
                        f"representative of {party}"
                        + (f"; it is registered for {elsewhere}" if elsewhere else ""))
     representative = own[0]
     if not representative.authorised_on(today):
-        raise EtaError(f"{representative.id} may not sign for {party} today ({today}): "
+        raise Refused(f"{representative.id} may not sign for {party} today ({today}): "
                        f"authorised {authorisation_period(representative)}")
     assert state.digest is not None
     signature_path = work.folder / "signatures" / f"{party}.yaml"
@@ -659,7 +659,7 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
                                f"{existing.record.representative} with this key already; "
                                "nothing changed")
             # The audit trail keeps a valid signature: it is replaced only once stale.
-            raise EtaError(f"the plan of {release_id} is signed for {party} already, validly, "
+            raise Refused(f"the plan of {release_id} is signed for {party} already, validly, "
                            f"by {existing.record.representative}; a valid signature is not "
                            "replaced")
     signed_at = now.replace(microsecond=0).isoformat()
@@ -685,7 +685,7 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
                                      "signature": armored})
     check = check_signature(made, register, state.digest, state.times)
     if check.state is not SignatureState.VALID:
-        raise EtaError(f"the plan of {release_id} cannot be signed now: the signature would "
+        raise Refused(f"the plan of {release_id} cannot be signed now: the signature would "
                        f"be {check.summary}")
     if existing is None:
         work.changes.create(signature_path, values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
     from zoneinfo import ZoneInfo
 
     from eta.models.agreements import ServiceLevels
@@ -23,3 +24,18 @@ def timezone_of(levels: ServiceLevels | None) -> ZoneInfo:
 
     return ZoneInfo(levels.timezone if levels is not None else DEFAULT_TIMEZONE)
 
+
+
+def repository_zone(root: Path) -> ZoneInfo:
+    """The time zone afspraken/service-levels.yaml names, or the default where that file is
+    missing or invalid (`eta check` reports it; a time given with its offset needs none)."""
+    import os
+
+    from eta.models.agreements import ServiceLevels
+    from eta.records.layout import relative
+    from eta.records.read import load_record
+
+    path = root / "afspraken" / "service-levels.yaml"
+    result = load_record(root, path, relative(root, path)) if os.path.lexists(path) else None
+    record = result.loaded.record if result is not None and result.loaded is not None else None
+    return timezone_of(record if isinstance(record, ServiceLevels) else None)

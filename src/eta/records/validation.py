@@ -133,12 +133,56 @@ def _diagnostic(
             limit = int(limit)
         return error(display, pos.line, pos.column, "record.value",
                      f"{where} must be {_BOUNDS[kind]} {limit}, not {describe(value)}")
-    message = detail["msg"].removeprefix("Value error, ")
-    code = "record.type" if kind.endswith("_type") else "record.value"
-    if kind.startswith(("date", "datetime")) or "out of range for month" in message:
-        message = f"{describe(value)} is not a valid date: {message}"
-        code = "record.date"
-    return error(display, pos.line, pos.column, code, f"{where}: {message}")
+    if kind.startswith(("date", "datetime", "timezone")):
+        return error(display, pos.line, pos.column, "record.date",
+                     f"{where}: {describe(value)} is not a date and time",
+                     "write it as 2026-03-01T09:30:00+01:00")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return error(display, pos.line, pos.column, "record.type",
+                     f"{where} must be a whole number, not {describe(value)}")
+    if kind in ("float_parsing", "float_type"):
+        return error(display, pos.line, pos.column, "record.type",
+                     f"{where} must be a number, not {describe(value)}")
+    if kind in ("too_short", "too_long", "string_too_long"):
+        limit = detail.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
+        bound = "at least" if kind == "too_short" else "at most"
+        unit = "characters" if kind == "string_too_long" else "items"
+        return error(display, pos.line, pos.column, "record.value",
+                     f"{where} must have {bound} {limit} {unit}")
+    if kind in ("value_error", "assertion_error"):
+        # Raised by eta's own validators, whose messages are written for people.
+        message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return error(display, pos.line, pos.column, "record.value", f"{where}: {message}")
+    # pydantic's own wording is not for people: say what was found, and where.
+    return error(display, pos.line, pos.column, "record.value",
+                 f"{where}: {describe(value)} is not accepted here",
+                 f"see the schema of this record in schemas/ ({kind})")
+
+
+def option_message(exc: ValidationError) -> str:
+    """What a command-line value missed, said as eta says it of a record's value: the
+    command-line library checks options with pydantic, whose own text is not for people."""
+    details = exc.errors()
+    if not details:
+        return "the value is not accepted here"  # pragma: no cover - pydantic always says
+    detail = details[0]
+    kind = detail["type"]
+    value = detail.get("input")
+    shown = repr(value) if isinstance(value, str) else describe(value)
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{shown} is not a whole number, such as 30"
+    if kind in ("float_parsing", "float_type"):
+        return f"{shown} is not a number, such as 2.5"
+    if kind in _BOUNDS:
+        limit = next(iter(detail.get("ctx", {}).values()), None)
+        return f"{shown} is not {_BOUNDS[kind]} {limit}"
+    if kind in ("enum", "literal_error"):
+        choices = _EXPECTED_CHOICE.findall(str(detail.get("ctx", {}).get("expected", "")))
+        return f"{shown} is not one of {', '.join(choices)}"
+    if kind == "value_error":
+        # Raised by the command line's own checks, which speak plainly.
+        return detail["msg"].removeprefix("Value error, ")
+    return f"{shown} is not accepted here"
 
 
 def field_names(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:

@@ -15,27 +15,14 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from eta.errors import EtaError
 from eta.reports import context as contexts
 from eta.reports.sources import History, records_at
 from eta.reports.templating import ReportEnvironment, TemplateProblem, environment, render
-
-
-class Kind(StrEnum):
-    PLAN = "plan"
-    PROGRESS = "progress"
-    EVALUATION = "evaluation"
-    INCIDENT = "incident"
-    OVERVIEW = "overview"
-
-    @property
-    def template(self) -> str:
-        return f"{self.value}.md.j2"
-
+from eta.vocabulary import ReportKind as Kind
 
 RELEASE_KINDS = (Kind.PLAN, Kind.PROGRESS, Kind.EVALUATION)
 
@@ -54,6 +41,9 @@ class Options:
     """What every report is rendered with besides its records."""
 
     today: dt.date
+    #: The moment due and overdue are judged at, when one was given (`--now`); otherwise
+    #: the start of `today`.
+    now: dt.datetime | None = None
     #: Written into the report only when given: without it the output depends on nothing
     #: but the records and templates.
     generated_at: dt.datetime | None = None
@@ -65,6 +55,15 @@ class Rendered:
 
     name: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One report `eta report all` writes: its file name, its kind and what it is of."""
+
+    name: str
+    kind: Kind
+    subject: str | None
 
 
 class Reporter:
@@ -93,15 +92,18 @@ class Reporter:
 
     def release(self, kind: Kind, release_id: str) -> str:
         data = contexts.release_context(self.records_root, release_id, self.options.today,
-                                        with_incidents=kind is Kind.EVALUATION)
+                                        with_incidents=kind is Kind.EVALUATION,
+                                        now=self.options.now)
         return self._render(kind, data, contexts.release_paths(release_id, data))
 
     def incident(self, incident_id: str) -> str:
-        data = contexts.incident_context(self.records_root, incident_id, self.options.today)
+        data = contexts.incident_context(self.records_root, incident_id, self.options.today,
+                                         self.options.now)
         return self._render(Kind.INCIDENT, data, contexts.incident_paths(data))
 
     def overview(self) -> str:
-        data = contexts.overview_context(self.records_root, self.options.today)
+        data = contexts.overview_context(self.records_root, self.options.today,
+                                         self.options.now)
         return self._render(Kind.OVERVIEW, data, contexts.overview_paths(data))
 
     def report(self, kind: Kind, subject: str | None) -> str:
@@ -112,17 +114,26 @@ class Reporter:
             return self.incident(subject)
         return self.release(kind, subject)
 
-    def everything(self) -> list[Rendered]:
-        """Every report of the repository: the overview, each release's plan, progress and
-        evaluation, and each incident's report."""
-        self.history.preload()
-        found = [Rendered("overview.md", self.overview())]
-        for release_id in contexts.release_ids(self.records_root):
-            for kind in RELEASE_KINDS:
-                found.append(Rendered(f"{kind}-{release_id}.md", self.release(kind, release_id)))
-        for incident_id in contexts.incident_ids(self.records_root):
-            found.append(Rendered(f"incident-{incident_id}.md", self.incident(incident_id)))
+    def planned(self, kinds: frozenset[Kind] | None = None) -> list[Planned]:
+        """Every report of the repository, or of `kinds` only: the overview, each
+        release's plan, progress and evaluation, and each incident's report."""
+        wanted = kinds if kinds is not None else frozenset(Kind)
+        found = [Planned("overview.md", Kind.OVERVIEW, None)] if Kind.OVERVIEW in wanted else []
+        if wanted & set(RELEASE_KINDS):
+            for release_id in contexts.release_ids(self.records_root):
+                found.extend(Planned(f"{kind}-{release_id}.md", kind, release_id)
+                             for kind in RELEASE_KINDS if kind in wanted)
+        if Kind.INCIDENT in wanted:
+            found.extend(Planned(f"incident-{incident_id}.md", Kind.INCIDENT, incident_id)
+                         for incident_id in contexts.incident_ids(self.records_root))
+        if found:
+            self.history.preload()
         return found
+
+    def everything(self) -> list[Rendered]:
+        """Every report of the repository, rendered."""
+        return [Rendered(item.name, self.report(item.kind, item.subject))
+                for item in self.planned()]
 
 
 @contextmanager
@@ -156,5 +167,42 @@ def render_all(root: Path, options: Options, at: str | None = None) -> list[Rend
         return made.everything()
 
 
-__all__ = ["Kind", "Options", "Rendered", "Reporter", "render_all", "render_one",
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A report that could not be rendered, and why."""
+
+    name: str
+    problem: str
+
+
+class Progress(Protocol):
+    """Told how many reports there are, then of each as it is done."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, name: str) -> None: ...
+
+
+def render_each(root: Path, options: Options, progress: Progress, *, at: str | None = None,
+                kinds: frozenset[Kind] | None = None) -> tuple[list[Rendered], list[Failed]]:
+    """Every report (of `kinds`), each on its own: one that fails, on an invalid record or
+    a broken template, is named with its problem, and the others are rendered still."""
+    rendered: list[Rendered] = []
+    failed: list[Failed] = []
+    with reporter(root, options, at=at) as made:
+        planned = made.planned(kinds)
+        progress.start(len(planned))
+        for item in planned:
+            try:
+                rendered.append(Rendered(item.name, made.report(item.kind, item.subject)))
+            except EtaError as exc:
+                records_problem = at is not None and not isinstance(exc, TemplateProblem)
+                failed.append(Failed(item.name, f"at {at}: {exc}" if records_problem
+                                     else str(exc)))
+            progress.advance(item.name)
+    return rendered, failed
+
+
+__all__ = ["Failed", "Kind", "Options", "Planned", "Progress", "Rendered", "Reporter",
+           "render_all", "render_each", "render_one",
            "reporter"]

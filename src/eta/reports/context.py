@@ -218,7 +218,7 @@ def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
 
 
 def release_context(root: Path, release_id: str, today: dt.date, *,
-                    with_incidents: bool = False) -> Data:
+                    with_incidents: bool = False, now: dt.datetime | None = None) -> Data:
     """The release, its plan as it stands on `today`, and (for the evaluation) the incidents
     that relate to it."""
     files = load_release(root, release_id)
@@ -232,7 +232,8 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
     if with_incidents:
         agreements = load_agreements(root)
         incidents, _ = load_incidents(root)
-        data["incidents"] = [_incident_summary(i, agreements, today) for i in incidents
+        moment = now or start_of_day(today, agreements.service_levels)
+        data["incidents"] = [_incident_summary(i, agreements, moment) for i in incidents
                              if i.release == release_id]
     return data
 
@@ -267,8 +268,7 @@ def _facts(facts: Facts) -> list[Data]:
             for name, label in labels.FACT.items()]
 
 
-def _findings(incident: Incident, agreements: Agreements, today: dt.date) -> list[Data]:
-    now = start_of_day(today, agreements.service_levels)
+def _findings(incident: Incident, agreements: Agreements, now: dt.datetime) -> list[Data]:
     return [{"severity": str(f.severity), "code": f.code,
              "label": labels.INCIDENT_FINDING.get(f.code, f.message)}
             for f in time_findings(incident, agreements.service_levels, now)]
@@ -290,10 +290,9 @@ def _stored_grounds(incident: Incident, entry: Classification, agreements: Agree
             if entry.grounds.get(a.criterion.id) == a.grounds}
 
 
-def _incident_summary(incident: Incident, agreements: Agreements, today: dt.date) -> Data:
+def _incident_summary(incident: Incident, agreements: Agreements, now: dt.datetime) -> Data:
     tz = agreements.tz
     current = incident.classification
-    now = start_of_day(today, agreements.service_levels)
     due = response_deadline(incident, agreements.service_levels) if is_open(incident) else None
     return {
         "id": incident.id, "title": incident.title,
@@ -307,7 +306,7 @@ def _incident_summary(incident: Incident, agreements: Agreements, today: dt.date
         "resolved": _moment(incident.times.resolved, tz),
         "response_deadline": _moment(due, tz),
         "response_exceeded": due is not None and due < now,
-        "attention": _findings(incident, agreements, today),
+        "attention": _findings(incident, agreements, now),
     }
 
 
@@ -319,13 +318,16 @@ def _criteria_texts(agreements: Agreements) -> dict[str, Data]:
             for c in group}
 
 
-def incident_context(root: Path, incident_id: str, today: dt.date) -> Data:
+def incident_context(root: Path, incident_id: str, today: dt.date,
+                     now: dt.datetime | None = None) -> Data:
+    """The incident as it stands at `now`, or at the start of `today`."""
     agreements = load_agreements(root)
     incident = load_incident(root, incident_id)
-    return _incident(incident, agreements, today)
+    return _incident(incident, agreements,
+                     now or start_of_day(today, agreements.service_levels))
 
 
-def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Data:
+def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> Data:
     tz = agreements.tz
     register = agreements.parties
     levels = agreements.service_levels
@@ -333,7 +335,6 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
     outcome = agreements.classify(incident)
     current = incident.classification
     times = incident.times
-    now = start_of_day(today, levels)
 
     deadline = response_deadline(incident, levels)
     response_time = levels.response_times[incident.priority]
@@ -414,7 +415,7 @@ def _incident(incident: Incident, agreements: Agreements, today: dt.date) -> Dat
             and current.class_.rank >= IncidentClass.CALAMITEIT.rank,
             "data_breach": data_breach,
             "reportable_data_breach": incident.facts.reportable_data_breach,
-            "attention": _findings(incident, agreements, today),
+            "attention": _findings(incident, agreements, now),
             "closing_problems": closing_problems(incident)
             if incident.status is IncidentStatus.CLOSED
             else [],
@@ -450,7 +451,7 @@ def incident_paths(context: Data) -> list[str]:
 # -- The overview -------------------------------------------------------------------------
 
 
-def overview_context(root: Path, today: dt.date) -> Data:
+def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None) -> Data:
     register = load_register(root)
     releases: list[Data] = []
     overdue: list[Data] = []
@@ -484,7 +485,8 @@ def overview_context(root: Path, today: dt.date) -> Data:
 
     agreements = load_agreements(root)
     incidents, invalid = load_incidents(root)
-    open_incidents = [_incident_summary(i, agreements, today) for i in incidents
+    moment = now or start_of_day(today, agreements.service_levels)
+    open_incidents = [_incident_summary(i, agreements, moment) for i in incidents
                       if is_open(i)]
     return {
         "releases": releases,

@@ -82,6 +82,9 @@ def _attribute(model: type[BaseModel], key: str) -> str:
 
 
 def facts_not_in_the_future(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
+    if context.moment is not None:
+        words = f"{context.moment.isoformat()}, the moment checked for"
+        return future_fact_diagnostics(loaded, context.moment, day=words, moment=words)
     tz = timezone_of(context.service_levels)
     # The whole day counts, so that a check gives the same findings at any hour of it.
     end_of_day = dt.datetime.combine(context.today, dt.time.max, tzinfo=tz)

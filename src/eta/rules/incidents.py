@@ -81,7 +81,7 @@ def time_findings(
             ("times",), "incident.phone-report.missing",
             f"a {current.class_} must be reported to the Beheerorganisatie's "
             "incidentmanager by telephone, and `times.phoned` does not record when",
-            "record it with `eta incident update ID --phoned TIME`", key=True,
+            "record it with `eta incident update ID --phoned-at TIME`", key=True,
         ))
     return found
 
@@ -176,7 +176,7 @@ def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
     incident = loaded.record
     if not isinstance(incident, Incident):  # pragma: no cover - registered for incidents
         return []
-    now = start_of_day(context.today, context.service_levels)
+    now = context.moment or start_of_day(context.today, context.service_levels)
     found = [*consistency_findings(incident),
              *time_findings(incident, context.service_levels, now)]
     diagnostics = []
