@@ -623,7 +623,7 @@ def test_closing_a_data_breach_needs_its_notification(repo: Path) -> None:
                  "fundamental-vulnerability", "confidentiality-integrity-impact"):
         facts += [f"--{fact}", "no"]
     for step in (["--status", "in_progress", "--reportable-data-breach", "yes",
-                  "--phoned-at", "2026-06-15T09:05", *facts],
+                  "--aware-at", "2026-06-15T08:30", "--phoned-at", "2026-06-15T09:05", *facts],
                  ["--status", "resolved", "--resolution", "Op afstand gewist."]):
         assert eta(repo, "incident", "update", incident_id, *step, "--now",
                    "2026-06-15T10:00")[0] == 0
@@ -1011,6 +1011,14 @@ def test_a_file_name_no_id_could_have_is_not_a_candidate(repo: Path) -> None:
 
 
 def test_old_time_option_names_are_gone_with_a_pointer_to_the_new(repo: Path) -> None:
-    code, out, err = eta(repo, "incident", "update", DEMO, "--phoned-at", "2026-11-16T09:40")
-    assert (code, out) == (2, "")
-    assert err.endswith("Error: No such option: --phoned (Possible options: --phoned-at)\n")
+    import subprocess
+    import sys
+
+    before = snapshot(repo)
+    done = subprocess.run([str(Path(sys.executable).parent / "eta"), "incident", "update", DEMO,
+                           "--phoned", "2026-11-16T09:41", "--root", str(repo)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith("Error: No such option: --phoned (Possible options: "
+                                "--phoned-at)\n")
+    assert snapshot(repo) == before
