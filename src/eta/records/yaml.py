@@ -1,9 +1,13 @@
 """Read one YAML record file fast, as YAML 1.2, keeping where every value stands.
 
-libyaml (through PyYAML's C parser) composes the node tree; the conversion to Python values
-is our own so that it follows YAML 1.2's core schema (``no`` is text, ``010`` is ten, dates
-stay text until a model parses them) and so that duplicate keys, anchors, aliases and tags
-are refused with their position. The node tree is kept beside the data: a model error is
+Three parsers, one verdict. py-yaml12 (a Rust parser that passes the YAML test suite) judges
+what is YAML and what each value is. libyaml (through PyYAML's C parser) composes the node
+tree fast, and its tree is kept only when it reads exactly the judge's values: libyaml
+follows YAML 1.1, and misreads or refuses a few YAML 1.2 texts. Those are composed by
+PyYAML's Python parser, brought to YAML 1.2 here. The conversion to Python values is our
+own, by YAML 1.2's core schema (``no`` is text, ``010`` is ten, dates stay text until a
+model parses them); anchors, aliases, tags, duplicate keys and keys that are not text are
+refused with their position. The node tree is kept beside the data: a model error is
 located by walking it, and only then.
 """
 
@@ -18,14 +22,23 @@ from typing import Any
 
 import yaml
 from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.events import MappingStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
 from yaml.resolver import BaseResolver
+from yaml.scanner import Scanner, ScannerError
+from yaml.tokens import (
+    FlowEntryToken,
+    ScalarToken,
+    ValueToken,
+)
 
 from eta.diagnostics import Diagnostic, error
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 
 _UNTAGGED = "!eta-untagged"
-_STR_TAG = "tag:yaml.org,2002:str"
 
 _NULL = re.compile(r"~|null|Null|NULL|")
 _TRUE = re.compile(r"true|True|TRUE")
@@ -66,6 +79,287 @@ class _Resolver(BaseResolver):
 class _NodeParser(CParser, _Resolver):
     def __init__(self, stream: bytes) -> None:
         CParser.__init__(self, stream)
+        _Resolver.__init__(self)
+
+
+#: What ends a token (PyYAML's whitespace), a line, and a plain scalar in a flow collection.
+_BLANK = "\0 \t\r\n\x85\u2028\u2029"
+_BREAKS = "\r\n\x85\u2028\u2029"
+_FLOW_INDICATORS = ",[]{}"
+
+#: PyYAML's Python scanner and parser, whose stubs know few of their parts, as mypy sees them.
+_PyYamlScanner: Any = Scanner
+_PyYamlParser: Any = Parser
+
+
+class _Yaml12Scanner(_PyYamlScanner):  # type: ignore[misc]
+    """PyYAML's scanner, brought to YAML 1.2 where it follows 1.1 or is stricter."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A JSON-like node (quoted scalar, flow collection) was just read: `:` right after it
+        # is a value indicator even without a space (YAML 1.2 "adjacent value").
+        self._after_json_node = False
+        self._value_may_be_adjacent = False
+
+    def fetch_more_tokens(self) -> None:
+        self._value_may_be_adjacent = self._after_json_node
+        self._after_json_node = False
+        super().fetch_more_tokens()
+
+    def fetch_flow_scalar(self, style: str) -> None:
+        super().fetch_flow_scalar(style)
+        self._after_json_node = True
+
+    def fetch_flow_collection_end(self, TokenClass: Any) -> None:
+        super().fetch_flow_collection_end(TokenClass)
+        self._after_json_node = True
+
+    def scan_to_next_token(self) -> None:
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() in " \t":
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0" + _BREAKS:
+                    self.forward()
+            if self.scan_line_break():
+                if not self.flow_level:
+                    self.allow_simple_key = True
+            else:
+                return
+
+    def stale_possible_simple_keys(self) -> None:
+        # In a flow collection a key may stand on a line before its `:`.
+        for level in list(self.possible_simple_keys):
+            key = self.possible_simple_keys[level]
+            if (key.line != self.line and not self.flow_level) or self.index - key.index > 1024:
+                if key.required:
+                    super().stale_possible_simple_keys()
+                del self.possible_simple_keys[level]
+
+    def check_key(self) -> bool:
+        return self.peek(1) in _BLANK
+
+    def check_value(self) -> bool:
+        if self.flow_level:
+            return self._value_may_be_adjacent or self.peek(1) in _BLANK + _FLOW_INDICATORS
+        return self.peek(1) in _BLANK
+
+    def check_plain(self) -> bool:
+        ch = self.peek()
+        if ch not in _BLANK + "-?:,[]{}#&*!|>'\"%@`":
+            return True
+        following = self.peek(1)
+        return ch in "-?:" and following not in _BLANK and not (
+            self.flow_level and following in _FLOW_INDICATORS)
+
+    def scan_plain(self) -> ScalarToken:
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        end_mark = start_mark
+        indent = self.indent + 1
+        spaces: list[str] = []
+        while True:
+            length = 0
+            if self.peek() == "#":
+                break
+            while True:
+                ch = self.peek(length)
+                if ch in _BLANK or (ch == ":" and self.peek(length + 1) in _BLANK + (
+                        _FLOW_INDICATORS if self.flow_level else "")) or (
+                        self.flow_level and ch in _FLOW_INDICATORS):
+                    break
+                length += 1
+            if length == 0:
+                break
+            self.allow_simple_key = False
+            chunks.extend(spaces)
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            end_mark = self.get_mark()
+            spaces = self.scan_plain_spaces(indent, start_mark)
+            if not spaces or self.peek() == "#" or (
+                    not self.flow_level and self.column < indent):
+                break
+        return ScalarToken("".join(chunks), True, start_mark, end_mark)
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[str]:
+        chunks: list[str] = []
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        ch = self.peek()
+        if ch in _BREAKS:
+            line_break = self.scan_line_break()
+            self.allow_simple_key = True
+            if self._at_document_marker():
+                return []
+            breaks = []
+            while self.peek() in " \t" + _BREAKS:
+                if self.peek() in " \t":
+                    self.forward()
+                else:
+                    breaks.append(self.scan_line_break())
+                    if self._at_document_marker():
+                        return []
+            if line_break != "\n":
+                chunks.append(line_break)
+            elif not breaks:
+                chunks.append(" ")
+            chunks.extend(breaks)
+        elif whitespaces:
+            chunks.append(whitespaces)
+        return chunks
+
+    def _at_document_marker(self) -> bool:
+        return self.column == 0 and self.prefix(3) in ("---", "...") and self.peek(3) in _BLANK
+
+    def scan_anchor(self, token_class: Any) -> Any:
+        # An anchor's name is any run of characters but blanks and flow indicators.
+        start_mark = self.get_mark()
+        self.forward()
+        length = 0
+        while self.peek(length) not in _BLANK + _FLOW_INDICATORS:
+            length += 1
+        if not length:
+            raise ScannerError("while scanning an anchor or alias", start_mark,
+                               "expected its name", self.get_mark())
+        name = self.prefix(length)
+        self.forward(length)
+        return token_class(name, start_mark, self.get_mark())
+
+    def scan_yaml_directive_value(self, start_mark: Any) -> Any:
+        while self.peek() in " \t":
+            self.forward()
+        return super().scan_yaml_directive_value(start_mark)
+
+    def scan_block_scalar_ignored_line(self, start_mark: Any) -> None:
+        while self.peek() in " \t":
+            self.forward()
+        super().scan_block_scalar_ignored_line(start_mark)
+
+    def scan_block_scalar(self, style: str) -> ScalarToken:
+        folded = style == ">"
+        chunks: list[str] = []
+        start_mark = self.get_mark()
+        self.forward()
+        chomping, increment = self.scan_block_scalar_indicators(start_mark)
+        self.scan_block_scalar_ignored_line(start_mark)
+        # A block scalar at the top of a document may start at column 0.
+        min_indent = max(self.indent + 1, 0 if self.indent < 0 else 1)
+        if increment is None:
+            breaks, max_indent, end_mark = self.scan_block_scalar_indentation()
+            indent = max(min_indent, max_indent)
+        else:
+            indent = min_indent + increment - 1
+            breaks, end_mark = self.scan_block_scalar_breaks(indent)
+        line_break = ""
+        while self.column == indent and self.peek() != "\0" and not self._at_document_marker():
+            chunks.extend(breaks)
+            leading_non_space = self.peek() not in " \t"
+            length = 0
+            while self.peek(length) not in "\0" + _BREAKS:
+                length += 1
+            chunks.append(self.prefix(length))
+            self.forward(length)
+            # The last line of the stream ends the scalar's line even without a line break.
+            line_break = self.scan_line_break() or "\n"
+            breaks, end_mark = self.scan_block_scalar_breaks(indent)
+            if self.column == indent and self.peek() != "\0" and not self._at_document_marker():
+                if folded and line_break == "\n" and leading_non_space and self.peek() not in " \t":
+                    if not breaks:
+                        chunks.append(" ")
+                else:
+                    chunks.append(line_break)
+            else:
+                break
+        if chomping is not False:
+            chunks.append(line_break)
+        if chomping is True:
+            chunks.extend(breaks)
+        return ScalarToken("".join(chunks), False, start_mark, end_mark, style)
+
+    def scan_block_scalar_indentation(self) -> tuple[list[str], int, Any]:
+        chunks: list[str] = []
+        max_indent = 0
+        end_mark = self.get_mark()
+        while self.peek() in " " + _BREAKS:
+            if self.peek() != " ":
+                chunks.append(self.scan_line_break())
+                end_mark = self.get_mark()
+            else:
+                self.forward()
+                if self.column > max_indent:
+                    max_indent = self.column
+        if self.peek() == "\0" and self.column > 0:
+            chunks.append("\n")  # a last line of spaces without its line break
+        return chunks, max_indent, end_mark
+
+    def scan_block_scalar_breaks(self, indent: int) -> tuple[list[str], Any]:
+        chunks: list[str] = []
+        end_mark = self.get_mark()
+        while self.column < indent and self.peek() == " ":
+            self.forward()
+        while self.peek() in _BREAKS:
+            chunks.append(self.scan_line_break())
+            end_mark = self.get_mark()
+            while self.column < indent and self.peek() == " ":
+                self.forward()
+        if self.peek() == "\0" and 0 < self.column < indent:
+            chunks.append("\n")
+        return chunks, end_mark
+
+
+
+
+
+class _Yaml12Parser(_PyYamlParser):  # type: ignore[misc]
+    """PyYAML's parser with YAML 1.2's empty keys (`: value`), which eta then refuses."""
+
+    def parse_block_mapping_key(self) -> Any:
+        if self.check_token(ValueToken):
+            self.state = self.parse_block_mapping_value
+            return self.process_empty_scalar(self.peek_token().start_mark)
+        return super().parse_block_mapping_key()
+
+    def parse_flow_mapping_key(self, first: bool = False) -> Any:
+        if not first and self.check_token(FlowEntryToken):
+            self.get_token()
+            first = True
+        if first and self.check_token(ValueToken):
+            self.state = self.parse_flow_mapping_value
+            return self.process_empty_scalar(self.peek_token().start_mark)
+        return super().parse_flow_mapping_key(first)
+
+    def parse_flow_sequence_entry(self, first: bool = False) -> Any:
+        if not first and self.check_token(FlowEntryToken):
+            self.get_token()
+            first = True
+        if first and self.check_token(ValueToken):
+            token = self.peek_token()
+            self.state = self._empty_key_of_pair
+            return MappingStartEvent(None, None, True, token.start_mark, token.end_mark,
+                                     flow_style=True)
+        return super().parse_flow_sequence_entry(first)
+
+    def _empty_key_of_pair(self) -> Any:
+        self.state = self.parse_flow_sequence_entry_mapping_value
+        return self.process_empty_scalar(self.peek_token().start_mark)
+
+
+class _Yaml12NodeParser(Reader, _Yaml12Scanner, _Yaml12Parser, Composer, _Resolver):
+    """PyYAML's Python parser brought to YAML 1.2: slower than libyaml, read only where
+    libyaml cannot read a record as YAML 1.2 does."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        _Yaml12Scanner.__init__(self)
+        _Yaml12Parser.__init__(self)
+        Composer.__init__(self)
         _Resolver.__init__(self)
 
 
@@ -185,33 +479,163 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
         offset = text.index("\x00")
         raise YamlError(error(display, *_line_col(text, offset), "file.encoding",
                               "file holds a NUL character; a record is text"))
-    if (b"&" in raw or b"*" in raw) and (found := _first_anchor(raw, display)):
-        raise found
-    try:
-        root = _compose(raw)
-    except yaml.MarkedYAMLError as exc:
-        raise YamlError(_syntax_diagnostic(exc, text, display)) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
-        raise YamlError(error(display, 1, 1, "yaml.syntax", str(exc))) from None
-    if root is None:
+    # What the judge must not meet: nesting deep enough to exhaust its stack, and aliases,
+    # which it expands (a file of a few lines can stand for billions of values).
+    properties = any(character in text for character in "&*!")
+    if properties or _nesting_bound(text) > _SAFE_NESTING:
+        _scan_events(raw, text, display)
+    documents = _judge(text, display)
+    if not documents:
         raise YamlError(error(display, 1, 1, "file.empty", "file holds no record",
                               "an empty file is not a record; remove it or fill it in"))
-    first_line = text.split("\n", 1)[0]
-    return Document(_value(root, display), root, first_line)
+    if len(documents) > 1:
+        line = _second_document_line(text)
+        raise YamlError(error(display, line, 1, "yaml.multiple-documents",
+                              "file holds more than one YAML document; a record is one document"))
+    document = _read(raw, text, display, documents[0], properties=properties)
+    global _last_read
+    _last_read = (raw, document)
+    return document
 
 
-#: The bytes composed last and their node tree: an edit reads its record's tree to cut the
-#: text at its top-level keys just after the record was read to know what to change.
-_last_composed: tuple[bytes, Node | None] | None = None
+def _judge(text: str, display: str) -> list[Any]:
+    """The documents of `text` as a parser that follows YAML 1.2 to the letter reads them;
+    its verdict on what is YAML and what each value is decides. Raises YamlError."""
+    import yaml12
+
+    try:
+        documents: list[Any] = yaml12.parse_yaml(text, multi=True)
+    except ValueError as exc:
+        raise YamlError(_syntax_diagnostic(str(exc), text, display)) from None
+    return documents
 
 
-def _compose(raw: bytes) -> Node | None:
-    global _last_composed
-    if _last_composed is not None and _last_composed[0] == raw:
-        return _last_composed[1]
-    root = _NodeParser(raw).get_single_node()
-    _last_composed = (raw, root)
+_JUDGE_ERROR = re.compile(r"YAML parse error: (?P<problem>.*) at byte \d+ line (?P<line>\d+) "
+                          r"column (?P<column>\d+)", re.DOTALL)
+
+
+
+def _syntax_diagnostic(message: str, text: str, display: str) -> Diagnostic:
+    found = _JUDGE_ERROR.fullmatch(message)
+    if found is None:  # pragma: no cover - the parser always says where
+        return error(display, 1, 1, "yaml.syntax", f"invalid YAML: {message}")
+    problem = found["problem"]
+    line, column = int(found["line"]), int(found["column"])
+    if problem.startswith("recursion limit exceeded"):
+        return _too_deep(display, line, column)
+    tab = _indenting_tab(text, line) if "tab" in problem else None
+    if tab is not None:
+        return error(display, *tab, "yaml.tab",
+                     "a tab character in the indentation; YAML indents with spaces only",
+                     "replace the tab with spaces")
+    return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")
+
+
+def _indenting_tab(text: str, line: int) -> tuple[int, int] | None:
+    """Where a tab stands in the indentation of the line the judge found a tab on, or of
+    the line after it (a scalar's end is found only there); None if neither line is
+    indented with one, as when the tab is content or separation."""
+    lines = text.split("\n", line + 1)
+    for number in (line, line + 1):
+        if number > len(lines):
+            break
+        line_text = lines[number - 1]
+        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+        if "\t" in indent and indent != line_text:
+            return number, indent.index("\t") + 1
+    return None
+
+
+def _read(raw: bytes, text: str, display: str, expected: Any, *, properties: bool
+          ) -> Document:
+    """The record's values with the node tree that locates them.
+
+    libyaml composes the nodes fast but follows YAML 1.1, and misreads or refuses a few
+    YAML 1.2 texts (tabs used as separation, keys over lines in a flow mapping, ...); its
+    tree is used when it reads exactly the judge's values. Otherwise PyYAML's Python
+    parser, brought to YAML 1.2 here, composes them, and is used when it agrees with the
+    judge or, where the judge stands alone against both, with libyaml.
+    """
+    fast: Any = _UNREAD
+    try:
+        root = _single_node(_NodeParser(raw))
+        fast = _value(root, display)
+        if _agree(fast, expected):
+            return Document(fast, root, text.split("\n", 1)[0])
+    except (yaml.YAMLError, YamlError):
+        pass  # libyaml misread it, or refused it for what it misread: the 1.2 reading decides
+    try:
+        if properties:
+            _check_events(_Yaml12NodeParser(text), text, display, properties=True)
+        root = _single_node(_Yaml12NodeParser(text))
+    except yaml.YAMLError as exc:
+        raise YamlError(_unplaced(display, exc)) from None
+    data = _value(root, display)
+    if not (_agree(data, expected) or (fast is not _UNREAD and _agree(data, fast))):
+        raise YamlError(_unplaced(display, None))
+    return Document(data, root, text.split("\n", 1)[0])
+
+
+def _single_node(parser: _NodeParser | _Yaml12NodeParser) -> Node:
+    root = parser.get_single_node()
+    if root is None:  # pragma: no cover - the judge found a document
+        raise yaml.YAMLError("no document")
     return root
+
+
+#: What libyaml read when it could not read the file.
+_UNREAD = object()
+
+
+def _unplaced(display: str, exc: yaml.YAMLError | None) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return error(display, *_position(mark), "yaml.unsupported",
+                 "eta cannot place the values of this YAML in the file",
+                 "write the values in plain block style")
+
+
+def _agree(data: Any, expected: Any) -> bool:
+    """Whether eta's values are the judge's. A key is text to eta (`1: x` has the key
+    "1") and a value to the judge, and NaN equals nothing, so the slow comparison allows
+    for both."""
+    return bool(data == expected) or _same(data, expected, 0)
+
+
+def _same(data: Any, expected: Any, depth: int) -> bool:
+    if depth > MAX_DEPTH:  # pragma: no cover - _value refused deeper values
+        return False
+    if isinstance(data, dict):
+        if not isinstance(expected, dict) or len(data) != len(expected):
+            return False
+        for (key, value), (judged_key, judged_value) in zip(
+                data.items(), expected.items(), strict=True):
+            if not (_same_scalar(key, judged_key) or _same_scalar(resolve_plain(key), judged_key)):
+                return False
+            if not _same(value, judged_value, depth + 1):
+                return False
+        return True
+    if isinstance(data, list):
+        return (isinstance(expected, list) and len(data) == len(expected)
+                and all(_same(a, b, depth + 1) for a, b in zip(data, expected, strict=True)))
+    return _same_scalar(data, expected)
+
+
+def _same_scalar(data: Any, expected: Any) -> bool:
+    if type(data) is not type(expected):
+        return False
+    if isinstance(data, float) and math.isnan(data):
+        return math.isnan(expected)
+    return bool(data == expected)
+
+
+#: The bytes read last and their document: an edit reads its record's tree to cut the
+#: text at its top-level keys just after the record was read to know what to change.
+_last_read: tuple[bytes, Document] | None = None
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    """The 1-based line and column of a parser's mark (0-based), or the file's start."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -219,103 +643,132 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _first_anchor(raw: bytes, display: str) -> YamlError | None:
-    """Find an anchor or alias by their events, before any alias could be expanded."""
-    parser = _NodeParser(raw)
-    try:
-        while (event := parser.get_event()) is not None:
-            anchor = getattr(event, "anchor", None)
-            mark = event.start_mark
-            if anchor is not None and mark is not None:
-                what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                return YamlError(error(
-                    display, mark.line + 1, mark.column + 1, "yaml.anchor",
-                    f"YAML {what} `{anchor}` is not allowed in a record",
-                    "write the value out in full",
-                ))
-            if isinstance(event, yaml.StreamEndEvent):
-                break
-    except yaml.YAMLError:
-        return None  # a syntax error: the composer reports it with its position
-    return None
-
-
-def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, display: str) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    problem = exc.problem or "invalid YAML"
-    line_text = text.split("\n", line)[line - 1] if line <= text.count("\n") + 1 else ""
-    indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
-    if "\t" in indent:
-        return error(display, line, indent.index("\t") + 1, "yaml.tab",
-                     "a tab character in the indentation; YAML indents with spaces only",
-                     "replace the tab with spaces")
-    if "single document" in f"{exc.context} {problem}":
-        return error(display, line, column, "yaml.multiple-documents",
-                     "file holds more than one YAML document; a record is one document")
-    return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")
-
-
-_MAP_TAG = "tag:yaml.org,2002:map"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-
-
 #: Deeper than any record goes; deeper still would exhaust Python's stack.
 MAX_DEPTH = 64
 
+#: Nesting that every parser here reads without exhausting a stack.
+_SAFE_NESTING = 200
+
+#: The indicators and indentation that a line's block collections can start after.
+_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.MULTILINE)
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of how deep the values of `text` nest, found without parsing.
+
+    A block collection inside another starts further right, except a list that is a
+    mapping's value, whose items start further right again: two levels cost a column at
+    least. So the block levels are bounded by the widest run of indentation and
+    indicators that starts a line, and the flow levels by the brackets.
+    """
+    widest = max(len(prefix) for prefix in _BLOCK_PREFIX.findall(text))
+    return 2 * widest + 3 + text.count("[") + text.count("{")
+
+
+def _scan_events(raw: bytes, text: str, display: str) -> None:
+    """Refuse anchors, aliases and tags, and values nested deeper than MAX_DEPTH, by the
+    parser's events: they keep no stack of their own and expand no alias, so no nesting,
+    however deep, and no alias reaches a recursive parser."""
+    try:
+        _check_events(_NodeParser(raw), text, display, properties=True)
+    except yaml.YAMLError:
+        try:
+            _check_events(_Yaml12NodeParser(text), text, display, properties=True)
+        except yaml.YAMLError as exc:
+            if "*" in text or _nesting_bound(text) > _SAFE_NESTING:
+                mark = exc.problem_mark if isinstance(exc, yaml.MarkedYAMLError) else None
+                raise YamlError(error(display, *_position(mark), "yaml.syntax",
+                                      f"invalid YAML: {getattr(exc, 'problem', None) or exc}")
+                                ) from None
+            # Neither deep nor aliased: the judge may read it, and say where it is wrong.
+
+
+def _check_events(parser: _NodeParser | _Yaml12NodeParser, text: str, display: str, *,
+                  properties: bool) -> None:
+    depth = 0
+    while (event := parser.get_event()) is not None:
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the top-level mapping is level 0
+                raise YamlError(_too_deep(display, *_position(event.start_mark)))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.StreamEndEvent):
+            return
+        if properties:
+            _refuse_properties(event, text, display)
+
+
+def _too_deep(display: str, line: int, column: int) -> Diagnostic:
+    return error(display, line, column, "yaml.too-deep",
+                 f"values nest more than {MAX_DEPTH} levels deep; no record does")
+
+
+def _second_document_line(text: str) -> int:
+    parser = _Yaml12NodeParser(text)
+    starts = 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.DocumentStartEvent):
+                starts += 1
+                if starts == 2:
+                    return _position(event.start_mark)[0]
+            if isinstance(event, yaml.StreamEndEvent):
+                break
+    except yaml.YAMLError:
+        pass
+    return 1
+
+
+def _refuse_properties(event: yaml.Event, text: str, display: str) -> None:
+    """Refuse an anchor, an alias or a tag (`!`, `!!str` and every other, and `%TAG`)."""
+    line, column = _position(event.start_mark)
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+        raise YamlError(error(display, line, column, "yaml.anchor",
+                              f"YAML {what} `{anchor}` is not allowed in a record",
+                              "write the value out in full"))
+    tag = getattr(event, "tag", None)
+    if isinstance(event, yaml.DocumentStartEvent) and event.tags:
+        tag = "%TAG"
+        line, column = _line_col(text, max(text.find("%TAG"), 0))
+    if tag is not None:
+        raise YamlError(error(display, line, column, "yaml.tag",
+                              f"YAML tag `{tag}` is not allowed",
+                              "remove the tag; a record uses plain YAML values"))
+
 
 def _value(node: Node, display: str, depth: int = 0) -> Any:
-    # The hot loop of every check: scalars are handled in place, not through calls.
+    # The hot loop of every check: scalars are handled in place, not through calls. No
+    # node carries a tag here: _scan_events refused them all.
     if depth > MAX_DEPTH:
-        raise _located(node, display, "yaml.too-deep",
-                       f"values nest more than {MAX_DEPTH} levels deep; no record does")
+        raise YamlError(_too_deep(display, *_position(node.start_mark)))
     if isinstance(node, ScalarNode):
-        return _scalar(node, display)
+        return node.value if node.style else resolve_plain(node.value)
     if isinstance(node, MappingNode):
-        if node.tag != _MAP_TAG:
-            _refuse_tag(node, _MAP_TAG, display)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, ScalarNode) or not (key_node.value or key_node.style):
                 raise _located(key_node, display, "yaml.key", "a mapping key must be plain text")
-            if key_node.tag != _UNTAGGED:
-                _refuse_tag(key_node, _UNTAGGED, display, also=_STR_TAG)
             key = key_node.value
             if key in result:
                 raise _located(key_node, display, "yaml.duplicate-key",
                                f"duplicate key `{key}`", "each key may appear once per mapping")
-            if isinstance(value_node, ScalarNode) and value_node.tag == _UNTAGGED:
+            if isinstance(value_node, ScalarNode):
                 text = value_node.value
-                result[key] = resolve_plain(text) if not value_node.style else text
+                result[key] = text if value_node.style else resolve_plain(text)
             else:
                 result[key] = _value(value_node, display, depth + 1)
         return result
     if isinstance(node, SequenceNode):
-        if node.tag != _SEQ_TAG:
-            _refuse_tag(node, _SEQ_TAG, display)
         return [_value(item, display, depth + 1) for item in node.value]
     raise _located(node, display, "yaml.syntax", "unsupported YAML node")  # pragma: no cover
 
 
-def _refuse_tag(node: Node, default: str, display: str, *, also: str | None = None) -> None:
-    if node.tag not in (default, also):
-        raise _located(node, display, "yaml.tag", f"YAML tag `{node.tag}` is not allowed",
-                       "remove the tag; a record uses plain YAML values")
-
-
 def _located(node: Node, display: str, code: str, message: str, hint: str | None = None
              ) -> YamlError:
-    mark = node.start_mark
-    return YamlError(error(display, mark.line + 1, mark.column + 1, code, message, hint))
-
-
-def _scalar(node: ScalarNode, display: str) -> Any:
-    value: str = node.value
-    if node.tag == _STR_TAG or (node.tag == _UNTAGGED and node.style):
-        return value
-    if node.tag != _UNTAGGED:
-        _refuse_tag(node, _UNTAGGED, display, also=_STR_TAG)
-    return resolve_plain(value)
+    return YamlError(error(display, *_position(node.start_mark), code, message, hint))
 
 
 def resolve_plain(value: str) -> Any:
@@ -364,9 +817,12 @@ def top_level_keys(text: str) -> list[TopLevelKey] | None:
     """The top-level keys of a record, in order; None unless the text is a block mapping of
     plain keys, each at the start of a line of its own."""
     try:
-        root = _compose(text.encode("utf-8"))
-    except (UnicodeEncodeError, yaml.YAMLError):
+        raw = text.encode("utf-8")
+        document = _last_read[1] if _last_read is not None and _last_read[0] == raw else (
+            load_text(text, ""))
+    except YamlError:
         return None
+    root = document.root
     if not isinstance(root, MappingNode) or root.flow_style:
         return None
     found: list[TopLevelKey] = []
