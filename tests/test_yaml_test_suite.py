@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from eta.loader import YamlError, load_bytes
+from eta.records.yaml import YamlError, load_bytes
 
 SUITE = Path(__file__).parent / "yaml-test-suite" / "cases.jsonl"
 
