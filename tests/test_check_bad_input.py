@@ -65,7 +65,8 @@ def test_a_valid_party_has_no_findings(repo: Path) -> None:
 CASES: dict[str, tuple[str | bytes, tuple[int, int, str, str, str | None]]] = {
     "malformed YAML": (
         PARTY + "roles: [herkenningsmakelaar,\n",
-        (11, 1, "yaml.syntax", "invalid YAML: while parsing a node, did not find expected node content", None),
+        (11, 1, "yaml.syntax",
+         "invalid YAML: while parsing a node, did not find expected node content", None),
     ),
     "tab in the indentation": (
         PARTY.replace("    email:", "\temail:"),
