@@ -356,11 +356,39 @@ class _Yaml12NodeParser(Reader, _Yaml12Scanner, _Yaml12Parser, Composer, _Resolv
     libyaml cannot read a record as YAML 1.2 does."""
 
     def __init__(self, stream: str) -> None:
+        # YAML 1.1 breaks lines at NEL, LS and PS as well; YAML 1.2 reads them as text. They
+        # are read as characters of a private use that the text does not hold, one for one,
+        # so that every column stays, and put back into the values.
+        self._restore: dict[int, str] = {}
+        unused = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in stream)
+        for line_break in _YAML_1_1_BREAKS:
+            if line_break in stream:
+                stand_in = next(unused)
+                self._restore[ord(stand_in)] = line_break
+                stream = stream.replace(line_break, stand_in)
         Reader.__init__(self, stream)
         _Yaml12Scanner.__init__(self)
         _Yaml12Parser.__init__(self)
         Composer.__init__(self)
         _Resolver.__init__(self)
+
+    def get_single_node(self) -> Node | None:
+        root: Node | None = super().get_single_node()
+        if self._restore and root is not None:
+            pending = [root]
+            while pending:
+                node = pending.pop()
+                if isinstance(node, ScalarNode):
+                    node.value = node.value.translate(self._restore)
+                elif isinstance(node, SequenceNode):
+                    pending.extend(node.value)
+                elif isinstance(node, MappingNode):
+                    pending.extend(part for pair in node.value for part in pair)
+        return root
+
+
+#: Line breaks to YAML 1.1 that YAML 1.2 reads as text: NEL, LS, PS.
+_YAML_1_1_BREAKS = "\x85\u2028\u2029"
 
 
 def libyaml_in_use() -> bool:
@@ -512,7 +540,6 @@ def _judge(text: str, display: str) -> list[Any]:
 
 _JUDGE_ERROR = re.compile(r"YAML parse error: (?P<problem>.*) at byte \d+ line (?P<line>\d+) "
                           r"column (?P<column>\d+)", re.DOTALL)
-
 
 
 def _syntax_diagnostic(message: str, text: str, display: str) -> Diagnostic:
