@@ -62,6 +62,17 @@ def for_json(document: Any, *, indent: int | None = 2) -> str:
     return _UNSAFE_OUTSIDE_ASCII.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+#: The styles of eta's output on a terminal, as ruff shows its findings: errors red, warnings
+#: yellow, paths bold (ANSI select graphic rendition codes). The command line decides
+#: whether a stream gets colour (`cli.common.wants_colour`).
+ERROR_STYLE, WARNING_STYLE, PATH_STYLE = "1;31", "1;33", "1"
+
+
+def paint(text: str, style: str, colour: bool) -> str:
+    """`text` in `style` where `colour` is wanted; as it is otherwise."""
+    return f"\x1b[{style}m{text}\x1b[0m" if colour else text
+
+
 # -- GitHub workflow commands ------------------------------------------------------------------
 
 

@@ -686,30 +686,23 @@ def head_commit(root: Path) -> str | None:
     """The commit the working tree at `root` is on; None outside a git repository, in one
     without commits, or without git. Asked of git directly, without loading gitpython: a
     check answered from its cache needs no more of git than this."""
-    import subprocess
-
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=root,
-            env={**os.environ, **located_by_git()}, capture_output=True, text=True,
-            check=False)
-    except (OSError, GitError):
-        return None
-    if result.returncode != 0:
-        return None
-    return result.stdout.strip() or None
+    return _plain_answer(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
 
 
 def current_branch(folder: Path) -> str | None:
     """The branch checked out in the repository `folder` lies in (one without commits yet
     included); None outside a repository, on a detached HEAD, or without git."""
+    return _plain_answer(folder, "symbolic-ref", "--quiet", "--short", "HEAD")
+
+
+def _plain_answer(folder: Path, *args: str) -> str | None:
+    """What git prints for `args` run in `folder`, without gitpython; None where it fails."""
     import subprocess
 
     try:
         result = subprocess.run(
-            ["git", "symbolic-ref", "--quiet", "--short", "HEAD"], cwd=folder,
-            env={**os.environ, **located_by_git()}, capture_output=True, text=True,
-            check=False)
+            ["git", *args], cwd=folder, env={**os.environ, **located_by_git()},
+            capture_output=True, text=True, check=False)
     except (OSError, GitError):
         return None
     if result.returncode != 0:

@@ -1,10 +1,11 @@
 """Output formats of `eta check`, behind one registry.
 
-Machine formats are plain writes of documented structures; nothing here knows of a
-terminal. A diagnostic's file, message and hint can hold record text (a key, a value, a
-file's name), so each format shows them through the escaping of its reader (see
-`eta.escaping`): no control character, terminal escape or bidirectional override reaches a
-terminal, a CI log or a step summary, and the summary renders no link or image.
+Machine formats are plain writes of documented structures; the text format is coloured
+only when the command line, which alone knows the terminal, asks for it. A diagnostic's
+file, message and hint can hold record text (a key, a value, a file's name), so each format
+shows them through the escaping of its reader (see `eta.escaping`): no control character,
+terminal escape or bidirectional override reaches a terminal, a CI log or a step summary,
+and the summary renders no link or image.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from typing import Any, TextIO
 from eta import __version__
 from eta.check.result import CheckResult
 from eta.diagnostics import Diagnostic, Severity
-from eta.escaping import code_span, for_annotation, for_annotation_property, for_json, for_terminal
+from eta.escaping import (
+    ERROR_STYLE,
+    PATH_STYLE,
+    WARNING_STYLE,
+    code_span,
+    for_annotation,
+    for_annotation_property,
+    for_json,
+    for_terminal,
+    paint,
+)
 
 Reporter = Callable[[CheckResult, TextIO], None]
 
@@ -44,13 +55,22 @@ def summary_line(result: CheckResult) -> str:
     return f"{checked}: {', '.join(parts)}"
 
 
-def report_text(result: CheckResult, out: TextIO) -> None:
+_SEVERITY_STYLES = {Severity.ERROR: ERROR_STYLE, Severity.WARNING: WARNING_STYLE}
+
+
+def report_text(result: CheckResult, out: TextIO, *, colour: bool = False,
+                quiet: bool = False) -> None:
+    """`file:line:col: severity [code] message`, a hint below; then the summary line unless
+    `quiet`. With `colour` (the command line decides: a terminal that wants it), the path is
+    bold, errors red and warnings yellow."""
     for d in result.diagnostics:
-        out.write(f"{for_terminal(d.file)}:{d.line}:{d.column}: {d.severity} [{d.code}] "
+        out.write(f"{paint(for_terminal(d.file), PATH_STYLE, colour)}:{d.line}:{d.column}: "
+                  f"{paint(str(d.severity), _SEVERITY_STYLES[d.severity], colour)} [{d.code}] "
                   f"{for_terminal(d.message)}\n")
         if d.hint:
             out.write(f"    hint: {for_terminal(d.hint)}\n")
-    out.write(summary_line(result) + "\n")
+    if not quiet:
+        out.write(summary_line(result) + "\n")
 
 
 def report_json(result: CheckResult, out: TextIO) -> None:

@@ -76,7 +76,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         no_args_is_help=True,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
-        add_completion=False,
+        add_completion=True,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_root)
@@ -114,6 +114,12 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def main() -> None:
+    import os
+
+    from eta.cli import completion
+
+    if completion.COMPLETION_REQUEST in os.environ:
+        completion.answer_without_converting_values()
     try:
         build_app(invoked_command(sys.argv[1:]))()
     finally:

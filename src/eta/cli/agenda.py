@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from eta.cli import completion
 from eta.cli.common import (
     NowOption,
     RootOption,
@@ -47,7 +48,8 @@ UNLIMITED_WIDTH = 10_000
 def agenda(
     party: Annotated[str | None, typer.Option(
         "--party", "-p", metavar="PARTY", show_default=False,
-        help="Only what this party owes (a party id of afspraken/parties/).")] = None,
+        help="Only what this party owes (a party id of afspraken/parties/).",
+        autocompletion=completion.parties)] = None,
     days: Annotated[int, typer.Option(
         "--days", "-d", min=0, max=MAX_DAYS, metavar="N",
         help="Show what is due within N days of today, besides everything overdue.")

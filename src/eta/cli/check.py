@@ -11,6 +11,7 @@ import typer
 
 from eta.cli.common import (
     NowOption,
+    QuietOption,
     RootOption,
     TodayOption,
     fail,
@@ -18,6 +19,7 @@ from eta.cli.common import (
     reports_errors,
     resolve_root,
     today,
+    wants_colour,
 )
 
 
@@ -58,13 +60,14 @@ def check(
                            help="With --base: check only the changed records and those "
                            "they refer to.")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Check every record against its model and the process rules.
 
     Exit status: 0 clean, 1 findings, 2 usage or environment error.
     """
     from eta.check.engine import run_check
-    from eta.check.formats import REPORTERS
+    from eta.check.formats import REPORTERS, report_text
     from eta.diagnostics import is_failure
 
     repository = resolve_root(root)
@@ -75,5 +78,8 @@ def check(
                        today=moment.date() if moment is not None else today(on),
                        use_cache=not no_cache, base=base, changed_only=changed_only,
                        moment=moment)
-    REPORTERS[output_format](result, sys.stdout)
+    if output_format is Format.TEXT:
+        report_text(result, sys.stdout, colour=wants_colour(sys.stdout), quiet=quiet)
+    else:
+        REPORTERS[output_format](result, sys.stdout)
     raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

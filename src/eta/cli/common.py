@@ -10,16 +10,15 @@ import traceback
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TextIO, TypeVar
 
 import typer
 
+from eta.cli import completion
 from eta.errors import EtaError
-from eta.escaping import for_terminal, for_text_block
+from eta.escaping import ERROR_STYLE, WARNING_STYLE, for_terminal, for_text_block, paint
 
 if TYPE_CHECKING:
-    from typing import TextIO
-
     from rich.console import Console
 
     from eta.models.party import Contact
@@ -65,9 +64,14 @@ RootOption = Annotated[
 TodayOption = Annotated[dt.datetime | None, date_option(
     "--today", help_text="Check deadlines as on this date (default: today).")]
 ReleaseArgument = Annotated[str, typer.Argument(metavar="RELEASE", show_default=False,
-                                                help="The release id, e.g. R2026-02.")]
+                                                help="The release id, e.g. R2026-02.",
+                                                autocompletion=completion.releases)]
 IncidentArgument = Annotated[str, typer.Argument(
-    metavar="ID", show_default=False, help="The incident's id, e.g. 2026-03-28-k7q2mx.")]
+    metavar="ID", show_default=False, help="The incident's id, e.g. 2026-03-28-k7q2mx.",
+    autocompletion=completion.incidents)]
+
+QuietOption = Annotated[bool, typer.Option(
+    "--quiet", "-q", help="Print only the findings or the result, no summary or progress.")]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,8 +107,18 @@ def echo_lines(text: str, *, err: bool = False) -> None:
         typer.echo(for_terminal(line), err=err)
 
 
+def wants_colour(stream: TextIO) -> bool:
+    """Whether to write colour to `stream`: only to a terminal, and not where `NO_COLOR` is
+    set (no-color.org) or the terminal says it is dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
 def warn(message: str) -> None:
-    typer.echo(f"eta: warning: {for_terminal(message)}", err=True)
+    label = paint("warning:", WARNING_STYLE, wants_colour(sys.stderr))
+    typer.echo(f"eta: {label} {for_terminal(message)}", err=True)
 
 
 def plain_console(file: TextIO, width: int) -> Console:
@@ -119,7 +133,8 @@ def plain_console(file: TextIO, width: int) -> Console:
 
 def fail(message: str, code: int = 2) -> NoReturn:
     # A message may list what is missing, a line each; every other control is escaped.
-    typer.echo(f"eta: error: {for_text_block(message)}", err=True)
+    label = paint("error:", ERROR_STYLE, wants_colour(sys.stderr))
+    typer.echo(f"eta: {label} {for_text_block(message)}", err=True)
     raise typer.Exit(code)
 
 

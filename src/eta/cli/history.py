@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from eta.cli import completion
 from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
 from eta.escaping import for_json, for_terminal
 
@@ -16,7 +17,7 @@ def history(
     record: Annotated[
         str, typer.Argument(metavar="RECORD", show_default=False,
                             help="The record: its path, or the id of a party, release or "
-                            "incident."),
+                            "incident.", autocompletion=completion.records),
     ],
     root: RootOption = None,
     output_format: Annotated[

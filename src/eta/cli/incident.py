@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from eta.cli import completion
 from eta.cli.common import (
     NOW_OR_TODAY,
     FormatOption,
@@ -110,10 +111,11 @@ def new(
     incident_type: Annotated[IncidentType, typer.Option("--type", help="The kind of incident.",
                                                       show_default=False)],
     reporter: Annotated[str, typer.Option("--reporter", help="The party that reports it.",
-                                          show_default=False)],
+                                          show_default=False,
+                                          autocompletion=completion.parties)],
     affected: Annotated[str | None, typer.Option(
         "--affected", help="The parties affected, separated by commas.", show_default=False,
-    )] = None,
+        autocompletion=completion.party_lists)] = None,
     detected_at: Annotated[str | None, _time_option(
         "--detected-at", "When it was detected (default: when it was reported).")] = None,
     reported_at: Annotated[str | None, _time_option(
@@ -336,7 +338,7 @@ def update(
                                               show_default=False)] = None,
     affected: Annotated[str | None, typer.Option(
         "--affected", help="All parties affected, separated by commas (replaces the list).",
-        show_default=False)] = None,
+        show_default=False, autocompletion=completion.party_lists)] = None,
     add_affected: Annotated[str | None, typer.Option(
         "--add-affected", help="More parties affected, separated by commas.",
         show_default=False)] = None,

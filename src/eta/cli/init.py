@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from eta.cli.common import fail, reports_errors
+from eta.cli.common import QuietOption, fail, reports_errors
 
 
 @reports_errors
@@ -36,6 +36,7 @@ def init(
             help="eta's GitHub Action that the workflow runs (default: eta's own "
             "repository at this version's tag); a fork or mirror of eta, at a tag.")
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Make a new, empty records repository that passes `eta check`.
 
@@ -51,8 +52,8 @@ def init(
     written, made = init_repository(
         target, Organisation(organisation, organisation_name, contact_name, contact_email),
         action or default_action())
-    for name in written:
+    for name in written if not quiet else ():
         typer.echo(f"wrote {name}")
-    if made:
+    if made and not quiet:
         typer.echo(f"made a git repository in {target}")
     typer.echo(f"eta init: {target} is ready; `eta check` passes there")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from eta.cli import completion
 from eta.cli.common import (
     FormatOption,
     NowOption,
@@ -48,7 +49,8 @@ app = typer.Typer(
 
 PartyOption = Annotated[str, typer.Option("--party", "-p", metavar="PARTY",
                                           help="The implementing party, by its id.",
-                                          show_default=False)]
+                                          show_default=False,
+                                          autocompletion=completion.parties)]
 OnOption = Annotated[dt.datetime | None, date_option(
     "--on", help_text="The date it happened (default: today).")]
 
@@ -191,7 +193,7 @@ def add_milestone(
                                        show_default=False)],
     parties: Annotated[list[str] | None, typer.Option(
         "--party", "-p", metavar="PARTY", help="A party involved; repeat for each.",
-        show_default=False)] = None,
+        show_default=False, autocompletion=completion.parties)] = None,
     milestone_id: Annotated[str | None, typer.Option(
         "--id", help="The milestone's id (default: milestone-N).", show_default=False)] = None,
     output_format: FormatOption = TextOrJson.TEXT,

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from eta.cli import completion
 from eta.cli.common import (
     FormatOption,
     NowOption,
@@ -274,7 +275,7 @@ def evaluation(
     held_on: Annotated[dt.datetime, date_option("--held-on", help_text="When it was held.")],
     participants: Annotated[list[str], typer.Option(
         "--participant", metavar="PARTY", help="A party that took part; repeat for each.",
-        show_default=False)],
+        show_default=False, autocompletion=completion.parties)],
     findings: Annotated[list[str] | None, typer.Option(
         "--finding", metavar="TEXT", help="A finding; repeat for each.",
         show_default=False)] = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from eta.cli.common import RootOption, reports_errors, resolve_root
+from eta.cli.common import QuietOption, RootOption, reports_errors, resolve_root
 
 
 @reports_errors
@@ -15,6 +15,7 @@ def schema(
     check_only: Annotated[
         bool, typer.Option("--check", help="Only report schemas that differ; write nothing.")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Regenerate the JSON Schemas in schemas/ from eta's models."""
     from eta.schemas import drifted, write_schemas
@@ -30,7 +31,7 @@ def schema(
         typer.echo("schemas are up to date")
         return
     written = write_schemas(repository)
-    for path in written:
+    for path in written if not quiet else ():
         typer.echo(f"wrote {path.relative_to(repository).as_posix()}")
-    if not written:
+    if not written and not quiet:
         typer.echo("schemas are up to date")
