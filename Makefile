@@ -48,9 +48,10 @@ typecheck: $(STAMP)
 unit: $(STAMP) $(NODE_CLIENTS)
 	$(BIN)/python -m pytest -n 2 -q
 
-## schemas: regenerate schemas/ from the models
+## schemas: regenerate schemas/ from the models, and schemas/output/ from eta's JSON outputs
 schemas: $(STAMP)
 	$(ETA) schema
+	$(BIN)/python -m eta.contracts.schemas
 
 ## bench: time eta on a generated repository of 10,000 incidents (see bench/README.md)
 bench: $(STAMP)

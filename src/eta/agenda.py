@@ -51,9 +51,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from eta.contracts import AGENDA
 from eta.errors import EtaError
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.state import (
@@ -80,6 +81,9 @@ from eta.plans.state import (
 from eta.plans.timing import SigningEvidence
 from eta.records.layout import relative
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus, Role
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import AgendaDocument
 
 #: The suffix of every iCalendar UID: an item's id says which item, this says whose ids.
 UID_DOMAIN = "eta.eherkenning"
@@ -390,10 +394,10 @@ def due_text(item: AgendaItem, tz: ZoneInfo) -> str:
 
 
 def agenda_document(agenda: Agenda, items: Sequence[AgendaItem], days: int,
-                    party: str | None) -> dict[str, Any]:
+                    party: str | None) -> AgendaDocument:
     """The agenda as the plain data `eta agenda --format json` prints (see the module)."""
     return {
-        "version": 1,
+        "version": AGENDA.version,
         "today": agenda.today.isoformat(),
         "now": agenda.now.isoformat(),
         "timezone": agenda.tz.key,

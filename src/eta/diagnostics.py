@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import DiagnosticEntry
 
 
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+    @property
+    def label(self) -> Literal["error", "warning"]:
+        """The severity as eta's JSON outputs write it."""
+        return "error" if self is Severity.ERROR else "warning"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,10 +37,10 @@ class Diagnostic:
     message: str
     hint: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["severity"] = str(self.severity)
-        return data
+    def as_dict(self) -> DiagnosticEntry:
+        return {"file": self.file, "line": self.line, "column": self.column,
+                "severity": self.severity.label,
+                "code": self.code, "message": self.message, "hint": self.hint}
 
 
 def error(file: str, line: int, column: int, code: str, message: str, hint: str | None = None

@@ -15,13 +15,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from eta.contracts import HISTORY
 from eta.errors import EtaError
 from eta.git import Commit, GitRepository
 from eta.records.kinds import kind_for
 from eta.records.layout import relative
 from eta.records.yaml import YamlError, load_bytes
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import FieldChangeEntry, HistoryDocument, VersionEntry
 
 #: A concrete path in a record: keys, list indexes, or `id=...` for items matched by id.
 FieldLocation = tuple[str | int, ...]
@@ -40,8 +44,8 @@ class FieldChange:
     old: Any = None
     new: Any = None
 
-    def as_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"change": str(self.kind), "path": self.path}
+    def as_dict(self) -> FieldChangeEntry:
+        data: FieldChangeEntry = {"change": self.kind.value, "path": self.path}
         if self.kind is not FieldChangeKind.ADDED:
             data["old"] = self.old
         if self.kind is not FieldChangeKind.REMOVED:
@@ -58,7 +62,7 @@ class Version:
     changes: list[FieldChange] = field(default_factory=list)
     problem: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> VersionEntry:
         c = self.commit
         return {
             "commit": c.sha,
@@ -79,8 +83,9 @@ class History:
     record: str
     versions: list[Version]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"record": self.record, "versions": [v.as_dict() for v in self.versions]}
+    def as_dict(self) -> HistoryDocument:
+        return {"version": HISTORY.version, "record": self.record,
+                "versions": [v.as_dict() for v in self.versions]}
 
 
 #: Where a record with a given id lives, by kind.

@@ -14,10 +14,11 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from eta import __version__
 from eta.check.result import CheckResult
+from eta.contracts import CHECK
 from eta.diagnostics import Diagnostic, Severity
 from eta.escaping import (
     ERROR_STYLE,
@@ -31,12 +32,10 @@ from eta.escaping import (
     paint,
 )
 
+if TYPE_CHECKING:
+    from eta.contracts.shapes import CheckDocument
+
 Reporter = Callable[[CheckResult, TextIO], None]
-
-#: The version of the JSON output's structure; it changes only when a key is removed or
-#: changes meaning.
-JSON_FORMAT_VERSION = 1
-
 
 def _counts(result: CheckResult) -> Counter[Severity]:
     return Counter(d.severity for d in result.diagnostics)
@@ -75,8 +74,8 @@ def report_text(result: CheckResult, out: TextIO, *, colour: bool = False,
 
 def report_json(result: CheckResult, out: TextIO) -> None:
     counts = _counts(result)
-    document = {
-        "version": JSON_FORMAT_VERSION,
+    document: CheckDocument = {
+        "version": CHECK.version,
         "tool": {"name": "eta", "version": __version__},
         "files": result.files,
         "summary": {

@@ -487,6 +487,7 @@ def list_incidents(
     on: TodayOption = None,
     root: RootOption = None,
 ) -> None:
+    from eta.contracts import INCIDENT_LIST
     from eta.incidents.state import is_open, load_agreements, load_incidents
 
     repository = resolve_root(root)
@@ -504,7 +505,7 @@ def list_incidents(
             continue
         rows.append(row)
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "now": moment.isoformat(),
+        write_json({"version": INCIDENT_LIST.version, "now": moment.isoformat(),
                     "incidents": [row.as_data() for row in rows]})
         return
     if not rows:

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from eta import signing
+from eta.contracts import PLAN_STATUS
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
 from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
@@ -31,6 +32,9 @@ from eta.records.layout import record_files, record_names, relative
 from eta.records.read import Loaded, invalid_records, load_record
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import PartyStatus, PlanStatusDocument
 
 RELEASES = "releases"
 _RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -447,13 +451,13 @@ def evaluation_deadline(completed_on: dt.date) -> dt.date:
                                 day=min(completed_on.day, calendar.monthrange(year, month)[1]))
 
 
-def status_document(state: PlanState, register: Mapping[str, Party]) -> dict[str, Any]:
+def status_document(state: PlanState, register: Mapping[str, Party]) -> PlanStatusDocument:
     """Where the release and its plan stand, as the plain data `eta plan status --format
     json` prints."""
     release = state.release
     assert release is not None
     following = next_status(release.status)
-    parties = []
+    parties: list[PartyStatus] = []
     for party in state.parties:
         record = party.record
         signature = party.signature
@@ -480,6 +484,7 @@ def status_document(state: PlanState, register: Mapping[str, Party]) -> dict[str
         })
     plan = state.plan
     return {
+        "version": PLAN_STATUS.version,
         "release": release.id,
         "title": release.title,
         "status": str(release.status),

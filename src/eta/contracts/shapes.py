@@ -1,0 +1,263 @@
+"""The shape of every JSON document eta prints: one TypedDict each, the single description.
+
+The builders of the documents are typed against these, and `eta.contracts.schemas`
+generates their JSON Schemas from them. Parts that are a record model as pydantic dumps it
+take the model's own serialization schema. Imported for typing and to generate schemas,
+never on a command's way.
+"""
+
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import ConfigDict, Field, WithJsonSchema, with_config
+
+# pydantic reads TypedDicts from typing_extensions before Python 3.12.
+from typing_extensions import TypedDict
+
+from eta.models.common import Record
+from eta.models.party import Contact
+from eta.models.release import Deadline, ImpactAnalysis, Measure, Milestone, Planning
+
+STRICT = ConfigDict(extra="forbid")
+SeverityName = Literal["error", "warning"]
+#: A moment as ISO 8601 with its UTC offset, or a calendar date as YYYY-MM-DD.
+Moment = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
+MomentOrDay = Annotated[str, Field(
+    json_schema_extra={"anyOf": [{"format": "date-time"}, {"format": "date"}]})]
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with its `$defs` written out where they are referred to."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+def dumped(model: type[Record], **added: dict[str, Any]) -> WithJsonSchema:
+    """The schema of `model.model_dump(mode="json")`, with the keys `added` put beside it."""
+    schema = _inlined(model.model_json_schema(mode="serialization"))
+    schema.pop("title", None)
+    schema.pop("description", None)
+    schema["properties"] = {**schema["properties"], **added}
+    schema["required"] = [*schema.get("required", []), *added]
+    return WithJsonSchema(schema)
+
+
+OVERDUE = {"type": "boolean", "description": "Whether it is past its date and not done."}
+
+
+# `eta check --format json`
+
+@with_config(STRICT)
+class ToolInfo(TypedDict):
+    name: Literal["eta"]
+    version: str
+
+
+@with_config(STRICT)
+class Counts(TypedDict):
+    errors: int
+    warnings: int
+
+
+@with_config(STRICT)
+class DiagnosticEntry(TypedDict):
+    """One finding: the file relative to the repository root, 1-based line and column (0:
+    the file as a whole), and its code in the catalogue (`eta rules CODE`)."""
+
+    file: str
+    line: int
+    column: int
+    severity: SeverityName
+    code: str
+    message: str
+    hint: str | None
+
+
+@with_config(STRICT)
+class CheckDocument(TypedDict):
+    version: int
+    tool: ToolInfo
+    files: int
+    summary: Counts
+    diagnostics: list[DiagnosticEntry]
+
+
+# `eta plan status RELEASE --format json`
+
+@with_config(STRICT)
+class SignatureStatus(TypedDict):
+    state: str
+    reason: str | None
+    representative: str | None
+    signed_at: Moment | None
+    key: str | None
+
+
+@with_config(STRICT)
+class PartyStatus(TypedDict):
+    party: str
+    name: str | None
+    contact: Annotated[dict[str, Any], dumped(Contact)] | None
+    impact_analysis: Annotated[dict[str, Any], dumped(ImpactAnalysis)] | None
+    planning: Annotated[dict[str, Any], dumped(Planning)] | None
+    measures: list[Annotated[dict[str, Any], dumped(Measure, overdue=OVERDUE)]]
+    joined_on: Day | None
+    lacks: list[str]
+    signature: SignatureStatus
+
+
+@with_config(STRICT)
+class PlanStatus(TypedDict):
+    digest: str | None
+    in_force: bool
+    not_in_force_because: list[str]
+    lacks: list[str]
+    parties: list[PartyStatus]
+    milestones: list[Annotated[dict[str, Any], dumped(Milestone, overdue=OVERDUE)]]
+    deadlines: list[Annotated[dict[str, Any], dumped(Deadline)]]
+    signatures_of_other_parties: list[str]
+
+
+@with_config(STRICT)
+class OverdueItem(TypedDict):
+    kind: str
+    id: str
+    party: str | None
+    what: str
+    due: Day
+
+
+@with_config(STRICT)
+class NextStatus(TypedDict):
+    status: str
+    blocked_by: list[str]
+
+
+@with_config(STRICT)
+class PlanStatusDocument(TypedDict):
+    version: int
+    release: str
+    title: str
+    status: str
+    framework_version: str | None
+    today: Day
+    plan: PlanStatus | None
+    overdue: list[OverdueItem]
+    next: NextStatus | None
+
+
+# `eta history RECORD --format json`
+
+@with_config(STRICT)
+class FieldChangeEntry(TypedDict):
+    change: Literal["added", "removed", "changed"]
+    path: str
+    old: NotRequired[Any]
+    new: NotRequired[Any]
+
+
+@with_config(STRICT)
+class Author(TypedDict):
+    name: str
+    email: str
+
+
+@with_config(STRICT)
+class CommitSignature(TypedDict):
+    status: str
+    meaning: str
+
+
+@with_config(STRICT)
+class VersionEntry(TypedDict):
+    commit: str
+    date: Moment
+    author: Author
+    subject: str
+    signature: CommitSignature
+    path: str
+    previous_path: str | None
+    event: str
+    problem: str | None
+    changes: list[FieldChangeEntry]
+
+
+@with_config(STRICT)
+class HistoryDocument(TypedDict):
+    version: int
+    record: str
+    versions: list[VersionEntry]
+
+
+# `eta agenda --format json`
+
+@with_config(STRICT)
+class AgendaEntry(TypedDict):
+    id: str
+    uid: str
+    kind: str
+    due: MomentOrDay
+    all_day: bool
+    overdue: bool
+    what: str
+    record: str
+    file: str
+    parties: list[str]
+
+
+@with_config(STRICT)
+class AgendaDocument(TypedDict):
+    version: int
+    today: Day
+    now: Moment
+    timezone: str
+    party: str | None
+    days: int
+    until: Day
+    items: list[AgendaEntry]
+
+
+# `eta incident list --format json`
+
+@with_config(STRICT)
+class IncidentFinding(TypedDict):
+    severity: SeverityName
+    code: str
+    message: str
+
+
+# `class` is a Python keyword: the functional form names the key as it is printed.
+IncidentEntry = TypedDict("IncidentEntry", {
+    "id": str,
+    "title": str,
+    "type": str,
+    "status": str,
+    "priority": str,
+    "class": str | None,
+    "criteria": list[str],
+    "reporter": str,
+    "affected": list[str],
+    "detected": Moment,
+    "response_due": Moment | None,
+    "findings": list[IncidentFinding],
+})
+IncidentEntry.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
+
+
+@with_config(STRICT)
+class IncidentListDocument(TypedDict):
+    version: int
+    now: Moment
+    incidents: list[IncidentEntry]
