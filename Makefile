@@ -9,7 +9,7 @@ ETA := $(BIN)/eta
 NODE_CLIENTS := tests/js/node_modules/.installed
 OUT ?= out
 
-.PHONY: demo test lint typecheck unit schemas lock bench clean
+.PHONY: demo test lint typecheck unit schemas docs lock bench clean
 
 # An editable install comes without bytecode, and where PYTHONDONTWRITEBYTECODE is set
 # Python would compile eta's modules again on every run; compileall writes it once.
@@ -52,6 +52,10 @@ unit: $(STAMP) $(NODE_CLIENTS)
 schemas: $(STAMP)
 	$(ETA) schema
 	$(BIN)/python -m eta.contracts.schemas
+
+## docs: regenerate docs/rules.md from the catalogue of diagnostic codes
+docs: $(STAMP)
+	$(ETA) rules --format markdown > docs/rules.md
 
 ## bench: time eta on a generated repository of 10,000 incidents (see bench/README.md)
 bench: $(STAMP)

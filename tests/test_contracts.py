@@ -27,6 +27,7 @@ OUTPUTS: dict[str, list[tuple[str, ...]]] = {
     "history": [("history", "logius"), ("history", "incidents/2026-11-16-q738dq.yaml")],
     "agenda": [("agenda", "--today", EXAMPLES_DATE), ("agenda", "--party", "logius",
                                                       "--days", "400", "--today", "2026-01-01")],
+    "rules": [("rules",), ("rules", "plan.signature.stale")],
     "incident-list": [("incident", "list", "--now", "2026-11-28T12:00:00+01:00"),
                       ("incident", "list", "--open", "--now", "2026-11-17T12:00:00+01:00")],
 }

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "history": "eta.cli.history:history",
     "init": "eta.cli.init:init",
     "agenda": "eta.cli.agenda:agenda",
+    "rules": "eta.cli.rules:rules",
 }
 
 

@@ -39,9 +39,11 @@ AGENDA = Contract("agenda", 1, "eta agenda --format json",
                   "What is due, and for whom", "AgendaDocument")
 INCIDENT_LIST = Contract("incident-list", 1, "eta incident list --format json",
                          "The incidents, with their class and what is due", "IncidentListDocument")
+RULES = Contract("rules", 1, "eta rules --format json",
+                 "The catalogue of diagnostic codes", "RulesDocument")
 
 #: Every JSON output of eta, by name.
 CONTRACTS: dict[str, Contract] = {
     contract.name: contract
-    for contract in (CHECK, PLAN_STATUS, HISTORY, AGENDA, INCIDENT_LIST)
+    for contract in (CHECK, PLAN_STATUS, HISTORY, AGENDA, INCIDENT_LIST, RULES)
 }

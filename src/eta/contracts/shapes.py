@@ -261,3 +261,39 @@ class IncidentListDocument(TypedDict):
     version: int
     now: Moment
     incidents: list[IncidentEntry]
+
+
+# `eta rules --format json`
+
+@with_config(STRICT)
+class ExampleStep(TypedDict):
+    """One step of an example: a sentence, and the YAML it writes (or null)."""
+
+    text: str
+    yaml: str | None
+
+
+@with_config(STRICT)
+class ExampleEntry(TypedDict):
+    """How to make eta's example records give the code."""
+
+    steps: list[ExampleStep]
+    base: bool
+    today: Day | None
+
+
+@with_config(STRICT)
+class RuleEntry(TypedDict):
+    code: str
+    severity: SeverityName
+    title: str
+    explanation: str
+    fix: str
+    example: ExampleEntry
+    help_uri: str
+
+
+@with_config(STRICT)
+class RulesDocument(TypedDict):
+    version: int
+    rules: list[RuleEntry]

@@ -1,0 +1,173 @@
+"""The catalogue of diagnostic codes: every example in it makes the real `eta check` report
+its code, with its severity, so the examples in `eta rules` and docs/rules.md are proven."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES_DATE, PROJECT, commit, git, run_eta
+from eta.catalogue import CATALOGUE, Change, Code, Example, UnknownCode, code_named
+from eta.files import MAX_FILE_BYTES
+from plan_helpers import example_key, write_signature
+
+#: When the base of an example's change was committed, and the change on top of it.
+BASE_TIME = "2026-11-24T10:00:00+01:00"
+CHANGE_TIME = "2026-11-25T10:00:00+01:00"
+
+
+def apply_change(root: Path, change: Change) -> None:
+    """Make `change` to the example records at `root`."""
+    path = root / change.file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if change.action == "edit":
+        text = path.read_text(encoding="utf-8")
+        assert change.replace and change.replace in text, (change.file, change.replace)
+        path.write_text(text.replace(change.replace, change.by, 1), encoding="utf-8")
+    elif change.action == "write":
+        path.write_text(change.by, encoding="utf-8")
+    elif change.action == "delete":
+        path.unlink()
+    elif change.action == "rename":
+        path.rename(root / change.by)
+    elif change.action == "symlink":
+        path.symlink_to(change.by)
+    elif change.action == "fifo":
+        os.mkfifo(path)
+    elif change.action == "grow":
+        path.write_text("# " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    elif change.action == "unreadable":
+        path.chmod(0)
+    elif change.action == "submodule":
+        # As a checkout leaves a submodule that is not cloned: its commit, an empty folder.
+        blob = "0123456789abcdef0123456789abcdef01234567"
+        git(root, "update-index", "--add", "--cacheinfo", f"160000,{blob},{change.file}")
+        path.mkdir()
+    else:
+        assert change.action == "sign" and change.at is not None
+        party, representative = change.by.split("-")
+        release, signer = path.parts[-3], path.stem
+        write_signature(root, release, signer, representative, example_key(party, representative),
+                        dt.datetime.fromisoformat(change.at))
+
+
+def codes_reported(root: Path, example: Example) -> set[tuple[str, str]]:
+    args = ["check", "--format", "json", "--no-cache", "--today", example.today or EXAMPLES_DATE]
+    if example.base:
+        args += ["--base", "HEAD~1"]
+    if any(change.action == "unreadable" for change in example.changes) and os.geteuid() == 0:
+        stdout = _check_as_another_user(root, args)
+    else:
+        outcome = run_eta(*args, cwd=root)
+        assert outcome.exit_code in (0, 1), outcome.stderr
+        stdout = outcome.stdout
+    return {(d["code"], d["severity"]) for d in json.loads(stdout)["diagnostics"]}
+
+
+def _check_as_another_user(root: Path, args: list[str]) -> str:
+    """eta run as `nobody`: for root, no permission makes a file unreadable."""
+    with tempfile.TemporaryDirectory() as folder:
+        records = Path(folder) / "records"
+        shutil.copytree(root, records, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+        Path(folder).chmod(0o755)
+        outcome = subprocess.run(
+            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable,
+             "-m", "eta", *args], cwd=records, capture_output=True, text=True, check=False,
+            env={"PATH": os.environ["PATH"], "HOME": folder, "PYTHONPATH": str(PROJECT / "src")})
+    assert outcome.returncode in (0, 1), outcome.stderr
+    return outcome.stdout
+
+
+def make_example(root: Path, example: Example) -> None:
+    for change in example.before:
+        apply_change(root, change)
+    if example.base:
+        git(root, "add", "-A")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GIT_AUTHOR_DATE", BASE_TIME)
+            patch.setenv("GIT_COMMITTER_DATE", BASE_TIME)
+            git(root, "commit", "-q", "--allow-empty", "-m", "The base")
+    for change in example.changes:
+        apply_change(root, change)
+    if example.base:
+        commit(root, "The change", CHANGE_TIME)
+
+
+@pytest.mark.parametrize("entry", list(CATALOGUE.values()), ids=str)
+def test_each_example_makes_eta_report_its_code(git_repo: Path, entry: Code) -> None:
+    assert codes_reported(git_repo, Example("", today=EXAMPLES_DATE)) == set(), (
+        "the example records are clean")
+    make_example(git_repo, entry.example)
+    reported = codes_reported(git_repo, entry.example)
+    assert (entry.code, str(entry.severity)) in reported
+    assert {code for code, _ in reported} <= set(CATALOGUE)
+
+
+def test_eta_rules_lists_every_code() -> None:
+    outcome = run_eta("rules")
+    assert outcome.exit_code == 0
+    lines = outcome.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(CATALOGUE)
+    width = max(map(len, CATALOGUE))
+    assert f"{'yaml.duplicate-key':<{width}}  error    A key appears twice in one mapping" in lines
+    assert f"{'path.unknown':<{width}}  warning  A file that is not a record eta knows by its " \
+        "path" in lines
+
+
+def test_eta_rules_explains_one_code() -> None:
+    outcome = run_eta("rules", "yaml.duplicate-key")
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    assert outcome.stdout == (
+        "yaml.duplicate-key (error)\n\nA key appears twice in one mapping\n\n"
+        "YAML parsers disagree on which of two equal keys wins, so a reviewer could read a "
+        "different value than eta; eta refuses the file.\n\n"
+        "Fix: Remove one of the two keys; each key may appear once per mapping.\n\n"
+        "Example, starting from eta's example records:\n"
+        "  1. In `incidents/2026-11-16-q738dq.yaml`, replace:\n"
+        "       priority: P2\n"
+        "     by:\n"
+        "       priority: P2\n"
+        "       priority: P1\n"
+        "  2. Run `eta check`.\n")
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("plan.signature.stal", "eta: error: unknown code `plan.signature.stal` (did you mean "
+     "`plan.signature.stale`?); `eta rules` lists every code\n"),
+    ("nothing", "eta: error: unknown code `nothing`; `eta rules` lists every code\n"),
+    ("\x1b[2Jplan", "eta: error: unknown code `\\x1b[2Jplan`; `eta rules` lists every code\n"),
+])
+def test_an_unknown_code_gets_a_did_you_mean_and_exit_2(given: str, expected: str) -> None:
+    for output_format in ("text", "json", "markdown"):
+        outcome = run_eta("rules", given, "--format", output_format)
+        assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (2, "", expected)
+
+
+def test_code_named_refuses_a_code_the_catalogue_lacks() -> None:
+    assert code_named("yaml.tab") is CATALOGUE["yaml.tab"]
+    expected = "unknown code `yaml.tabs` (did you mean `yaml.tab`?)"
+    with pytest.raises(UnknownCode, match=re.escape(expected)):
+        code_named("yaml.tabs")
+
+
+def test_docs_rules_md_is_generated_from_the_catalogue() -> None:
+    outcome = run_eta("rules", "--format", "markdown")
+    assert outcome.exit_code == 0
+    assert (PROJECT / "docs/rules.md").read_text(encoding="utf-8") == outcome.stdout, (
+        "docs/rules.md differs from the catalogue: run `make docs`")
+
+
+def test_every_code_has_its_heading_where_its_help_uri_points() -> None:
+    text = (PROJECT / "docs/rules.md").read_text(encoding="utf-8")
+    for entry in CATALOGUE.values():
+        assert f"\n## {entry.code}\n" in text
+        assert entry.help_uri.endswith(f"/docs/rules.md#{entry.code.replace('.', '')}")
