@@ -17,7 +17,7 @@ import pytest
 
 from conftest import EXAMPLES_DATE, PROJECT, commit, git, run_eta
 from eta.catalogue import CATALOGUE, Change, Code, Example, UnknownCode, code_named
-from eta.files import MAX_FILE_BYTES
+from eta.records.files import MAX_FILE_BYTES
 from plan_helpers import example_key, write_signature
 
 #: When the base of an example's change was committed, and the change on top of it.
