@@ -3,6 +3,7 @@ its code, with its severity, so the examples in `eta rules` and docs/rules.md ar
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import os
@@ -18,6 +19,7 @@ import pytest
 from conftest import EXAMPLES_DATE, PROJECT, commit, git, run_eta
 from eta.catalogue import CATALOGUE, Change, Code, Example, UnknownCode, code_named
 from eta.records.files import MAX_FILE_BYTES
+from eta.records.kinds import KINDS, reference_paths
 from plan_helpers import example_key, write_signature
 
 #: When the base of an example's change was committed, and the change on top of it.
@@ -171,3 +173,46 @@ def test_every_code_has_its_heading_where_its_help_uri_points() -> None:
     for entry in CATALOGUE.values():
         assert f"\n## {entry.code}\n" in text
         assert entry.help_uri.endswith(f"/docs/rules.md#{entry.code.replace('.', '')}")
+
+
+def _code_literals(path: Path) -> list[str]:
+    """Where the module at `path` writes a diagnostic code as text, not through the
+    catalogue: a string that is a code, or an f-string that composes one outside
+    `code_named`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    composed_inside = {id(node.args[0]) for node in ast.walk(tree)
+                       if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                       and node.func.id == "code_named" and node.args}
+    prefixes = {code.split(".", 1)[0] + "." for code in CATALOGUE}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and node.value in CATALOGUE:
+            found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.JoinedStr) and id(node) not in composed_inside:
+            head = node.values[0] if node.values else None
+            if (isinstance(head, ast.Constant) and isinstance(head.value, str)
+                    and any(head.value.startswith(p) for p in prefixes)):
+                found.append(f"{path.name}:{node.lineno}: f{head.value!r}...")
+    return found
+
+
+def test_codes_are_named_through_the_catalogue_never_as_free_text() -> None:
+    found = [literal for path in sorted((PROJECT / "src/eta").rglob("*.py"))
+             if path.name != "catalogue.py" for literal in _code_literals(path)]
+    assert found == []
+
+
+def test_the_finder_of_free_codes_finds_them(tmp_path: Path) -> None:
+    module = tmp_path / "rule.py"
+    module.write_text('CODE = "yaml.tab"\nother = f"base.{name}.rewritten"\n'
+                      'fine = code_named(f"base.{name}.rewritten")\nplain = "release.yaml"\n')
+    assert _code_literals(module) == ["rule.py:1: 'yaml.tab'", "rule.py:2: f'base.'..."]
+
+
+def test_every_composed_code_is_in_the_catalogue() -> None:
+    composed = [f"base.{name}.rewritten" for kind in KINDS for name, _ in kind.append_only]
+    composed += [f"ref.unknown-{ref_kind}" for kind in KINDS
+                 for _, ref_kind in reference_paths(kind.model)]
+    assert composed
+    for code in composed:
+        assert code_named(code).code == code

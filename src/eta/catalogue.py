@@ -217,6 +217,15 @@ YAML_TOO_DEEP = Code(
     Example(INCIDENT, replace="affected:\n  - poortwachter",
             by="affected: " + "[" * 70 + "poortwachter" + "]" * 70))
 
+YAML_UNSUPPORTED = Code(
+    "yaml.unsupported", E, "YAML that eta cannot place in the file",
+    "eta reads each value where it stands in the file, so that every finding can name its "
+    "line and column. Where the parsers that place values read a file otherwise than the "
+    "YAML 1.2 parser that judges it (a key that is a next-line or line-separator "
+    "character alone, a tag with `#` in it), eta refuses the file rather than guess.",
+    "Write the values in plain block style, with visible keys.",
+    Example(INCIDENT, replace="priority: P2", by="priority: P2\n\u0085: v"))
+
 # --- Records --------------------------------------------------------------------------
 
 RECORD_TYPE = Code(

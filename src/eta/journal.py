@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from eta.catalogue import EDIT_INTERRUPTED
 from eta.diagnostics import Diagnostic, error
 from eta.errors import EtaError
 from eta.interrupts import held_back
@@ -415,17 +416,17 @@ def _journal_findings(state: StateFolder, folder: int, root: Path) -> list[Diagn
     try:
         entries = _read_journal(folder, state)
     except _Unreadable as exc:
-        return [error(journal, 1, 1, "edit.interrupted",
+        return [error(journal, 1, 1, EDIT_INTERRUPTED.code,
                       f"an eta command was interrupted while changing records, and its "
                       f"journal cannot be read ({exc}); the files it changed may be half "
                       "changed", "check the records, then remove the journal")]
     if entries is None:
         return []
     names = [relative(root, entry.target) for entry in entries]
-    found = [error(journal, 1, 1, "edit.interrupted",
+    found = [error(journal, 1, 1, EDIT_INTERRUPTED.code,
                    f"an eta command was interrupted while changing {len(names)} file(s) "
                    f"together, which may be half changed: {', '.join(names)}", hint)]
-    found.extend(error(name, 1, 1, "edit.interrupted",
+    found.extend(error(name, 1, 1, EDIT_INTERRUPTED.code,
                        f"an eta command was interrupted while changing this file together "
                        f"with others (journal {journal})", hint) for name in names)
     return found

@@ -46,6 +46,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eta.attestation import DEFAULT_GRACE
+from eta.catalogue import (
+    BASE_CLASSIFICATION_NO_REASON,
+    BASE_CLASSIFICATION_UNKNOWN_CRITERION,
+    BASE_INCIDENT_CLOSED_EDITED,
+    BASE_RECORD_DELETED,
+    BASE_RECORD_ID_CHANGED,
+    BASE_RECORD_RENAMED,
+    BASE_RECORDED_AT_MISSING,
+    BASE_RECORDED_AT_UNATTESTED,
+    BASE_RELEASE_CHAIN_DEPENDENCIES_CHANGED,
+    BASE_RELEASE_EVALUATED_EDITED,
+    BASE_SIGNATURE_ALTERED,
+    BASE_SIGNATURE_BACKDATED,
+    BASE_SIGNATURE_NOT_AUTHORISED_AT_BASE,
+    BASE_SIGNATURE_REMOVED,
+    BASE_SIGNATURE_UNREGISTERED,
+    BASE_STATUS_ILLEGAL_MOVE,
+    code_named,
+)
 from eta.diagnostics import Diagnostic, error
 from eta.git import ChangeStatus, FileChange
 from eta.lifecycle import (
@@ -318,12 +337,12 @@ def records_stay(comparison: Comparison) -> Iterator[Diagnostic]:
         if change.old_path is None or _is_signature(change.old_path):
             continue
         if change.status is ChangeStatus.DELETED:
-            yield error(change.old_path, 1, 1, "base.record.deleted",
+            yield error(change.old_path, 1, 1, BASE_RECORD_DELETED.code,
                         f"{change.old_path} was deleted since {comparison.revision}; records "
                         "are never deleted: a record is closed, and stays",
                         f"bring it back with `{restore} {change.old_path}`")
         elif change.status is ChangeStatus.RENAMED:
-            yield error(change.path, 1, 1, "base.record.renamed",
+            yield error(change.path, 1, 1, BASE_RECORD_RENAMED.code,
                         f"{change.old_path} was renamed to {change.path}; a record's file "
                         "keeps its name", f"move it back to {change.old_path}")
 
@@ -340,7 +359,7 @@ def ids_stay(comparison: Comparison) -> Iterator[Diagnostic]:
         for name in fields:
             old, new = before.mapping.get(name), after.mapping.get(name)
             if old is not None and old != new:
-                yield _at(after, change.path, name, code="base.record.id-changed",
+                yield _at(after, change.path, name, code=BASE_RECORD_ID_CHANGED.code,
                           message=f"`{name}` changed from `{old}` to `{new}`; a record's "
                           f"`{name}` never changes", hint=f"set it back to `{old}`")
 
@@ -357,13 +376,13 @@ def signatures_only_added(comparison: Comparison) -> Iterator[Diagnostic]:
             continue
         path = change.old_path or change.path
         if change.status is ChangeStatus.DELETED:
-            yield error(path, 1, 1, "base.signature.removed",
+            yield error(path, 1, 1, BASE_SIGNATURE_REMOVED.code,
                         f"the signature in {path} was removed, but it was not stale: it still "
                         "matches the plan; a valid signature is never withdrawn by deleting it",
                         f"bring it back with `git restore --source={comparison.short_base} -- "
                         f"{path}`")
         else:
-            yield _at(after, change.path, code="base.signature.altered",
+            yield _at(after, change.path, code=BASE_SIGNATURE_ALTERED.code,
                       message=f"the signature in {change.path} was altered; signatures are "
                       "only added, never changed",
                       hint=f"bring it back with `git restore --source={comparison.short_base} "
@@ -412,7 +431,7 @@ def signers_in_base_register(comparison: Comparison) -> Iterator[Diagnostic]:
         problem = _register_problem(comparison.register, signature)
         if problem is not None:
             field_name, message = problem
-            yield _at(after, change.path, field_name, code="base.signature.unregistered",
+            yield _at(after, change.path, field_name, code=BASE_SIGNATURE_UNREGISTERED.code,
                       message=f"{message} in the register at the base "
                       f"({comparison.revision}); the register a change is checked against is "
                       "the one it starts from", hint="register the representative or key in "
@@ -434,7 +453,7 @@ def _dated_from_base(comparison: Comparison, path: str, after: Side, signature: 
                        base_time=comparison.base_time, grace=comparison.grace)
     # A time in the future is the whole check's finding (plan.signature.future).
     if found is not None and found.kind is Unattested.BEFORE_BASE:
-        yield _at(after, path, "signed_at", code="base.signature.backdated",
+        yield _at(after, path, "signed_at", code=BASE_SIGNATURE_BACKDATED.code,
                   message=f"the signature is {found.message}; a signature a change adds is "
                   "dated no earlier than the grace period of the agreements at the base "
                   "(backdating_grace_days) allows", hint="sign again: `eta plan sign "
@@ -443,7 +462,7 @@ def _dated_from_base(comparison: Comparison, path: str, after: Side, signature: 
                           if r.id == signature.representative)
     day = signing_date(comparison.base_time)
     if not representative.authorised_on(day):
-        yield _at(after, path, "signed_at", code="base.signature.not-authorised-at-base",
+        yield _at(after, path, "signed_at", code=BASE_SIGNATURE_NOT_AUTHORISED_AT_BASE.code,
                   message=f"`{representative.id}` is not authorised to sign for "
                   f"`{signature.party}` on {day}, the day of the commit the change starts "
                   f"from ({comparison.revision}); authorised "
@@ -488,13 +507,13 @@ def _appended_only(path: str, before: Side, after: Side, name: str, what: str
     old, new = _list(before, name), _list(after, name)
     for index, item in enumerate(old):
         if index >= len(new):
-            yield _at(after, path, name, code=f"base.{name}.rewritten",
+            yield _at(after, path, name, code=code_named(f"base.{name}.rewritten").code,
                       message=f"{len(old) - len(new)} {what}(s) were removed from "
                       f"`{name}`; it is append-only",
                       hint="bring the removed entries back; add a new one to correct")
             return
         if new[index] != item:
-            yield _at(after, path, name, index, code=f"base.{name}.rewritten",
+            yield _at(after, path, name, index, code=code_named(f"base.{name}.rewritten").code,
                       message=f"{what} {index + 1} of `{name}` was changed; it is "
                       "append-only", hint="restore it as it was, and append a new "
                       "entry that corrects it")
@@ -529,7 +548,7 @@ def appended_entries_are_attested(comparison: Comparison) -> Iterator[Diagnostic
                     # A reopen's `at` is required by its model, which says so when missing.
                     if field_name == "recorded_at" and field_name not in entry:
                         yield _at(after, change.path, name, index,
-                                  code="base.recorded-at.missing",
+                                  code=BASE_RECORDED_AT_MISSING.code,
                                   message=f"{what} {index + 1} is appended without "
                                   f"`{field_name}`: what a change appends says when it was "
                                   "written down", hint=f"add `{field_name}`, the moment it "
@@ -540,7 +559,7 @@ def appended_entries_are_attested(comparison: Comparison) -> Iterator[Diagnostic
                                        base_time=comparison.base_time, grace=comparison.grace)
                     if found is not None and found.kind is Unattested.BEFORE_BASE:
                         yield _at(after, change.path, name, index, field_name,
-                                  code="base.recorded-at.unattested",
+                                  code=BASE_RECORDED_AT_UNATTESTED.code,
                                   message=f"{what} {index + 1} is appended here, but its "
                                   f"`{field_name}` is {found.message}; the time something "
                                   "was written down is no earlier than the grace period of "
@@ -589,7 +608,7 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
             if (isinstance(previous, dict) and previous.get("class") != entry.get("class")
                     and not is_reason(entry.get("reason"))):
                 yield _at(after, change.path, "classifications", index, "class",
-                          code="base.classification.no-reason",
+                          code=BASE_CLASSIFICATION_NO_REASON.code,
                           message=f"the class changes from `{previous.get('class')}` to "
                           f"`{entry.get('class')}` without a reason",
                           hint="give the classification a `reason`")
@@ -597,7 +616,7 @@ def classification_changes_carry_reason(comparison: Comparison) -> Iterator[Diag
             for position, criterion in enumerate(cited if isinstance(cited, list) else []):
                 if isinstance(criterion, str) and criterion not in known:
                     yield _at(after, change.path, "classifications", index, "criteria",
-                              position, code="base.classification.unknown-criterion",
+                              position, code=BASE_CLASSIFICATION_UNKNOWN_CRITERION.code,
                               message=f"criterion `{criterion}` is not among the criteria at "
                               f"the base ({comparison.revision}); criteria changed in a "
                               "change apply from the next one")
@@ -611,7 +630,7 @@ def closed_incidents_stay_closed(comparison: Comparison) -> Iterator[Diagnostic]
         if before.data == after.data or _reopened(before, after):
             continue
         incident_id = before.mapping.get("id")
-        yield _at(after, change.path, "status", code="base.incident.closed-edited",
+        yield _at(after, change.path, "status", code=BASE_INCIDENT_CLOSED_EDITED.code,
                   message="the incident was closed at the base and is edited here "
                   "without being reopened",
                   hint=f"reopen it with `eta incident update {incident_id} --status "
@@ -639,11 +658,11 @@ def evaluated_releases_stay(comparison: Comparison) -> Iterator[Diagnostic]:
         hint = (f"reopen it with `eta release reopen {parts[1]} --reason TEXT`, which records "
                 "who reopened it, when and why")
         if change.path == release_path and after is not None:
-            yield _at(after, change.path, "status", code="base.release.evaluated-edited",
+            yield _at(after, change.path, "status", code=BASE_RELEASE_EVALUATED_EDITED.code,
                       message="the release was evaluated at the base; it is edited here "
                       "without being reopened", hint=hint)
         else:
-            yield _at(after, change.path, code="base.release.evaluated-edited",
+            yield _at(after, change.path, code=BASE_RELEASE_EVALUATED_EDITED.code,
                       message=f"release `{parts[1]}` was evaluated at the base; its files "
                       "change only when the release is reopened", hint=hint)
 
@@ -662,7 +681,7 @@ def statuses_follow_the_lifecycle(comparison: Comparison) -> Iterator[Diagnostic
                 continue
             if start is reopen[0] and reachable(moves, reopen, start, end, reopened=True):
                 continue  # closed or evaluated and not reopened: its own rule says so
-            yield _at(after, change.path, "status", code="base.status.illegal-move",
+            yield _at(after, change.path, "status", code=BASE_STATUS_ILLEGAL_MOVE.code,
                       message=f"the status goes from `{start}` to `{end}`, which no moves of "
                       f"the {kind}'s lifecycle lead to ({path_words(moves)})",
                       hint=f"set it back to `{start}`, or move it on by the lifecycle")
@@ -699,7 +718,7 @@ def chain_dependencies_stay(comparison: Comparison) -> Iterator[Diagnostic]:
         if old == new or not isinstance(old, bool) or status is None:
             continue
         yield _at(after, change.path, "chain_dependencies",
-                  code="base.release.chain-dependencies-changed",
+                  code=BASE_RELEASE_CHAIN_DEPENDENCIES_CHANGED.code,
                   message=f"`chain_dependencies` changed from `{_yaml_bool(old)}` to "
                   f"`{_yaml_bool(new)}` on a release that is {status}; whether a release "
                   "needs a plan signed by every party is agreed, and does not change once "

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from eta.catalogue import PLAN_SIGNATURE_FUTURE
 from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
 from eta.records.layout import KnownIds, covers, name_inside, record_files, record_names, relative
@@ -195,7 +196,7 @@ def _run_check_against_base(
 
 
 #: Findings that the passing of time alone can resolve: never kept in the cache.
-_RESOLVED_BY_TIME = frozenset({"plan.signature.future"})
+_RESOLVED_BY_TIME = frozenset({PLAN_SIGNATURE_FUTURE.code})
 
 
 def _time_may_resolve(diagnostics: Iterable[Diagnostic]) -> bool:

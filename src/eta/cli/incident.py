@@ -11,6 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from eta.cli import completion
+from eta.catalogue import (
+    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
+    INCIDENT_DATA_BREACH_OVERDUE,
+    INCIDENT_DATA_BREACH_UNDECIDED,
+    INCIDENT_DATA_BREACH_UNRECORDED,
+    INCIDENT_PHONE_REPORT_MISSING,
+    INCIDENT_RESPONSE_TIME_EXCEEDED,
+)
 from eta.cli.common import (
     NOW_OR_TODAY,
     FormatOption,
@@ -463,12 +471,12 @@ def _require_text(*options: tuple[str, str | None]) -> None:
 # --- eta incident list -----------------------------------------------------------------------
 
 _SHORT = {
-    "incident.response-time.exceeded": "escalate: response time exceeded",
-    "incident.data-breach.overdue": "data breach notification overdue",
-    "incident.data-breach.late-without-reason": "data breach notified late, no reason",
-    "incident.data-breach.undecided": "data breach: reportable undecided",
-    "incident.data-breach.unrecorded": "data breach: awareness time missing",
-    "incident.phone-report.missing": "no telephone report",
+    INCIDENT_RESPONSE_TIME_EXCEEDED.code: "escalate: response time exceeded",
+    INCIDENT_DATA_BREACH_OVERDUE.code: "data breach notification overdue",
+    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "data breach notified late, no reason",
+    INCIDENT_DATA_BREACH_UNDECIDED.code: "data breach: reportable undecided",
+    INCIDENT_DATA_BREACH_UNRECORDED.code: "data breach: awareness time missing",
+    INCIDENT_PHONE_REPORT_MISSING.code: "no telephone report",
 }
 
 

@@ -20,6 +20,14 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from eta import signing
+from eta.catalogue import (
+    PLAN_NOT_IN_FORCE,
+    PLAN_SIGNATURE_INVALID,
+    PLAN_SIGNATURE_NOT_AUTHORISED,
+    PLAN_SIGNATURE_STALE,
+    PLAN_SIGNATURE_UNREGISTERED_KEY,
+    RELEASE_STATUS_UNMET,
+)
 from eta.contracts import PLAN_STATUS
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
@@ -204,13 +212,13 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
     try:
         key = signing.verify(signature.signature, message)
     except signing.BadSignature as exc:
-        return invalid("plan.signature.invalid", "signature", f"it does not verify ({exc})")
+        return invalid(PLAN_SIGNATURE_INVALID.code, "signature", f"it does not verify ({exc})")
     if key.fingerprint != signature.key:
-        return invalid("plan.signature.invalid", "key",
+        return invalid(PLAN_SIGNATURE_INVALID.code, "key",
                        f"it was made with key {key.fingerprint}, not with {signature.key}")
     party = register.get(signature.party)
     if party is None:
-        return invalid("plan.signature.unregistered-key", "party",
+        return invalid(PLAN_SIGNATURE_UNREGISTERED_KEY.code, "party",
                        f"party `{signature.party}` is not in the register")
     holders = key_holders(register, key)
     own = [rep for holder, rep in holders if holder.id == party.id]
@@ -224,10 +232,10 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
             reason = (f"key {key.fingerprint} is not registered for a representative of "
                       f"{party.id}" + (f" (it is registered for {elsewhere})"
                                        if elsewhere else ""))
-        return invalid("plan.signature.unregistered-key", "key", reason)
+        return invalid(PLAN_SIGNATURE_UNREGISTERED_KEY.code, "key", reason)
     day = signing_date(signature.signed_at)
     if not rep.authorised_on(day):
-        return invalid("plan.signature.not-authorised", "signed_at",
+        return invalid(PLAN_SIGNATURE_NOT_AUTHORISED.code, "signed_at",
                        f"{rep.id} was not authorised to sign for {party.id} on {day} "
                        f"(authorised {authorisation_period(rep)})")
     problem = times.problem(signature)
@@ -236,7 +244,7 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
     if current_digest is not None and signature.digest != current_digest:
         return SignatureCheck(SignatureState.STALE,
                               "the plan changed after it was signed",
-                              "plan.signature.stale", "digest", signature.representative,
+                              PLAN_SIGNATURE_STALE.code, "digest", signature.representative,
                               signature.signed_at, signature.key)
     return SignatureCheck(SignatureState.VALID, None, None, "signature",
                           signature.representative, signature.signed_at, signature.key)
@@ -408,7 +416,7 @@ def _step_blockers(state: PlanState, target: ReleaseStatus,
     found: list[Blocker] = []
 
     def unmet(message: str) -> None:
-        found.append(Blocker("release.status.unmet", message))
+        found.append(Blocker(RELEASE_STATUS_UNMET.code, message))
 
     if target in (ReleaseStatus.IN_FORCE, ReleaseStatus.IN_REALISATION):
         if release.decided_on is None:
@@ -418,7 +426,7 @@ def _step_blockers(state: PlanState, target: ReleaseStatus,
         # A plan that exists is what `in_force` says is in force, whatever the release's
         # chain dependencies say.
         if release.chain_dependencies or state.plan is not None:
-            found.extend(Blocker("plan.not-in-force", f"the plan is not in force: {reason}")
+            found.extend(Blocker(PLAN_NOT_IN_FORCE.code, f"the plan is not in force: {reason}")
                          for reason in state.not_in_force_reasons())
     elif target is ReleaseStatus.ROLLED_OUT:
         if release.communication_plan is None:

@@ -28,6 +28,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from eta.attestation import CLOCK_SKEW, unattested
+from eta.catalogue import (
+    PLAN_SIGNATURE_BEFORE_CHANGE,
+    PLAN_SIGNATURE_BEFORE_DECISION,
+    PLAN_SIGNATURE_FUTURE,
+)
 
 if TYPE_CHECKING:
     from eta.git import GitRepository
@@ -140,9 +145,9 @@ class SignatureTimes:
         found = unattested(signed_at, checked_at=self.evidence.checked_at, base_time=None,
                            grace=dt.timedelta(0))
         if found is not None:
-            return TimeProblem("plan.signature.future", f"it is {found.message}")
+            return TimeProblem(PLAN_SIGNATURE_FUTURE.code, f"it is {found.message}")
         if self.decided_on is not None and signing_date(signed_at) < self.decided_on:
-            return TimeProblem("plan.signature.before-decision",
+            return TimeProblem(PLAN_SIGNATURE_BEFORE_DECISION.code,
                                f"it is dated {signed_at.isoformat()}, before the release was "
                                f"decided on {self.decided_on}")
         if self.digest is None or signature.digest != self.digest:
@@ -150,7 +155,7 @@ class SignatureTimes:
         changed = self._content_introduced(signature)
         if changed is not None:
             return TimeProblem(
-                "plan.signature.before-change",
+                PLAN_SIGNATURE_BEFORE_CHANGE.code,
                 f"it is dated {signed_at.isoformat()}, before commit {changed.sha[:12]} "
                 f"gave the content it covers its present state, at "
                 f"{changed.committed.isoformat()}")

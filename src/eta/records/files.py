@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from eta.catalogue import FILE_SPECIAL, FILE_SUBMODULE, FILE_SYMLINK
 from eta.errors import EtaError
 
 #: The largest record or template eta reads.
@@ -54,18 +55,18 @@ class NotReal(Exception):
 
     @property
     def message(self) -> str:
-        if self.code == "file.symlink":
+        if self.code == FILE_SYMLINK.code:
             return (f"{self.what}; eta reads only real files inside the repository and never "
                     "follows a link")
-        if self.code == "file.submodule":
+        if self.code == FILE_SUBMODULE.code:
             return f"{self.what}; records and templates are files of this repository itself"
         return f"{self.what}, not a regular file; a record is a plain file"
 
     @property
     def hint(self) -> str:
-        if self.code == "file.symlink":
+        if self.code == FILE_SYMLINK.code:
             return "replace the link by the file or folder itself"
-        if self.code == "file.submodule":
+        if self.code == FILE_SUBMODULE.code:
             return "replace the submodule by the files themselves"
         return "remove it; records and templates are plain files and folders"
 
@@ -85,10 +86,10 @@ def refusal_of_mode(name: str, mode: int) -> NotReal | None:
     """Why the entry `name` of mode `mode` (as `lstat` gives it) is not read or written
     through; None for a regular file or a folder."""
     if stat.S_ISLNK(mode):
-        return NotReal(name, "file.symlink", "a symbolic link")
+        return NotReal(name, FILE_SYMLINK.code, "a symbolic link")
     kind = _SPECIAL.get(stat.S_IFMT(mode))
     if kind is not None:
-        return NotReal(name, "file.special", kind)
+        return NotReal(name, FILE_SPECIAL.code, kind)
     return None
 
 
@@ -102,7 +103,7 @@ def refusal_of_git_mode(name: str, mode: str) -> NotReal | None:
     if mode == "120000":
         return refusal_of_mode(name, stat.S_IFLNK)
     if mode == "160000":
-        return NotReal(name, "file.submodule", "a git submodule")
+        return NotReal(name, FILE_SUBMODULE.code, "a git submodule")
     return None
 
 

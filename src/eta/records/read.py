@@ -8,6 +8,14 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from eta.catalogue import (
+    FILE_SPECIAL,
+    FILE_SYMLINK,
+    PATH_UNKNOWN,
+    RECORD_NAME_MISMATCH,
+    RECORD_SCHEMA_LINE,
+    RECORD_TYPE,
+)
 from eta.diagnostics import Diagnostic, error, warning
 from eta.errors import EtaError
 from eta.models.common import Record, schema_line
@@ -84,7 +92,7 @@ def validate_document(
     if not isinstance(data, dict):
         pos = document.position(())
         diagnostics.append(error(
-            display, pos.line, pos.column, "record.type",
+            display, pos.line, pos.column, RECORD_TYPE.code,
             f"a {kind.title.lower()} record must be a mapping of keys to values, "
             f"not {'a list' if isinstance(data, list) else 'a single value'}",
         ))
@@ -106,7 +114,8 @@ def _schema_line(kind: RecordKind, document: Document, display: str) -> list[Dia
     found = document.first_line.startswith("# yaml-language-server:")
     message = ("the schema line points elsewhere" if found
                else "the file does not start with its schema line")
-    return [error(display, 1, 1, "record.schema-line", message, f"make the first line: {expected}")]
+    return [error(display, 1, 1, RECORD_SCHEMA_LINE.code, message,
+                  f"make the first line: {expected}")]
 
 
 def _path_mismatches(
@@ -118,7 +127,7 @@ def _path_mismatches(
         if isinstance(value, str) and value != expected:
             pos = document.position((name,))
             found.append(error(
-                display, pos.line, pos.column, "record.name-mismatch",
+                display, pos.line, pos.column, RECORD_NAME_MISMATCH.code,
                 f"`{name}` is `{value}`, but the file's path says `{expected}`",
                 f"set `{name}: {expected}`, or move the file to match `{value}`",
             ))
@@ -137,10 +146,10 @@ def _references(kind: RecordKind, data: dict[str, Any], document: Document) -> l
 def _unknown_path(display: str) -> Diagnostic:
     layouts = ", ".join("/".join(kind.layout) for kind in KINDS)
     if display.endswith(".yml"):
-        return warning(display, 1, 1, "path.unknown",
+        return warning(display, 1, 1, PATH_UNKNOWN.code,
                        "record files end in .yaml; this file is not checked",
                        f"rename it to {display[:-4]}.yaml")
-    return warning(display, 1, 1, "path.unknown",
+    return warning(display, 1, 1, PATH_UNKNOWN.code,
                    "not a record eta knows by its path; this file is not checked",
                    f"records live at {layouts}")
 
@@ -156,7 +165,7 @@ def invalid_records(problems: list[Diagnostic]) -> EtaError:
 
 
 #: The codes of a file that is not read at all: a link, or a special file.
-REFUSED_CODES = frozenset({"file.symlink", "file.special"})
+REFUSED_CODES = frozenset({FILE_SYMLINK.code, FILE_SPECIAL.code})
 
 
 def not_loaded(result: FileResult, display: str, what: str) -> EtaError:

@@ -11,6 +11,14 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from eta.catalogue import (
+    PARTY_KEY_INVALID,
+    RECORD_DATE,
+    RECORD_MISSING_KEY,
+    RECORD_TYPE,
+    RECORD_UNKNOWN_KEY,
+    RECORD_VALUE,
+)
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.models.common import PATTERN_MEANINGS
 from eta.records.yaml import Document
@@ -72,89 +80,89 @@ def _diagnostic(
             f"allowed keys: {', '.join(allowed)}" if allowed else None
         )
         inside = f" in `{parent}`" if parent else ""
-        return error(display, pos.line, pos.column, "record.unknown-key",
+        return error(display, pos.line, pos.column, RECORD_UNKNOWN_KEY.code,
                      f"unknown key `{loc[-1]}`{inside}", hint)
     if kind == "missing":
         pos = document.position(loc[:-1])
         parent = dotted(loc[:-1])
         inside = f" in `{parent}`" if parent else ""
-        return error(display, pos.line, pos.column, "record.missing-key",
+        return error(display, pos.line, pos.column, RECORD_MISSING_KEY.code,
                      f"missing required key `{loc[-1]}`{inside}")
 
     pos = document.position(loc)
     if kind == "bool_type":
         hint = ("YAML 1.2 reads yes, no, on and off as text; write true or false"
                 if isinstance(value, str) else None)
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be true or false, not {describe(value)}", hint)
     if kind in ("enum", "literal_error"):
         choices = _EXPECTED_CHOICE.findall(str(detail.get("ctx", {}).get("expected", "")))
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else None
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where} must be one of {', '.join(choices)}; not {describe(value)}", hint)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be a mapping, not {describe(value)}")
     if kind == "list_type":
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be a list, not {describe(value)}")
     if kind == "string_type":
         hint = ("put the value in quotes to keep it as text"
                 if isinstance(value, int | float | bool) else None)
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be text, not {describe(value)}", hint)
     if kind == "string_too_short" and value == "":
-        return error(display, pos.line, pos.column, "record.value", f"{where} must not be empty")
+        return error(display, pos.line, pos.column, RECORD_VALUE.code, f"{where} must not be empty")
     if kind == "string_pattern_mismatch":
         pattern = str(detail.get("ctx", {}).get("pattern"))
         meaning = PATTERN_MEANINGS.get(pattern)
         if meaning is not None:
-            return error(display, pos.line, pos.column, "record.value",
+            return error(display, pos.line, pos.column, RECORD_VALUE.code,
                          f"{where} must be {meaning}, not {describe(value)}")
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where}: {describe(value)} is not of the expected form",
                      f"it must match {pattern}")
     if kind == "ssh_key":
-        return error(display, pos.line, pos.column, "party.key-invalid",
+        return error(display, pos.line, pos.column, PARTY_KEY_INVALID.code,
                      f"{where}: {detail['msg']}")
     if kind in ("date_format", "datetime_format"):
-        return error(display, pos.line, pos.column, "record.date",
+        return error(display, pos.line, pos.column, RECORD_DATE.code,
                      f"{where}: {detail['msg']}, not {describe(value)}")
     if kind == "timezone_aware":
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where}: {describe(value)} has no time zone",
                      "add the UTC offset, as in 2026-03-01T09:30:00+01:00")
     if kind == "finite_number":
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where} must be a finite number, not {describe(value)}")
     if kind in _BOUNDS:
         limit = next(iter(detail.get("ctx", {}).values()), None)
         if isinstance(limit, float) and limit.is_integer():
             limit = int(limit)
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where} must be {_BOUNDS[kind]} {limit}, not {describe(value)}")
     if kind.startswith(("date", "datetime", "timezone")):
-        return error(display, pos.line, pos.column, "record.date",
+        return error(display, pos.line, pos.column, RECORD_DATE.code,
                      f"{where}: {describe(value)} is not a date and time",
                      "write it as 2026-03-01T09:30:00+01:00")
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be a whole number, not {describe(value)}")
     if kind in ("float_parsing", "float_type"):
-        return error(display, pos.line, pos.column, "record.type",
+        return error(display, pos.line, pos.column, RECORD_TYPE.code,
                      f"{where} must be a number, not {describe(value)}")
     if kind in ("too_short", "too_long", "string_too_long"):
         limit = detail.get("ctx", {}).get("min_length" if kind == "too_short" else "max_length")
         bound = "at least" if kind == "too_short" else "at most"
         unit = "characters" if kind == "string_too_long" else "items"
-        return error(display, pos.line, pos.column, "record.value",
+        return error(display, pos.line, pos.column, RECORD_VALUE.code,
                      f"{where} must have {bound} {limit} {unit}")
     if kind in ("value_error", "assertion_error"):
         # Raised by eta's own validators, whose messages are written for people.
         message = detail["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        return error(display, pos.line, pos.column, "record.value", f"{where}: {message}")
+        return error(display, pos.line, pos.column, RECORD_VALUE.code, f"{where}: {message}")
     # pydantic's own wording is not for people: say what was found, and where.
-    return error(display, pos.line, pos.column, "record.value",
+    return error(display, pos.line, pos.column, RECORD_VALUE.code,
                  f"{where}: {describe(value)} is not accepted here",
                  f"see the schema of this record in schemas/ ({kind})")
 

@@ -35,6 +35,21 @@ from yaml.tokens import (
     ValueToken,
 )
 
+from eta.catalogue import (
+    FILE_EMPTY,
+    FILE_ENCODING,
+    FILE_TOO_LARGE,
+    FILE_UNREADABLE,
+    YAML_ANCHOR,
+    YAML_DUPLICATE_KEY,
+    YAML_KEY,
+    YAML_MULTIPLE_DOCUMENTS,
+    YAML_SYNTAX,
+    YAML_TAB,
+    YAML_TAG,
+    YAML_TOO_DEEP,
+    YAML_UNSUPPORTED,
+)
 from eta.diagnostics import Diagnostic, error
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 
@@ -455,10 +470,10 @@ def read_file(root: Path, name: str, display: str) -> bytes:
     except TooLarge as large:
         raise YamlError(_too_large(display, large.size)) from None
     except OSError as exc:
-        raise YamlError(error(display, 1, 1, "file.unreadable",
+        raise YamlError(error(display, 1, 1, FILE_UNREADABLE.code,
                               f"cannot read file: {exc.strerror or exc}")) from None
     except ValueError:
-        raise YamlError(error(display, 1, 1, "file.unreadable",
+        raise YamlError(error(display, 1, 1, FILE_UNREADABLE.code,
                               "the file lies outside the repository")) from None
 
 
@@ -468,7 +483,7 @@ def refusal_diagnostic(refused: NotReal) -> Diagnostic:
 
 
 def _too_large(display: str, size: int) -> Diagnostic:
-    return error(display, 1, 1, "file.too-large",
+    return error(display, 1, 1, FILE_TOO_LARGE.code,
                  f"file is {size:,} bytes; a record may be at most {MAX_FILE_BYTES:,} bytes")
 
 
@@ -482,7 +497,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlError(error(
-            display, line, column, "file.encoding",
+            display, line, column, FILE_ENCODING.code,
             f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
             "save the file as UTF-8",
         )) from None
@@ -494,7 +509,7 @@ def load_text(text: str, display: str) -> Document:
     try:
         raw = text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise YamlError(error(display, *_line_col(text, exc.start), "file.encoding",
+        raise YamlError(error(display, *_line_col(text, exc.start), FILE_ENCODING.code,
                               "text holds a character that UTF-8 cannot encode")) from None
     return _parse(raw, text, display)
 
@@ -505,7 +520,7 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
         text, raw = text[1:], raw[3:]
     if b"\x00" in raw:
         offset = text.index("\x00")
-        raise YamlError(error(display, *_line_col(text, offset), "file.encoding",
+        raise YamlError(error(display, *_line_col(text, offset), FILE_ENCODING.code,
                               "file holds a NUL character; a record is text"))
     # What the judge must not meet: nesting deep enough to exhaust its stack, and aliases,
     # which it expands (a file of a few lines can stand for billions of values).
@@ -514,11 +529,11 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
         _scan_events(raw, text, display)
     documents = _judge(text, display)
     if not documents:
-        raise YamlError(error(display, 1, 1, "file.empty", "file holds no record",
+        raise YamlError(error(display, 1, 1, FILE_EMPTY.code, "file holds no record",
                               "an empty file is not a record; remove it or fill it in"))
     if len(documents) > 1:
         line = _second_document_line(text)
-        raise YamlError(error(display, line, 1, "yaml.multiple-documents",
+        raise YamlError(error(display, line, 1, YAML_MULTIPLE_DOCUMENTS.code,
                               "file holds more than one YAML document; a record is one document"))
     document = _read(raw, text, display, documents[0], properties=properties)
     global _last_read
@@ -545,17 +560,17 @@ _JUDGE_ERROR = re.compile(r"YAML parse error: (?P<problem>.*) at byte \d+ line (
 def _syntax_diagnostic(message: str, text: str, display: str) -> Diagnostic:
     found = _JUDGE_ERROR.fullmatch(message)
     if found is None:  # pragma: no cover - the parser always says where
-        return error(display, 1, 1, "yaml.syntax", f"invalid YAML: {message}")
+        return error(display, 1, 1, YAML_SYNTAX.code, f"invalid YAML: {message}")
     problem = found["problem"]
     line, column = int(found["line"]), int(found["column"])
     if problem.startswith("recursion limit exceeded"):
         return _too_deep(display, line, column)
     tab = _indenting_tab(text, line) if "tab" in problem else None
     if tab is not None:
-        return error(display, *tab, "yaml.tab",
+        return error(display, *tab, YAML_TAB.code,
                      "a tab character in the indentation; YAML indents with spaces only",
                      "replace the tab with spaces")
-    return error(display, line, column, "yaml.syntax", f"invalid YAML: {problem}")
+    return error(display, line, column, YAML_SYNTAX.code, f"invalid YAML: {problem}")
 
 
 def _indenting_tab(text: str, line: int) -> tuple[int, int] | None:
@@ -616,7 +631,7 @@ _UNREAD = object()
 
 def _unplaced(display: str, exc: yaml.YAMLError | None) -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return error(display, *_position(mark), "yaml.unsupported",
+    return error(display, *_position(mark), YAML_UNSUPPORTED.code,
                  "eta cannot place the values of this YAML in the file",
                  "write the values in plain block style")
 
@@ -704,7 +719,7 @@ def _scan_events(raw: bytes, text: str, display: str) -> None:
         except yaml.YAMLError as exc:
             if "*" in text or _nesting_bound(text) > _SAFE_NESTING:
                 mark = exc.problem_mark if isinstance(exc, yaml.MarkedYAMLError) else None
-                raise YamlError(error(display, *_position(mark), "yaml.syntax",
+                raise YamlError(error(display, *_position(mark), YAML_SYNTAX.code,
                                       f"invalid YAML: {getattr(exc, 'problem', None) or exc}")
                                 ) from None
             # Neither deep nor aliased: the judge may read it, and say where it is wrong.
@@ -727,7 +742,7 @@ def _check_events(parser: _NodeParser | _Yaml12NodeParser, text: str, display: s
 
 
 def _too_deep(display: str, line: int, column: int) -> Diagnostic:
-    return error(display, line, column, "yaml.too-deep",
+    return error(display, line, column, YAML_TOO_DEEP.code,
                  f"values nest more than {MAX_DEPTH} levels deep; no record does")
 
 
@@ -753,7 +768,7 @@ def _refuse_properties(event: yaml.Event, text: str, display: str) -> None:
     anchor = getattr(event, "anchor", None)
     if anchor is not None:
         what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-        raise YamlError(error(display, line, column, "yaml.anchor",
+        raise YamlError(error(display, line, column, YAML_ANCHOR.code,
                               f"YAML {what} `{anchor}` is not allowed in a record",
                               "write the value out in full"))
     tag = getattr(event, "tag", None)
@@ -761,7 +776,7 @@ def _refuse_properties(event: yaml.Event, text: str, display: str) -> None:
         tag = "%TAG"
         line, column = _line_col(text, max(text.find("%TAG"), 0))
     if tag is not None:
-        raise YamlError(error(display, line, column, "yaml.tag",
+        raise YamlError(error(display, line, column, YAML_TAG.code,
                               f"YAML tag `{tag}` is not allowed",
                               "remove the tag; a record uses plain YAML values"))
 
@@ -777,10 +792,10 @@ def _value(node: Node, display: str, depth: int = 0) -> Any:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or not (key_node.value or key_node.style):
-                raise _located(key_node, display, "yaml.key", "a mapping key must be plain text")
+                raise _located(key_node, display, YAML_KEY.code, "a mapping key must be plain text")
             key = key_node.value
             if key in result:
-                raise _located(key_node, display, "yaml.duplicate-key",
+                raise _located(key_node, display, YAML_DUPLICATE_KEY.code,
                                f"duplicate key `{key}`", "each key may appear once per mapping")
             if isinstance(value_node, ScalarNode):
                 text = value_node.value
@@ -790,7 +805,7 @@ def _value(node: Node, display: str, depth: int = 0) -> Any:
         return result
     if isinstance(node, SequenceNode):
         return [_value(item, display, depth + 1) for item in node.value]
-    raise _located(node, display, "yaml.syntax", "unsupported YAML node")  # pragma: no cover
+    raise _located(node, display, YAML_SYNTAX.code, "unsupported YAML node")  # pragma: no cover
 
 
 def _located(node: Node, display: str, code: str, message: str, hint: str | None = None

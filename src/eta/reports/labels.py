@@ -6,6 +6,18 @@ line keep their English codes. A test holds that every value of every enum has a
 
 from __future__ import annotations
 
+from eta.catalogue import (
+    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
+    INCIDENT_DATA_BREACH_OVERDUE,
+    INCIDENT_DATA_BREACH_UNDECIDED,
+    INCIDENT_DATA_BREACH_UNRECORDED,
+    INCIDENT_PHONE_REPORT_MISSING,
+    INCIDENT_RESPONSE_TIME_EXCEEDED,
+    PLAN_SIGNATURE_INVALID,
+    PLAN_SIGNATURE_NOT_AUTHORISED,
+    PLAN_SIGNATURE_STALE,
+    PLAN_SIGNATURE_UNREGISTERED_KEY,
+)
 from eta.incidents.classify import Since, Verdict
 from eta.plans.state import SignatureState
 from eta.vocabulary import (
@@ -47,11 +59,11 @@ SIGNATURE_STATE = {
 
 #: Why a signature is not valid, by the code `eta check` gives it.
 SIGNATURE_PROBLEM = {
-    "plan.signature.stale": "het plan is na ondertekening gewijzigd; opnieuw ondertekenen",
-    "plan.signature.invalid": "de handtekening klopt niet bij het plan of de sleutel",
-    "plan.signature.unregistered-key": "de sleutel is niet geregistreerd voor deze "
+    PLAN_SIGNATURE_STALE.code: "het plan is na ondertekening gewijzigd; opnieuw ondertekenen",
+    PLAN_SIGNATURE_INVALID.code: "de handtekening klopt niet bij het plan of de sleutel",
+    PLAN_SIGNATURE_UNREGISTERED_KEY.code: "de sleutel is niet geregistreerd voor deze "
                                        "vertegenwoordiger",
-    "plan.signature.not-authorised": "de ondertekenaar was op die dag niet bevoegd",
+    PLAN_SIGNATURE_NOT_AUTHORISED.code: "de ondertekenaar was op die dag niet bevoegd",
 }
 
 ROLE = {
@@ -123,12 +135,12 @@ CLOCK = {
 
 #: What needs attention in an incident, by the code of the finding.
 INCIDENT_FINDING = {
-    "incident.response-time.exceeded": "responstijd overschreden: escalatie overwegen",
-    "incident.data-breach.overdue": "melding datalek aan de AP te laat",
-    "incident.data-breach.late-without-reason": "datalek te laat gemeld zonder reden",
-    "incident.data-breach.undecided": "nog niet besloten of het datalek meldplichtig is",
-    "incident.data-breach.unrecorded": "tijdstip van kennisname datalek ontbreekt",
-    "incident.phone-report.missing": "telefonische melding aan de incidentmanager ontbreekt",
+    INCIDENT_RESPONSE_TIME_EXCEEDED.code: "responstijd overschreden: escalatie overwegen",
+    INCIDENT_DATA_BREACH_OVERDUE.code: "melding datalek aan de AP te laat",
+    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "datalek te laat gemeld zonder reden",
+    INCIDENT_DATA_BREACH_UNDECIDED.code: "nog niet besloten of het datalek meldplichtig is",
+    INCIDENT_DATA_BREACH_UNRECORDED.code: "tijdstip van kennisname datalek ontbreekt",
+    INCIDENT_PHONE_REPORT_MISSING.code: "telefonische melding aan de incidentmanager ontbreekt",
 }
 
 OVERDUE_KIND = {

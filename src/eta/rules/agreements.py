@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
+from eta.catalogue import AGREEMENTS_MISSING, AGREEMENTS_NO_BEHEERORGANISATIE, PARTY_KEY_SHARED
 from eta.check.result import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
 from eta.models.party import Party
@@ -16,7 +17,7 @@ def agreements_present(index: Index) -> Iterator[Diagnostic]:
     for name in ("service-levels", "criteria"):
         relative = "/".join(KIND_BY_NAME[name].layout)
         if not os.path.lexists(index.root / relative):
-            yield error(relative, 1, 1, "agreements.missing",
+            yield error(relative, 1, 1, AGREEMENTS_MISSING.code,
                         f"the {KIND_BY_NAME[name].title.lower()} are missing: "
                         f"{relative} does not exist",
                         "`eta init` writes a skeleton of the agreements")
@@ -25,7 +26,7 @@ def agreements_present(index: Index) -> Iterator[Diagnostic]:
         isinstance(p.record, Party) and Role.BEHEERORGANISATIE in p.record.roles
         for p in parties
     ):
-        yield error("afspraken/parties", 1, 1, "agreements.no-beheerorganisatie",
+        yield error("afspraken/parties", 1, 1, AGREEMENTS_NO_BEHEERORGANISATIE.code,
                     "no party in the register has the role beheerorganisatie")
 
 
@@ -43,7 +44,7 @@ def shared_keys(index: Index) -> Iterator[Diagnostic]:
                 other = owners.claim(key, f"{party.id}/{representative.id}")
                 if other is not None:
                     pos = loaded.position("representatives", r_index, "keys", k_index)
-                    yield error(loaded.file, pos.line, pos.column, "party.key-shared",
+                    yield error(loaded.file, pos.line, pos.column, PARTY_KEY_SHARED.code,
                                 f"this key is registered for {other} as well; "
                                 "a key belongs to one representative")
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from eta.catalogue import FACT_FUTURE
 from eta.check.result import Context, RecordRule
 from eta.diagnostics import Diagnostic, error
 from eta.records.agreements import timezone_of
@@ -50,7 +51,7 @@ def future_fact_diagnostics(loaded: Loaded, reference: dt.datetime, *, day: str,
         pos = loaded.position(*path)
         judged_by = moment if isinstance(value, dt.datetime) else day
         found.append(error(
-            loaded.file, pos.line, pos.column, "fact.future",
+            loaded.file, pos.line, pos.column, FACT_FUTURE.code,
             f"`{dotted(path)}` is {value.isoformat()}, after {judged_by}: a fact recorded as "
             "having happened cannot lie in the future",
             "correct it; what has not happened yet is recorded once it has"))

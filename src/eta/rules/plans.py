@@ -10,6 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+from eta.catalogue import (
+    PLAN_MEASURE_AFTER_DEADLINE,
+    PLAN_MEASURE_OVERDUE,
+    PLAN_MILESTONE_AFTER_DEADLINE,
+    PLAN_MILESTONE_NOT_IMPLEMENTING,
+    PLAN_MILESTONE_OVERDUE,
+    PLAN_PARTY_INCOMPLETE,
+    PLAN_PARTY_NO_PLAN,
+    PLAN_PARTY_NOT_IMPLEMENTING,
+    PLAN_SIGNATURE_NO_PLAN,
+    PLAN_SIGNATURE_NOT_IMPLEMENTING,
+    RELEASE_EVALUATION_DUE,
+    RELEASE_EVALUATION_LATE,
+    RELEASE_EVALUATION_OVERDUE,
+    RELEASE_PLAN_MISSING,
+)
 from eta.check.result import RecordRule, RecordSet, UnitRule
 from eta.diagnostics import Diagnostic, error, warning
 from eta.models.party import Party
@@ -52,7 +68,7 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
     has_plan = files.plan is not None or plan_file in files.unloaded
     if (release_file is not None and release is not None and not has_plan
             and release.chain_dependencies and release.decided_on is not None):
-        yield _at(release_file, "release.plan.missing",
+        yield _at(release_file, RELEASE_PLAN_MISSING.code,
                   f"release {release.id} has chain dependencies and was decided on "
                   f"{release.decided_on}, but has no implementation plan",
                   "chain_dependencies",
@@ -73,11 +89,11 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
 def _orphans(files: ReleaseFiles) -> Iterator[Diagnostic]:
     """Parts and signatures of a plan that does not exist."""
     for loaded in files.parties.values():
-        yield _at(loaded, "plan.party.no-plan",
+        yield _at(loaded, PLAN_PARTY_NO_PLAN.code,
                   f"release {files.release_id} has no implementation plan (plan.yaml) for "
                   "this party's part to belong to", "party")
     for loaded in files.signatures.values():
-        yield _at(loaded, "plan.signature.no-plan",
+        yield _at(loaded, PLAN_SIGNATURE_NO_PLAN.code,
                   f"release {files.release_id} has no implementation plan (plan.yaml) for "
                   "this signature to sign", "party")
 
@@ -95,7 +111,7 @@ def _plan(files: ReleaseFiles, state: PlanState, register: Mapping[str, Party]
     draft = _is_draft(release)
     for party_id, loaded in files.parties.items():
         if party_id not in plan.parties:
-            yield _at(loaded, "plan.party.not-implementing",
+            yield _at(loaded, PLAN_PARTY_NOT_IMPLEMENTING.code,
                       f"{party_id} is not an implementing party of the plan of "
                       f"{files.release_id}", "party",
                       hint=f"add `{party_id}` to `parties` in {plan_loaded.file}, or remove "
@@ -114,16 +130,16 @@ def _plan(files: ReleaseFiles, state: PlanState, register: Mapping[str, Party]
             missing = ", ".join(party_state.lacks)
             part = files.parties.get(party_state.party)
             if part is not None:
-                yield _at(part, "plan.party.incomplete",
+                yield _at(part, PLAN_PARTY_INCOMPLETE.code,
                           f"{party_state.party}'s part of the plan lacks: {missing}", "party")
             else:
-                yield _at(plan_loaded, "plan.party.incomplete",
+                yield _at(plan_loaded, PLAN_PARTY_INCOMPLETE.code,
                           f"{party_state.party} has no part in the plan "
                           f"(parties/{party_state.party}.yaml); it lacks: {missing}",
                           "parties", plan.parties.index(party_state.party))
     for party_id in state.stray_signatures:
         signed = files.signatures[party_id]
-        yield _at(signed, "plan.signature.not-implementing",
+        yield _at(signed, PLAN_SIGNATURE_NOT_IMPLEMENTING.code,
                   f"{party_id} is not an implementing party of the plan of "
                   f"{files.release_id}; its signature counts for nothing", "party")
         assert isinstance(signed.record, Signature) and state.times is not None
@@ -140,18 +156,18 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
     last = max((d.date for d in plan.deadlines), default=None)
     for index, milestone in enumerate(plan.milestones):
         if last is not None and milestone.date > last:
-            yield _at(plan_loaded, "plan.milestone.after-deadline",
+            yield _at(plan_loaded, PLAN_MILESTONE_AFTER_DEADLINE.code,
                       f"milestone {milestone.id} ({milestone.date}) lies after the plan's "
                       f"last deadline ({last})", "milestones", index, "date")
         if milestone.done_on is None and milestone.date < state.today:
-            yield _at(plan_loaded, "plan.milestone.overdue",
+            yield _at(plan_loaded, PLAN_MILESTONE_OVERDUE.code,
                       f"milestone {milestone.id} was due on {milestone.date} and is not done",
                       "milestones", index, "date", severity="warning",
                       hint=f"when it is: `eta plan milestone-done {files.release_id} "
                       f"{milestone.id} --on DATE`")
         for position, party_id in enumerate(milestone.parties):
             if party_id not in plan.parties:
-                yield _at(plan_loaded, "plan.milestone.not-implementing",
+                yield _at(plan_loaded, PLAN_MILESTONE_NOT_IMPLEMENTING.code,
                           f"milestone {milestone.id} names {party_id}, which is not an "
                           "implementing party of the plan", "milestones", index, "parties",
                           position)
@@ -159,11 +175,11 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
         assert isinstance(loaded.record, PlanParty)
         for index, measure in enumerate(loaded.record.measures):
             if last is not None and measure.deadline > last:
-                yield _at(loaded, "plan.measure.after-deadline",
+                yield _at(loaded, PLAN_MEASURE_AFTER_DEADLINE.code,
                           f"measure {measure.id} ({measure.deadline}) lies after the plan's "
                           f"last deadline ({last})", "measures", index, "deadline")
             if measure.status != "done" and measure.deadline < state.today:
-                yield _at(loaded, "plan.measure.overdue",
+                yield _at(loaded, PLAN_MEASURE_OVERDUE.code,
                           f"measure {measure.id} of {party_id} was due on {measure.deadline} "
                           f"and is {measure.status}", "measures", index, "deadline",
                           severity="warning",
@@ -188,20 +204,20 @@ def _evaluation(release_file: Loaded, release: Release, records: RecordSet
     evaluation = release.evaluation
     if evaluation is not None:
         if evaluation.held_on > deadline:
-            yield _at(release_file, "release.evaluation.late",
+            yield _at(release_file, RELEASE_EVALUATION_LATE.code,
                       f"the evaluation was held on {evaluation.held_on}, later than two "
                       f"months after the implementation was complete ({completed}): "
                       f"it was due by {deadline}", "evaluation", "held_on")
         return
     days_left = (deadline - records.today).days
     if days_left < 0:
-        yield _at(release_file, "release.evaluation.overdue",
+        yield _at(release_file, RELEASE_EVALUATION_OVERDUE.code,
                   f"the implementation was complete on {completed}; the evaluation was due "
                   f"by {deadline} and has not been held", "rollout", "completed_on",
                   hint=f"record it: `eta release evaluation {release.id} --held-on DATE "
                   "--participant PARTY`")
     elif days_left <= EVALUATION_WARNING_DAYS:
-        yield _at(release_file, "release.evaluation.due",
+        yield _at(release_file, RELEASE_EVALUATION_DUE.code,
                   f"the evaluation is due by {deadline}, in {days_left} days: two months "
                   f"after the implementation was complete ({completed})",
                   "rollout", "completed_on", severity="warning")

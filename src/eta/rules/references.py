@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
+from eta.catalogue import ID_DUPLICATE, code_named
 from eta.check.result import Context, Entry, Index, IndexRule, RecordRule
 from eta.diagnostics import Diagnostic, did_you_mean, error
 from eta.records.kinds import KINDS, kind_for
@@ -18,7 +19,7 @@ def unknown_references(index: Index) -> Iterator[Diagnostic]:
             known = index.known_ids.of(ref.kind)
             if ref.value not in known:
                 yield error(
-                    entry.file, ref.line, ref.column, f"ref.unknown-{ref.kind}",
+                    entry.file, ref.line, ref.column, code_named(f"ref.unknown-{ref.kind}").code,
                     f"`{ref.where}` names {ref.kind} `{ref.value}`, which does not exist",
                     did_you_mean(ref.value, sorted(known)),
                 )
@@ -35,7 +36,7 @@ def duplicate_ids(index: Index) -> Iterator[Diagnostic]:
         # files a change brought, so that a check of the change alone finds it too.
         first, *others = sorted(found, key=lambda e: (not _named_for(e), e.file))
         for entry in others:
-            yield error(entry.file, entry.id_line, entry.id_column, "id.duplicate",
+            yield error(entry.file, entry.id_line, entry.id_column, ID_DUPLICATE.code,
                         f"{kind} id `{record_id}` is already used by {first.file}")
 
 
@@ -52,7 +53,7 @@ def duplicate_item_ids(loaded: Loaded, context: Context) -> Iterator[Diagnostic]
     for path, item_id in _item_ids(loaded.record):
         if item_id in seen:
             pos = loaded.position(*path, "id")
-            yield error(loaded.file, pos.line, pos.column, "id.duplicate",
+            yield error(loaded.file, pos.line, pos.column, ID_DUPLICATE.code,
                         f"id `{item_id}` appears more than once in this record")
         seen.add(item_id)
 
