@@ -45,7 +45,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src tests bench
 
-unit: $(STAMP) $(NODE_CLIENTS)
+# Microsoft's SARIF multitool, that the tests validate eta's SARIF with under GitHub's rules,
+# from the npm registry where npm is at hand, as the clients above.
+MULTITOOL := $(VENV)/sarif-multitool
+$(MULTITOOL)/.installed:
+	if command -v npm >/dev/null; then mkdir -p $(MULTITOOL) && cd $(MULTITOOL) && \
+		npm install --silent --no-audit --no-fund --no-save @microsoft/sarif-multitool@5.7.0 && \
+		chmod u+x node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool && touch .installed; fi
+
+unit: $(STAMP) $(NODE_CLIENTS) $(MULTITOOL)/.installed
 	$(BIN)/python -m pytest -n 2 -q
 
 ## schemas: regenerate schemas/ from the models, and schemas/output/ from eta's JSON outputs

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from change_helpers import INCIDENT_PATH, write
+from change_helpers import INCIDENT_PATH, edit, write
 from conftest import PROJECT, run_eta
+from eta.catalogue import CATALOGUE, as_markdown
+from eta.check.formats import SARIF_FINGERPRINT
 
 SCHEMA = json.loads((PROJECT / "tests/data/sarif-schema-2.1.0.json").read_text())
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -86,3 +90,105 @@ def test_the_schema_refuses_what_sarif_forbids(
     found = problems(document)
     assert len(found) == 1
     assert expected in found[0]
+
+
+# -- what code scanning shows ----------------------------------------------------------------
+
+def findings_repo(root: Path) -> Path:
+    """The example records with an error, a warning and a file named with a space and
+    non-ASCII letters."""
+    write(root, "afspraken/parties/kapot.yaml",
+          "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
+          "id: kapot\nname: Kapot\nroles: [herkenningsmakelar]\n")
+    write(root, "incidents/notities van Zoë.yml", "text: no record\n")
+    return root
+
+
+def test_each_rule_carries_the_catalogues_descriptions_and_help(git_repo: Path) -> None:
+    document = sarif(findings_repo(git_repo))
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    assert sorted(rules) == ["path.unknown", "record.value"]
+    entry = CATALOGUE["path.unknown"]
+    assert rules["path.unknown"] == {
+        "id": "path.unknown",
+        "shortDescription": {"text": entry.title},
+        "fullDescription": {"text": entry.explanation},
+        "help": {"text": f"{entry.explanation}\n\nFix: {entry.fix}",
+                 "markdown": as_markdown(entry)},
+        "helpUri": "https://github.com/eherkenning/eta/blob/main/docs/rules.md#pathunknown",
+        "defaultConfiguration": {"level": "warning"},
+    }
+    assert document["runs"][0]["columnKind"] == "unicodeCodePoints"
+    assert document["runs"][0]["tool"]["driver"]["informationUri"] == (
+        "https://github.com/eherkenning/eta")
+
+
+def test_a_path_with_spaces_and_non_ascii_letters_is_a_uri(git_repo: Path) -> None:
+    results = sarif(findings_repo(git_repo))["runs"][0]["results"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris == {"afspraken/parties/kapot.yaml", "incidents/notities%20van%20Zo%C3%AB.yml"}
+
+
+def _fingerprints(document: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(r["ruleId"], r["partialFingerprints"][SARIF_FINGERPRINT])
+            for r in document["runs"][0]["results"]]
+
+
+def test_a_finding_keeps_its_fingerprint_when_its_line_moves(git_repo: Path) -> None:
+    before = _fingerprints(sarif(findings_repo(git_repo)))
+    edit(git_repo, "afspraken/parties/kapot.yaml", "id: kapot\n",
+         "# Een nieuwe partij.\nid: kapot\n")
+    moved = sarif(git_repo)
+    assert _fingerprints(moved) == before
+    assert moved["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"][
+        "startLine"] == 5
+    assert len({fingerprint for _, fingerprint in before}) == len(before) == 2
+
+
+def test_equal_findings_in_one_file_get_fingerprints_of_their_own(git_repo: Path) -> None:
+    write(git_repo, "afspraken/parties/kapot.yaml",
+          "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
+          "id: kapot\nname: Kapot\nroles: [herkenningsmakelar, herkenningsmakelar]\n")
+    found = _fingerprints(sarif(git_repo))
+    assert [code for code, _ in found] == ["record.value", "record.value"]
+    assert found[0][1] != found[1][1]
+
+
+#: Where `make test` installs Microsoft's SARIF multitool.
+MULTITOOL = PROJECT / ".venv" / "sarif-multitool"
+
+
+def _multitool() -> Path:
+    """The multitool's program; without it the test is skipped, except under CI."""
+    found = sorted(MULTITOOL.glob("node_modules/@microsoft/sarif-multitool-*/Sarif.Multitool"))
+    if not found:
+        message = f"Microsoft's SARIF multitool is needed in {MULTITOOL} (make test installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return found[0]
+
+
+@pytest.mark.parametrize("case", ["clean", "findings", "base"])
+def test_the_sarif_multitool_finds_no_error_under_githubs_rules(
+    git_repo: Path, tmp_path: Path, case: str
+) -> None:
+    tool = _multitool()
+    if case == "clean":
+        document = sarif(git_repo)
+    elif case == "findings":
+        document = sarif(findings_repo(git_repo), "--today", "2027-06-01")
+    else:
+        (git_repo / "incidents/2026-11-16-q738dq.yaml").unlink()
+        document = sarif(findings_repo(git_repo), "--base", "HEAD")
+    log = tmp_path / "eta.sarif"
+    log.write_text(json.dumps(document), encoding="utf-8")
+    out = tmp_path / "validation.sarif"
+    ran = subprocess.run([str(tool), "validate", str(log), "--rule-kind", "Gh;Sarif",
+                          "--output", str(out), "--log", "ForceOverwrite"],
+                         capture_output=True, text=True, check=False)
+    assert out.is_file(), ran.stdout + ran.stderr
+    results = json.loads(out.read_text(encoding="utf-8-sig"))["runs"][0].get("results", [])
+    errors = [f"{r['ruleId']}: {r['message']}" for r in results if r.get("level") == "error"]
+    assert errors == []
+    assert results == [] or {r.get("level") for r in results} <= {"warning", "note"}

@@ -23,8 +23,9 @@ from eta.escaping import for_text_block
 if TYPE_CHECKING:
     from eta.contracts.shapes import ExampleEntry, RuleEntry
 
-#: Where docs/rules.md is published; each code has its heading there.
-RULES_URL = "https://github.com/eherkenning/eta/blob/main/docs/rules.md"
+#: eta's home, and where docs/rules.md is published: each code has its heading there.
+PROJECT_URL = "https://github.com/eherkenning/eta"
+RULES_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 
 #: How a change alters the example records: edit a file (replace `replace` by `by`), write
 #: one whole, delete or rename one (`by` is the new path), put a link to `by`, a FIFO, a git
@@ -524,7 +525,7 @@ PLAN_MEASURE_AFTER_DEADLINE = Code(
 PLAN_MEASURE_OVERDUE = Code(
     "plan.measure.overdue", W, "A measure is overdue",
     "The measure's deadline has passed and it is not done.",
-    "When it is done: `eta plan measure-status RELEASE PARTY MEASURE --status done`.",
+    "When it is done: `eta plan measure-status RELEASE --party PARTY MEASURE done`.",
     Example(PART_1, replace="    deadline: 2027-02-26", by="    deadline: 2027-02-26",
             today="2027-02-27"))
 PLAN_SIGNATURE_INVALID = Code(

@@ -10,11 +10,13 @@ and the summary renders no link or image.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
 
 from eta import __version__
 from eta.check.result import CheckResult
@@ -122,26 +124,59 @@ def markdown_summary(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def fingerprints(diagnostics: list[Diagnostic]) -> Iterator[str]:
+    """A fingerprint of each finding that stays while lines move: its code, file and message,
+    and how many equal findings came before it in the file. CI systems match findings of
+    two runs by it, so that a finding is reported once, not again on every push."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    for d in diagnostics:
+        key = (d.code, d.file, d.message)
+        seen[key] += 1
+        text = "\0".join((*key, str(seen[key])))
+        yield hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_uri(path: str) -> str:
+    """A repository path as a relative URI reference: spaces and non-ASCII percent-encoded."""
+    return quote(path, safe="/")
+
+
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The key of eta's fingerprint among a result's partial fingerprints; the number is its
+#: version, to change if the fingerprint ever does.
+SARIF_FINGERPRINT = "etaFinding/v1"
 
 
 def report_sarif(result: CheckResult, out: TextIO) -> None:
+    from eta.catalogue import PROJECT_URL, as_help_text, as_markdown, code_named
+
     codes = sorted({d.code for d in result.diagnostics})
     index = {code: i for i, code in enumerate(codes)}
     results: list[dict[str, Any]] = []
-    for d in result.diagnostics:
+    for d, fingerprint in zip(result.diagnostics, fingerprints(result.diagnostics), strict=True):
         message = f"{d.message} ({d.hint})" if d.hint else d.message
+        location: dict[str, Any] = {
+            "artifactLocation": {"uri": file_uri(d.file), "uriBaseId": "%SRCROOT%"}}
+        if d.line >= 1:
+            location["region"] = {"startLine": d.line, "startColumn": max(d.column, 1)}
         results.append({
             "ruleId": d.code,
             "ruleIndex": index[d.code],
-            "level": "error" if d.severity is Severity.ERROR else "warning",
+            "level": d.severity.label,
             "message": {"text": message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": d.file, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": d.line, "startColumn": d.column},
-                },
-            }],
+            "locations": [{"physicalLocation": location}],
+            "partialFingerprints": {SARIF_FINGERPRINT: fingerprint},
+        })
+    rules = []
+    for code in codes:
+        entry = code_named(code)
+        rules.append({
+            "id": code,
+            "shortDescription": {"text": entry.title},
+            "fullDescription": {"text": entry.explanation},
+            "help": {"text": as_help_text(entry), "markdown": as_markdown(entry)},
+            "helpUri": entry.help_uri,
+            "defaultConfiguration": {"level": entry.severity.label},
         })
     document = {
         "$schema": SARIF_SCHEMA,
@@ -150,12 +185,32 @@ def report_sarif(result: CheckResult, out: TextIO) -> None:
             "tool": {"driver": {
                 "name": "eta",
                 "version": __version__,
-                "rules": [{"id": code, "name": code} for code in codes],
+                "informationUri": PROJECT_URL,
+                "rules": rules,
             }},
+            # eta counts a column in characters (Unicode code points), not UTF-16 units.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     }
     out.write(for_json(document) + "\n")
+
+
+#: How GitLab's Code Quality report rates eta's severities.
+GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor"}
+
+
+def report_gitlab(result: CheckResult, out: TextIO) -> None:
+    """GitLab's Code Quality report: a list of findings, each with a stable fingerprint."""
+    issues = [{
+        "description": f"{d.message} ({d.hint})" if d.hint else d.message,
+        "check_name": d.code,
+        "fingerprint": fingerprint,
+        "severity": GITLAB_SEVERITY[d.severity],
+        "location": {"path": d.file, "lines": {"begin": max(d.line, 1)}},
+    } for d, fingerprint in zip(result.diagnostics, fingerprints(result.diagnostics),
+                                strict=True)]
+    out.write(for_json(issues) + "\n")
 
 
 REPORTERS: dict[str, Reporter] = {
@@ -163,4 +218,5 @@ REPORTERS: dict[str, Reporter] = {
     "json": report_json,
     "github": report_github,
     "sarif": report_sarif,
+    "gitlab": report_gitlab,
 }

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from eta.check.formats import REPORTERS
 from eta.cli.common import (
     NowOption,
     QuietOption,
@@ -22,12 +23,13 @@ from eta.cli.common import (
     wants_colour,
 )
 
-
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    GITHUB = "github"
-    SARIF = "sarif"
+# The choices of --format are the formats' registry itself: a format added there is one
+# that `eta check` offers.
+if TYPE_CHECKING:
+    Format = StrEnum
+else:
+    Format = StrEnum("Format", {name.upper(): name for name in REPORTERS})
+TEXT = Format("text")
 
 
 @reports_errors
@@ -39,8 +41,10 @@ def check(
     ] = None,
     root: RootOption = None,
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print the findings.")
-    ] = Format.TEXT,
+        Format, typer.Option("--format", "-f", help="How to print the findings: text, json, "
+                             "github (workflow annotations), sarif (code scanning) or gitlab "
+                             "(GitLab's Code Quality report).")
+    ] = TEXT,
     strict: Annotated[
         bool, typer.Option("--strict", help="Fail on warnings too.")
     ] = False,
@@ -67,7 +71,7 @@ def check(
     Exit status: 0 clean, 1 findings, 2 usage or environment error.
     """
     from eta.check.engine import run_check
-    from eta.check.formats import REPORTERS, report_text
+    from eta.check.formats import report_text
     from eta.diagnostics import is_failure
 
     repository = resolve_root(root)

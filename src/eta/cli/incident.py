@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from eta.cli import completion
 from eta.catalogue import (
     INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
     INCIDENT_DATA_BREACH_OVERDUE,
@@ -19,6 +18,7 @@ from eta.catalogue import (
     INCIDENT_PHONE_REPORT_MISSING,
     INCIDENT_RESPONSE_TIME_EXCEEDED,
 )
+from eta.cli import completion
 from eta.cli.common import (
     NOW_OR_TODAY,
     FormatOption,
@@ -470,14 +470,17 @@ def _require_text(*options: tuple[str, str | None]) -> None:
 
 # --- eta incident list -----------------------------------------------------------------------
 
-_SHORT = {
-    INCIDENT_RESPONSE_TIME_EXCEEDED.code: "escalate: response time exceeded",
-    INCIDENT_DATA_BREACH_OVERDUE.code: "data breach notification overdue",
-    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "data breach notified late, no reason",
-    INCIDENT_DATA_BREACH_UNDECIDED.code: "data breach: reportable undecided",
-    INCIDENT_DATA_BREACH_UNRECORDED.code: "data breach: awareness time missing",
-    INCIDENT_PHONE_REPORT_MISSING.code: "no telephone report",
-}
+def _short_labels() -> dict[str, str]:
+    """What `incident list` says of each finding that needs attention, in a few words."""
+
+    return {
+        INCIDENT_RESPONSE_TIME_EXCEEDED.code: "escalate: response time exceeded",
+        INCIDENT_DATA_BREACH_OVERDUE.code: "data breach notification overdue",
+        INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "data breach notified late, no reason",
+        INCIDENT_DATA_BREACH_UNDECIDED.code: "data breach: reportable undecided",
+        INCIDENT_DATA_BREACH_UNRECORDED.code: "data breach: awareness time missing",
+        INCIDENT_PHONE_REPORT_MISSING.code: "no telephone report",
+    }
 
 
 @app.command("list", help=_help(
@@ -527,6 +530,7 @@ def list_incidents(
     for header in ("status", "class", "prio", "type", "detected", "response due", "title",
                    "attention"):
         table.add_column(header, overflow="fold")
+    short = _short_labels()
     for row in rows:
         incident = row.incident
         table.add_row(*map(for_terminal, (
@@ -534,7 +538,7 @@ def list_incidents(
             str(incident.priority), str(incident.type),
             _table_time(incident.times.detected, agreements),
             _table_time(row.due, agreements) if row.due is not None else "-", incident.title,
-            "; ".join(_SHORT.get(f.code, f.code) for f in row.findings) or "-",
+            "; ".join(short.get(f.code, f.code) for f in row.findings) or "-",
         )))
     # Piped or redirected, the table keeps a width that fits its rows instead of 80 columns.
     width = shutil.get_terminal_size(fallback=(200, 24)).columns
