@@ -96,3 +96,4 @@ def test_the_schema_refuses_a_document_that_breaks_it(history_repo: Path) -> Non
         "'fatal' is not one of ['error', 'warning']",
         "Additional properties are not allowed ('surprise' was unexpected)",
     ]
+

@@ -552,7 +552,7 @@ PLAN_SIGNATURE_NOT_AUTHORISED = Code(
 PLAN_SIGNATURE_STALE = Code(
     "plan.signature.stale", E, "The plan changed after it was signed",
     "A signature covers the plan's exact content; a change to the plan or a party's part "
-    "makes every earlier signature stale.",
+    "makes every earlier signature stale. While the release is a draft, this is a warning.",
     "Sign the changed plan again: `eta plan sign RELEASE --party PARTY`.",
     Example(PLAN_1, replace="Ketentest met alle deelnemers afgerond",
             by="Ketentest met alle deelnemers afgerond en gerapporteerd"))
