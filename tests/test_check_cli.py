@@ -80,6 +80,8 @@ def test_sarif_format_locates_each_result(broken: Path) -> None:
     assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == [
         "record.unknown-key", "record.value",
     ]
+    fingerprint = run["results"][1].pop("partialFingerprints")["etaFinding/v1"]
+    assert len(fingerprint) == 64
     assert run["results"][1] == {
         "ruleId": "record.unknown-key", "ruleIndex": 0, "level": "error",
         "message": {"text": "unknown key `contact` (did you mean `contacts`?)"},
