@@ -82,7 +82,7 @@ def check(
                        today=moment.date() if moment is not None else today(on),
                        use_cache=not no_cache, base=base, changed_only=changed_only,
                        moment=moment)
-    if output_format is Format.TEXT:
+    if output_format == TEXT:
         report_text(result, sys.stdout, colour=wants_colour(sys.stdout), quiet=quiet)
     else:
         REPORTERS[output_format](result, sys.stdout)
