@@ -67,7 +67,7 @@ from eta.incidents.state import (
     response_deadline,
 )
 from eta.models.incident import Incident
-from eta.models.party import Party
+from eta.models.party import Party, beheerorganisatie
 from eta.models.release import Release
 from eta.plans.digest import ReleaseFiles
 from eta.plans.state import (
@@ -80,7 +80,7 @@ from eta.plans.state import (
 )
 from eta.plans.timing import SigningEvidence
 from eta.records.layout import relative
-from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus, Role
+from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import AgendaDocument
@@ -212,12 +212,6 @@ def _release_ids(root: Path) -> list[str]:
         return []
     return sorted(path.name for path in folder.iterdir()
                   if path.is_dir() and not path.name.startswith("."))
-
-
-def beheerorganisatie(parties: Mapping[str, Party]) -> tuple[str, ...]:
-    """The ids of the parties in the role of Beheerorganisatie."""
-    return tuple(sorted(party_id for party_id, party in parties.items()
-                        if Role.BEHEERORGANISATIE in party.roles))
 
 
 # -- Releases and their plans ---------------------------------------------------------------

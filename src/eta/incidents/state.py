@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from eta.incidents.classify import Outcome, classify, deelnemers
 from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
 from eta.models.agreements import Criteria, ServiceLevels
+from eta.models.common import is_identifier
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
 from eta.records.layout import record_files, relative
@@ -178,7 +178,6 @@ def load_agreements(root: Path) -> Agreements:
     return Agreements(parties, levels, criteria)
 
 
-_INCIDENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class AmbiguousId(EtaError):
@@ -192,7 +191,7 @@ _CANDIDATES_SHOWN = 10
 def resolve_incident_id(root: Path, given: str) -> str:
     """The id of the one incident that `given` names: its whole id, or a prefix of it that
     no other incident's id starts with (as git takes a short commit hash)."""
-    if not _INCIDENT_ID.fullmatch(given):
+    if not is_identifier(given):
         raise EtaError(f"`{given}` is no incident id; ids look like 2026-03-28-k7q2mx")
     if os.path.lexists(incident_path(root, given)):
         return given
@@ -225,7 +224,7 @@ def _incident_ids(root: Path) -> list[str]:
     # A name no id could have is no incident's (`eta check` reports it), and is not shown.
     return sorted(stem for stem in (name.removesuffix(".yaml") for name in names
                                     if name.endswith(".yaml"))
-                  if _INCIDENT_ID.fullmatch(stem))
+                  if is_identifier(stem))
 
 
 def load_incident(root: Path, given: str) -> Incident:

@@ -107,9 +107,21 @@ def is_reason(value: object) -> bool:
     return isinstance(value, str) and re.search(REASON_PATTERN, value) is not None
 
 
+#: What an identifier is: up to 64 letters, digits, dots, hyphens and underscores, starting
+#: with a letter or digit. Every id of the records (a party, a release, an incident, a
+#: measure) and every id a command is given is held to it.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+_ID = re.compile(ID_PATTERN)
+
+
+def is_identifier(value: str) -> bool:
+    """Whether `value` is an identifier, as the `Identifier` type judges it."""
+    return _ID.fullmatch(value) is not None
+
+
 #: Identifiers are lowercase words joined by hyphens, or upper-case codes such as R2026-01.
 Identifier = Annotated[StrictStr, pattern_field(
-    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
+    f"^{ID_PATTERN}$",
     "an identifier: up to 64 letters, digits, dots, hyphens and underscores, "
     "starting with a letter or digit",
 )]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated
 
 from pydantic import Field, model_validator
@@ -63,5 +64,18 @@ class Party(Record):
         default=[], description="Who may sign for the party (bevoegde vertegenwoordigers).")
 
     @property
+    def is_beheerorganisatie(self) -> bool:
+        """Whether it is (one of) the Beheerorganisatie: it holds that role."""
+        return Role.BEHEERORGANISATIE in self.roles
+
+    @property
     def is_deelnemer(self) -> bool:
+        """Whether it takes part in the framework in a role other than the
+        Beheerorganisatie's."""
         return any(role is not Role.BEHEERORGANISATIE for role in self.roles)
+
+
+def beheerorganisatie(parties: Mapping[str, Party]) -> tuple[str, ...]:
+    """The ids of the parties in the role of Beheerorganisatie, in order."""
+    return tuple(sorted(party_id for party_id, party in parties.items()
+                        if party.is_beheerorganisatie))

@@ -9,7 +9,6 @@ wrote looks like one written by hand, and a hand-written one keeps its comments 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,8 @@ from eta.editing import (
 )
 from eta.errors import EtaError, Refused
 from eta.git import head_commit
-from eta.models.party import Contact, Party
+from eta.models.common import is_identifier
+from eta.models.party import Contact, Party, beheerorganisatie
 from eta.models.release import (
     Deadline,
     Measure,
@@ -62,8 +62,6 @@ from eta.records.layout import relative
 from eta.records.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
 
-_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
 
 @dataclass
 class Outcome:
@@ -79,7 +77,7 @@ def _date(day: dt.date) -> YamlDate:
 
 
 def _identifier(value: str, what: str) -> str:
-    if not _IDENTIFIER.fullmatch(value):
+    if not is_identifier(value):
         raise EtaError(f"`{value}` is not a valid {what}: use letters, digits, `.`, `_` and "
                        "`-`, starting with a letter or digit, at most 64 characters")
     return value
@@ -221,10 +219,8 @@ def _content_edit(work: Work, summary: str, register: Mapping[str, Party]) -> Ou
 
 def releasemanager_from_register(register: Mapping[str, Party]) -> Person | None:
     """The Beheerorganisatie's contact whose function is releasemanager."""
-    for party in register.values():
-        if party.is_deelnemer:
-            continue
-        for contact in party.contacts:
+    for party_id in beheerorganisatie(register):
+        for contact in register[party_id].contacts:
             if (contact.function or "").lower() == "releasemanager":
                 return Person(name=contact.name, email=contact.email)
     return None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -32,6 +31,7 @@ from eta.contracts import PLAN_STATUS
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.errors import EtaError
 from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
+from eta.models.common import is_identifier
 from eta.models.party import Party, Representative
 from eta.models.release import Measure, Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles, content_digest
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from eta.contracts.shapes import PartyStatus, PlanStatusDocument
 
 RELEASES = "releases"
-_RELEASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 #: The release process in order; each status is reached from the one before.
 PROCESS = RELEASE_PROCESS
@@ -80,7 +79,7 @@ def folder_paths(root: Path, release_id: str) -> list[Path]:
 
 def load_release(root: Path, release_id: str) -> ReleaseFiles:
     """Every record of the release's folder; EtaError if one of them is not valid."""
-    if not _RELEASE_ID.fullmatch(release_id):
+    if not is_identifier(release_id):
         raise EtaError(f"`{release_id}` is not a release id: letters, digits, `.`, `_` and "
                        "`-`, starting with a letter or digit")
     if not os.path.lexists(release_folder(root, release_id)):

@@ -10,7 +10,6 @@ from eta.check.result import Index, IndexRule
 from eta.diagnostics import Diagnostic, error
 from eta.models.party import Party
 from eta.records.kinds import KIND_BY_NAME
-from eta.vocabulary import Role
 
 
 def agreements_present(index: Index) -> Iterator[Diagnostic]:
@@ -23,7 +22,7 @@ def agreements_present(index: Index) -> Iterator[Diagnostic]:
                         "`eta init` writes a skeleton of the agreements")
     parties = index.of("party")
     if parties and not any(
-        isinstance(p.record, Party) and Role.BEHEERORGANISATIE in p.record.roles
+        isinstance(p.record, Party) and p.record.is_beheerorganisatie
         for p in parties
     ):
         yield error("afspraken/parties", 1, 1, AGREEMENTS_NO_BEHEERORGANISATIE.code,
