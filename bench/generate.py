@@ -231,11 +231,15 @@ def generate(target: Path, parties: int, releases: int, incidents: int, commits:
         chunk = dict(incident_items[start:start + per_commit])
         batches.append((f"Incidents {start + 1} to {start + len(chunk)}", chunk))
     # Pad the history with edits of one incident: `eta history` has a long story to tell.
+    # Each edit numbers the resolution anew, so the record stays its size however long the
+    # history: a repository of 100,000 incidents has some 14,000 of these commits.
     followed = incident_items[0][0]
     text = incident_items[0][1]
+    edits = 0
     while len(batches) < commits - 1:
-        text = text.replace("resolution: ", "resolution: Bijgewerkt. ", 1)
-        batches.append((f"Update {followed}", {followed: text}))
+        edits += 1
+        edited = text.replace("resolution: ", f"resolution: Bijgewerkt ({edits}). ", 1)
+        batches.append((f"Update {followed}", {followed: edited}))
     batches.append(("Records with mistakes", broken))
     _fast_import(target, batches)
     (target / BROKEN_FILE_LIST).write_text("".join(f"{name}\n" for name in sorted(broken)))
