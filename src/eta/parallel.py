@@ -4,14 +4,16 @@ all` on a large repository.
 The workers are forked, so they start with everything the parent has loaded (the
 agreements, compiled templates) without it being sent to them; only each item and its
 result cross between the processes, so both should be small plain data. Ctrl-C reaches the
-parent alone, which ends the workers (`eta.interrupts`). Where there is no `fork`, or there
-are too few items for a pool to pay off, the work is done in this process.
+parent alone, which ends the workers (`eta.interrupts`). Where there is no `fork`, where
+this process runs threads (forking those is unsafe), or where there are too few items for
+a pool to pay off, the work is done in this process.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
@@ -38,7 +40,8 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
     gc.disable()
     try:
         cores = os.cpu_count() or 1
-        if len(items) < parallel_from or cores < 2 or not _can_fork():
+        if (len(items) < parallel_from or cores < 2 or threading.active_count() > 1
+                or not _can_fork()):
             yield from map(work, items)
             return
         import multiprocessing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -210,12 +211,17 @@ def all_reports(
     typer.echo(f"wrote {len(rendered)} reports to {output_dir}")
 
 
+#: How often the progress bar is drawn again, at most.
+REDRAW_SECONDS = 0.1
+
+
 class _Bar:
     """A progress bar on standard error, drawn by rich."""
 
     def __init__(self, progress: RichProgress) -> None:
         self._progress = progress
         self._task: TaskID | None = None
+        self._drawn = 0.0
 
     def start(self, total: int) -> None:
         self._task = self._progress.add_task("reports", total=total)
@@ -223,6 +229,10 @@ class _Bar:
     def advance(self, name: str) -> None:
         if self._task is not None:
             self._progress.update(self._task, advance=1, description=for_terminal(name))
+            now = time.monotonic()
+            if now - self._drawn >= REDRAW_SECONDS:
+                self._progress.refresh()
+                self._drawn = now
 
 
 class _Silent:
@@ -246,5 +256,7 @@ def _progress() -> Iterator[_Bar | _Silent]:
     console = Console(file=sys.stderr, markup=False, emoji=False, highlight=False)
     columns = (BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}",
                                                              markup=False))
-    with Progress(*columns, console=console, transient=True) as progress:
+    # Drawn as reports are done rather than by a thread of its own: the reports are
+    # rendered in forked workers, and a process with threads is not forked.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as progress:
         yield _Bar(progress)

@@ -183,23 +183,38 @@ class Progress(Protocol):
     def advance(self, name: str) -> None: ...
 
 
+#: Below this many reports, a pool of processes costs more than it saves.
+PARALLEL_FROM = 200
+
+
 def render_each(root: Path, options: Options, progress: Progress, *, at: str | None = None,
                 kinds: frozenset[Kind] | None = None) -> tuple[list[Rendered], list[Failed]]:
     """Every report (of `kinds`), each on its own: one that fails, on an invalid record or
-    a broken template, is named with its problem, and the others are rendered still."""
+    a broken template, is named with its problem, and the others are rendered still.
+
+    Many reports are shared among forked workers (`eta.parallel`): each renders from the
+    history read once here, and only the reports' names and texts come back."""
+    from eta.parallel import forked_map
+
     rendered: list[Rendered] = []
     failed: list[Failed] = []
     with reporter(root, options, at=at) as made:
         planned = made.planned(kinds)
         progress.start(len(planned))
-        for item in planned:
+
+        def render(item: Planned) -> Rendered | Failed:
             try:
-                rendered.append(Rendered(item.name, made.report(item.kind, item.subject)))
+                return Rendered(item.name, made.report(item.kind, item.subject))
             except EtaError as exc:
                 records_problem = at is not None and not isinstance(exc, TemplateProblem)
-                failed.append(Failed(item.name, f"at {at}: {exc}" if records_problem
-                                     else str(exc)))
-            progress.advance(item.name)
+                return Failed(item.name, f"at {at}: {exc}" if records_problem else str(exc))
+
+        for outcome in forked_map(render, planned, parallel_from=PARALLEL_FROM):
+            if isinstance(outcome, Rendered):
+                rendered.append(outcome)
+            else:
+                failed.append(outcome)
+            progress.advance(outcome.name)
     return rendered, failed
 
 
