@@ -451,3 +451,12 @@ def test_one_private_key_is_one_key_in_any_form(repo: Path, tmp_path: Path, form
             for d in diagnostics_of(repo, "afspraken")] == [
         (19, 12, "party.key-shared", "this key is registered for testpartij/jan as well; "
          "a key belongs to one representative")]
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "-" + "1" * 4301])
+def test_a_number_too_long_to_read_is_located(repo: Path, number: str) -> None:
+    """Python reads no integer of more than 4,300 digits from text; eta says where one is
+    instead of failing on it."""
+    assert only_diagnostic(repo, PARTY + f"founded: {number}\n") == (
+        10, 10, "record.value", f"a number of {len(number):,} characters; no record holds one "
+        "that long", "write a number of at most 4,300 digits, or quote it if it is text")

@@ -40,6 +40,7 @@ from eta.catalogue import (
     FILE_ENCODING,
     FILE_TOO_LARGE,
     FILE_UNREADABLE,
+    RECORD_VALUE,
     YAML_ANCHOR,
     YAML_DUPLICATE_KEY,
     YAML_KEY,
@@ -643,6 +644,15 @@ def _agree(data: Any, expected: Any) -> bool:
     return bool(data == expected) or _same(data, expected, 0)
 
 
+def _key_value(key: str) -> Any:
+    """What the judge makes of a key eta reads as text; a number too long to read stays
+    text, and so differs from any judge's number."""
+    try:
+        return resolve_plain(key)
+    except ValueError:
+        return key
+
+
 def _same(data: Any, expected: Any, depth: int) -> bool:
     if depth > MAX_DEPTH:  # pragma: no cover - _value refused deeper values
         return False
@@ -651,7 +661,7 @@ def _same(data: Any, expected: Any, depth: int) -> bool:
             return False
         for (key, value), (judged_key, judged_value) in zip(
                 data.items(), expected.items(), strict=True):
-            if not (_same_scalar(key, judged_key) or _same_scalar(resolve_plain(key), judged_key)):
+            if not (_same_scalar(key, judged_key) or _same_scalar(_key_value(key), judged_key)):
                 return False
             if not _same(value, judged_value, depth + 1):
                 return False
@@ -787,7 +797,10 @@ def _value(node: Node, display: str, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise YamlError(_too_deep(display, *_position(node.start_mark)))
     if isinstance(node, ScalarNode):
-        return node.value if node.style else resolve_plain(node.value)
+        try:
+            return node.value if node.style else resolve_plain(node.value)
+        except ValueError:
+            raise _number_too_long(node, display) from None
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -799,13 +812,24 @@ def _value(node: Node, display: str, depth: int = 0) -> Any:
                                f"duplicate key `{key}`", "each key may appear once per mapping")
             if isinstance(value_node, ScalarNode):
                 text = value_node.value
-                result[key] = text if value_node.style else resolve_plain(text)
+                try:
+                    result[key] = text if value_node.style else resolve_plain(text)
+                except ValueError:
+                    raise _number_too_long(value_node, display) from None
             else:
                 result[key] = _value(value_node, display, depth + 1)
         return result
     if isinstance(node, SequenceNode):
         return [_value(item, display, depth + 1) for item in node.value]
     raise _located(node, display, YAML_SYNTAX.code, "unsupported YAML node")  # pragma: no cover
+
+
+def _number_too_long(node: Node, display: str) -> YamlError:
+    # Python reads no integer of more than 4,300 digits from text: reading one takes time
+    # that grows with the square of its length.
+    return _located(node, display, RECORD_VALUE.code,
+                    f"a number of {len(node.value):,} characters; no record holds one that long",
+                    "write a number of at most 4,300 digits, or quote it if it is text")
 
 
 def _located(node: Node, display: str, code: str, message: str, hint: str | None = None
