@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -388,3 +389,30 @@ def test_whatever_the_bytes_only_bad_signature_is_raised(data: bytes,
             mutated[position % len(mutated)] ^= mask
         with contextlib.suppress(signing.BadSignature):
             signing.verify(armor(bytes(mutated)), message, namespace)
+
+
+def test_a_key_that_is_a_device_or_pipe_is_refused_unread(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    for path in (Path("/dev/zero"), pipe):
+        with pytest.raises(EtaError) as caught:
+            signing.signing_key(str(path), cwd=tmp_path)
+        assert str(caught.value) == f"{path} is no regular file; an SSH key is one"
+
+
+def test_a_key_file_larger_than_any_key_is_refused_before_ssh_keygen_reads_it(
+    tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge"
+    with huge.open("wb") as handle:
+        handle.truncate(4 * 1024**3)  # sparse: four gibibytes that take no disk
+    with pytest.raises(EtaError) as caught:
+        signing.signing_key(str(huge), cwd=tmp_path)
+    assert str(caught.value) == f"{huge} is larger than 65,536 bytes: no SSH key is"
+
+
+def test_a_public_half_that_is_a_pipe_is_passed_over_without_waiting(tmp_path: Path) -> None:
+    key = tmp_path / "key"
+    key.write_text("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+    os.mkfifo(tmp_path / "key.pub")
+    assert signing.signing_key(str(key), cwd=tmp_path).public_key is None

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -346,16 +347,32 @@ def signing_key(spec: str, *, cwd: Path) -> SigningKey:
     path = Path(spec).expanduser()
     if not path.is_absolute():
         path = cwd / path
-    if not path.is_file():
-        raise EtaError(f"no SSH key file at {path}")
+    try:
+        status = path.stat()
+    except OSError:
+        raise EtaError(f"no SSH key file at {path}") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise EtaError(f"{path} is no regular file; an SSH key is one")
+    if status.st_size > MAX_KEY_FILE_BYTES:
+        raise EtaError(f"{path} is larger than {MAX_KEY_FILE_BYTES:,} bytes: no SSH key is")
     return SigningKey(path, _public_half(path))
+
+
+#: No SSH key file is larger (a 16384-bit RSA private key takes some 13 KB): a larger one
+#: is refused before it is read, or handed to ssh-keygen.
+MAX_KEY_FILE_BYTES = 64 * 1024
 
 
 def _public_half(path: Path) -> PublicKey | None:
     """The public key of the key file at `path`, where it can be known without a passphrase."""
     for candidate in (path, path.with_name(path.name + ".pub")):
         try:
-            first = candidate.read_text(encoding="utf-8").strip()
+            # Without waiting: a named pipe in the key's place would never answer.
+            fd = os.open(candidate, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as handle:
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    continue
+                first = handle.read(MAX_KEY_FILE_BYTES).decode("utf-8").strip()
         except (OSError, UnicodeDecodeError):
             continue
         if first.startswith(("ssh-", "ecdsa-", "sk-")):
