@@ -52,7 +52,8 @@ def test_completion_offers_commands_options_and_the_ids_in_the_repository(
     assert completed(shell, "eta report ", repo) == [
         "plan", "progress", "evaluation", "incident", "overview", "all"]
     assert "--changed-only" in completed(shell, "eta check --", repo)
-    assert completed(shell, "eta check --format ", repo) == ["text", "json", "github", "sarif"]
+    assert completed(shell, "eta check --format ", repo) == [
+        "text", "json", "github", "sarif", "gitlab"]
 
 
 def test_completion_finds_the_repository_of_root_from_anywhere(
