@@ -282,11 +282,11 @@ def test_output_goes_to_a_file(repo: Path, tmp_path: Path, output_format: str) -
         assert written.endswith(b"END:VCALENDAR\r\n")
 
 
-def test_records_that_are_not_valid_are_skipped_with_a_warning(repo: Path) -> None:
+def test_records_that_are_not_valid_are_skipped_with_a_warning_and_exit_1(repo: Path) -> None:
     (repo / "incidents/2026-11-16-q738dq.yaml").write_text(
         "# yaml-language-server: $schema=../schemas/incident.schema.json\nid: [\n")
     outcome = agenda(repo, "--party", "logius", "--today", "2026-11-28")
-    assert outcome.exit_code == 0
+    assert outcome.exit_code == 1
     assert outcome.stderr == ("eta: warning: skipped incidents/2026-11-16-q738dq.yaml, which "
                               "is not valid; run `eta check incidents/2026-11-16-q738dq.yaml`\n")
     assert outcome.stdout.startswith("Nothing is due for logius within 30 days")

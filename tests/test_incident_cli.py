@@ -727,11 +727,11 @@ def test_list_as_json(repo: Path) -> None:
     }
 
 
-def test_list_skips_invalid_records_with_a_warning(repo: Path) -> None:
+def test_list_skips_invalid_records_with_a_warning_and_exit_1(repo: Path) -> None:
     path_of(repo, "2026-03-02-broken").write_text("id: [\n")
     outcome = run_eta("incident", "list", "--root", str(repo), "--class", "crisis",
                       "--format", "json")
-    assert outcome.exit_code == 0
+    assert outcome.exit_code == 1
     assert outcome.stderr == ("eta: warning: skipped incidents/2026-03-02-broken.yaml, which is "
                               "not a valid incident; run `eta check "
                               "incidents/2026-03-02-broken.yaml`\n")

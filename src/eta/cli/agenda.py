@@ -20,7 +20,7 @@ from eta.cli.common import (
     plain_console,
     reports_errors,
     resolve_root,
-    warn,
+    warn_left_out,
 )
 from eta.escaping import for_json, for_terminal
 
@@ -85,8 +85,7 @@ def agenda(
     found = collect(repository, at)
     if party is not None:
         found.agreements.check_party(party, "--party")
-    for name in found.skipped:
-        warn(f"skipped {name}, which is not valid; run `eta check {name}`")
+    warn_left_out(found.skipped, "valid")
     items = found.select(days, party)
     if output_format is AgendaFormat.JSON:
         document = agenda_document(found, items, days, party)
@@ -97,6 +96,8 @@ def agenda(
     else:
         _emit(_table(found, items, days, party, to_file=output is not None).encode("utf-8"),
               output)
+    if found.skipped:
+        raise typer.Exit(1)
 
 
 def _emit(data: bytes, output: Path | None) -> None:

@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TextIO, TypeVar
@@ -217,6 +217,13 @@ def reason_option(value: str | None, option: str) -> str | None:
     if value is not None and not is_reason(value):
         raise EtaError(f"{option} must say why: give text, not only spaces")
     return value
+
+
+def warn_left_out(names: Sequence[str], being: str) -> None:
+    """Name each record a view leaves out for not being valid. A view that leaves one out
+    is incomplete, so its command exits 1 once it has shown the rest."""
+    for name in names:
+        warn(f"skipped {name}, which is not {being}; run `eta check {name}`")
 
 
 def resolve_root(root: Path | None) -> Path:

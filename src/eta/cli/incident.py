@@ -33,7 +33,7 @@ from eta.cli.common import (
     reason_option,
     reports_errors,
     resolve_root,
-    warn,
+    warn_left_out,
     write_json,
 )
 from eta.escaping import for_terminal
@@ -505,8 +505,7 @@ def list_incidents(
     agreements = load_agreements(repository)
     moment = _judged(now, on, agreements)
     incidents, invalid = load_incidents(repository)
-    for name in invalid:
-        warn(f"skipped {name}, which is not a valid incident; run `eta check {name}`")
+    warn_left_out(invalid, "a valid incident")
     rows = []
     for incident in incidents:
         if open_only and not is_open(incident):
@@ -518,10 +517,15 @@ def list_incidents(
     if output_format is TextOrJson.JSON:
         write_json({"version": INCIDENT_LIST.version, "now": moment.isoformat(),
                     "incidents": [row.as_data() for row in rows]})
-        return
-    if not rows:
+    elif rows:
+        _print_list(rows, agreements)
+    else:
         typer.echo("no incidents")
-        return
+    if invalid:
+        raise typer.Exit(1)
+
+
+def _print_list(rows: list[_Row], agreements: Agreements) -> None:
     from rich import box
     from rich.table import Table
 
