@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES_DATE, PROJECT, run_eta
+from eta.models.common import CALENDAR_YEARS
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
 from eta.plans.state import load_register, load_release, next_status
@@ -154,7 +155,8 @@ def test_the_canonical_content_is_plain_sorted_json_that_names_its_form() -> Non
 # controls, quotes, backslashes and characters outside the Basic Multilingual Plane too.
 _TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
 _IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,6}", fullmatch=True)
-_DATES = st.dates().map(dt.date.isoformat)
+_DATES = st.dates(dt.date(CALENDAR_YEARS[0], 1, 1), dt.date(CALENDAR_YEARS[1], 12, 31)
+                  ).map(dt.date.isoformat)
 
 
 def _optional(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:

@@ -288,5 +288,5 @@ def test_a_time_at_the_ends_of_the_calendar_is_a_located_error(repo: Path,
     write_signature(repo, RELEASE, "kenniskaart", "lvisser",
                     example_key("kenniskaart", "lvisser"), signed_at, digest=digest)
     assert check(repo) == (1, [
-        "releases/R2026-02/signatures/kenniskaart.yaml:5:12: error [record.value] "
-        "`signed_at`: a signature is dated in the years 1970 to 9998"])
+        "releases/R2026-02/signatures/kenniskaart.yaml:5:12: error [record.date] "
+        f"`signed_at`: eta reckons with the years 1970 to 9000, not the year {signed_at.year}"])

@@ -40,11 +40,17 @@ def parse_date(value: str | dt.datetime) -> dt.datetime:
     """A calendar date as typed, YYYY-MM-DD; an error says the format with an example."""
     if isinstance(value, dt.datetime):
         return value
+    from eta.models.common import CALENDAR_NOTE, in_calendar
+
     text = value.strip()
     try:
-        return dt.datetime.strptime(text, "%Y-%m-%d")
+        day = dt.datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         pass
+    else:
+        if not in_calendar(day):
+            raise typer.BadParameter(f"{value!r}: {CALENDAR_NOTE}")
+        return day
     if len(text) == len("2026-03-28") and text[4:5] == text[7:8] == "-":
         raise typer.BadParameter(f"{value!r} is no day of the calendar; {DATE_FORMAT_NOTE}")
     raise typer.BadParameter(f"{value!r} is no date; {DATE_FORMAT_NOTE}")

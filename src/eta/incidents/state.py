@@ -22,7 +22,7 @@ from eta.incidents.classify import Outcome, classify, deelnemers
 from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
 from eta.models.agreements import Criteria, ServiceLevels
-from eta.models.common import is_identifier
+from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
 from eta.records.layout import record_files, relative
@@ -105,6 +105,8 @@ def parse_time(text: str, tz: ZoneInfo, option: str) -> dt.datetime:
         raise EtaError(f"{option}: {text!r} is no date and time; {example}") from None
     if len(cleaned) <= len("2026-03-28"):
         raise EtaError(f"{option}: {text!r} has no time of day; {example}")
+    if not in_calendar(value):
+        raise EtaError(f"{option}: {text!r}: {CALENDAR_NOTE}")
     if value.tzinfo is not None:
         return value.replace(microsecond=0)
     local = value.replace(tzinfo=tz, microsecond=0)

@@ -70,10 +70,29 @@ DATE_TIME_PATTERN = (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.
                      r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 _DATE_TIME = re.compile(DATE_TIME_PATTERN)
 
+#: The years a date or a time may name, in a record or given to a command: far enough from
+#: the ends of Python's calendar (years 1 and 9999) that no deadline, window or horizon eta
+#: reckons from them, and no change of time zone, can fall off it.
+CALENDAR_YEARS = (1970, 9000)
+CALENDAR_NOTE = f"eta reckons with the years {CALENDAR_YEARS[0]} to {CALENDAR_YEARS[1]}"
+
+
+def in_calendar(value: dt.date) -> bool:
+    """Whether a date (or the date of a time) lies in the years eta reckons with."""
+    return CALENDAR_YEARS[0] <= value.year <= CALENDAR_YEARS[1]
+
+
+def _in_calendar(value: dt.date) -> dt.date:
+    if not in_calendar(value):
+        raise PydanticCustomError("date_range", f"{CALENDAR_NOTE}, not the year {value.year}")
+    return value
+
+
 #: A calendar date, written YYYY-MM-DD.
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), AfterValidator(_in_calendar)]
 #: A moment in time with its UTC offset, written as ISO 8601.
 Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime),
+                      AfterValidator(_in_calendar),
                       Field(json_schema_extra={"pattern": DATE_TIME_PATTERN})]
 
 Text = Annotated[StrictStr, Field(min_length=1)]

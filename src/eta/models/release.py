@@ -8,10 +8,9 @@ and merge without conflicts.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, StrictStr, field_validator
+from pydantic import Field, StrictStr
 
 from eta.models.common import (
     Date,
@@ -177,10 +176,6 @@ Digest = Annotated[StrictStr, Field(pattern=r"^sha256:[0-9a-f]{64}$")]
 Fingerprint = Annotated[StrictStr, Field(pattern=r"^SHA256:[A-Za-z0-9+/]{43}$")]
 
 
-#: The years a signature's time may name.
-SIGNING_YEARS = (1970, 9998)
-
-
 class Signature(Record):
     """releases/<id>/signatures/<party>.yaml: one party's signature on the plan.
 
@@ -198,13 +193,3 @@ class Signature(Record):
     key: Fingerprint = Field(description="The SHA256 fingerprint of the key that signed.")
     signature: Annotated[StrictStr, Field(pattern=ARMORED_SIGNATURE)] = Field(
         description="The SSH signature (ssh-keygen -Y sign) over the digest.")
-
-    @field_validator("signed_at")
-    @classmethod
-    def _a_datable_year(cls, value: dt.datetime) -> dt.datetime:
-        # Far enough from the calendar's ends that no change of zone or margin of the
-        # rules that judge the time can leave it.
-        if not SIGNING_YEARS[0] <= value.year <= SIGNING_YEARS[1]:
-            raise ValueError(f"a signature is dated in the years {SIGNING_YEARS[0]} to "
-                             f"{SIGNING_YEARS[1]}")
-        return value

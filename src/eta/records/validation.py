@@ -125,6 +125,9 @@ def _diagnostic(
     if kind == "ssh_key":
         return error(display, pos.line, pos.column, PARTY_KEY_INVALID.code,
                      f"{where}: {detail['msg']}")
+    if kind == "date_range":
+        return error(display, pos.line, pos.column, RECORD_DATE.code,
+                     f"{where}: {detail['msg']}")
     if kind in ("date_format", "datetime_format"):
         return error(display, pos.line, pos.column, RECORD_DATE.code,
                      f"{where}: {detail['msg']}, not {describe(value)}")
