@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import run_eta
+from eta.check import cache
 from eta.check.cache import KEY_NAME, seal, unseal
 from test_check_bad_input import CASES
 
@@ -120,6 +122,25 @@ def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path
     assert ":2026-11-28:" in before["salt"]
     assert ":2026-11-29:" in after["salt"]
     assert set(after["units"]) == set(before["units"])
+
+
+def test_an_edited_installation_of_eta_checks_anew(
+    repo: Path, cache_dir: Path, incident: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editable install keeps its version while its code changes: findings of the code it
+    # replaced must not be served.
+    package = tmp_path / "site" / "eta"
+    shutil.copytree(Path(cache.__file__).parents[1], package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache, "__file__", str(package / "check" / "cache.py"))
+    findings(repo)
+    first = cached(cache_dir)[1]["salt"]
+    findings(repo)
+    assert cached(cache_dir)[1]["salt"] == first
+    rule = package / "rules" / "incidents.py"
+    rule.write_text(rule.read_text() + "# edited\n")
+    findings(repo)
+    assert cached(cache_dir)[1]["salt"] != first
 
 
 def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:

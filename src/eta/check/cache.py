@@ -1,12 +1,14 @@
 """The cache of `eta check`: the findings of each unit of records, by the units' contents.
 
 A unit's findings depend on its files' contents, on the agreements, on the day (deadlines)
-and on eta itself. The cache as a whole is valid for one version of eta, one day and one
-set of agreements, each file by its path and content (its salt); within it, a unit's
-findings are used only while the content ids of its files are those they were found for,
-so a hit can never be stale. A file's content id is a hash of its bytes; it is read again
-only when the file's size, times, inode or mode changed, or when it changed so close to the
-cache's last write that the times cannot tell (as git's index does).
+and on eta itself. The cache as a whole is valid for one build of eta (its version and the
+size and time of each of its modules, so that an edited installation never meets the
+findings of the code it replaced), one day and one set of agreements, each file by its
+path and content (its salt); within it, a unit's findings are used only while the content
+ids of its files are those they were found for, so a hit can never be stale. A file's
+content id is a hash of its bytes; it is read again only when the file's size, times,
+inode or mode changed, or when it changed so close to the cache's last write that the
+times cannot tell (as git's index does).
 
 The cache is only an accelerator, and trusts nothing it did not write itself. It lives in
 the user's cache folder, never in the repository: records come from pull requests, and so
@@ -292,6 +294,20 @@ def _agreement_content(root: Path, path: Path) -> bytes:
         return f"{UNREADABLE}:{type(exc).__name__}".encode()
 
 
+def _build_stamp() -> str:
+    """The build of eta that runs: a digest of the path, size and modification time of each
+    of its modules, which every install, upgrade or edit of its code changes."""
+    digest = hashlib.blake2b(digest_size=12)
+    for folder, subfolders, names in os.walk(Path(__file__).resolve().parent.parent):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(names):
+            if name.endswith(".py"):
+                status = Path(folder, name).stat()
+                digest.update(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}\n"
+                              .encode())
+    return digest.hexdigest()
+
+
 @functools.cache
 def _reference_maker() -> Callable[[Iterable[Any]], Reference]:
     # Imported on first use: a check that is cached whole reads no record module at all.
@@ -320,7 +336,7 @@ class CheckCache:
         """The cache of the repository at `root`: empty, and never written, when its folder
         is not private or lies in the repository, or its file is not one eta wrote."""
         judged = moment.isoformat() if moment is not None else today.isoformat()
-        salt = (f"{FORMAT}:{__version__}:{judged}:"
+        salt = (f"{FORMAT}:{__version__}:{_build_stamp()}:{judged}:"
                 f"{_agreements_digest(root, agreements)}")
         name = "check-" + hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()
         name += ".marshal"
