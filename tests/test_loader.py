@@ -59,6 +59,27 @@ def test_a_nul_character_is_refused_with_its_position() -> None:
     assert (d.line, d.column, d.code) == (2, 5, "file.encoding")
 
 
+@pytest.mark.parametrize("character", ["\x1b", "\x07", "\x7f", "\x80", "\x9b", "\ufffe",
+                                       "\uffff"])
+def test_a_character_yaml_does_not_allow_is_refused_where_it_stands(character: str) -> None:
+    with pytest.raises(YamlError) as raised:
+        load_text(f"a: 1\nb: 'x{character}[2Ky'\n", "f.yaml")
+    d = raised.value.diagnostic
+    assert (d.line, d.column, d.code, d.message) == (
+        2, 6, "yaml.control-character",
+        f"the character U+{ord(character):04X} is not allowed in YAML text")
+
+
+@pytest.mark.parametrize("character", ["\t", "\x85", "\xa0", "\ud7ff", "\ue000", "\ufffd",
+                                       "\U0001f600"])
+def test_the_printable_characters_yaml_allows_are_read(character: str) -> None:
+    assert load_text(f"b: 'x{character}y'\n", "f.yaml").data == {"b": f"x{character}y"}
+
+
+def test_an_escaped_control_character_is_text() -> None:
+    assert load_text('b: "x\\e[2Ky\\u0007"\n', "f.yaml").data == {"b": "x\x1b[2Ky\x07"}
+
+
 def _round_trip_text(data: Any) -> str:
     yaml = YAML(typ="rt")
     stream = io.StringIO()

@@ -218,6 +218,15 @@ YAML_TOO_DEEP = Code(
     Example(INCIDENT, replace="affected:\n  - poortwachter",
             by="affected: " + "[" * 70 + "poortwachter" + "]" * 70))
 
+YAML_CONTROL_CHARACTER = Code(
+    "yaml.control-character", E, "A character YAML does not allow in a file",
+    "YAML 1.2 text holds printable characters only: no control character but tab, line "
+    "feed, carriage return and next line. A control character such as ESC could also make "
+    "a terminal show something else than the file holds.",
+    "Remove the character. Within double quotes YAML writes one as an escape, such as "
+    "`\\u001b`.",
+    Example(INCIDENT, replace="title: Phishingcampagne", by="title: Phishing\x1b[2Kcampagne"))
+
 YAML_UNSUPPORTED = Code(
     "yaml.unsupported", E, "YAML that eta cannot place in the file",
     "eta reads each value where it stands in the file, so that every finding can name its "

@@ -42,6 +42,7 @@ from eta.catalogue import (
     FILE_UNREADABLE,
     RECORD_VALUE,
     YAML_ANCHOR,
+    YAML_CONTROL_CHARACTER,
     YAML_DUPLICATE_KEY,
     YAML_KEY,
     YAML_MULTIPLE_DOCUMENTS,
@@ -505,6 +506,21 @@ def load_bytes(raw: bytes, display: str) -> Document:
     return _parse(raw, text, display)
 
 
+#: A character outside YAML 1.2's printable set (c-printable): the C0 and C1 controls but
+#: tab, line feed, carriage return and next line; DEL; surrogates; U+FFFE and U+FFFF. The
+#: judge lets some of them through, while the parsers that place values refuse them.
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd"
+                          "\U00010000-\U0010ffff]")
+
+
+def _unprintable(display: str, text: str, offset: int) -> Diagnostic:
+    character = text[offset]
+    return error(display, *_line_col(text, offset), YAML_CONTROL_CHARACTER.code,
+                 f"the character U+{ord(character):04X} is not allowed in YAML text",
+                 "remove it; within double quotes YAML can write it as an escape, such as "
+                 f"\\u{ord(character):04x}")
+
+
 def load_text(text: str, display: str) -> Document:
     """Parse YAML text of one record. Raises YamlError."""
     try:
@@ -523,6 +539,9 @@ def _parse(raw: bytes, text: str, display: str) -> Document:
         offset = text.index("\x00")
         raise YamlError(error(display, *_line_col(text, offset), FILE_ENCODING.code,
                               "file holds a NUL character; a record is text"))
+    unprintable = _UNPRINTABLE.search(text)
+    if unprintable is not None:
+        raise YamlError(_unprintable(display, text, unprintable.start()))
     # What the judge must not meet: nesting deep enough to exhaust its stack, and aliases,
     # which it expands (a file of a few lines can stand for billions of values).
     properties = any(character in text for character in "&*!")
