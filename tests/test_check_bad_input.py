@@ -184,6 +184,22 @@ def test_bad_input_gives_one_located_diagnostic(repo: Path, case: str) -> None:
     assert only_diagnostic(repo, text) == expected
 
 
+@pytest.mark.parametrize(("name", "schema", "article"), [
+    ("incidents/2026-12-01-lijst0.yaml", "incident", "an incident record"),
+    ("releases/R2026-02/parties/grensweg.yaml", "plan-party", "an implementing party record"),
+    ("releases/R2026-02/release.yaml", "release", "a release record"),
+])
+def test_a_record_that_is_a_list_says_what_it_must_be(repo: Path, name: str, schema: str,
+                                                      article: str) -> None:
+    up = "../" * name.count("/")
+    (repo / name).write_text(f"# yaml-language-server: $schema={up}schemas/{schema}.schema.json\n"
+                             "- a\n- b\n")
+    found = [(d["line"], d["column"], d["code"], d["message"])
+             for d in diagnostics_of(repo, name) if d["file"] == name]
+    assert found == [(2, 1, "record.type",
+                      f"{article} must be a mapping of keys to values, not a list")]
+
+
 def test_a_file_over_one_mebibyte_is_refused_unread(repo: Path) -> None:
     filler = "# " + "x" * 98 + "\n"
     text = PARTY + filler * (1024 * 1024 // len(filler) + 1)

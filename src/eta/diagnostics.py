@@ -53,6 +53,11 @@ def warning(file: str, line: int, column: int, code: str, message: str, hint: st
     return Diagnostic(file, line, column, Severity.WARNING, code, message, hint)
 
 
+def with_article(noun: str) -> str:
+    """`noun` after "a" or "an", as its first letter sounds in the words eta uses."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     """A hint naming the closest of `choices`, or None when nothing is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)

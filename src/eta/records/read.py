@@ -16,7 +16,7 @@ from eta.catalogue import (
     RECORD_SCHEMA_LINE,
     RECORD_TYPE,
 )
-from eta.diagnostics import Diagnostic, error, warning
+from eta.diagnostics import Diagnostic, error, warning, with_article
 from eta.errors import EtaError
 from eta.models.common import Record, schema_line
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths, values_at
@@ -93,7 +93,7 @@ def validate_document(
         pos = document.position(())
         diagnostics.append(error(
             display, pos.line, pos.column, RECORD_TYPE.code,
-            f"a {kind.title.lower()} record must be a mapping of keys to values, "
+            f"{with_article(kind.title.lower())} record must be a mapping of keys to values, "
             f"not {'a list' if isinstance(data, list) else 'a single value'}",
         ))
         return FileResult(None, diagnostics)
