@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -782,6 +784,47 @@ def test_a_fact_after_now_is_refused(repo: Path, options: tuple[str, ...], where
     assert eta(repo, "incident", command, incident_id, *rest, "--now", "2026-03-02T11:00") == (
         2, "", future(incident_id, where, field, value))
     assert snapshot(repo) == before
+
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def _an_hour_ahead() -> str:
+    return (dt.datetime.now(AMS) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize("command", [
+    ("new", "--title", "Storing", "--type", "verstoring", "--reporter", "sleutelbrug",
+     "--priority", "P3"),
+    ("log", "{id}", "Gebeld."),
+    ("update", "{id}", "--status", "in_progress"),
+    ("classify", "{id}"),
+])
+def test_an_edit_is_not_written_down_ahead_of_the_present(repo: Path, command: tuple[str, ...]
+                                                          ) -> None:
+    incident_id = new(repo, *STORING)
+    before = snapshot(repo)
+    ahead = _an_hour_ahead()
+    code, out, err = eta(repo, "incident", *(part.format(id=incident_id) for part in command),
+                         "--now", ahead)
+    assert (code, out) == (2, "")
+    assert re.fullmatch(
+        rf"eta: error: --now: {ahead.replace('T', ' ')} CES?T lies after the present moment, "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d CES?T; an edit is written down when it is made or later, "
+        r"never ahead\n", err), err
+    assert snapshot(repo) == before
+
+
+def test_a_classification_on_a_day_ahead_is_not_written_down(repo: Path) -> None:
+    incident_id = new(repo, *STORING)
+    before = snapshot(repo)
+    tomorrow = (dt.datetime.now(AMS) + dt.timedelta(days=1)).date().isoformat()
+    code, out, err = eta(repo, "incident", "classify", incident_id, "--today", tomorrow)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"eta: error: --today: {tomorrow} 00:00 ")
+    assert snapshot(repo) == before
+    # Judged without being written down, a day ahead is a question anyone may ask.
+    assert eta(repo, "incident", "show", incident_id, "--today", tomorrow)[0] == 0
 
 
 def test_an_event_before_the_incident_began_is_refused_until_started_says_so(

@@ -83,10 +83,11 @@ def _moment(value: str | None, agreements: Agreements, option: str) -> dt.dateti
     return None if value is None else parse_time(value, agreements.tz, option)
 
 
-def _now(value: str | None, agreements: Agreements, option: str = "--now") -> dt.datetime:
-    from eta.incidents.state import now_in
+def _recorded(value: str | None, agreements: Agreements) -> dt.datetime:
+    """The moment an edit is written down (`recording_moment`)."""
+    from eta.incidents.state import recording_moment
 
-    return _moment(value, agreements, option) or now_in(agreements.tz)
+    return recording_moment(value, agreements.tz)
 
 
 def _judged(now: str | None, on: dt.datetime | None, agreements: Agreements) -> dt.datetime:
@@ -96,7 +97,9 @@ def _judged(now: str | None, on: dt.datetime | None, agreements: Agreements) -> 
     from eta.errors import EtaError
 
     if on is None:
-        return _now(now, agreements)
+        from eta.incidents.state import now_in
+
+        return _moment(now, agreements, "--now") or now_in(agreements.tz)
     if now is not None:
         raise EtaError(NOW_OR_TODAY)
     return dt.datetime.combine(on.date(), dt.time(0), tzinfo=agreements.tz)
@@ -151,7 +154,7 @@ def new(
         raise EtaError("--title is empty; say in one line what happened")
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    recorded = _now(now, agreements)
+    recorded = _recorded(now, agreements)
     reported = _moment(reported_at, agreements, "--reported-at") or recorded
     detected = _moment(detected_at, agreements, "--detected-at") or reported
     if detected > reported:
@@ -211,6 +214,7 @@ def classify(
         incident_path,
         load_agreements,
         load_incident,
+        not_ahead,
     )
     from eta.models.incident import Incident
     from eta.records.layout import relative
@@ -229,6 +233,7 @@ def classify(
                                  reason)
     if entry is not None:
         refuse_closed(incident)
+        not_ahead(at, agreements.tz, "--today" if on is not None else "--now")
         item = commented(entry)
         for key in ("criteria", "unanswered"):
             if key in item:
@@ -320,7 +325,7 @@ def log(
         raise EtaError("the message is empty; say what happened")
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    recorded = _now(now, agreements)
+    recorded = _recorded(now, agreements)
     moment = _moment(at, agreements, "--at") or recorded
     incident = load_incident(repository, incident_id)
     path = incident_path(repository, incident.id)
@@ -409,7 +414,7 @@ def update(
     repository = resolve_root(root)
     agreements = load_agreements(repository)
     incident = load_incident(repository, incident_id)
-    moment = _now(now, agreements)
+    moment = _recorded(now, agreements)
 
     def given(*pairs: tuple[str, str | None]) -> dict[str, dt.datetime]:
         # Every moment is `--<event>-at`: `detected` is --detected-at, `aware_at` --aware-at.

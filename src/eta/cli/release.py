@@ -210,14 +210,13 @@ def reopen(
     from zoneinfo import ZoneInfo
 
     from eta.git import git_identity
-    from eta.incidents.state import now_in, parse_time
+    from eta.incidents.state import recording_moment
     from eta.plans.edits import reopen as record_reopen
     from eta.plans.timing import TIME_ZONE
 
     reason_option(reason, "--reason")
     repository = resolve_root(root)
-    tz = ZoneInfo(TIME_ZONE)
-    moment = parse_time(now, tz, "--now") if now is not None else now_in(tz)
+    moment = recording_moment(now, ZoneInfo(TIME_ZONE))
     show_outcome(record_reopen(repository, release_id, reason=reason,
                                by=git_identity(repository), now=moment), output_format)
 

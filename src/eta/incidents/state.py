@@ -130,6 +130,25 @@ def now_in(tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.now(tz).replace(microsecond=0)
 
 
+def recording_moment(value: str | None, tz: ZoneInfo) -> dt.datetime:
+    """The moment an edit is written down: the clock's, or an earlier one `--now` gives."""
+    if value is None:
+        return now_in(tz)
+    return not_ahead(parse_time(value, tz, "--now"), tz, "--now")
+
+
+def not_ahead(moment: dt.datetime, tz: ZoneInfo, option: str) -> dt.datetime:
+    """`moment`, as the moment an edit is written down, refused when it lies after the
+    present: every fact the edit records would too, and `eta check` would refuse the
+    record it wrote."""
+    clock = now_in(tz)
+    if moment > clock:
+        raise EtaError(f"{option}: {moment.astimezone(tz):%Y-%m-%d %H:%M %Z} lies after the "
+                       f"present moment, {clock:%Y-%m-%d %H:%M %Z}; an edit is written down "
+                       "when it is made or later, never ahead")
+    return moment
+
+
 def timestamp(moment: dt.datetime) -> YamlTimestamp:
     return YamlTimestamp(moment.isoformat())
 
