@@ -728,6 +728,23 @@ BASE_RELEASE_CHAIN_DEPENDENCIES_CHANGED = Code(
     Example(RELEASE_1, replace="chain_dependencies: true", by="chain_dependencies: false",
             base=True))
 
+# --- Report templates -----------------------------------------------------------------
+
+TEMPLATE_SYNTAX = Code(
+    "template.syntax", E, "A report template that cannot be used",
+    "A template in `templates/` replaces eta's own of that name in every report it makes. "
+    "One that is not valid Jinja, or that includes, imports or extends a template that "
+    "exists nowhere, stops those reports; `eta check` finds it before a report is made.",
+    "Correct the template at the line given, or remove it to use eta's own again.",
+    Example("templates/plan.md.j2", by="# {{ release.title }\n", action="write"))
+TEMPLATE_UNKNOWN = Code(
+    "template.unknown", W, "A template eta makes no report from",
+    "eta looks in `templates/` for the templates of its reports and partials by name "
+    "(`plan.md.j2`, `_audittrail.md.j2`, ...); a template of another name is never used, "
+    "unless another template includes it, as a partial whose name starts with `_`.",
+    "Name it after the template it replaces (templates/README.md lists them), or remove it.",
+    Example("templates/plann.md.j2", by="# Plan\n", action="write"))
+
 #: Every code, by its name.
 CATALOGUE: dict[str, Code] = {
     entry.code: entry for entry in globals().copy().values() if isinstance(entry, Code)

@@ -2,7 +2,7 @@
 
 A unit's findings depend on its files' contents, on the agreements, on the day (deadlines)
 and on eta itself. The cache as a whole is valid for one build of eta (its version and the
-size and time of each of its modules, so that an edited installation never meets the
+size and time of each of its files, so that an edited installation never meets the
 findings of the code it replaced), one day and one set of agreements, each file by its
 path and content (its salt); within it, a unit's findings are used only while the content
 ids of its files are those they were found for, so a hit can never be stale. A file's
@@ -296,15 +296,14 @@ def _agreement_content(root: Path, path: Path) -> bytes:
 
 def _build_stamp() -> str:
     """The build of eta that runs: a digest of the path, size and modification time of each
-    of its modules, which every install, upgrade or edit of its code changes."""
+    of its files (modules, templates, schemas), which every install, upgrade or edit of its
+    code changes."""
     digest = hashlib.blake2b(digest_size=12)
     for folder, subfolders, names in os.walk(Path(__file__).resolve().parent.parent):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(names):
-            if name.endswith(".py"):
-                status = Path(folder, name).stat()
-                digest.update(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}\n"
-                              .encode())
+            status = Path(folder, name).stat()
+            digest.update(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

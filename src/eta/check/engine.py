@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 from eta.catalogue import PLAN_SIGNATURE_FUTURE
 from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
-from eta.records.layout import KnownIds, covers, name_inside, record_files, record_names, relative
+from eta.records.layout import (
+    KnownIds,
+    covers,
+    is_template,
+    name_inside,
+    record_files,
+    record_names,
+    relative,
+)
 from eta.rules import index_rules, record_rules, unit_rules
 
 if TYPE_CHECKING:
@@ -234,6 +242,11 @@ def check_unit(
     diagnostics: list[Diagnostic] = []
     loaded: list[Loaded] = []
     for name in files:
+        if is_template(name):
+            from eta.reports.templating import template_findings
+
+            diagnostics.extend(template_findings(root, name))
+            continue
         result = load_record(root, root / name, name)
         diagnostics.extend(result.diagnostics)
         if result.loaded is not None:

@@ -21,6 +21,13 @@ TEMPLATE_FOLDER = "templates"
 #: The folders in which no symbolic link or special file may stand.
 GUARDED_FOLDERS = (*RECORD_FOLDERS, TEMPLATE_FOLDER)
 RECORD_SUFFIXES = (".yaml", ".yml")
+#: The report templates a repository's `templates/` may hold, which `eta check` checks too.
+TEMPLATE_SUFFIX = ".md.j2"
+
+
+def is_template(name: str) -> bool:
+    """Whether `name` (relative to the root) is a report template of the repository."""
+    return name.startswith(TEMPLATE_FOLDER + "/") and name.endswith(TEMPLATE_SUFFIX)
 
 
 def find_root(start: Path) -> Path:
@@ -59,8 +66,8 @@ def record_files(root: Path, paths: Iterable[Path] = ()) -> list[Path]:
 
 
 def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
-    """Every YAML file in the record folders, or in the given files and folders, sorted and
-    relative to the root.
+    """Every YAML file in the record folders and every report template in `templates/`, or
+    those in the given files and folders, sorted and relative to the root.
 
     Every symbolic link and special file (FIFO, device, socket) in the record folders and in
     `templates/` is among them, a folder or not, and is never followed: the loader refuses
@@ -141,8 +148,7 @@ def _walk(prefix: str, top: str, found: set[str]) -> None:
             shown = "/".join(folder.split("/")[:MAX_FOLDER_DEPTH + 1])
             raise EtaError(f"{shown}/...: folders nest more than {MAX_FOLDER_DEPTH} levels "
                            "deep; no record lies that deep")
-        # A template folder is searched for links and special files only: its files are no
-        # records.
+        # A template folder holds no records: its templates, links and special files.
         records = not folder.startswith(TEMPLATE_FOLDER + "/")
         try:
             with os.scandir(prefix + folder if folder else prefix) as scan:
@@ -159,7 +165,8 @@ def _walk(prefix: str, top: str, found: set[str]) -> None:
             if entry.is_dir(follow_symlinks=False):
                 pending.append(name + "/")
             elif entry.is_file(follow_symlinks=False):
-                if records and entry.name.endswith(RECORD_SUFFIXES):
+                if (entry.name.endswith(RECORD_SUFFIXES) if records
+                        else entry.name.endswith(TEMPLATE_SUFFIX)):
                     found.add(name)
             elif name.split("/", 1)[0] in GUARDED_FOLDERS:
                 found.add(name)

@@ -39,6 +39,8 @@ from jinja2.sandbox import (
 from jinja2.utils import _PassArg
 from markupsafe import Markup
 
+from eta.catalogue import FILE_ENCODING, FILE_TOO_LARGE, TEMPLATE_SYNTAX, TEMPLATE_UNKNOWN
+from eta.diagnostics import Diagnostic, did_you_mean, error, warning
 from eta.errors import EtaError
 from eta.escaping import (
     code_span,
@@ -48,11 +50,10 @@ from eta.escaping import (
     markdown_link,
 )
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
-from eta.records.layout import TEMPLATE_FOLDER
+from eta.records.layout import TEMPLATE_FOLDER, TEMPLATE_SUFFIX
 
 #: How a packaged template is named in messages.
 PACKAGED_PREFIX = "eta:templates/"
-TEMPLATE_SUFFIX = ".md.j2"
 
 #: The largest string or list a template may build with `*`, and the largest power.
 MAX_REPEATED_LENGTH = 1_000_000
@@ -536,6 +537,63 @@ def environment(root: Path | None) -> ReportEnvironment:
     env.filters = {name: _bounded_filter(env, name, function)
                    for name, function in env.filters.items()}
     return env
+
+
+def template_findings(root: Path, name: str) -> list[Diagnostic]:
+    """What `eta check` finds in the repository's template `name` (below `templates/`),
+    without rendering it: a name eta makes no report from, text that is not a template eta
+    can compile, and an include, import or extends of a template that exists nowhere. What
+    a template does with the records shows only when a report is made."""
+    env = environment(root)
+    loader = env.loader
+    assert isinstance(loader, ReportLoader)
+    own_name = name.removeprefix(TEMPLATE_FOLDER + "/")
+    known = sorted(entry.name for entry in loader.packaged.iterdir()
+                   if entry.name.endswith(TEMPLATE_SUFFIX))
+    found = []
+    # A partial (`_name`) of the repository's own is used where a template includes it.
+    if own_name not in known and not own_name.startswith("_"):
+        found.append(warning(
+            name, 1, 1, TEMPLATE_UNKNOWN.code,
+            f"eta makes no report from a template named `{own_name}`; it is used only where "
+            "another template includes it",
+            did_you_mean(own_name, known) or "templates/README.md lists the templates"))
+    try:
+        data = read_real(root, name, MAX_FILE_BYTES)
+    except NotReal as refused:
+        return [error(name, 1, 1, refused.code, refused.message, refused.hint)]
+    except TooLarge as large:
+        return [error(name, 1, 1, FILE_TOO_LARGE.code, f"the template is {large.size:,} "
+                      f"bytes; a template may be at most {MAX_FILE_BYTES:,} bytes")]
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [*found, error(name, 1, 1, FILE_ENCODING.code, f"the template is not UTF-8 "
+                              f"text: byte 0x{data[exc.start]:02x} cannot be decoded")]
+    try:
+        tree = env.parse(source, own_name, name)
+        env.compile(tree, own_name, name)
+    except jinja2.TemplateSyntaxError as exc:
+        return [*found, error(name, exc.lineno or 1, 1, TEMPLATE_SYNTAX.code, exc.message or
+                              "not a valid template")]
+    except (TemplateLimitExceeded, SecurityError) as exc:
+        return [*found, error(name, 1, 1, TEMPLATE_SYNTAX.code, str(exc))]
+    for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include,
+                               jinja2.nodes.Import, jinja2.nodes.FromImport)):
+        target = getattr(getattr(node, "template", None), "value", None)
+        if not isinstance(target, str) or getattr(node, "ignore_missing", False):
+            continue  # a name made at render time, or an include that may be missing
+        try:
+            loader.get_source(env, target)
+        except jinja2.TemplateNotFound:
+            found.append(error(
+                name, node.lineno, 1, TEMPLATE_SYNTAX.code,
+                f"`{target}` is neither in {TEMPLATE_FOLDER}/ nor among eta's own templates",
+                did_you_mean(target, known)))
+        except TemplateProblem as problem:
+            found.append(error(name, node.lineno, 1, TEMPLATE_SYNTAX.code,
+                               f"`{target}` cannot be used: {problem}"))
+    return found
 
 
 def render(env: ReportEnvironment, template_name: str, context: dict[str, Any]) -> str:
