@@ -380,3 +380,32 @@ def test_ctrl_c_during_a_parallel_check(repo: Path, whom: str) -> None:
     wait_for(lambda: not any(Path(f"/proc/{pid}").exists()
                              and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
                              for pid in workers), "the workers to end", seconds=10)
+
+
+def folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="parallel reports need two cores")
+def test_ctrl_c_during_parallel_reports_leaves_the_last_reports_as_they_were(
+        git_repo: Path, tmp_path: Path) -> None:
+    output = tmp_path / "reports"
+    assert run_eta("report", "all", "--output-dir", str(output), "--today", EXAMPLES_DATE,
+                   cwd=git_repo).exit_code == 0
+    before = folder_bytes(output)
+    many_incidents(git_repo, 220)
+    process = subprocess.Popen([sys.executable, "-m", "eta", "report", "all", "--output-dir",
+                                str(output), "--today", EXAMPLES_DATE], cwd=git_repo,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    wait_for(lambda: len(children(process.pid)) >= 2, "the pool's workers")
+    workers = children(process.pid)
+    time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)
+    stdout, stderr = process.communicate()
+    assert (process.returncode, stdout, stderr) == (130, "", "eta: interrupted\n")
+    assert folder_bytes(output) == before
+    wait_for(lambda: not any(Path(f"/proc/{pid}").exists()
+                             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                             for pid in workers), "the workers to end", seconds=10)
