@@ -34,6 +34,7 @@ demo: $(STAMP)
 	$(ETA) plan status R2026-03
 	$(ETA) incident classify 2026-11-16-q738dq --explain
 	$(ETA) agenda --party logius --days 90
+	$(ETA) report availability --month 2026-10
 	$(ETA) report all --output-dir $(OUT)/reports
 
 ## test: the whole test suite, ruff and mypy --strict

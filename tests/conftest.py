@@ -18,7 +18,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_KEYS = PROJECT / "tests" / "example-keys"
 RECORD_FOLDERS = ("afspraken", "releases", "incidents", "schemas")
 #: The day the example records were written for; nothing in them is due or overdue then.
-EXAMPLES_DATE = "2026-11-28"
+EXAMPLES_DATE = "2026-12-01"
 
 
 @dataclass(frozen=True)

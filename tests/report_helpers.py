@@ -51,3 +51,55 @@ def table_shapes(text: str) -> list[list[int]]:
         else:
             current = None
     return tables
+
+
+#: The tokens of Mermaid's xychart grammar (xychart.jison) that eta's charts use: a quoted
+#: string holds no `"` and no line break; a number is `[+-]?(\d+(\.\d+)?|\.\d+)`.
+_XY_STRING = r'"[^"\n]*"'
+_XY_NUMBER = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)"
+_XY_TEXT = rf"(?:{_XY_STRING}|[A-Za-z0-9_]+)"
+_XY_NUMBERS = rf"\[\s*{_XY_NUMBER}(?:\s*,\s*{_XY_NUMBER})*\s*\]"
+_XY_STATEMENTS = {
+    "title": re.compile(rf"title\s+{_XY_TEXT}"),
+    "x-axis": re.compile(rf"x-axis(?:\s+{_XY_TEXT})?\s*\[\s*{_XY_TEXT}(?:\s*,\s*{_XY_TEXT})*\s*\]"),
+    "y-axis": re.compile(rf"y-axis(?:\s+{_XY_TEXT})?(?:\s+{_XY_NUMBER}\s*-->\s*{_XY_NUMBER})?"),
+    "bar": re.compile(rf"bar(?:\s+{_XY_TEXT})?\s*{_XY_NUMBERS}"),
+    "line": re.compile(rf"line(?:\s+{_XY_TEXT})?\s*{_XY_NUMBERS}"),
+}
+
+
+def mermaid_blocks(text: str) -> list[str]:
+    return re.findall(r"^```mermaid\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
+
+
+def xychart_problems(chart: str) -> list[str]:
+    """What in `chart` Mermaid's xychart-beta grammar refuses, or a renderer could not draw:
+    each line one statement of the grammar, as many values in each series as the x-axis
+    has bands, and every value within the y-axis."""
+    lines = [line.strip() for line in chart.splitlines() if line.strip()]
+    if not lines or lines[0] not in ("xychart-beta", "xychart-beta vertical",
+                                     "xychart-beta horizontal"):
+        return ["the chart does not start with xychart-beta"]
+    problems = []
+    bands = 0
+    low, high = float("-inf"), float("inf")
+    series: list[list[float]] = []
+    for line in lines[1:]:
+        keyword = line.split(maxsplit=1)[0]
+        pattern = _XY_STATEMENTS.get(keyword)
+        if pattern is None or not pattern.fullmatch(line):
+            problems.append(f"not a statement of the grammar: {line}")
+            continue
+        if keyword == "x-axis":
+            bands = len(re.findall(_XY_TEXT, line[line.index("["):]))
+        elif keyword == "y-axis" and "-->" in line:
+            low, high = (float(n) for n in re.findall(_XY_NUMBER + r"(?=\s*-->)|(?<=-->)\s*"
+                                                       + _XY_NUMBER, line))
+        elif keyword in ("bar", "line"):
+            series.append([float(n) for n in re.findall(_XY_NUMBER, line[line.index("["):])])
+    for values in series:
+        if len(values) != bands:
+            problems.append(f"{len(values)} values for {bands} bands")
+        problems.extend(f"{v} lies outside the y-axis {low} --> {high}" for v in values
+                        if not low <= v <= high)
+    return problems

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import run_eta
+from conftest import EXAMPLES_DATE, run_eta
 from eta.check import cache
 from eta.check.cache import KEY_NAME, seal, unseal
 from test_check_bad_input import CASES
@@ -24,7 +24,7 @@ type: verstoring
 reporter: poortwachter
 priority: P3
 times:
-  detected: 2026-11-27T09:00:00+01:00
+  detected: 2026-11-30T09:00:00+01:00
 """
 
 
@@ -44,7 +44,7 @@ def incident(repo: Path) -> Path:
 
 
 def findings(root: Path, *args: str) -> tuple[int, str]:
-    outcome = run_eta("check", "--today", "2026-11-28", *args, cwd=root)
+    outcome = run_eta("check", "--today", EXAMPLES_DATE, *args, cwd=root)
     return outcome.exit_code, outcome.stdout
 
 
@@ -103,7 +103,7 @@ def test_an_agreement_moved_to_another_folder_reaches_cached_records(
 ) -> None:
     # Moved below a folder that sorts where the file was: the agreements hold the same
     # files under the same names in the same order, but the party is gone from the register.
-    assert findings(repo) == (0, "40 files checked: no problems found\n")
+    assert findings(repo) == (0, "41 files checked: no problems found\n")
     moved = repo / "afspraken" / "parties" / "p" / "poortwachter.yaml"
     moved.parent.mkdir()
     (repo / PARTY).rename(moved)
@@ -117,10 +117,10 @@ def test_an_agreement_moved_to_another_folder_reaches_cached_records(
 def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
     findings(repo)
     before = cached(cache_dir)[1]
-    run_eta("check", "--today", "2026-11-29", cwd=repo)
+    run_eta("check", "--today", "2026-12-02", cwd=repo)
     after = cached(cache_dir)[1]
-    assert ":2026-11-28:" in before["salt"]
-    assert ":2026-11-29:" in after["salt"]
+    assert f":{EXAMPLES_DATE}:" in before["salt"]
+    assert ":2026-12-02:" in after["salt"]
     assert set(after["units"]) == set(before["units"])
 
 
@@ -183,7 +183,7 @@ FAILED = (1, "incidents/INC-CACHE.yaml:2:1: error [record.missing-key] missing r
              "`title`\n"
              "incidents/INC-CACHE.yaml:3:1: error [record.unknown-key] unknown key `titel`\n"
              "    hint: did you mean `title`?\n"
-             "40 files checked: 2 errors, 0 warnings\n")
+             "41 files checked: 2 errors, 0 warnings\n")
 
 
 def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +222,7 @@ def test_a_forged_cache_cannot_turn_a_failing_check_green(
     assert findings(repo) == FAILED
     # The same entry under the user's key would be believed: the key is what protects.
     cache_file.write_bytes(seal(real_key, cache_file.name, forged))
-    assert findings(repo) == (0, "40 files checked: no problems found\n")
+    assert findings(repo) == (0, "41 files checked: no problems found\n")
 
 
 def test_a_cache_folder_in_the_repository_is_neither_read_nor_written(
@@ -256,7 +256,7 @@ def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
         assert findings(repo) == FAILED, oct(mode)
         assert cache_file.read_bytes() == planted
     cache_dir.chmod(0o700)
-    assert findings(repo) == (0, "40 files checked: no problems found\n")
+    assert findings(repo) == (0, "41 files checked: no problems found\n")
 
 
 def test_a_cache_below_a_folder_others_may_write_is_not_used(

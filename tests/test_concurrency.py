@@ -267,7 +267,7 @@ def test_check_reports_a_change_left_half_done(git_repo: Path) -> None:
         + "releases/R2026-03/plan.yaml:1:1: error [edit.interrupted] an eta command was "
         "interrupted while changing this file together with others (journal "
         ".git/eta/journal)\n" + hint
-        + "39 files checked: 3 errors, 0 warnings\n")
+        + "40 files checked: 3 errors, 0 warnings\n")
 
 
 def test_a_journal_that_would_move_files_outside_the_records_is_refused(

@@ -132,9 +132,9 @@ def test_an_overdue_data_breach_notification_is_an_error(repo: Path) -> None:
     # 72 real hours end at 11:00 summer time on Monday, after the clocks went forward.
     assert check(repo, "2026-03-30") == []
     assert check(repo, "2026-03-31") == [
-        f"{NAME}:15:13: error [incident.data-breach.overdue] the data breach was due at the "
-        "Autoriteit Persoonsgegevens by 2026-03-30 11:00 CEST (72 hours after awareness at "
-        "2026-03-27 10:00 CET) and no notification is recorded"]
+        f"{NAME}:15:13: error [incident.duty.overdue] Meldplicht datalekken (Autoriteit "
+        "Persoonsgegevens), melding (`datalek`/`melding`) was due by 2026-03-30 11:00 CEST and "
+        "no notification is recorded"]
 
 
 def test_a_deadline_within_the_day_is_judged_at_the_moment_given(repo: Path) -> None:
@@ -181,13 +181,15 @@ def test_a_fact_after_the_moment_given_lies_in_the_future(repo: Path) -> None:
 @pytest.mark.parametrize(("notified", "reason", "expected"), [
     ("2026-03-30T11:00:00+02:00", "", []),
     ("2026-03-30T12:00:00+02:00", "", [
-        f"{NAME}:16:16: error [incident.data-breach.late-without-reason] notified 1 hour after "
-        "the 72-hour deadline of 2026-03-30 11:00 CEST without `data_breach.delay_reason`; a "
-        "late notification must give the reasons for the delay (GDPR art. 33(1))"]),
+        f"{NAME}:16:16: error [incident.duty.late-without-reason] Meldplicht datalekken "
+        "(Autoriteit Persoonsgegevens), melding (`datalek`/`melding`) was notified 1 hour after "
+        "its deadline of 2026-03-30 11:00 CEST without a `delay_reason`; a late notification "
+        "must give the reasons for the delay"]),
     ("2026-03-30T12:00:00+02:00", "  delay_reason: Omvang pas maandag vastgesteld.\n", []),
     ("2026-03-27T09:00:00+01:00", "", [
-        f"{NAME}:16:16: error [incident.times.order] the data breach was notified before "
-        "anyone was aware of it"]),
+        f"{NAME}:16:16: error [incident.times.order] Meldplicht datalekken (Autoriteit "
+        "Persoonsgegevens), melding (`datalek`/`melding`) is notified before its clock started "
+        "(2026-03-27 10:00 CET)"]),
 ])
 def test_the_notification_must_be_timely_or_say_why_not(
         repo: Path, notified: str, reason: str, expected: list[str]) -> None:
@@ -214,25 +216,29 @@ def test_an_undecided_data_breach_is_a_warning_after_72_hours(repo: Path) -> Non
         "reported is still not decided"]
 
 
-# --- the telephone report of a calamiteit or crisis ---------------------------------------------
+# --- the telephone report of a calamiteit or crisis: a reporting duty ---------------------------
+
+PHONE_OVERDUE = (
+    f"{NAME}:9:13: error [incident.duty.overdue] Telefonische melding bij de Beheerorganisatie "
+    "(Beheerorganisatie (incidentmanager)), telefonische melding "
+    "(`beheerorganisatie`/`telefonisch`) was due by 2026-03-02 11:00 CET and no notification "
+    "is recorded")
+
 
 @pytest.mark.parametrize(("klass", "criteria", "phoned", "expected"), [
-    ("calamiteit", "C3", "", [
-        f"{NAME}:8:1: error [incident.phone-report.missing] a calamiteit must be reported to "
-        "the Beheerorganisatie's incidentmanager by telephone, and `times.phoned` does not "
-        "record when"]),
-    ("crisis", "K1", "", [
-        f"{NAME}:8:1: error [incident.phone-report.missing] a crisis must be reported to "
-        "the Beheerorganisatie's incidentmanager by telephone, and `times.phoned` does not "
-        "record when"]),
+    ("calamiteit", "C3", "", [PHONE_OVERDUE]),
+    ("crisis", "K1", "", [PHONE_OVERDUE]),
     ("calamiteit", "C3", "  phoned: 2026-03-02T10:05:00+01:00\n", []),
+    # Phoned late: the report shows it; the duty asks no reason.
+    ("calamiteit", "C3", "  phoned: 2026-03-02T12:05:00+01:00\n", []),
     ("incident", "", "", []),
 ])
 def test_a_calamity_or_crisis_must_have_been_phoned_in(
         repo: Path, klass: str, criteria: str, phoned: str, expected: list[str]) -> None:
-    write(repo, phoned, "facts:\n  direct_serious_hindrance: true\n",
-          CLASSIFIED.format(klass=klass, criteria=criteria))
-    assert check(repo, "2026-03-02") == expected
+    write(repo, phoned, RESOLVED, "facts:\n  direct_serious_hindrance: true\n",
+          CLASSIFIED.format(klass=klass, criteria=criteria), status="resolved")
+    assert check(repo, "2026-03-02") == []
+    assert check(repo, "2026-03-03") == expected
 
 
 # --- a record that agrees with itself ------------------------------------------------------------
@@ -295,9 +301,7 @@ def closed_problem(problem: str) -> str:
       ), [
         closed_problem("it is a reportable data breach without a recorded notification "
                        "(`data_breach.notified_at`)"),
-        f"{NAME}:8:1: error [incident.phone-report.missing] a calamiteit must be reported to "
-        "the Beheerorganisatie's incidentmanager by telephone, and `times.phoned` does not "
-        "record when"]),
+        ]),
 ])
 def test_closing_needs_a_resolution_and_a_final_classification(
         repo: Path, parts: tuple[str, ...], expected: list[str]) -> None:

@@ -31,6 +31,7 @@ EXPECTED_FILES = [
     "schemas/plan-party.schema.json",
     "schemas/plan.schema.json",
     "schemas/release.schema.json",
+    "schemas/reporting-duties.schema.json",
     "schemas/service-levels.schema.json",
     "schemas/signature.schema.json",
 ]

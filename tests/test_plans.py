@@ -313,7 +313,7 @@ def test_a_representative_signs_with_a_security_key(repo: Path, key_type: str) -
     write_signature_with(repo, "R2026-02", "kenniskaart", "lvisser",
                          dt.datetime(2026, 11, 20, 9, 0, tzinfo=AMS),
                          lambda message: fido.sign(message, NAMESPACE), key.fingerprint)
-    assert check(repo, within=".") == (0, "40 files checked: no problems found\n")
+    assert check(repo, within=".") == (0, "41 files checked: no problems found\n")
     status = json.loads(run_eta("plan", "status", "R2026-02", "--root", str(repo),
                                 "--format", "json").stdout)
     assert status["plan"]["not_in_force_because"] == ["tokenfabriek has not signed the plan"]

@@ -38,6 +38,7 @@ BASES = {
     "party": "afspraken/parties/poortwachter.yaml",
     "service-levels": "afspraken/service-levels.yaml",
     "criteria": "afspraken/criteria.yaml",
+    "reporting-duties": "afspraken/reporting-duties.yaml",
     "release": "releases/R2026-01/release.yaml",
     "plan": "releases/R2026-01/plan.yaml",
     "plan-party": "releases/R2026-01/parties/logius.yaml",

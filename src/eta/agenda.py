@@ -15,11 +15,15 @@ the parties that owe it (what `--party` selects by):
   the Beheerorganisatie (its releasemanager holds it with the parties).
 - `response-time`: when the response time of an open, unresolved incident runs out; the
   reporter, and the Beheerorganisatie, which then decides on escalation.
-- `data-breach`: 72 hours after awareness, until the notification is recorded (unless the
-  breach is decided not reportable); the reporter, as the controller.
+- `reporting-duty`: each stage of a reporting duty of afspraken/reporting-duties.yaml (the
+  telephone report to the Beheerorganisatie, the data breach to the Autoriteit
+  Persoonsgegevens, the stages of NIS2) that applies or may yet apply, by its deadline, until
+  its notification is recorded; the reporter.
 - `classification`: for an incident not closed that has no classification, one that no
   longer fits its facts or the criteria, or one that leaves criteria unanswered; due when
   the response time runs out, as escalation rests on the class; the Beheerorganisatie.
+- `availability`: a party below its availability target in the month that ended last, by the
+  last day of the month after; that party.
 
 A day (a milestone, a measure) is overdue once it has passed; a moment (an incident's
 deadline) once it has passed. Moments are given in the time zone of the service levels,
@@ -56,7 +60,7 @@ from zoneinfo import ZoneInfo
 
 from eta.contracts import AGENDA
 from eta.errors import EtaError
-from eta.incidents.clock import data_breach_deadline
+from eta.incidents.duties import duty_clocks
 from eta.incidents.state import (
     Agreements,
     classification_entry,
@@ -97,8 +101,9 @@ class ItemKind(StrEnum):
     SIGNATURE = "signature"
     EVALUATION = "evaluation"
     RESPONSE_TIME = "response-time"
-    DATA_BREACH = "data-breach"
+    REPORTING_DUTY = "reporting-duty"
     CLASSIFICATION = "classification"
+    AVAILABILITY = "availability"
 
 
 #: Of items due at the same time, the plan's before the incidents', each in this order.
@@ -195,6 +200,7 @@ def collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     skipped.extend(invalid)
     for incident in incidents:
         items.extend(_incident_items(root, incident, agreements, now))
+    items.extend(_availability_items(root, incidents, agreements, now))
     judged = [replace(item, overdue=_is_overdue(item.due, now)) for item in items]
     return Agenda(today, now, tz, agreements, judged, skipped)
 
@@ -324,15 +330,16 @@ def _incident_items(root: Path, incident: Incident, agreements: Agreements, now:
     prefix = f"incident/{incident.id}"
     file = relative(root, incident_path(root, incident.id))
     bo = beheerorganisatie(agreements.parties)
-    breach = incident.data_breach
-    if (breach is not None and breach.notified_at is None
-            and incident.facts.reportable_data_breach is not False):
-        undecided = (" (whether it must be reported is not decided yet)"
-                     if incident.facts.reportable_data_breach is None else "")
-        yield AgendaItem(f"{prefix}/data-breach", ItemKind.DATA_BREACH,
-                         data_breach_deadline(breach.aware_at).astimezone(tz),
-                         f"incident {incident.id}: notify the Autoriteit Persoonsgegevens of "
-                         f"the data breach{undecided}: {incident.title}",
+    for clock in duty_clocks(incident, agreements.duties, tz):
+        if clock.notified_at is not None or clock.due is None:
+            continue
+        undecided = (" (whether the duty applies is not decided yet)"
+                     if clock.applies is None else "")
+        yield AgendaItem(f"{prefix}/duty/{clock.duty.id}/{clock.stage.id}",
+                         ItemKind.REPORTING_DUTY, clock.due.astimezone(tz),
+                         f"incident {incident.id}: {clock.stage.name.lower()} to "
+                         f"{clock.duty.recipient} ({clock.duty.name}){undecided}: "
+                         f"{incident.title}",
                          incident.id, file, (incident.reporter,))
     if incident.status is IncidentStatus.CLOSED:
         return
@@ -347,6 +354,33 @@ def _incident_items(root: Path, incident: Incident, agreements: Agreements, now:
         yield AgendaItem(f"{prefix}/classification", ItemKind.CLASSIFICATION, deadline,
                          f"incident {incident.id}: {pending}: {incident.title}",
                          incident.id, file, bo)
+
+
+def _availability_items(root: Path, incidents: list[Incident], agreements: Agreements,
+                        now: dt.datetime) -> Iterator[AgendaItem]:
+    """A party below its target in the month that ended last accounts for it by the end of
+    the month after (as `eta check` warns until then)."""
+    from eta.incidents.availability import Month, shown_percent
+    from eta.reports.availability import all_periods
+
+    periods = all_periods(incidents)
+    if not periods:
+        return
+    month = Month.of(now.date()).previous()
+    from eta.incidents.availability import month_availability
+
+    figures = month_availability(month, periods, agreements.parties,
+                                 agreements.service_levels, now)
+    last_day = month.next().next().first_day - dt.timedelta(days=1)
+    for figure in figures.missed:
+        assert figure.party is not None
+        yield AgendaItem(
+            f"availability/{month}/{figure.party}/{figure.role}", ItemKind.AVAILABILITY,
+            last_day, f"availability of {figure.party} as {figure.role} in {month}: "
+            f"{shown_percent(figure.percent)}, below the target of "
+            f"{shown_percent(figure.target_percent)}: account for it to the Tactisch Beraad "
+            f"(incidents {', '.join(figure.incidents)})",
+            str(month), f"afspraken/parties/{figure.party}.yaml", (figure.party,))
 
 
 def classification_pending(incident: Incident, agreements: Agreements, now: dt.datetime

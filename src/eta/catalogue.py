@@ -382,12 +382,6 @@ INCIDENT_CLOSED_INCOMPLETE = Code(
     "answered, and for a data breach its notification.",
     "Add what the message names, or set the status back to resolved.",
     Example(INCIDENT, replace="status: resolved", by="status: closed"))
-INCIDENT_PHONE_REPORT_MISSING = Code(
-    "incident.phone-report.missing", E, "A calamity was not reported by telephone",
-    "A calamiteit or crisis is reported to the Beheerorganisatie's incidentmanager by "
-    "telephone; `times.phoned` records when.",
-    "Record it with `eta incident update ID --phoned TIME`.",
-    Example(INCIDENT, replace="  phoned: 2026-11-16T09:40:00+01:00\n", by=""))
 INCIDENT_RESPONSE_TIME_EXCEEDED = Code(
     "incident.response-time.exceeded", W, "An incident was not resolved within its response "
     "time",
@@ -404,17 +398,6 @@ INCIDENT_DATA_BREACH_UNRECORDED = Code(
     "Record it with `eta incident update ID --aware-at TIME`.",
     Example(INCIDENT, replace="  reportable_data_breach: false\n  political",
             by="  reportable_data_breach: true\n  political"))
-INCIDENT_DATA_BREACH_OVERDUE = Code(
-    "incident.data-breach.overdue", E, "A data breach notification is overdue",
-    "A reportable data breach is notified to the Autoriteit Persoonsgegevens within 72 "
-    "hours of awareness (GDPR art. 33).",
-    "Notify now, then record it with `eta incident update ID --notified-at TIME "
-    "--delay-reason TEXT`.",
-    Example(INCIDENT, replace="  reportable_data_breach: false\n  political_implications: "
-            "false\n  fundamental_vulnerability: false\nclassifications:",
-            by="  reportable_data_breach: true\n  political_implications: false\n"
-            "  fundamental_vulnerability: false\ndata_breach:\n"
-            "  aware_at: 2026-11-16T10:00:00+01:00\nclassifications:"))
 INCIDENT_DATA_BREACH_UNDECIDED = Code(
     "incident.data-breach.undecided", W, "Whether a data breach must be reported is undecided "
     "after 72 hours",
@@ -425,15 +408,81 @@ INCIDENT_DATA_BREACH_UNDECIDED = Code(
             "false\n  fundamental_vulnerability: false\nclassifications:",
             by="  political_implications: false\n  fundamental_vulnerability: false\n"
             "data_breach:\n  aware_at: 2026-11-16T10:00:00+01:00\nclassifications:"))
-INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON = Code(
-    "incident.data-breach.late-without-reason", E, "A late data breach notification gives no "
-    "reason",
-    "A notification later than 72 hours after awareness must give the reasons for the "
-    "delay (GDPR art. 33(1)), in `data_breach.delay_reason`.",
-    "Record the reason with `eta incident update ID --delay-reason TEXT`.",
-    Example(INCIDENT, replace="classifications:",
-            by="data_breach:\n  aware_at: 2026-11-16T10:00:00+01:00\n"
-            "  notified_at: 2026-11-20T10:00:00+01:00\nclassifications:"))
+INCIDENT_DUTY_OVERDUE = Code(
+    "incident.duty.overdue", E, "A reporting duty's notification is overdue",
+    "afspraken/reporting-duties.yaml lists who must be told of an incident and by when: the "
+    "Beheerorganisatie by telephone, the Autoriteit Persoonsgegevens of a data breach within "
+    "72 hours, the CSIRT of a significant incident in three stages. A stage of a duty that "
+    "applies is past its deadline and no notification of it is recorded.",
+    "Notify now, then record it with `eta incident update ID --notification DUTY:STAGE "
+    "--notified-at TIME` (and `--delay-reason TEXT` where the stage asks for one).",
+    Example(INCIDENT, replace="  phoned: 2026-11-16T09:40:00+01:00\n", by=""))
+INCIDENT_DUTY_LATE_WITHOUT_REASON = Code(
+    "incident.duty.late-without-reason", E, "A late notification gives no reason",
+    "A stage with `reason_when_late`, such as the data breach's notification to the "
+    "Autoriteit Persoonsgegevens (GDPR art. 33(1)), must give the reasons for the delay when "
+    "it comes after its deadline.",
+    "Record the reason with `eta incident update ID --notification DUTY:STAGE "
+    "--delay-reason TEXT`.",
+    Example(INCIDENT, replace="  reportable_data_breach: false\n  political",
+            by="  reportable_data_breach: true\n  political",
+            more=(Change(INCIDENT, replace="classifications:",
+                         by="data_breach:\n  aware_at: 2026-11-16T10:00:00+01:00\n"
+                         "  notified_at: 2026-11-20T10:00:00+01:00\nclassifications:"),)))
+INCIDENT_NOTIFICATION_UNKNOWN = Code(
+    "incident.notification.unknown", E, "A notification names no reporting duty or stage",
+    "Each entry of `notifications` names a duty of afspraken/reporting-duties.yaml and one of "
+    "its stages; a name it lacks would leave the duty's clock unmet.",
+    "Correct the duty or stage (the message suggests the closest), or add the duty.",
+    Example(INCIDENT, replace="timeline:",
+            by="notifications:\n  - duty: nis3\n    stage: melding\n"
+            "    at: 2026-11-16T10:00:00+01:00\ntimeline:"))
+INCIDENT_OUTAGE_BEFORE_START = Code(
+    "incident.outage.before-start", E, "An outage starts before the incident",
+    "An outage is part of the incident: it starts no earlier than `times.started`, or than "
+    "its detection when the start is not recorded.",
+    "Correct the outage's `start`, or set `times.started` to when the disruption began.",
+    Example(CLOSED_INCIDENT, replace="    state: unavailable\n    start: 2026-10-23T16:02:00",
+            by="    state: unavailable\n    start: 2026-10-23T15:02:00"))
+INCIDENT_OUTAGE_ORDER = Code(
+    "incident.outage.order", E, "An outage ends before it starts",
+    "An outage's `end`, and while it lasts its `expected_end`, lie after its `start`.",
+    "Correct the time the message names.",
+    Example(CLOSED_INCIDENT, replace="    end: 2026-10-26T10:40:00+01:00\n  # Ketenmachtigingen",
+            by="    end: 2026-10-23T16:00:00+02:00\n  # Ketenmachtigingen"))
+INCIDENT_OUTAGE_AFTER_RESOLVED = Code(
+    "incident.outage.after-resolved", E, "An outage ends after the incident was resolved",
+    "Once the incident is resolved its outages are over: none ends after `times.resolved`.",
+    "Correct the outage's `end`, or the incident's resolution time.",
+    Example(CLOSED_INCIDENT, replace="    end: 2026-10-26T10:40:00+01:00\n  # Ketenmachtigingen",
+            by="    end: 2026-10-26T11:40:00+01:00\n  # Ketenmachtigingen"))
+INCIDENT_OUTAGE_UNENDED = Code(
+    "incident.outage.unended", E, "A resolved incident has an outage without an end",
+    "A resolved incident's outages have ended; the availability figures need when.",
+    "Record when it ended with `eta incident update ID --outage PARTY:ROLE "
+    "--outage-ended-at TIME`.",
+    Example(CLOSED_INCIDENT, replace="    end: 2026-10-26T10:40:00+01:00\n  # Ketenmachtigingen",
+            by="  # Ketenmachtigingen"))
+INCIDENT_OUTAGE_ROLE_NOT_HELD = Code(
+    "incident.outage.role-not-held", E, "An outage names a role its party does not hold",
+    "An outage is of a party in one of the roles the register gives it "
+    "(afspraken/parties/); availability is measured per party and role.",
+    "Name one of the party's roles, or add the role to the party in the register.",
+    Example(CLOSED_INCIDENT, replace="    role: machtigingenregister",
+            by="    role: herkenningsmakelaar"))
+AVAILABILITY_BELOW_TARGET = Code(
+    "availability.below-target", W, "A party was below its availability target last month",
+    "For the month that ended last, the share of the availability window (24x7 minus the "
+    "maintenance windows of service-levels.yaml) in which a party was available in one of "
+    "its roles is below `availability_targets.per_role_percent`, by the outages the "
+    "incidents record. The warning lasts through the month after, when the party accounts "
+    "for it.",
+    "See `eta report availability --month YYYY-MM`; the party accounts for the miss to the "
+    "Tactisch Beraad. Correct the outages if they are wrong.",
+    Example(INCIDENT, replace="timeline:",
+            by="outages:\n  - party: kenniskaart\n    role: authenticatiedienst\n"
+            "    state: unavailable\n    start: 2026-11-16T09:12:00+01:00\n"
+            "    end: 2026-11-17T15:20:00+01:00\ntimeline:"))
 
 # --- Releases and plans ---------------------------------------------------------------
 

@@ -58,6 +58,22 @@ class Role(StrEnum):
     BSNK = "bsnk"
 
 
+class OutageState(StrEnum):
+    """How far a party's role was out of service in a period of an incident."""
+
+    UNAVAILABLE = "unavailable"
+    DEGRADED = "degraded"
+
+
+class SystemRule(StrEnum):
+    """How the availability of the whole system follows from that of the roles."""
+
+    #: The system is unavailable whenever any party is unavailable in any of its roles.
+    ANY_ROLE = "any-role-unavailable"
+    #: The system's figure is the mean of the figures of every party in every role.
+    MEAN_OF_ROLES = "mean-of-roles"
+
+
 class IncidentType(StrEnum):
     VERSTORING = "verstoring"
     INFORMATIEBEVEILIGINGSINCIDENT = "informatiebeveiligingsincident"
@@ -113,6 +129,8 @@ class ReportKind(StrEnum):
     EVALUATION = "evaluation"
     INCIDENT = "incident"
     OVERVIEW = "overview"
+    AVAILABILITY = "availability"
+    MONTH = "month"
 
     @property
     def template(self) -> str:

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from eta.records.read import Reference
 
-FORMAT = 4
+FORMAT = 5
 #: Changes newer than this, measured from the cache's last write, are always re-read.
 RACY_SECONDS = 2.0
 UNREADABLE = "unreadable"
@@ -315,6 +315,14 @@ def _reference_maker() -> Callable[[Iterable[Any]], Reference]:
     return Reference._make
 
 
+def _outage(raw: Any) -> tuple[str, str, str, str, str | None]:
+    party, role, state, start, end = raw
+    if not all(type(v) is str for v in (party, role, state, start)) or not (
+            end is None or type(end) is str):
+        raise TypeError("an outage of the cache is no five strings")
+    return party, role, state, start, end
+
+
 class CheckCache:
     def __init__(self, folder: PrivateFolder | None, key: bytes | None, name: str, salt: str,
                  data: dict[str, Any]) -> None:
@@ -385,7 +393,8 @@ class CheckCache:
                 return None
             result = UnitResult(
                 [Diagnostic(d[0], d[1], d[2], Severity(d[3]), d[4], d[5], d[6]) for d in raw[1]],
-                [Entry(e[0], e[1], e[2], e[3], e[4], tuple(map(reference, e[5])))
+                [Entry(e[0], e[1], e[2], e[3], e[4], tuple(map(reference, e[5])),
+                       tuple(map(_outage, e[6])))
                  for e in raw[2]],
             )
         except (TypeError, ValueError, IndexError):
@@ -399,7 +408,7 @@ class CheckCache:
             [(d.file, d.line, d.column, str(d.severity), d.code, d.message, d.hint)
              for d in result.diagnostics],
             [(e.kind, e.file, e.id, e.id_line, e.id_column,
-              [tuple(r) for r in e.references])
+              [tuple(r) for r in e.references], [list(o) for o in e.outages])
              for e in result.entries],
         )
         self.used.add(unit)

@@ -270,18 +270,21 @@ def _record_rule_findings(loaded: Loaded, context: Context | None) -> list[Diagn
 
 
 # The agreements are checked before their context exists; their rules do not need it.
-_CONTEXT_FREE = frozenset({"party", "service-levels", "criteria"})
+_CONTEXT_FREE = frozenset({"party", "service-levels", "criteria", "reporting-duties"})
 _NO_CONTEXT = Context(dt.date.min, {}, None, None, dt.datetime.min.replace(tzinfo=dt.UTC), None)
 
 
 def _context(today: dt.date, agreements: list[Loaded], head: str | None,
              moment: dt.datetime | None = None) -> Context:
     from eta.models.agreements import Criteria, ServiceLevels
+    from eta.models.duties import ReportingDuties, default_duties
     from eta.models.party import Party
 
     parties = {r.record.id: r.record for r in agreements if isinstance(r.record, Party)}
+    duties = [r.record for r in agreements if isinstance(r.record, ReportingDuties)]
     levels = [r.record for r in agreements if isinstance(r.record, ServiceLevels)]
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     return Context(today, parties, levels[0] if levels else None,
-                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head, moment)
+                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head, moment,
+                   duties[0] if duties else default_duties())
 

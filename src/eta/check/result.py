@@ -21,6 +21,7 @@ from eta.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from eta.models.agreements import Criteria, ServiceLevels
+    from eta.models.duties import ReportingDuties
     from eta.models.party import Party
     from eta.records.layout import KnownIds
     from eta.records.read import Loaded, Reference
@@ -40,6 +41,8 @@ class Context:
     #: The moment deadlines are judged at, when one was given (`--now`); otherwise the
     #: start of `today`, so that a check gives the same findings at any hour of the day.
     moment: dt.datetime | None = None
+    #: The reporting duties of afspraken/reporting-duties.yaml, or eta's default ones.
+    duties: ReportingDuties | None = None
 
 
 @dataclass(slots=True)
@@ -68,12 +71,19 @@ class Entry:
     id_line: int
     id_column: int
     references: tuple[Reference, ...]
+    #: An incident's outages (party, role, state, start, end or None), times in ISO 8601:
+    #: what the availability of a month is measured by, across every incident.
+    outages: tuple[tuple[str, str, str, str, str | None], ...] = ()
 
     @classmethod
     def of(cls, loaded: Loaded) -> Entry:
         pos = loaded.position("id")
+        outages = tuple(
+            (o.party, str(o.role), str(o.state), o.start.isoformat(),
+             None if o.end is None else o.end.isoformat())
+            for o in getattr(loaded.record, "outages", ()) or ())
         return cls(loaded.kind.name, loaded.file, loaded.id, pos.line, pos.column,
-                   tuple(loaded.references))
+                   tuple(loaded.references), outages)
 
 
 @dataclass(slots=True)

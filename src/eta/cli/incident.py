@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from eta.catalogue import (
-    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
-    INCIDENT_DATA_BREACH_OVERDUE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
-    INCIDENT_PHONE_REPORT_MISSING,
+    INCIDENT_DUTY_LATE_WITHOUT_REASON,
+    INCIDENT_DUTY_OVERDUE,
+    INCIDENT_NOTIFICATION_UNKNOWN,
     INCIDENT_RESPONSE_TIME_EXCEEDED,
 )
 from eta.cli import completion
@@ -37,7 +37,7 @@ from eta.cli.common import (
     write_json,
 )
 from eta.escaping import for_terminal
-from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
+from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, OutageState, Priority
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -252,6 +252,10 @@ def classify(
                         "reason": entry.get("reason")}})
         return
     _print_reasoning(incident, outcome, explain=explain)
+    if explain:
+        # The duties follow the class just recorded.
+        echo_lines("\n".join(_duty_lines(load_incident(repository, incident.id), agreements,
+                                          at)))
     if entry is None:
         last = incident.classification
         assert last is not None
@@ -291,6 +295,32 @@ def _print_reasoning(incident: Incident, outcome: Outcome, *, explain: bool) -> 
     else:
         lines.append("No unanswered criterion could raise the class.")
     echo_lines("\n".join(lines))
+
+
+def _duty_lines(incident: Incident, agreements: Agreements, now: dt.datetime) -> list[str]:
+    from eta.incidents.duties import duty_clocks
+
+    clocks = duty_clocks(incident, agreements.duties, agreements.tz)
+    lines = ["", "Reporting duties:" if clocks else "Reporting duties: none applies."]
+    for clock in clocks:
+        head = (f"  {clock.duty.id}:{clock.stage.id}  {clock.stage.name} to "
+                f"{clock.duty.recipient}")
+        if clock.applies is None:
+            head += " (whether it applies is not decided yet)"
+        if clock.due is None:
+            state = "its clock has not started"
+        else:
+            state = f"due {_shown(clock.due, agreements)}"
+            if clock.notified_at is not None:
+                verdict = "met" if clock.met else "late" + (
+                    ", without a reason" if clock.late_without_reason else "")
+                state += f"; notified {_shown(clock.notified_at, agreements)}: {verdict}"
+            elif clock.overdue(now):
+                state += "; not notified: overdue"
+            else:
+                state += "; not notified yet"
+        lines.append(f"{for_terminal(head)}\n      {state}")
+    return lines
 
 
 def _assessment_lines(assessment: Assessment) -> str:
@@ -387,8 +417,14 @@ def update(
         "is involved")] = None,
     aware_at: Annotated[str | None, _time_option(
         "--aware-at", "When the data breach became known; the 72 hours run from it.")] = None,
+    notification: Annotated[str | None, typer.Option(
+        "--notification", metavar="DUTY:STAGE", help="The stage of a reporting duty of "
+        "afspraken/reporting-duties.yaml that --notified-at, --notification-reference and "
+        "--delay-reason record, e.g. nis2:melding (default: the data-breach notification to "
+        "the Autoriteit Persoonsgegevens).", show_default=False)] = None,
     notified_at: Annotated[str | None, _time_option(
-        "--notified-at", "When the Autoriteit Persoonsgegevens was notified.")] = None,
+        "--notified-at", "When the Autoriteit Persoonsgegevens, or the recipient of "
+        "--notification, was notified.")] = None,
     notification_reference: Annotated[str | None, typer.Option(
         "--notification-reference", help="The notification's reference at the Autoriteit "
         "Persoonsgegevens.", show_default=False)] = None,
@@ -397,6 +433,20 @@ def update(
         show_default=False)] = None,
     subjects_informed_at: Annotated[str | None, _time_option(
         "--subjects-informed-at", "When the people whose data leaked were told.")] = None,
+    outage: Annotated[str | None, typer.Option(
+        "--outage", metavar="PARTY:ROLE", help="The outage of a party in one of its roles to "
+        "record or update, e.g. volmacht:machtigingenregister: the last of them not ended, "
+        "else a new one from --outage-started-at.", show_default=False)] = None,
+    outage_state: Annotated[OutageState | None, typer.Option(
+        "--outage-state", help="Whether the party was unavailable (the default for a new "
+        "outage) or degraded.", show_default=False)] = None,
+    outage_started_at: Annotated[str | None, _time_option(
+        "--outage-started-at", "When the outage began.")] = None,
+    outage_expected_end_at: Annotated[str | None, _time_option(
+        "--outage-expected-end-at", "While it lasts: when the outage is expected to end."
+    )] = None,
+    outage_ended_at: Annotated[str | None, _time_option(
+        "--outage-ended-at", "When the outage ended.")] = None,
     resolution: Annotated[str | None, typer.Option(
         "--resolution", help="How it was resolved.", show_default=False)] = None,
     reason: Annotated[str | None, typer.Option(
@@ -442,12 +492,41 @@ def update(
     _require_text(("--title", title), ("--resolution", resolution),
                   ("--notification-reference", notification_reference))
     breach["delay_reason"] = reason_option(delay_reason, "--delay-reason")
+    outage_edit = None
+    if outage is not None:
+        from eta.incidents.outages import outage_change
+
+        outage_edit = outage_change(
+            incident, agreements.parties, outage, outage_state,
+            _moment(outage_started_at, agreements, "--outage-started-at"),
+            _moment(outage_expected_end_at, agreements, "--outage-expected-end-at"),
+            _moment(outage_ended_at, agreements, "--outage-ended-at"))
+    else:
+        for option, value in (("--outage-state", outage_state),
+                              ("--outage-started-at", outage_started_at),
+                              ("--outage-expected-end-at", outage_expected_end_at),
+                              ("--outage-ended-at", outage_ended_at)):
+            if value is not None:
+                from eta.errors import EtaError
+
+                raise EtaError(f"{option} needs --outage PARTY:ROLE to say whose outage")
+    notification_edit = None
+    if notification is not None:
+        from eta.incidents.duties import notification_change
+
+        notification_edit = notification_change(
+            incident, agreements.duties, notification, breach.get("notified_at"),  # type: ignore[arg-type]
+            notification_reference, breach["delay_reason"])  # type: ignore[arg-type]
+        # They belong to the notification named, not to the data breach.
+        for name in ("notified_at", "reference", "delay_reason"):
+            breach.pop(name, None)
     change = IncidentUpdate(
         status=status, priority=priority, title=title, resolution=resolution,
         affected=parties.get("--affected"), add_affected=parties.get("--add-affected"),
         times=times, expected_end=expected, facts=facts,
         breach={name: value for name, value in breach.items() if value is not None},
-        reason=reason_option(reason, "--reason"))
+        reason=reason_option(reason, "--reason"), outage=outage_edit,
+        notification=notification_edit)
     updated = update_incident(repository, agreements, incident, change, moment,
                               lambda: git_identity(repository))
     path = relative(repository, updated.path)
@@ -480,11 +559,11 @@ def _short_labels() -> dict[str, str]:
 
     return {
         INCIDENT_RESPONSE_TIME_EXCEEDED.code: "escalate: response time exceeded",
-        INCIDENT_DATA_BREACH_OVERDUE.code: "data breach notification overdue",
-        INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "data breach notified late, no reason",
+        INCIDENT_DUTY_OVERDUE.code: "reporting duty overdue",
+        INCIDENT_DUTY_LATE_WITHOUT_REASON.code: "notified late, no reason",
+        INCIDENT_NOTIFICATION_UNKNOWN.code: "notification of an unknown duty",
         INCIDENT_DATA_BREACH_UNDECIDED.code: "data breach: reportable undecided",
         INCIDENT_DATA_BREACH_UNRECORDED.code: "data breach: awareness time missing",
-        INCIDENT_PHONE_REPORT_MISSING.code: "no telephone report",
     }
 
 
@@ -580,7 +659,8 @@ class _Row:
         due = (response_deadline(incident, agreements.service_levels)
                if is_open(incident) else None)
         return cls(incident, str(current.class_) if current is not None else None, due,
-                   time_findings(incident, agreements.service_levels, moment))
+                   time_findings(incident, agreements.service_levels, moment,
+                                 agreements.duties))
 
     def as_data(self) -> dict[str, Any]:
         incident = self.incident

@@ -17,6 +17,7 @@ from eta.cli.common import (
     NowOption,
     ReleaseArgument,
     RootOption,
+    TextOrJson,
     date_option,
     judging_moment,
     reports_errors,
@@ -168,6 +169,62 @@ def overview(output: OutputOption = None, at: AtOption = None, on: ReportDateOpt
     _one(Kind.OVERVIEW, None, output, at, on, now, generated_at, root)
 
 
+MonthOption = Annotated[str, typer.Option(
+    "--month", metavar="YYYY-MM", show_default=False,
+    help="The calendar month, in the time zone of afspraken/service-levels.yaml.")]
+
+
+@app.command("availability")
+@reports_errors
+def availability(
+    month: MonthOption,
+    output_format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text: the Markdown report; json: the figures, for programs."
+    )] = TextOrJson.TEXT,
+    output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+    generated_at: GeneratedOption = None, root: RootOption = None,
+) -> None:
+    """The availability of a month: per party and role, and for the system, the share of the
+    availability window in which it was available, against the targets, with a chart.
+
+    A month not yet over is measured up to the start of --today.
+    """
+    from eta.incidents.availability import Month
+    from eta.reports import Kind
+
+    Month.parse(month)
+    if output_format is TextOrJson.JSON:
+        from eta.escaping import for_json
+        from eta.incidents.state import load_agreements
+        from eta.reports import reporter
+        from eta.reports.availability import availability_document, month_figures
+
+        options = _options(on, generated_at)
+        with reporter(resolve_root(root), options, at=at,
+                      folders=("afspraken", "incidents")) as made:
+            agreements = load_agreements(made.records_root)
+            now = dt.datetime.combine(options.today, dt.time(0), tzinfo=agreements.tz)
+            figures = month_figures(made.records_root, Month.parse(month), now, agreements)
+            _emit(for_json(availability_document(figures, agreements)) + "\n", output)
+        return
+    _one(Kind.AVAILABILITY, month, output, at, on, generated_at, root)
+
+
+@app.command("month")
+@reports_errors
+def month_report(month: MonthOption, output: OutputOption = None, at: AtOption = None,
+                 on: ReportDateOption = None, generated_at: GeneratedOption = None,
+                 root: RootOption = None) -> None:
+    """The monthly report: incidents opened and resolved by type and class, response times
+    and reporting duties met or missed, availability per party and role against the target,
+    releases by status and what became overdue in the month."""
+    from eta.incidents.availability import Month
+    from eta.reports import Kind
+
+    Month.parse(month)
+    _one(Kind.MONTH, month, output, at, on, generated_at, root)
+
+
 @app.command("all")
 @reports_errors
 def all_reports(
@@ -183,7 +240,8 @@ def all_reports(
     root: RootOption = None,
 ) -> None:
     """Write every report of the repository into a folder: the overview, the plan, progress
-    and evaluation of each release, and each incident's report.
+    and evaluation of each release, each incident's report, the availability of each month
+    an outage lies in, and the monthly report of each month with incidents.
 
     A report that cannot be rendered (an invalid record, a broken template) is named with
     its problem, and the others are written still; the exit status is then 1. On a

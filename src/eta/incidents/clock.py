@@ -136,7 +136,7 @@ def is_public_holiday(day: dt.date, calendar: str = "NL") -> bool:
     return _holiday_table(calendar)(day)
 
 
-def _subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
+def subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[Interval]:
     """`intervals` without the time in `holes`; both sorted by start."""
     result: list[Interval] = []
     for start, end in intervals:
@@ -154,7 +154,7 @@ def _subtract(intervals: Sequence[Interval], holes: Sequence[Interval]) -> list[
     return result
 
 
-def _union(intervals: Iterable[Interval]) -> list[Interval]:
+def union(intervals: Iterable[Interval]) -> list[Interval]:
     merged: list[Interval] = []
     for start, end in sorted(intervals):
         if merged and start <= merged[-1][1]:
@@ -212,20 +212,20 @@ class Calendar:
         if cached is not None:
             return cached
         around = [day + dt.timedelta(days=offset) for offset in (-1, 0)]
-        included = _union(
+        included = union(
             interval
             for near in around
             if self._counts(near)
             for interval in self._windows_starting(near, self._include)
         )
-        excluded = _union(
+        excluded = union(
             interval for near in around for interval in self._windows_starting(near, self._exclude)
         )
         day_start = self._local(day, "00:00")
         day_end = self._local(day + dt.timedelta(days=1), "00:00")
         clipped = [
             (max(start, day_start), min(end, day_end))
-            for start, end in _subtract(included, excluded)
+            for start, end in subtract(included, excluded)
             if end > day_start and start < day_end
         ]
         result = tuple(clipped)

@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from eta.editing import add_item, changeset, child, put
 from eta.errors import EtaError, Refused
+from eta.incidents.outages import OutageChange
 from eta.incidents.state import (
     OPEN_STATUSES,
     Agreements,
@@ -24,7 +25,7 @@ from eta.incidents.state import (
     status_change_problem,
     timestamp,
 )
-from eta.models.incident import DataBreach, Facts, Incident, Times
+from eta.models.incident import DataBreach, Facts, Incident, Notification, Outage, Times
 from eta.records.layout import relative
 from eta.vocabulary import IncidentStatus, Priority
 
@@ -60,6 +61,11 @@ class IncidentUpdate:
     breach: Mapping[str, dt.datetime | str] = field(default_factory=dict)
     #: Why the status or priority changes; required to reopen a closed incident.
     reason: str | None = None
+    #: An outage to record or update (`eta.incidents.outages`).
+    outage: OutageChange | None = None
+    #: A notification under a reporting duty: the index of the one recorded for that stage
+    #: (None for a new one) and the values to write (`eta.incidents.duties`).
+    notification: tuple[int | None, dict[str, object]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +228,8 @@ class _Plan:
         self._times(data)
         self._facts(data)
         self._breach(data)
+        self._notification(data)
+        self._outage(data)
         self._history(data)
 
     def _fields(self, data: CommentedMap) -> None:
@@ -276,6 +284,29 @@ class _Plan:
                 written = timestamp(value) if isinstance(value, dt.datetime) else value
                 put(child(data, "data_breach", Incident), name, written, DataBreach)
                 self.changed.append(f"data_breach.{name}")
+
+    def _notification(self, data: CommentedMap) -> None:
+        if self.update.notification is None or not self.update.notification[1]:
+            return
+        index, values = self.update.notification
+        if index is None:
+            add_item(data, "notifications", values, Incident)
+            self.changed.append("notifications")
+            return
+        for name, value in values.items():
+            put(data["notifications"][index], name, value, Notification)
+        self.changed.append(f"notifications[{index}]")
+
+    def _outage(self, data: CommentedMap) -> None:
+        edit = self.update.outage
+        if edit is None or not edit.values:
+            return
+        if edit.index is None:
+            add_item(data, "outages", edit.values, Incident)
+        else:
+            for name, value in edit.values.items():
+                put(data["outages"][edit.index], name, value, Outage)
+        self.changed.append(edit.name)
 
     def _history(self, data: CommentedMap) -> None:
         """A reopening and a change of status or priority are written down: who, when, why."""

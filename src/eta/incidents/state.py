@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
 from eta.models.agreements import Criteria, ServiceLevels
 from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
+from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
 from eta.records.layout import record_files, relative
@@ -160,6 +161,7 @@ class Agreements:
     parties: dict[str, Party]
     service_levels: ServiceLevels
     criteria: Criteria
+    duties: ReportingDuties = field(default_factory=default_duties)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -179,6 +181,7 @@ def load_agreements(root: Path) -> Agreements:
     parties: dict[str, Party] = {}
     levels: ServiceLevels | None = None
     criteria: Criteria | None = None
+    duties: ReportingDuties | None = None
     folder = root / "afspraken"
     for path in record_files(root, [folder]) if os.path.lexists(folder) else []:
         name = relative(root, path)
@@ -192,11 +195,13 @@ def load_agreements(root: Path) -> Agreements:
             levels = record
         elif isinstance(record, Criteria):
             criteria = record
+        elif isinstance(record, ReportingDuties):
+            duties = record
     if levels is None:
         raise EtaError("afspraken/service-levels.yaml is missing: incidents are timed by it")
     if criteria is None:
         raise EtaError("afspraken/criteria.yaml is missing: incidents are classified by it")
-    return Agreements(parties, levels, criteria)
+    return Agreements(parties, levels, criteria, duties or default_duties())
 
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from eta.models.common import ClockTime, Count, Date, Hours, Identifier, Record, Text
-from eta.vocabulary import FlagFact, Priority, Rule, Weekday
+from eta.vocabulary import FlagFact, Priority, Rule, SystemRule, Weekday
 
 
 class Window(Record):
@@ -60,6 +60,16 @@ class AvailabilityTargets(Record):
     system_percent: Percent = Field(
         description="The availability of the whole system, in percent (beschikbaarheid van het "
         "stelsel).")
+    degraded_counts_percent: Annotated[float, Field(
+        ge=0, le=100, strict=True, allow_inf_nan=False)] = Field(
+        default=0, description="How much of a degraded period counts as unavailable: 0 (the "
+        "default) counts degraded service as available, 100 as unavailable.")
+    system_rule: SystemRule = Field(
+        default=SystemRule.ANY_ROLE,
+        description="How the system's figure follows from the roles: "
+        "`any-role-unavailable` (the default) counts the system unavailable whenever any "
+        "party is unavailable in any role; `mean-of-roles` takes the mean of every party's "
+        "figure in every role.")
 
 
 @cache

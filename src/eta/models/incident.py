@@ -17,7 +17,14 @@ from eta.models.common import (
     Text,
     Timestamp,
 )
-from eta.vocabulary import IncidentClass, IncidentStatus, IncidentType, Priority
+from eta.vocabulary import (
+    IncidentClass,
+    IncidentStatus,
+    IncidentType,
+    OutageState,
+    Priority,
+    Role,
+)
 
 _RECORDED_AT = ("When it was written down, by the clock of the one who did; later than `at` "
                 "for what is logged late. `eta check --base` requires it of what a change "
@@ -101,6 +108,33 @@ class DataBreach(Record):
         "(betrokkenen).")
 
 
+class Notification(Record):
+    """One notification made under a reporting duty of the agreements, at one of its stages."""
+
+    duty: Identifier = Field(description="The duty's id in afspraken/reporting-duties.yaml.")
+    stage: Identifier = Field(description="The stage of the duty it fulfils.")
+    at: FactTimestamp = Field(description="When the notification was made.")
+    reference: Text | None = Field(default=None, description="The recipient's reference.")
+    delay_reason: Reason | None = Field(
+        default=None, description="Why it came after the deadline, where the duty asks.")
+
+
+class Outage(Record):
+    """A period in which one party, in one of its roles, was unavailable or degraded."""
+
+    party: PartyId = Field(description="The party that was out of service.")
+    role: Role = Field(description="The role it was out of service in; the party holds it.")
+    state: OutageState = Field(
+        default=OutageState.UNAVAILABLE,
+        description="`unavailable`: out of service; `degraded`: limited (slow, some "
+        "functions failing). The service levels say how a degraded period counts.")
+    start: FactTimestamp = Field(description="When it began.")
+    expected_end: Timestamp | None = Field(
+        default=None, description="While it lasts: when it is expected to end.")
+    end: FactTimestamp | None = Field(
+        default=None, description="When it ended; required once the incident is resolved.")
+
+
 class Incident(Record):
     id: Identifier = Field(
         description="The incident's id: the day of detection and six characters; the file is "
@@ -126,6 +160,11 @@ class Incident(Record):
     data_breach: DataBreach | None = Field(
         default=None, description="The notification of a data breach to the Autoriteit "
         "Persoonsgegevens.")
+    notifications: list[Notification] = Field(
+        default=[], description="Every notification made under the reporting duties.")
+    outages: list[Outage] = Field(
+        default=[], description="Which parties, in which roles, were unavailable or "
+        "degraded, and from when until when: what availability is measured by.")
     release: ReleaseId | None = Field(default=None, description="A release it relates to.")
     resolution: Text | None = Field(default=None, description="How it was resolved (oplossing).")
     reopenings: list[Reopening] = Field(

@@ -75,6 +75,8 @@ KINDS: tuple[RecordKind, ...] = (
                ("afspraken", "service-levels.yaml"), "Service levels"),
     RecordKind("criteria", "eta.models.agreements:Criteria", ("afspraken", "criteria.yaml"),
                "Incident criteria"),
+    RecordKind("reporting-duties", "eta.models.duties:ReportingDuties",
+               ("afspraken", "reporting-duties.yaml"), "Reporting duties"),
     RecordKind("release", "eta.models.release:Release", ("releases", "{id}", "release.yaml"),
                "Release", (("reopenings", "reopening"),)),
     RecordKind("plan", "eta.models.release:Plan", ("releases", "{release}", "plan.yaml"),

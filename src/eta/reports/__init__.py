@@ -33,6 +33,8 @@ _FOLDERS = {
     Kind.EVALUATION: ("afspraken", "releases", "incidents"),
     Kind.INCIDENT: ("afspraken", "incidents"),
     Kind.OVERVIEW: ("afspraken", "releases", "incidents"),
+    Kind.AVAILABILITY: ("afspraken", "incidents"),
+    Kind.MONTH: ("afspraken", "releases", "incidents"),
 }
 
 
@@ -106,9 +108,27 @@ class Reporter:
                                          self.options.now)
         return self._render(Kind.OVERVIEW, data, contexts.overview_paths(data))
 
+    def availability(self, month: str) -> str:
+        from eta.reports import availability
+
+        data, paths = availability.report_data(self.records_root, month, self.options.today)
+        return self._render(Kind.AVAILABILITY, data, paths)
+
+    def month(self, month: str) -> str:
+        from eta.reports import month as monthly
+
+        data, paths = monthly.month_context(self.records_root, month, self.options.today)
+        return self._render(Kind.MONTH, data, paths)
+
     def report(self, kind: Kind, subject: str | None) -> str:
         if kind is Kind.OVERVIEW:
             return self.overview()
+        if kind is Kind.AVAILABILITY:
+            assert subject is not None
+            return self.availability(subject)
+        if kind is Kind.MONTH:
+            assert subject is not None
+            return self.month(subject)
         assert subject is not None
         if kind is Kind.INCIDENT:
             return self.incident(subject)
@@ -116,7 +136,9 @@ class Reporter:
 
     def planned(self, kinds: frozenset[Kind] | None = None) -> list[Planned]:
         """Every report of the repository, or of `kinds` only: the overview, each
-        release's plan, progress and evaluation, and each incident's report."""
+        release's plan, progress and evaluation, each incident's report, the availability
+        of each month an outage lies in, and the monthly report of each month with
+        records."""
         wanted = kinds if kinds is not None else frozenset(Kind)
         found = [Planned("overview.md", Kind.OVERVIEW, None)] if Kind.OVERVIEW in wanted else []
         if wanted & set(RELEASE_KINDS):
@@ -126,6 +148,16 @@ class Reporter:
         if Kind.INCIDENT in wanted:
             found.extend(Planned(f"incident-{incident_id}.md", Kind.INCIDENT, incident_id)
                          for incident_id in contexts.incident_ids(self.records_root))
+        if Kind.AVAILABILITY in wanted:
+            from eta.reports.availability import outage_months
+
+            found.extend(Planned(f"availability-{month}.md", Kind.AVAILABILITY, str(month))
+                         for month in outage_months(self.records_root, self.options.today))
+        if Kind.MONTH in wanted:
+            from eta.reports.month import record_months
+
+            found.extend(Planned(f"month-{month}.md", Kind.MONTH, str(month))
+                         for month in record_months(self.records_root, self.options.today))
         if found:
             self.history.preload()
         return found

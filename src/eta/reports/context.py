@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from eta.incidents.clock import data_breach_deadline
+from eta.incidents.duties import duty_clocks
 from eta.incidents.state import (
     INCIDENTS,
     Agreements,
@@ -271,7 +272,8 @@ def _facts(facts: Facts) -> list[Data]:
 def _findings(incident: Incident, agreements: Agreements, now: dt.datetime) -> list[Data]:
     return [{"severity": str(f.severity), "code": f.code,
              "label": labels.INCIDENT_FINDING.get(f.code, f.message)}
-            for f in time_findings(incident, agreements.service_levels, now)]
+            for f in time_findings(incident, agreements.service_levels, now,
+                                   agreements.duties)]
 
 
 def _stored_grounds(incident: Incident, entry: Classification, agreements: Agreements
@@ -325,6 +327,30 @@ def incident_context(root: Path, incident_id: str, today: dt.date,
     incident = load_incident(root, incident_id)
     return _incident(incident, agreements,
                      now or start_of_day(today, agreements.service_levels))
+
+
+def duty_rows(incident: Incident, agreements: Agreements, now: dt.datetime) -> list[Data]:
+    """Each stage of each reporting duty that applies or may yet apply, with its clock and
+    whether it was met, for the reports."""
+    tz = agreements.tz
+    rows = []
+    for clock in duty_clocks(incident, agreements.duties, tz):
+        if clock.notified_at is not None:
+            verdict = "op tijd" if clock.met else (
+                "te laat, zonder reden" if clock.late_without_reason else "te laat")
+        elif clock.overdue(now):
+            verdict = "niet gemeld, termijn verstreken"
+        elif clock.due is None:
+            verdict = "termijn begint later"
+        else:
+            verdict = "nog niet gemeld"
+        rows.append({"duty": clock.duty.id, "name": clock.duty.name,
+                     "recipient": clock.duty.recipient, "stage": clock.stage.name,
+                     "undecided": clock.applies is None,
+                     "due": _moment(clock.due, tz), "notified_at": _moment(clock.notified_at, tz),
+                     "reference": clock.reference, "delay_reason": clock.delay_reason,
+                     "met": clock.met, "overdue": clock.overdue(now), "verdict": verdict})
+    return rows
 
 
 def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> Data:
@@ -414,6 +440,12 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
             "phone_required": current is not None
             and current.class_.rank >= IncidentClass.CALAMITEIT.rank,
             "data_breach": data_breach,
+            "duties": duty_rows(incident, agreements, now),
+            "outages": [{"party": _party(register, o.party), "role_label": labels.ROLE[o.role],
+                         "state_label": labels.OUTAGE_STATE[o.state],
+                         "start": _moment(o.start, tz), "end": _moment(o.end, tz),
+                         "expected_end": _moment(o.expected_end, tz)}
+                        for o in incident.outages],
             "reportable_data_breach": incident.facts.reportable_data_breach,
             "attention": _findings(incident, agreements, now),
             "closing_problems": closing_problems(incident)

@@ -7,11 +7,11 @@ line keep their English codes. A test holds that every value of every enum has a
 from __future__ import annotations
 
 from eta.catalogue import (
-    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
-    INCIDENT_DATA_BREACH_OVERDUE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
-    INCIDENT_PHONE_REPORT_MISSING,
+    INCIDENT_DUTY_LATE_WITHOUT_REASON,
+    INCIDENT_DUTY_OVERDUE,
+    INCIDENT_NOTIFICATION_UNKNOWN,
     INCIDENT_RESPONSE_TIME_EXCEEDED,
     PLAN_SIGNATURE_INVALID,
     PLAN_SIGNATURE_NOT_AUTHORISED,
@@ -26,6 +26,7 @@ from eta.vocabulary import (
     IncidentStatus,
     IncidentType,
     MeasureStatus,
+    OutageState,
     ReleaseStatus,
     Role,
 )
@@ -74,6 +75,11 @@ ROLE = {
     Role.MIDDELENUITGEVER: "Middelenuitgever",
     Role.EIDAS_BERICHTENSERVICE: "eIDAS-berichtenservice",
     Role.BSNK: "BSNk",
+}
+
+OUTAGE_STATE = {
+    OutageState.UNAVAILABLE: "onbeschikbaar",
+    OutageState.DEGRADED: "verminderd beschikbaar",
 }
 
 #: What an implementing party still lacks, by the words of `eta.plans.state`.
@@ -136,11 +142,11 @@ CLOCK = {
 #: What needs attention in an incident, by the code of the finding.
 INCIDENT_FINDING = {
     INCIDENT_RESPONSE_TIME_EXCEEDED.code: "responstijd overschreden: escalatie overwegen",
-    INCIDENT_DATA_BREACH_OVERDUE.code: "melding datalek aan de AP te laat",
-    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code: "datalek te laat gemeld zonder reden",
+    INCIDENT_DUTY_OVERDUE.code: "een meldplicht is niet op tijd nagekomen",
+    INCIDENT_DUTY_LATE_WITHOUT_REASON.code: "te laat gemeld zonder reden van de vertraging",
+    INCIDENT_NOTIFICATION_UNKNOWN.code: "een melding noemt een meldplicht die niet bestaat",
     INCIDENT_DATA_BREACH_UNDECIDED.code: "nog niet besloten of het datalek meldplichtig is",
     INCIDENT_DATA_BREACH_UNRECORDED.code: "tijdstip van kennisname datalek ontbreekt",
-    INCIDENT_PHONE_REPORT_MISSING.code: "telefonische melding aan de incidentmanager ontbreekt",
 }
 
 OVERDUE_KIND = {

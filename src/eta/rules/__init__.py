@@ -23,7 +23,7 @@ _RELEASE_KINDS = frozenset({"release", "plan", "plan-party", "signature"})
 #: every record of the kind, so `eta check --changed-only` then checks them all. A rule that
 #: comes to read another agreement names it here.
 AGREEMENTS_READ: dict[str, frozenset[str]] = {
-    "incident": frozenset({"service-levels"}),
+    "incident": frozenset({"service-levels", "party", "reporting-duties", "criteria"}),
     **dict.fromkeys(sorted(_RELEASE_KINDS), frozenset({"party"})),
 }
 
@@ -59,6 +59,6 @@ def unit_rules(kinds: frozenset[str]) -> tuple[UnitRule, ...]:
 
 def index_rules() -> list[IndexRule]:
     """The rules across the whole repository."""
-    from eta.rules import agreements, references
+    from eta.rules import agreements, availability, references
 
-    return [*agreements.RULES, *references.RULES]
+    return [*agreements.RULES, *references.RULES, *availability.RULES]

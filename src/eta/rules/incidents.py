@@ -11,31 +11,39 @@ levels' time zone); `eta incident list` shows the same findings at a given momen
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from eta.catalogue import (
     INCIDENT_CLOSED_INCOMPLETE,
-    INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON,
-    INCIDENT_DATA_BREACH_OVERDUE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
-    INCIDENT_PHONE_REPORT_MISSING,
+    INCIDENT_DUTY_LATE_WITHOUT_REASON,
+    INCIDENT_DUTY_OVERDUE,
+    INCIDENT_NOTIFICATION_UNKNOWN,
+    INCIDENT_OUTAGE_AFTER_RESOLVED,
+    INCIDENT_OUTAGE_BEFORE_START,
+    INCIDENT_OUTAGE_ORDER,
+    INCIDENT_OUTAGE_ROLE_NOT_HELD,
+    INCIDENT_OUTAGE_UNENDED,
     INCIDENT_RESPONSE_TIME_EXCEEDED,
     INCIDENT_STATUS_INCONSISTENT,
     INCIDENT_TIMELINE_BEFORE_START,
     INCIDENT_TIMES_ORDER,
 )
 from eta.check.result import Context, RecordRule, UnitRule
-from eta.diagnostics import Diagnostic, Severity
+from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
+from eta.incidents.duties import StageClock, duty_clocks
 from eta.incidents.state import OPEN_STATUSES, closing_problems, is_open, response_deadline
 from eta.models.agreements import ServiceLevels
+from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
+from eta.models.party import Party
 from eta.records.agreements import timezone_of
 from eta.records.read import Loaded
-from eta.vocabulary import IncidentClass, IncidentStatus
+from eta.vocabulary import IncidentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +74,11 @@ def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 
 def time_findings(
-    incident: Incident, levels: ServiceLevels | None, now: dt.datetime
+    incident: Incident, levels: ServiceLevels | None, now: dt.datetime,
+    duties: ReportingDuties | None = None,
 ) -> list[Finding]:
-    """The time rules: escalation, the data-breach deadline, the telephone report."""
+    """The time rules: escalation, and the clocks of the reporting duties (eta's default
+    duties without `duties`)."""
     tz = timezone_of(levels)
     found: list[Finding] = []
     if levels is not None and is_open(incident) and incident.times.resolved is None:
@@ -86,20 +96,13 @@ def time_findings(
                 "with `eta incident log`",
             ))
     found.extend(_data_breach_findings(incident, tz, now))
-    current = incident.classification
-    if (current is not None and current.class_.rank >= IncidentClass.CALAMITEIT.rank
-            and incident.times.phoned is None):
-        found.append(_error(
-            ("times",), INCIDENT_PHONE_REPORT_MISSING.code,
-            f"a {current.class_} must be reported to the Beheerorganisatie's "
-            "incidentmanager by telephone, and `times.phoned` does not record when",
-            "record it with `eta incident update ID --phoned-at TIME`", key=True,
-        ))
+    found.extend(duty_findings(incident, duties or default_duties(), tz, now))
     return found
 
 
 def _data_breach_findings(incident: Incident, tz: ZoneInfo, now: dt.datetime
                           ) -> Iterator[Finding]:
+    """What the data-breach duty's clock needs: its moment of awareness, and a decision."""
     reportable = incident.facts.reportable_data_breach
     breach = incident.data_breach
     if breach is None:
@@ -109,31 +112,69 @@ def _data_breach_findings(incident: Incident, tz: ZoneInfo, now: dt.datetime
                          "notification deadline runs from it",
                          "record it with `eta incident update ID --aware-at TIME`")
         return
-    deadline = data_breach_deadline(breach.aware_at)
-    if breach.notified_at is None:
-        if reportable and deadline < now:
-            yield _error(("data_breach", "aware_at"), INCIDENT_DATA_BREACH_OVERDUE.code,
-                         "the data breach was due at the Autoriteit Persoonsgegevens by "
-                         f"{_show(deadline, tz)} (72 hours after awareness at "
-                         f"{_show(breach.aware_at, tz)}) and no notification is recorded",
-                         "notify now, then record it with `eta incident update ID "
-                         "--notified-at TIME --delay-reason TEXT`")
-        elif reportable is None and deadline < now:
-            yield _warning(("data_breach", "aware_at"), INCIDENT_DATA_BREACH_UNDECIDED.code,
-                           "72 hours have passed since awareness of a possible data breach "
-                           f"({_show(breach.aware_at, tz)}) and whether it must be reported "
-                           "is still not decided",
-                           "set `facts.reportable_data_breach`")
-        return
-    if breach.notified_at < breach.aware_at:
-        yield _error(("data_breach", "notified_at"), INCIDENT_TIMES_ORDER.code,
-                     "the data breach was notified before anyone was aware of it")
-    elif breach.notified_at > deadline and breach.delay_reason is None:
-        late = duration(breach.notified_at - deadline)
-        yield _error(("data_breach", "notified_at"), INCIDENT_DATA_BREACH_LATE_WITHOUT_REASON.code,
-                     f"notified {late} after the 72-hour deadline of {_show(deadline, tz)} "
-                     "without `data_breach.delay_reason`; a late notification must give the "
-                     "reasons for the delay (GDPR art. 33(1))")
+    if breach.notified_at is None and reportable is None \
+            and data_breach_deadline(breach.aware_at) < now:
+        yield _warning(("data_breach", "aware_at"), INCIDENT_DATA_BREACH_UNDECIDED.code,
+                       "72 hours have passed since awareness of a possible data breach "
+                       f"({_show(breach.aware_at, tz)}) and whether it must be reported "
+                       "is still not decided",
+                       "set `facts.reportable_data_breach`")
+
+
+def _stage_words(clock: StageClock) -> str:
+    return (f"{clock.duty.name} ({clock.duty.recipient}), {clock.stage.name.lower()} "
+            f"(`{clock.duty.id}`/`{clock.stage.id}`)")
+
+
+def _clock_path(clock: StageClock, incident: Incident) -> tuple[str | int, ...]:
+    """Where the clock of a stage starts in the record: the earlier stage's notification,
+    or the moment the duty's clock runs from."""
+    if clock.stage.after is not None:
+        index = next(i for i, n in enumerate(incident.notifications)
+                     if n.duty == clock.duty.id and n.stage == clock.stage.after)
+        return ("notifications", index, "at")
+    if clock.duty.clock_from == "data_breach.aware_at":
+        return ("data_breach", "aware_at")
+    return ("times", clock.duty.clock_from)
+
+
+def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
+                  now: dt.datetime) -> Iterator[Finding]:
+    """The reporting duties: a stage overdue, notified late without its reason, notified
+    before its clock started, and notifications that name no duty or stage."""
+    for index, entry in enumerate(incident.notifications):
+        duty = duties.duty(entry.duty)
+        if duty is None:
+            yield _error(("notifications", index, "duty"), INCIDENT_NOTIFICATION_UNKNOWN.code,
+                         f"no reporting duty `{entry.duty}` in afspraken/reporting-duties.yaml",
+                         did_you_mean(entry.duty, [d.id for d in duties.duties]))
+        elif duty.stage(entry.stage) is None:
+            yield _error(("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
+                         f"the duty `{duty.id}` has no stage `{entry.stage}`",
+                         did_you_mean(entry.stage, [s.id for s in duty.stages]))
+    for clock in duty_clocks(incident, duties, tz):
+        where = clock.recorded_at_path
+        if clock.overdue(now):
+            assert clock.due is not None
+            yield _error(
+                _clock_path(clock, incident), INCIDENT_DUTY_OVERDUE.code,
+                f"{_stage_words(clock)} was due by {_show(clock.due, tz)} and no notification "
+                "is recorded",
+                "notify now, then record it with `eta incident update ID --notification "
+                f"{clock.duty.id}:{clock.stage.id} --notified-at TIME`"
+                + (" and --delay-reason TEXT" if clock.stage.reason_when_late else ""))
+        elif where is not None and clock.notified_at is not None and clock.start is not None \
+                and clock.notified_at < clock.start:
+            yield _error(where, INCIDENT_TIMES_ORDER.code,
+                         f"{_stage_words(clock)} is notified before its clock started "
+                         f"({_show(clock.start, tz)})")
+        elif where is not None and clock.late_without_reason:
+            assert clock.due is not None and clock.notified_at is not None
+            yield _error(where, INCIDENT_DUTY_LATE_WITHOUT_REASON.code,
+                         f"{_stage_words(clock)} was notified "
+                         f"{duration(clock.notified_at - clock.due)} after its deadline of "
+                         f"{_show(clock.due, tz)} without a `delay_reason`; a late "
+                         "notification must give the reasons for the delay")
 
 
 def consistency_findings(incident: Incident) -> Iterator[Finding]:
@@ -168,8 +209,56 @@ def consistency_findings(incident: Incident) -> Iterator[Finding]:
         yield _error(("times",), INCIDENT_STATUS_INCONSISTENT.code,
                      f"the status is {incident.status}, but `times.resolved` is missing",
                      key=True)
+    yield from _outage_time_findings(incident)
     if incident.status is IncidentStatus.CLOSED:
         yield from _closing_findings(incident)
+
+
+def _outage_time_findings(incident: Incident) -> Iterator[Finding]:
+    """Each outage lies within the incident: not before the disruption began (or, without a
+    start, before detection), not after its resolution, and has ended once it is resolved."""
+    times = incident.times
+    began = times.started or times.detected
+    began_name = "times.started" if times.started is not None else "times.detected"
+    for index, outage in enumerate(incident.outages):
+        where = ("outages", index)
+        if outage.start < began:
+            yield _error((*where, "start"), INCIDENT_OUTAGE_BEFORE_START.code,
+                         f"outage {index + 1} starts before `{began_name}` "
+                         f"({began.isoformat()})",
+                         None if times.started is not None else
+                         "when the disruption began before it was detected, set "
+                         "`times.started` first")
+        for name in ("expected_end", "end"):
+            moment = getattr(outage, name)
+            if moment is not None and moment <= outage.start:
+                yield _error((*where, name), INCIDENT_OUTAGE_ORDER.code,
+                             f"`outages[{index}].{name}` is not after its start")
+        if outage.end is not None and times.resolved is not None and outage.end > times.resolved:
+            yield _error((*where, "end"), INCIDENT_OUTAGE_AFTER_RESOLVED.code,
+                         f"outage {index + 1} ends after the incident was resolved "
+                         f"({times.resolved.isoformat()})")
+        if outage.end is None and times.resolved is not None:
+            yield _error(where, INCIDENT_OUTAGE_UNENDED.code,
+                         f"the incident is resolved, but outage {index + 1} "
+                         f"({outage.party} as {outage.role}) has no `end`",
+                         "record when it ended with `eta incident update ID --outage "
+                         f"{outage.party}:{outage.role} --outage-ended-at TIME`")
+
+
+def outage_register_findings(incident: Incident, parties: Mapping[str, Party]
+                             ) -> Iterator[Finding]:
+    """Each outage names a role its party holds in the register."""
+    for index, outage in enumerate(incident.outages):
+        party = parties.get(outage.party)
+        if party is None:
+            continue  # an unknown party is `ref.unknown-party`
+        if outage.role not in party.roles:
+            held = ", ".join(str(r) for r in party.roles)
+            yield _error(("outages", index, "role"), INCIDENT_OUTAGE_ROLE_NOT_HELD.code,
+                         f"{outage.party} does not hold the role {outage.role} in the register "
+                         f"(afspraken/parties/{outage.party}.yaml)",
+                         f"its roles: {held}")
 
 
 def _closing_findings(incident: Incident) -> Iterator[Finding]:
@@ -190,7 +279,8 @@ def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
         return []
     now = context.moment or start_of_day(context.today, context.service_levels)
     found = [*consistency_findings(incident),
-             *time_findings(incident, context.service_levels, now)]
+             *outage_register_findings(incident, context.parties),
+             *time_findings(incident, context.service_levels, now, context.duties)]
     diagnostics = []
     for finding in found:
         pos = loaded.position(*finding.path, key=finding.key)

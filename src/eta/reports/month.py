@@ -1,0 +1,146 @@
+"""The monthly report for the Tactisch Beraad as data: one calendar month of incidents,
+response times, reporting duties, availability and releases.
+
+What counts in a month, in the agreements' time zone:
+
+- opened: the incidents detected in it; resolved: those whose `times.resolved` lies in it;
+- response times: of the incidents resolved in it, resolved by their response deadline or
+  not;
+- reporting duties: each stage of a duty that applies whose deadline lies in it: met, late,
+  or not notified (overdue once the deadline has passed by the report's day);
+- availability: as `eta report availability` shows it;
+- releases: every release by its status now; what became overdue: each milestone, deadline,
+  measure or evaluation of a release due in the month and not done by the report's day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from eta.incidents.availability import Month, months_touched
+from eta.incidents.duties import duty_clocks
+from eta.incidents.state import load_agreements, load_incidents, response_deadline
+from eta.models.incident import Incident
+from eta.reports import labels
+from eta.reports.availability import (
+    all_periods,
+    availability_context,
+    month_figures,
+    month_label,
+)
+from eta.vocabulary import IncidentClass, IncidentType
+
+Data = dict[str, Any]
+
+
+def _in(moment: dt.datetime | None, start: dt.datetime, end: dt.datetime) -> bool:
+    return moment is not None and start <= moment < end
+
+
+def _class(incident: Incident) -> IncidentClass | None:
+    current = incident.classification
+    return current.class_ if current is not None else None
+
+
+def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, list[str]]:
+    """The data of the monthly report of `month_text`, judged as at the start of `today`,
+    with the record files and folders it shows."""
+    from eta.reports.context import overview_context
+
+    month = Month.parse(month_text)
+    agreements = load_agreements(root)
+    tz = agreements.tz
+    incidents, _ = load_incidents(root)
+    now = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    start, end = month.start(tz), month.end(tz)
+    opened = [i for i in incidents if _in(i.times.detected, start, end)]
+    resolved = [i for i in incidents if _in(i.times.resolved, start, end)]
+
+    def counts(found: list[Incident]) -> list[Data]:
+        rows = []
+        for kind in IncidentType:
+            of_kind = [i for i in found if i.type is kind]
+            rows.append({"label": labels.INCIDENT_TYPE[kind], "total": len(of_kind),
+                         **{str(c): sum(1 for i in of_kind if _class(i) is c)
+                            for c in IncidentClass},
+                         "unclassified": sum(1 for i in of_kind if _class(i) is None)})
+        return rows
+
+    responses = []
+    for incident in resolved:
+        deadline = response_deadline(incident, agreements.service_levels)
+        assert incident.times.resolved is not None
+        responses.append({"id": incident.id, "title": incident.title,
+                          "priority": str(incident.priority),
+                          "deadline": deadline.astimezone(tz),
+                          "resolved": incident.times.resolved.astimezone(tz),
+                          "met": incident.times.resolved <= deadline})
+    duties: list[Data] = []
+    for incident in incidents:
+        for clock in duty_clocks(incident, agreements.duties, tz):
+            if clock.applies is not True or not _in(clock.due, start, end):
+                continue
+            assert clock.due is not None
+            verdict = ("op tijd" if clock.met else "te laat" if clock.met is False
+                       else "niet gemeld, termijn verstreken" if clock.overdue(now)
+                       else "nog niet gemeld")
+            duties.append({"incident": incident.id, "duty": clock.duty.name,
+                           "recipient": clock.duty.recipient, "stage": clock.stage.name,
+                           "due": clock.due.astimezone(tz),
+                           "notified_at": None if clock.notified_at is None
+                           else clock.notified_at.astimezone(tz),
+                           "met": clock.met, "overdue": clock.overdue(now),
+                           "verdict": verdict})
+    duties.sort(key=lambda d: (d["due"], d["incident"], d["duty"]))
+
+    overview = overview_context(root, today)
+    first, last = month.first_day, end.date() - dt.timedelta(days=1)
+    overdue = [item for item in overview["overdue"] if first <= item["due"] <= last]
+    by_status: dict[str, int] = {}
+    for release in overview["releases"]:
+        label = release["release"]["status_label"]
+        by_status[label] = by_status.get(label, 0) + 1
+
+    figures = month_figures(root, month, now, agreements, incidents)
+    data: Data = {
+        "month": str(month),
+        "month_label": month_label(month),
+        "timezone": tz.key,
+        "closed": end <= now,
+        "opened": counts(opened),
+        "opened_total": len(opened),
+        "opened_ids": [i.id for i in opened],
+        "resolved": counts(resolved),
+        "resolved_total": len(resolved),
+        "classes": [{"key": str(c), "label": str(c)} for c in IncidentClass],
+        "responses": responses,
+        "responses_met": sum(1 for r in responses if r["met"]),
+        "duties": duties,
+        "duties_met": sum(1 for d in duties if d["met"]),
+        "duties_missed": sum(1 for d in duties if d["met"] is False or d["overdue"]),
+        "availability": availability_context(figures, agreements),
+        "releases_by_status": [{"label": k, "count": v} for k, v in by_status.items()],
+        "overdue": overdue,
+    }
+    shown: set[str] = {i.id for i in (*opened, *resolved)}
+    shown.update(str(d["incident"]) for d in duties)
+    shown.update(i for f in figures.roles for i in f.incidents)
+    return ({"report": data, "timezone": tz.key},
+            ["afspraken", "releases", *(f"incidents/{i}.yaml" for i in sorted(shown))])
+
+
+def record_months(root: Path, today: dt.date) -> list[str]:
+    """Every month with records of incidents: one detected or resolved in it, or an outage
+    lying in it, up to the start of `today`."""
+    agreements = load_agreements(root)
+    incidents, _ = load_incidents(root)
+    tz = agreements.tz
+    now = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    found = set(months_touched(all_periods(incidents), tz, now))
+    for incident in incidents:
+        for moment in (incident.times.detected, incident.times.resolved):
+            if moment is not None and moment < now:
+                found.add(Month.of(moment.astimezone(tz)))
+    return [str(m) for m in sorted(found, key=lambda m: (m.year, m.month))]
