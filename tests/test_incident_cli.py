@@ -289,6 +289,10 @@ langer dan 48 uur."
 
 Facts not yet known: facts.major_image_impact
 Could still raise the class to crisis: K1
+
+Reporting duties:
+  beheerorganisatie:telefonisch  Telefonische melding to Beheerorganisatie (incidentmanager)
+      due 2026-11-16 10:12 CET; notified 2026-11-16 09:40 CET: met
 unchanged since the classification of 2026-11-16 12:05 CET by Sanne Verbeek \
 <s.verbeek@beheer.example.nl>; nothing written
 """
@@ -696,8 +700,8 @@ def test_list_filters_by_class_and_shows_what_needs_attention(repo: Path) -> Non
                       "calamiteit", "--now", "2026-03-02T15:00", env={"COLUMNS": "200"})
     assert (outcome.exit_code, outcome.stdout) == (0, f"""\
 id                  status   class        prio   type         detected           response due       title                              attention
-{"─" * 188}
-{incident_id}   new      calamiteit   P1     verstoring   2026-03-02 10:00   2026-03-02 14:10   Inloggen via Sleutelbrug mislukt   escalate: response time exceeded; no telephone report
+{"─" * 191}
+{incident_id}   new      calamiteit   P1     verstoring   2026-03-02 10:00   2026-03-02 14:10   Inloggen via Sleutelbrug mislukt   escalate: response time exceeded; reporting duty overdue
 times in Europe/Amsterdam
 """)  # noqa: E501 - the table as it prints
     assert eta(repo, "incident", "list", "--open", "--class", "crisis") == (
