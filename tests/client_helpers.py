@@ -43,3 +43,10 @@ def gantt(chart: str) -> dict[str, Any]:
     sections, and each task with its name, section, start and kind."""
     parsed: dict[str, Any] = node_client("gantt.mjs", stdin=chart)
     return parsed
+
+
+def xycharts(charts: list[str]) -> list[dict[str, Any]]:
+    """Each xychart-beta chart as mermaid's parser reads it: title, x-axis, y-axis and each
+    series with its values; or `error`, mermaid's refusal."""
+    parsed: list[dict[str, Any]] = node_client("xychart.mjs", stdin=json.dumps(charts))
+    return parsed

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
+from client_helpers import xycharts
 from conftest import PROJECT, commit, git
 
 GOLDEN = PROJECT / "tests" / "golden"
@@ -53,53 +55,33 @@ def table_shapes(text: str) -> list[list[int]]:
     return tables
 
 
-#: The tokens of Mermaid's xychart grammar (xychart.jison) that eta's charts use: a quoted
-#: string holds no `"` and no line break; a number is `[+-]?(\d+(\.\d+)?|\.\d+)`.
-_XY_STRING = r'"[^"\n]*"'
-_XY_NUMBER = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)"
-_XY_TEXT = rf"(?:{_XY_STRING}|[A-Za-z0-9_]+)"
-_XY_NUMBERS = rf"\[\s*{_XY_NUMBER}(?:\s*,\s*{_XY_NUMBER})*\s*\]"
-_XY_STATEMENTS = {
-    "title": re.compile(rf"title\s+{_XY_TEXT}"),
-    "x-axis": re.compile(rf"x-axis(?:\s+{_XY_TEXT})?\s*\[\s*{_XY_TEXT}(?:\s*,\s*{_XY_TEXT})*\s*\]"),
-    "y-axis": re.compile(rf"y-axis(?:\s+{_XY_TEXT})?(?:\s+{_XY_NUMBER}\s*-->\s*{_XY_NUMBER})?"),
-    "bar": re.compile(rf"bar(?:\s+{_XY_TEXT})?\s*{_XY_NUMBERS}"),
-    "line": re.compile(rf"line(?:\s+{_XY_TEXT})?\s*{_XY_NUMBERS}"),
-}
+_NUMBER = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)"
 
 
 def mermaid_blocks(text: str) -> list[str]:
     return re.findall(r"^```mermaid\n(.*?)^```$", text, re.MULTILINE | re.DOTALL)
 
 
-def xychart_problems(chart: str) -> list[str]:
-    """What in `chart` Mermaid's xychart-beta grammar refuses, or a renderer could not draw:
-    each line one statement of the grammar, as many values in each series as the x-axis
-    has bands, and every value within the y-axis."""
-    lines = [line.strip() for line in chart.splitlines() if line.strip()]
-    if not lines or lines[0] not in ("xychart-beta", "xychart-beta vertical",
-                                     "xychart-beta horizontal"):
-        return ["the chart does not start with xychart-beta"]
-    problems = []
-    bands = 0
-    low, high = float("-inf"), float("inf")
-    series: list[list[float]] = []
-    for line in lines[1:]:
-        keyword = line.split(maxsplit=1)[0]
-        pattern = _XY_STATEMENTS.get(keyword)
-        if pattern is None or not pattern.fullmatch(line):
-            problems.append(f"not a statement of the grammar: {line}")
-            continue
-        if keyword == "x-axis":
-            bands = len(re.findall(_XY_TEXT, line[line.index("["):]))
-        elif keyword == "y-axis" and "-->" in line:
-            low, high = (float(n) for n in re.findall(_XY_NUMBER + r"(?=\s*-->)|(?<=-->)\s*"
-                                                       + _XY_NUMBER, line))
-        elif keyword in ("bar", "line"):
-            series.append([float(n) for n in re.findall(_XY_NUMBER, line[line.index("["):])])
-    for values in series:
-        if len(values) != bands:
-            problems.append(f"{len(values)} values for {bands} bands")
-        problems.extend(f"{v} lies outside the y-axis {low} --> {high}" for v in values
-                        if not low <= v <= high)
+def xychart_problems(*charts: str) -> list[str]:
+    """What of `charts` mermaid's own parser refuses, or what it reads but a renderer could
+    not draw as eta means it: a series with more or fewer values than the x-axis has bands
+    (mermaid drops the values beyond them), or a value outside the y-axis."""
+    return [problem for chart, parsed in zip(charts, xycharts(list(charts)), strict=True)
+            for problem in _problems(chart, parsed)]
+
+
+def _problems(chart: str, parsed: dict[str, Any]) -> list[str]:
+    if "error" in parsed:
+        return [f"mermaid refuses it: {parsed['error']}"]
+    bands = len(parsed["xAxis"].get("categories", []))
+    # Mermaid keeps as many values of a series as there are bands: count those written.
+    written = [len(re.findall(_NUMBER, line[line.index("["):]))
+               for line in (raw.strip() for raw in chart.splitlines())
+               if line.split(" ", 1)[0] in ("bar", "line") and "[" in line]
+    problems = [f"{count} values for {bands} bands" for count in written if count != bands]
+    low, high = parsed["yAxis"]["min"], parsed["yAxis"]["max"]
+    for plot in parsed["plots"]:
+        problems.extend(f"{value} lies outside the y-axis {low} --> {high}"
+                        for value in plot["values"] if value is not None
+                        and not low <= value <= high)
     return problems

@@ -35,7 +35,8 @@ def test_the_json_figures() -> None:
         "version": 1, "month": "2026-10", "timezone": "Europe/Amsterdam",
         "start": "2026-10-01T00:00:00+02:00", "end": "2026-11-01T00:00:00+01:00",
         "now": "2026-12-01T00:00:00+01:00", "closed": True, "window_seconds": 522 * 3600,
-        "system_rule": "any-role-unavailable", "degraded_counts_percent": 0}
+        "system_rule": "any-role-unavailable", "degraded_counts_percent": 0,
+        "invalid_incidents": []}
     volmacht = [r for r in document["roles"] if r["party"] == "volmacht"]
     assert volmacht == [{"party": "volmacht", "role": "machtigingenregister",
                          "available_percent": 92.215, "target_percent": 99.5, "met": False,
@@ -66,21 +67,20 @@ def test_every_chart_of_the_golden_files_parses_as_mermaid_reads_it() -> None:
               for block in mermaid_blocks(path.read_text())
               if block.startswith("xychart-beta")]
     assert len(charts) >= 2
-    for chart in charts:
-        assert xychart_problems(chart) == [], chart
+    assert xychart_problems(*charts) == []
 
 
 @pytest.mark.parametrize(("chart", "problem"), [
     ('xychart-beta\n    x-axis ["a", "b"]\n    bar [1, 2, 3]', "3 values for 2 bands"),
-    ('xychart-beta\n    x-axis ["a "b"]\n    bar [1]', 'not a statement of the grammar: '
-     'x-axis ["a "b"]'),
+    ('xychart-beta\n    x-axis ["a "b"]\n    bar [1]', "mermaid refuses it: Parse error on "
+     "line 2:"),
     ('xychart-beta\n    x-axis ["a"]\n    y-axis "p" 90 --> 100\n    bar [89]',
-     "89.0 lies outside the y-axis 90.0 --> 100.0"),
-    ('xychart-beta\n    bar [1,]', "not a statement of the grammar: bar [1,]"),
-    ("gantt\n    title x", "the chart does not start with xychart-beta"),
+     "89 lies outside the y-axis 90 --> 100"),
+    ('xychart-beta\n    bar [1,]', "mermaid refuses it: Parse error on line 2:"),
+    ("gantt\n    title x", "mermaid refuses it: a gantt chart"),
 ])
-def test_the_grammar_check_refuses_what_mermaid_refuses(chart: str, problem: str) -> None:
-    assert problem in xychart_problems(chart)
+def test_the_chart_check_refuses_what_mermaid_refuses(chart: str, problem: str) -> None:
+    assert any(found.startswith(problem) for found in xychart_problems(chart))
 
 
 def test_party_names_cannot_break_the_table_or_the_chart(repo: Path) -> None:
@@ -110,7 +110,7 @@ def test_the_monthly_report() -> None:
     assert "Van de 2 meldingen met een termijn in de maand: 1 op tijd, 1 te laat of niet " \
            "gedaan." in text
     assert {len(set(shape)) for shape in table_shapes(text)} == {1}
-    assert all(xychart_problems(chart) == [] for chart in mermaid_blocks(text))
+    assert xychart_problems(*mermaid_blocks(text)) == []
 
 
 def test_the_monthly_report_needs_a_month() -> None:

@@ -30,6 +30,11 @@ OUTPUTS: dict[str, list[tuple[str, ...]]] = {
     "rules": [("rules",), ("rules", "plan.signature.stale")],
     "incident-list": [("incident", "list", "--now", "2026-11-28T12:00:00+01:00"),
                       ("incident", "list", "--open", "--now", "2026-11-17T12:00:00+01:00")],
+    "availability": [("report", "availability", "--month", "2026-10", "--today", EXAMPLES_DATE),
+                     ("report", "availability", "--month", "2026-11", "--now",
+                      "2026-11-20T12:00")],
+    "month": [("report", "month", "--month", "2026-10", "--today", EXAMPLES_DATE),
+              ("report", "month", "--month", "2026-11", "--now", "2026-11-20T12:00")],
 }
 
 

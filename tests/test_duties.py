@@ -160,8 +160,8 @@ def test_an_overdue_stage_and_an_undecided_duty() -> None:
     assert findings(item, "2026-03-02T11:00:01+01:00") == [
         "times.detected incident.duty.overdue: Telefonische melding bij de Beheerorganisatie "
         "(Beheerorganisatie (incidentmanager)), telefonische melding "
-        "(`beheerorganisatie`/`telefonisch`) was due by 2026-03-02 11:00 CET and no "
-        "notification is recorded"]
+        "(`beheerorganisatie`/`telefonisch`) was due by 2026-03-02 11:00 CET (1 hour after "
+        "detection at 2026-03-02 10:00 CET) and no notification is recorded"]
     undecided = incident("2026-03-02T10:00:00+01:00",
                          data_breach={"aware_at": "2026-03-02T10:00:00+01:00"})
     assert findings(undecided, "2026-03-09T00:00:00+01:00") == []

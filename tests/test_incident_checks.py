@@ -133,16 +133,16 @@ def test_an_overdue_data_breach_notification_is_an_error(repo: Path) -> None:
     assert check(repo, "2026-03-30") == []
     assert check(repo, "2026-03-31") == [
         f"{NAME}:15:13: error [incident.duty.overdue] Meldplicht datalekken (Autoriteit "
-        "Persoonsgegevens), melding (`datalek`/`melding`) was due by 2026-03-30 11:00 CEST and "
-        "no notification is recorded"]
+        "Persoonsgegevens), melding (`datalek`/`melding`) was due by 2026-03-30 11:00 CEST (72 "
+        "hours after awareness at 2026-03-27 10:00 CET) and no notification is recorded"]
 
 
 def test_a_deadline_within_the_day_is_judged_at_the_moment_given(repo: Path) -> None:
     write(repo, RESOLVED_FRIDAY, BREACH_FACTS, AWARE_BEFORE_THE_CHANGE, **FRIDAY)
     overdue = [
-        f"{NAME}:15:13: error [incident.data-breach.overdue] the data breach was due at the "
-        "Autoriteit Persoonsgegevens by 2026-03-30 11:00 CEST (72 hours after awareness at "
-        "2026-03-27 10:00 CET) and no notification is recorded"]
+        f"{NAME}:15:13: error [incident.duty.overdue] Meldplicht datalekken (Autoriteit "
+        "Persoonsgegevens), melding (`datalek`/`melding`) was due by 2026-03-30 11:00 CEST (72 "
+        "hours after awareness at 2026-03-27 10:00 CET) and no notification is recorded"]
 
     def at(moment: str) -> tuple[int, list[str]]:
         outcome = run_eta("check", "--root", str(repo), "--now", moment, str(repo / NAME))
@@ -221,8 +221,8 @@ def test_an_undecided_data_breach_is_a_warning_after_72_hours(repo: Path) -> Non
 PHONE_OVERDUE = (
     f"{NAME}:9:13: error [incident.duty.overdue] Telefonische melding bij de Beheerorganisatie "
     "(Beheerorganisatie (incidentmanager)), telefonische melding "
-    "(`beheerorganisatie`/`telefonisch`) was due by 2026-03-02 11:00 CET and no notification "
-    "is recorded")
+    "(`beheerorganisatie`/`telefonisch`) was due by 2026-03-02 11:00 CET (1 hour after "
+    "detection at 2026-03-02 10:00 CET) and no notification is recorded")
 
 
 @pytest.mark.parametrize(("klass", "criteria", "phoned", "expected"), [

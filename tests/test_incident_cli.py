@@ -501,7 +501,8 @@ def test_a_reportable_data_breach_leaves_awareness_to_the_user(repo: Path) -> No
     assert [f["code"] for f in mine["findings"]] == ["incident.duty.overdue"]
     assert mine["findings"][0]["message"] == (
         "Meldplicht datalekken (Autoriteit Persoonsgegevens), melding (`datalek`/`melding`) "
-        "was due by 2026-03-30 11:20 CEST and no notification is recorded")
+        "was due by 2026-03-30 11:20 CEST (72 hours after awareness at 2026-03-27 10:20 CET) "
+        "and no notification is recorded")
 
 
 def test_withdrawing_a_data_breach_says_what_becomes_of_its_times(repo: Path) -> None:

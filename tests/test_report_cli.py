@@ -295,11 +295,14 @@ def test_all_names_the_reports_that_fail_and_writes_the_others(
         "eta: error: incident-2026-11-16-q738dq.md not written: "
         "incidents/2026-11-16-q738dq.yaml is not a valid incident; run `eta check "
         "incidents/2026-11-16-q738dq.yaml`\n"
-        f"wrote 13 reports to {out}; 4 failed\n")
+        f"wrote 21 reports to {out}; 4 failed\n")
     names = sorted(p.name for p in out.iterdir())
     assert "incident-2026-11-16-q738dq.md" not in names
     assert not any(name.startswith("evaluation-") for name in names)
-    assert len(names) == 13
+    assert len(names) == 21
+    # A month's figures leave the invalid incident out, and say so.
+    assert ("Niet meegenomen, want ongeldig (zie `eta check`): "
+            "incidents/2026-11-16-q738dq.yaml.") in (out / "month-2026-10.md").read_text()
     assert (out / "plan-R2026-01.md").read_text() == (GOLDEN / "plan-R2026-01.md").read_text()
 
 
@@ -316,7 +319,7 @@ def test_all_writes_only_the_kinds_asked_for(history: tuple[Path, list[str]]) ->
     assert outcome.exit_code == 2
     assert outcome.stderr.endswith(
         "Error: Invalid value for '--only': 'plannen' is not one of 'plan', 'progress', "
-        "'evaluation', 'incident', 'overview'.\n")
+        "'evaluation', 'incident', 'overview', 'availability', 'month'.\n")
 
 
 def test_all_shows_its_progress_on_a_terminal_only(history: tuple[Path, list[str]]) -> None:
@@ -381,8 +384,9 @@ def test_every_report_of_all_has_the_audit_trail_it_has_alone(
     assert everything.exit_code == 0, everything.stderr
     for written in sorted(out.iterdir()):
         kind, _, subject = written.stem.partition("-")
-        alone = run_eta("report", kind, *([subject] if subject else []), "--today",
-                        GOLDEN_TODAY, cwd=root)
+        named = (["--month", subject] if kind in ("availability", "month")
+                 else [subject] if subject else [])
+        alone = run_eta("report", kind, *named, "--today", GOLDEN_TODAY, cwd=root)
         assert alone.stdout == written.read_text(), written.name
 
 

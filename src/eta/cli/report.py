@@ -182,39 +182,33 @@ def availability(
         "--format", "-f", help="text: the Markdown report; json: the figures, for programs."
     )] = TextOrJson.TEXT,
     output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
-    generated_at: GeneratedOption = None, root: RootOption = None,
+    now: NowOption = None, generated_at: GeneratedOption = None, root: RootOption = None,
 ) -> None:
     """The availability of a month: per party and role, and for the system, the share of the
     availability window in which it was available, against the targets, with a chart.
 
-    A month not yet over is measured up to the start of --today.
+    A month not yet over is measured up to --now, or the start of --today.
     """
     from eta.incidents.availability import Month
     from eta.reports import Kind
 
     Month.parse(month)
     if output_format is TextOrJson.JSON:
-        from eta.escaping import for_json
-        from eta.incidents.state import load_agreements
-        from eta.reports import reporter
-        from eta.reports.availability import availability_document, month_figures
-
-        options = _options(on, generated_at)
-        with reporter(resolve_root(root), options, at=at,
-                      folders=("afspraken", "incidents")) as made:
-            agreements = load_agreements(made.records_root)
-            now = dt.datetime.combine(options.today, dt.time(0), tzinfo=agreements.tz)
-            figures = month_figures(made.records_root, Month.parse(month), now, agreements)
-            _emit(for_json(availability_document(figures, agreements)) + "\n", output)
+        _json(Kind.AVAILABILITY, month, output, at, on, now, root)
         return
-    _one(Kind.AVAILABILITY, month, output, at, on, generated_at, root)
+    _one(Kind.AVAILABILITY, month, output, at, on, now, generated_at, root)
 
 
 @app.command("month")
 @reports_errors
-def month_report(month: MonthOption, output: OutputOption = None, at: AtOption = None,
-                 on: ReportDateOption = None, generated_at: GeneratedOption = None,
-                 root: RootOption = None) -> None:
+def month_report(
+    month: MonthOption,
+    output_format: Annotated[TextOrJson, typer.Option(
+        "--format", "-f", help="text: the Markdown report; json: its figures, for programs."
+    )] = TextOrJson.TEXT,
+    output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
+    now: NowOption = None, generated_at: GeneratedOption = None, root: RootOption = None,
+) -> None:
     """The monthly report: incidents opened and resolved by type and class, response times
     and reporting duties met or missed, availability per party and role against the target,
     releases by status and what became overdue in the month."""
@@ -222,7 +216,21 @@ def month_report(month: MonthOption, output: OutputOption = None, at: AtOption =
     from eta.reports import Kind
 
     Month.parse(month)
-    _one(Kind.MONTH, month, output, at, on, generated_at, root)
+    if output_format is TextOrJson.JSON:
+        _json(Kind.MONTH, month, output, at, on, now, root)
+        return
+    _one(Kind.MONTH, month, output, at, on, now, generated_at, root)
+
+
+def _json(kind: Kind, month: str, output: Path | None, at: str | None,
+          on: dt.datetime | None, now: str | None, root: Path | None) -> None:
+    """A month's figures as JSON, from the records as they are or were at `at`."""
+    from eta.escaping import for_json
+    from eta.reports import document_one
+
+    repository = resolve_root(root)
+    document = document_one(repository, kind, month, _options(repository, on, now, None), at)
+    _emit(for_json(document) + "\n", output)
 
 
 @app.command("all")
@@ -233,8 +241,8 @@ def all_reports(
         help="The folder to write the reports to (made if needed).")],
     only: Annotated[list[ReportKind] | None, typer.Option(
         "--only", metavar="KIND", show_default=False,
-        help="Only reports of this kind: overview, plan, progress, evaluation or incident "
-        "(again for more kinds).")] = None,
+        help="Only reports of this kind: overview, plan, progress, evaluation, incident, "
+        "availability or month (again for more kinds).")] = None,
     at: AtOption = None, on: ReportDateOption = None,
     now: NowOption = None, generated_at: GeneratedOption = None,
     root: RootOption = None,

@@ -41,9 +41,15 @@ INCIDENT_LIST = Contract("incident-list", 1, "eta incident list --format json",
                          "The incidents, with their class and what is due", "IncidentListDocument")
 RULES = Contract("rules", 1, "eta rules --format json",
                  "The catalogue of diagnostic codes", "RulesDocument")
+AVAILABILITY = Contract("availability", 1, "eta report availability --month YYYY-MM --format json",
+                        "The availability of a month per party and role and for the system",
+                        "AvailabilityDocument")
+MONTH = Contract("month", 1, "eta report month --month YYYY-MM --format json",
+                 "The figures of a month for the Tactisch Beraad", "MonthDocument")
 
 #: Every JSON output of eta, by name.
 CONTRACTS: dict[str, Contract] = {
     contract.name: contract
-    for contract in (CHECK, PLAN_STATUS, HISTORY, AGENDA, INCIDENT_LIST, RULES)
+    for contract in (CHECK, PLAN_STATUS, HISTORY, AGENDA, INCIDENT_LIST, RULES, AVAILABILITY,
+                     MONTH)
 }

@@ -297,3 +297,112 @@ class RuleEntry(TypedDict):
 class RulesDocument(TypedDict):
     version: int
     rules: list[RuleEntry]
+
+
+# `eta report availability --month YYYY-MM --format json`
+
+@with_config(STRICT)
+class AvailabilityFigure(TypedDict):
+    """One party in one role (or, without them, the system) over the month: the share of
+    the availability window it was available, cut (never rounded up) to three decimals;
+    `met` is judged on the exact share."""
+
+    party: NotRequired[str]
+    role: NotRequired[str]
+    available_percent: float
+    target_percent: float
+    met: bool
+    unavailable_seconds: int
+    degraded_seconds: int
+    incidents: list[str]
+
+
+@with_config(STRICT)
+class AvailabilityFigures(TypedDict):
+    month: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+    timezone: str
+    start: Moment
+    end: Moment
+    now: Moment
+    closed: bool
+    window_seconds: int
+    system_rule: str
+    degraded_counts_percent: float
+    roles: list[AvailabilityFigure]
+    system: AvailabilityFigure
+    #: The files under incidents/ left out of the figures, which are not valid incidents.
+    invalid_incidents: list[str]
+
+
+@with_config(STRICT)
+class AvailabilityDocument(AvailabilityFigures):
+    version: int
+
+
+# `eta report month --month YYYY-MM --format json`
+
+@with_config(STRICT)
+class IncidentCount(TypedDict):
+    """The incidents of one type, in all and by the class of their last classification."""
+
+    type: str
+    total: int
+    classes: dict[str, int]
+    unclassified: int
+
+
+@with_config(STRICT)
+class ResponseEntry(TypedDict):
+    incident: str
+    priority: str
+    deadline: Moment
+    resolved: Moment
+    met: bool
+
+
+@with_config(STRICT)
+class DutyEntry(TypedDict):
+    """A stage of a reporting duty whose deadline lies in the month."""
+
+    incident: str
+    duty: str
+    stage: str
+    recipient: str
+    due: Moment
+    notified_at: Moment | None
+    met: bool | None
+    overdue: bool
+
+
+@with_config(STRICT)
+class StatusCount(TypedDict):
+    status: str
+    count: int
+
+
+@with_config(STRICT)
+class MonthOverdueItem(TypedDict):
+    release: str
+    kind: str
+    id: str
+    party: str | None
+    what: str
+    due: Day
+
+
+@with_config(STRICT)
+class MonthDocument(TypedDict):
+    version: int
+    month: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+    timezone: str
+    now: Moment
+    closed: bool
+    opened: list[IncidentCount]
+    opened_ids: list[str]
+    resolved: list[IncidentCount]
+    resolved_ids: list[str]
+    responses: list[ResponseEntry]
+    duties: list[DutyEntry]
+    availability: AvailabilityFigures
+    releases_by_status: list[StatusCount]
+    overdue: list[MonthOverdueItem]

@@ -111,14 +111,28 @@ class Reporter:
     def availability(self, month: str) -> str:
         from eta.reports import availability
 
-        data, paths = availability.report_data(self.records_root, month, self.options.today)
+        data, paths = availability.report_data(self.records_root, month, self.options.today,
+                                               self.options.now)
         return self._render(Kind.AVAILABILITY, data, paths)
 
     def month(self, month: str) -> str:
         from eta.reports import month as monthly
 
-        data, paths = monthly.month_context(self.records_root, month, self.options.today)
+        data, paths = monthly.month_context(self.records_root, month, self.options.today,
+                                            self.options.now)
         return self._render(Kind.MONTH, data, paths)
+
+    def document(self, kind: Kind, month: str) -> dict[str, Any]:
+        """The figures of a month's report as the JSON document of its contract."""
+        if kind is Kind.AVAILABILITY:
+            from eta.reports.availability import availability_json
+
+            return dict(availability_json(self.records_root, month, self.options.today,
+                                          self.options.now))
+        assert kind is Kind.MONTH
+        from eta.reports.month import month_json
+
+        return dict(month_json(self.records_root, month, self.options.today, self.options.now))
 
     def report(self, kind: Kind, subject: str | None) -> str:
         if kind is Kind.OVERVIEW:
@@ -152,12 +166,14 @@ class Reporter:
             from eta.reports.availability import outage_months
 
             found.extend(Planned(f"availability-{month}.md", Kind.AVAILABILITY, str(month))
-                         for month in outage_months(self.records_root, self.options.today))
+                         for month in outage_months(self.records_root, self.options.today,
+                                                       self.options.now))
         if Kind.MONTH in wanted:
             from eta.reports.month import record_months
 
             found.extend(Planned(f"month-{month}.md", Kind.MONTH, str(month))
-                         for month in record_months(self.records_root, self.options.today))
+                         for month in record_months(self.records_root, self.options.today,
+                                                       self.options.now))
         if found:
             self.history.preload()
         return found
@@ -192,6 +208,13 @@ def render_one(root: Path, kind: Kind, subject: str | None, options: Options,
                at: str | None = None) -> str:
     with reporter(root, options, at=at, folders=_FOLDERS[kind]) as made:
         return made.report(kind, subject)
+
+
+def document_one(root: Path, kind: Kind, month: str, options: Options,
+                 at: str | None = None) -> dict[str, Any]:
+    """The JSON document of the report of `kind` (availability or month) of `month`."""
+    with reporter(root, options, at=at, folders=_FOLDERS[kind]) as made:
+        return made.document(kind, month)
 
 
 def render_all(root: Path, options: Options, at: str | None = None) -> list[Rendered]:

@@ -1,20 +1,7 @@
 """The availability of one month as data for its report, its chart and `--format json`.
 
-`availability_document` is the JSON contract of `eta report availability --format json`
-(version 1):
-
-    {"version": 1, "month": "2026-10", "timezone": "Europe/Amsterdam",
-     "start": "2026-10-01T00:00:00+02:00", "end": "2026-11-01T00:00:00+01:00",
-     "now": "2026-12-01T00:00:00+01:00", "closed": true, "window_seconds": 1879200,
-     "system_rule": "any-role-unavailable", "degraded_counts_percent": 0,
-     "roles": [{"party": "volmacht", "role": "machtigingenregister",
-                "available_percent": 92.215, "target_percent": 99.5, "met": false,
-                "unavailable_seconds": 146280, "degraded_seconds": 0,
-                "incidents": ["2026-10-23-w12aw6"]}],
-     "system": {"available_percent": ..., "target_percent": 99.2, "met": ..., ...}}
-
-`available_percent` is cut, never rounded up, to three decimals; `met` is judged on the
-exact share.
+`availability_json` is what `eta report availability --format json` prints, by its contract
+(`eta.contracts.AVAILABILITY`, schemas/output/availability.schema.json).
 """
 
 from __future__ import annotations
@@ -23,7 +10,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eta.incidents.availability import (
     Figure,
@@ -39,6 +26,13 @@ from eta.models.incident import Incident
 from eta.models.party import Party
 from eta.reports import labels
 from eta.vocabulary import Role, SystemRule
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import (
+        AvailabilityDocument,
+        AvailabilityFigure,
+        AvailabilityFigures,
+    )
 
 Data = dict[str, Any]
 
@@ -118,7 +112,10 @@ def chart_floor(figures: MonthAvailability) -> int:
     return max(0, min(99, math.floor(lowest) - 1))
 
 
-def availability_context(figures: MonthAvailability, agreements: Agreements) -> Data:
+def availability_context(figures: MonthAvailability, agreements: Agreements,
+                         invalid: list[str]) -> Data:
+    """The month's figures for the templates; `invalid` names the incident files left out,
+    which are not valid incidents."""
     tz = agreements.tz
     roles = [_figure(f, agreements.parties) for f in figures.roles]
     return {
@@ -138,27 +135,28 @@ def availability_context(figures: MonthAvailability, agreements: Agreements) -> 
         "system": _figure(figures.system, agreements.parties),
         "chart_floor": chart_floor(figures),
         "maintenance": bool(agreements.service_levels.maintenance_windows),
+        "invalid": invalid,
     }
 
 
-def _figure_document(figure: Figure) -> Data:
-    document: Data = {}
-    if figure.party is not None:
-        document.update({"party": figure.party, "role": figure.role})
-    document.update({
+def _figure_document(figure: Figure) -> AvailabilityFigure:
+    document: AvailabilityFigure = {
         "available_percent": figure.percent,
         "target_percent": figure.target_percent,
         "met": figure.met,
         "unavailable_seconds": int(figure.unavailable.total_seconds()),
         "degraded_seconds": int(figure.degraded.total_seconds()),
         "incidents": list(figure.incidents),
-    })
+    }
+    if figure.party is not None and figure.role is not None:
+        document = {"party": figure.party, "role": figure.role, **document}
     return document
 
 
-def availability_document(figures: MonthAvailability, agreements: Agreements) -> Data:
+def availability_figures(figures: MonthAvailability, agreements: Agreements,
+                         invalid: list[str]) -> AvailabilityFigures:
+    """The figures of a month as its JSON contract holds them."""
     return {
-        "version": 1,
         "month": str(figures.month),
         "timezone": agreements.tz.key,
         "start": figures.start.astimezone(agreements.tz).isoformat(),
@@ -170,29 +168,50 @@ def availability_document(figures: MonthAvailability, agreements: Agreements) ->
         "degraded_counts_percent": figures.degraded_counts_percent,
         "roles": [_figure_document(f) for f in figures.roles],
         "system": _figure_document(figures.system),
+        "invalid_incidents": invalid,
     }
 
 
-def report_data(root: Path, month_text: str, today: dt.date) -> tuple[Data, list[str]]:
-    """The data of the availability report of `month_text`, judged as at the start of
-    `today`, with the record files it shows."""
+def judged_at(today: dt.date, now: dt.datetime | None, agreements: Agreements) -> dt.datetime:
+    """The moment a month is measured up to: `now` when given, else the start of `today`."""
+    return now or dt.datetime.combine(today, dt.time(0), tzinfo=agreements.tz)
+
+
+def availability_json(root: Path, month_text: str, today: dt.date,
+                      now: dt.datetime | None = None) -> AvailabilityDocument:
+    """What `eta report availability --format json` prints."""
+    from eta.contracts import AVAILABILITY
+
+    agreements = load_agreements(root)
+    incidents, invalid = load_incidents(root)
+    figures = month_figures(root, Month.parse(month_text), judged_at(today, now, agreements),
+                            agreements, incidents)
+    return {"version": AVAILABILITY.version,
+            **availability_figures(figures, agreements, invalid)}
+
+
+def report_data(root: Path, month_text: str, today: dt.date,
+                now: dt.datetime | None = None) -> tuple[Data, list[str]]:
+    """The data of the availability report of `month_text`, judged at `now` or the start
+    of `today`, with the record files it shows."""
     month = Month.parse(month_text)
     agreements = load_agreements(root)
-    incidents, _ = load_incidents(root)
-    now = dt.datetime.combine(today, dt.time(0), tzinfo=agreements.tz)
-    figures = month_figures(root, month, now, agreements, incidents)
-    data = availability_context(figures, agreements)
+    incidents, invalid = load_incidents(root)
+    figures = month_figures(root, month, judged_at(today, now, agreements), agreements,
+                            incidents)
+    data = availability_context(figures, agreements, invalid)
     shown = sorted({i for f in figures.roles for i in f.incidents})
     return ({"availability": data, "timezone": agreements.tz.key},
             ["afspraken/service-levels.yaml", "afspraken/parties",
              *(f"incidents/{i}.yaml" for i in shown)])
 
 
-def outage_months(root: Path, today: dt.date) -> list[str]:
-    """Every month an outage of the incidents at `root` lies in, up to the start of `today`."""
+def outage_months(root: Path, today: dt.date, given: dt.datetime | None = None) -> list[str]:
+    """Every month an outage of the incidents at `root` lies in, up to `given` or the start
+    of `today`."""
     from eta.incidents.availability import months_touched
 
     agreements = load_agreements(root)
     incidents, _ = load_incidents(root)
-    now = dt.datetime.combine(today, dt.time(0), tzinfo=agreements.tz)
+    now = judged_at(today, given, agreements)
     return [str(m) for m in months_touched(all_periods(incidents), agreements.tz, now)]

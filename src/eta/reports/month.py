@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eta.incidents.availability import Month, months_touched
 from eta.incidents.duties import duty_clocks
@@ -27,10 +27,15 @@ from eta.reports import labels
 from eta.reports.availability import (
     all_periods,
     availability_context,
+    availability_figures,
+    judged_at,
     month_figures,
     month_label,
 )
 from eta.vocabulary import IncidentClass, IncidentType
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import IncidentCount, MonthDocument
 
 Data = dict[str, Any]
 
@@ -44,16 +49,23 @@ def _class(incident: Incident) -> IncidentClass | None:
     return current.class_ if current is not None else None
 
 
-def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, list[str]]:
-    """The data of the monthly report of `month_text`, judged as at the start of `today`,
-    with the record files and folders it shows."""
+def month_context(root: Path, month_text: str, today: dt.date,
+                  now: dt.datetime | None = None) -> tuple[Data, list[str]]:
+    """The data of the monthly report of `month_text`, judged at `now` or the start of
+    `today`, with the record files and folders it shows."""
+    data, paths, _ = _month(root, month_text, today, now)
+    return {"report": data, "timezone": data["timezone"]}, paths
+
+
+def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | None
+           ) -> tuple[Data, list[str], Data]:
     from eta.reports.context import overview_context
 
     month = Month.parse(month_text)
     agreements = load_agreements(root)
     tz = agreements.tz
-    incidents, _ = load_incidents(root)
-    now = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    incidents, invalid = load_incidents(root)
+    now = judged_at(today, given, agreements)
     start, end = month.start(tz), month.end(tz)
     opened = [i for i in incidents if _in(i.times.detected, start, end)]
     resolved = [i for i in incidents if _in(i.times.resolved, start, end)]
@@ -62,7 +74,8 @@ def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, li
         rows = []
         for kind in IncidentType:
             of_kind = [i for i in found if i.type is kind]
-            rows.append({"label": labels.INCIDENT_TYPE[kind], "total": len(of_kind),
+            rows.append({"type": str(kind), "label": labels.INCIDENT_TYPE[kind],
+                         "total": len(of_kind),
                          **{str(c): sum(1 for i in of_kind if _class(i) is c)
                             for c in IncidentClass},
                          "unclassified": sum(1 for i in of_kind if _class(i) is None)})
@@ -86,7 +99,8 @@ def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, li
             verdict = ("op tijd" if clock.met else "te laat" if clock.met is False
                        else "niet gemeld, termijn verstreken" if clock.overdue(now)
                        else "nog niet gemeld")
-            duties.append({"incident": incident.id, "duty": clock.duty.name,
+            duties.append({"incident": incident.id, "duty_id": clock.duty.id,
+                           "stage_id": clock.stage.id, "duty": clock.duty.name,
                            "recipient": clock.duty.recipient, "stage": clock.stage.name,
                            "due": clock.due.astimezone(tz),
                            "notified_at": None if clock.notified_at is None
@@ -95,13 +109,13 @@ def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, li
                            "verdict": verdict})
     duties.sort(key=lambda d: (d["due"], d["incident"], d["duty"]))
 
-    overview = overview_context(root, today)
+    overview = overview_context(root, today, given)
     first, last = month.first_day, end.date() - dt.timedelta(days=1)
     overdue = [item for item in overview["overdue"] if first <= item["due"] <= last]
-    by_status: dict[str, int] = {}
+    by_status: dict[tuple[str, str], int] = {}
     for release in overview["releases"]:
-        label = release["release"]["status_label"]
-        by_status[label] = by_status.get(label, 0) + 1
+        key = (release["release"]["status"], release["release"]["status_label"])
+        by_status[key] = by_status.get(key, 0) + 1
 
     figures = month_figures(root, month, now, agreements, incidents)
     data: Data = {
@@ -113,6 +127,7 @@ def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, li
         "opened_total": len(opened),
         "opened_ids": [i.id for i in opened],
         "resolved": counts(resolved),
+        "resolved_ids": [i.id for i in resolved],
         "resolved_total": len(resolved),
         "classes": [{"key": str(c), "label": str(c)} for c in IncidentClass],
         "responses": responses,
@@ -120,24 +135,66 @@ def month_context(root: Path, month_text: str, today: dt.date) -> tuple[Data, li
         "duties": duties,
         "duties_met": sum(1 for d in duties if d["met"]),
         "duties_missed": sum(1 for d in duties if d["met"] is False or d["overdue"]),
-        "availability": availability_context(figures, agreements),
-        "releases_by_status": [{"label": k, "count": v} for k, v in by_status.items()],
+        "availability": availability_context(figures, agreements, invalid),
+        "releases_by_status": [{"status": status, "label": label, "count": count}
+                               for (status, label), count in by_status.items()],
         "overdue": overdue,
     }
     shown: set[str] = {i.id for i in (*opened, *resolved)}
     shown.update(str(d["incident"]) for d in duties)
     shown.update(i for f in figures.roles for i in f.incidents)
-    return ({"report": data, "timezone": tz.key},
-            ["afspraken", "releases", *(f"incidents/{i}.yaml" for i in sorted(shown))])
+    facts = {"now": now, "figures": availability_figures(figures, agreements, invalid)}
+    return (data, ["afspraken", "releases", *(f"incidents/{i}.yaml" for i in sorted(shown))],
+            facts)
 
 
-def record_months(root: Path, today: dt.date) -> list[str]:
+def _counts(rows: list[Data]) -> list[IncidentCount]:
+    return [{"type": row["type"], "total": row["total"],
+             "classes": {str(c): row[str(c)] for c in IncidentClass},
+             "unclassified": row["unclassified"]} for row in rows]
+
+
+def month_json(root: Path, month_text: str, today: dt.date,
+               now: dt.datetime | None = None) -> MonthDocument:
+    """What `eta report month --format json` prints."""
+    from eta.contracts import MONTH
+
+    data, _, facts = _month(root, month_text, today, now)
+    return {
+        "version": MONTH.version,
+        "month": data["month"],
+        "timezone": data["timezone"],
+        "now": facts["now"].isoformat(),
+        "closed": data["closed"],
+        "opened": _counts(data["opened"]),
+        "opened_ids": data["opened_ids"],
+        "resolved": _counts(data["resolved"]),
+        "resolved_ids": data["resolved_ids"],
+        "responses": [{"incident": r["id"], "priority": r["priority"],
+                       "deadline": r["deadline"].isoformat(),
+                       "resolved": r["resolved"].isoformat(), "met": r["met"]}
+                      for r in data["responses"]],
+        "duties": [{"incident": d["incident"], "duty": d["duty_id"], "stage": d["stage_id"],
+                    "recipient": d["recipient"], "due": d["due"].isoformat(),
+                    "notified_at": None if d["notified_at"] is None
+                    else d["notified_at"].isoformat(),
+                    "met": d["met"], "overdue": d["overdue"]} for d in data["duties"]],
+        "availability": facts["figures"],
+        "releases_by_status": [{"status": s["status"], "count": s["count"]}
+                               for s in data["releases_by_status"]],
+        "overdue": [{"release": o["release"], "kind": o.get("kind", "evaluation"),
+                     "id": o["id"], "party": o["party"]["id"] if o["party"] else None,
+                     "what": o["what"], "due": o["due"].isoformat()} for o in data["overdue"]],
+    }
+
+
+def record_months(root: Path, today: dt.date, given: dt.datetime | None = None) -> list[str]:
     """Every month with records of incidents: one detected or resolved in it, or an outage
-    lying in it, up to the start of `today`."""
+    lying in it, up to `given` or the start of `today`."""
     agreements = load_agreements(root)
     incidents, _ = load_incidents(root)
     tz = agreements.tz
-    now = dt.datetime.combine(today, dt.time(0), tzinfo=tz)
+    now = judged_at(today, given, agreements)
     found = set(months_touched(all_periods(incidents), tz, now))
     for incident in incidents:
         for moment in (incident.times.detected, incident.times.resolved):

@@ -126,6 +126,26 @@ def _stage_words(clock: StageClock) -> str:
             f"(`{clock.duty.id}`/`{clock.stage.id}`)")
 
 
+#: What each moment a duty's clock can start from is called in a message.
+_CLOCK_START = {"detected": "detection", "reported": "the report",
+                "phoned": "the telephone report", "started": "the start of the disruption",
+                "data_breach.aware_at": "awareness"}
+
+
+def _reckoning(clock: StageClock, tz: ZoneInfo) -> str:
+    """How a stage's deadline is reckoned: `72 hours after awareness at 2026-03-27 10:00
+    CET`."""
+    stage = clock.stage
+    span = (f"{stage.within_hours:g} hour{'' if stage.within_hours == 1 else 's'}"
+            if stage.within_hours is not None else
+            f"{stage.within_months} month{'' if stage.within_months == 1 else 's'}")
+    before = clock.duty.stage(stage.after) if stage.after is not None else None
+    start = (f"the {before.name.lower()}" if before is not None
+             else _CLOCK_START[clock.duty.clock_from])
+    assert clock.start is not None
+    return f"{span} after {start} at {_show(clock.start, tz)}"
+
+
 def _clock_path(clock: StageClock, incident: Incident) -> tuple[str | int, ...]:
     """Where the clock of a stage starts in the record: the earlier stage's notification,
     or the moment the duty's clock runs from."""
@@ -158,8 +178,8 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
             assert clock.due is not None
             yield _error(
                 _clock_path(clock, incident), INCIDENT_DUTY_OVERDUE.code,
-                f"{_stage_words(clock)} was due by {_show(clock.due, tz)} and no notification "
-                "is recorded",
+                f"{_stage_words(clock)} was due by {_show(clock.due, tz)} "
+                f"({_reckoning(clock, tz)}) and no notification is recorded",
                 "notify now, then record it with `eta incident update ID --notification "
                 f"{clock.duty.id}:{clock.stage.id} --notified-at TIME`"
                 + (" and --delay-reason TEXT" if clock.stage.reason_when_late else ""))
