@@ -1,12 +1,6 @@
 // Mermaid's own parser on a Gantt chart read from standard input: prints what the chart
-// holds, as mermaid understood it, as JSON. Runs headless: jsdom stands in for the browser.
-import { JSDOM } from "jsdom";
-
-const dom = new JSDOM("<!doctype html><html><body></body></html>");
-globalThis.window = dom.window;
-globalThis.document = dom.window.document;
-const { default: mermaid } = await import("mermaid");
-mermaid.initialize({ startOnLoad: false });
+// holds, as mermaid understood it, as JSON.
+import mermaid from "./headless.mjs";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);

@@ -1,13 +1,6 @@
 // Mermaid's own parser on xychart-beta charts, a JSON list of them on standard input: prints
-// what each chart holds, as mermaid understood it, as a JSON list; or the parser's refusal. Runs headless:
-// jsdom stands in for the browser.
-import { JSDOM } from "jsdom";
-
-const dom = new JSDOM("<!doctype html><html><body></body></html>");
-globalThis.window = dom.window;
-globalThis.document = dom.window.document;
-const { default: mermaid } = await import("mermaid");
-mermaid.initialize({ startOnLoad: false });
+// what each chart holds, as mermaid understood it, as a JSON list; or the parser's refusal.
+import mermaid from "./headless.mjs";
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);

@@ -174,13 +174,14 @@ MonthOption = Annotated[str, typer.Option(
     help="The calendar month, in the time zone of afspraken/service-levels.yaml.")]
 
 
+FormatOption = Annotated[TextOrJson, typer.Option(
+    "--format", "-f", help="text: the Markdown report; json: its figures, for programs.")]
+
+
 @app.command("availability")
 @reports_errors
 def availability(
-    month: MonthOption,
-    output_format: Annotated[TextOrJson, typer.Option(
-        "--format", "-f", help="text: the Markdown report; json: the figures, for programs."
-    )] = TextOrJson.TEXT,
+    month: MonthOption, output_format: FormatOption = TextOrJson.TEXT,
     output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
     now: NowOption = None, generated_at: GeneratedOption = None, root: RootOption = None,
 ) -> None:
@@ -189,37 +190,36 @@ def availability(
 
     A month not yet over is measured up to --now, or the start of --today.
     """
-    from eta.incidents.availability import Month
     from eta.reports import Kind
 
-    Month.parse(month)
-    if output_format is TextOrJson.JSON:
-        _json(Kind.AVAILABILITY, month, output, at, on, now, root)
-        return
-    _one(Kind.AVAILABILITY, month, output, at, on, now, generated_at, root)
+    _month(Kind.AVAILABILITY, month, output_format, output, at, on, now, generated_at, root)
 
 
 @app.command("month")
 @reports_errors
 def month_report(
-    month: MonthOption,
-    output_format: Annotated[TextOrJson, typer.Option(
-        "--format", "-f", help="text: the Markdown report; json: its figures, for programs."
-    )] = TextOrJson.TEXT,
+    month: MonthOption, output_format: FormatOption = TextOrJson.TEXT,
     output: OutputOption = None, at: AtOption = None, on: ReportDateOption = None,
     now: NowOption = None, generated_at: GeneratedOption = None, root: RootOption = None,
 ) -> None:
     """The monthly report: incidents opened and resolved by type and class, response times
     and reporting duties met or missed, availability per party and role against the target,
     releases by status and what became overdue in the month."""
-    from eta.incidents.availability import Month
     from eta.reports import Kind
+
+    _month(Kind.MONTH, month, output_format, output, at, on, now, generated_at, root)
+
+
+def _month(kind: Kind, month: str, output_format: TextOrJson, output: Path | None,
+           at: str | None, on: dt.datetime | None, now: str | None, generated_at: str | None,
+           root: Path | None) -> None:
+    from eta.incidents.availability import Month
 
     Month.parse(month)
     if output_format is TextOrJson.JSON:
-        _json(Kind.MONTH, month, output, at, on, now, root)
-        return
-    _one(Kind.MONTH, month, output, at, on, now, generated_at, root)
+        _json(kind, month, output, at, on, now, root)
+    else:
+        _one(kind, month, output, at, on, now, generated_at, root)
 
 
 def _json(kind: Kind, month: str, output: Path | None, at: str | None,

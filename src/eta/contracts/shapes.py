@@ -381,13 +381,8 @@ class StatusCount(TypedDict):
 
 
 @with_config(STRICT)
-class MonthOverdueItem(TypedDict):
+class MonthOverdueItem(OverdueItem):
     release: str
-    kind: str
-    id: str
-    party: str | None
-    what: str
-    due: Day
 
 
 @with_config(STRICT)
