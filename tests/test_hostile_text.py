@@ -104,7 +104,8 @@ def test_plan_status_reads_no_markup_from_a_title(repo: Path) -> None:
 KEY_YAML = r'"\e[2J\e[H\rno problems found\u202E"'
 KEY_SHOWN = r"\x1b[2J\x1b[H\x0dno problems found\u202e"
 ALLOWED = ("allowed keys: id, title, type, reporter, affected, priority, status, times, facts, "
-           "classifications, timeline, data_breach, outages, release, resolution, reopenings")
+           "classifications, timeline, data_breach, notifications, outages, release, resolution, "
+           "reopenings")
 
 
 @pytest.fixture

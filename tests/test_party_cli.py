@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_KEYS, git, run_eta
+from conftest import EXAMPLE_KEYS, EXAMPLES_DATE, git, run_eta
 from eta.ssh_keys import PublicKey
 from plan_helpers import changed_lines, make_key, public_line, snapshot
 
@@ -23,7 +23,7 @@ def fingerprint(key: Path) -> str:
 
 
 def clean(root: Path) -> bool:
-    outcome = run_eta("check", "--root", str(root), "--no-cache", "--today", "2026-11-28")
+    outcome = run_eta("check", "--root", str(root), "--no-cache", "--today", EXAMPLES_DATE)
     return outcome.exit_code == 0 and outcome.stdout.endswith("no problems found\n")
 
 

@@ -40,7 +40,7 @@ def test_release_list_of_a_new_repository(tmp_path: Path) -> None:
     assert eta(root, "release", "list") == (
         0, "no releases yet; start one with `eta release new ID --title TEXT`\n", "")
     assert eta(root, "release", "list", "--format", "json") == (
-        0, '{\n  "version": 1,\n  "today": "2026-11-28",\n  "releases": []\n}\n', "")
+        0, f'{{\n  "version": 1,\n  "today": "{EXAMPLES_DATE}",\n  "releases": []\n}}\n', "")
 
 
 def test_release_show(git_repo: Path) -> None:

@@ -50,7 +50,8 @@ def test_completion_offers_commands_options_and_the_ids_in_the_repository(
     assert completed(shell, "eta agenda --party p", repo) == ["poortwachter"]
     assert completed(shell, "eta incident classify 2026-11", repo) == ["2026-11-16-q738dq"]
     assert completed(shell, "eta report ", repo) == [
-        "plan", "progress", "evaluation", "incident", "overview", "all"]
+        "plan", "progress", "evaluation", "incident", "overview", "availability", "month",
+        "all"]
     assert "--changed-only" in completed(shell, "eta check --", repo)
     assert completed(shell, "eta check --format ", repo) == [
         "text", "json", "github", "sarif", "gitlab"]
