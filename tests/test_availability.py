@@ -191,7 +191,8 @@ def test_months_touched_and_the_month_text() -> None:
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026-1", "26-01", "2026-01-01", "abcd-ef",
-                                  "0000-01", "\uff12\uff10\uff12\uff16-01"])
+                                  "0000-01", "1969-12", "9001-01", "9999-12", "0000-13",
+                                  "\uff12\uff10\uff12\uff16-01"])
 def test_a_month_is_written_yyyy_mm(text: str) -> None:
     with pytest.raises(EtaError, match="--month"):
         Month.parse(text)

@@ -117,4 +117,54 @@ def test_the_monthly_report_needs_a_month() -> None:
     outcome = run_eta("report", "month", "--month", "2026-00", "--root", str(PROJECT))
     assert (outcome.exit_code, outcome.stdout) == (2, "")
     assert outcome.stderr == ("eta: error: --month: '2026-00' is no month from 1970-01 to "
-                              "9998-12\n")
+                              "9000-12\n")
+
+
+def _volmacht(repo: Path, month: str = "2026-10", *args: str) -> tuple[int, int]:
+    """Volmacht's unavailable seconds in `month`, and the exit status of `eta check`."""
+    outcome = run_eta("report", "availability", "--month", month, "--format", "json",
+                      "--root", str(repo), *(args or ("--today", "2026-12-01")))
+    assert outcome.exit_code == 0, outcome.stderr
+    figure = next(r for r in json.loads(outcome.stdout)["roles"] if r["party"] == "volmacht")
+    checked = run_eta("check", "--root", str(repo), "--no-cache", "--today", "2026-12-01")
+    return figure["unavailable_seconds"], checked.exit_code
+
+
+@pytest.mark.parametrize(("start", "end", "seconds"), [
+    # As recorded: from the start of the disruption (16:02 CEST) to its resolution.
+    ("2026-10-23T16:02:00+02:00", "2026-10-26T10:40:00+01:00", (40 * 60 + 38) * 60),
+    # Written from the first of the month, or to a year later: the incident's times bound it.
+    ("2026-10-01T00:00:00+02:00", "2026-10-26T10:40:00+01:00", (40 * 60 + 38) * 60),
+    ("2026-10-23T16:02:00+02:00", "2027-10-26T10:40:00+01:00", (40 * 60 + 38) * 60),
+    ("1970-01-01T00:00:00+01:00", "9000-12-31T23:00:00+01:00", (40 * 60 + 38) * 60),
+    # Ending before it starts, or wholly after the resolution: it counts nothing.
+    ("2026-10-26T10:40:00+01:00", "2026-10-23T16:02:00+02:00", 0),
+    ("2026-10-27T10:00:00+01:00", "2026-10-28T10:00:00+01:00", 0),
+])
+def test_an_outage_counts_within_its_incident_and_check_reports_it_outside(
+    repo: Path, start: str, end: str, seconds: int
+) -> None:
+    path = repo / "incidents" / "2026-10-23-w12aw6.yaml"
+    text = path.read_text()
+    recorded = ("    state: unavailable\n    start: 2026-10-23T16:02:00+02:00\n"
+                "    end: 2026-10-26T10:40:00+01:00\n")
+    assert recorded in text
+    path.write_text(text.replace(recorded, f"    state: unavailable\n    start: {start}\n"
+                                           f"    end: {end}\n"))
+    assert _volmacht(repo) == (seconds, 0 if seconds and start.startswith("2026-10-23") and
+                               end.startswith("2026-10-26") else 1)
+
+
+def test_an_outage_still_going_counts_up_to_the_moment_judged_and_no_further(
+    repo: Path
+) -> None:
+    path = repo / "incidents" / "2026-10-23-w12aw6.yaml"
+    path.write_text(path.read_text().replace("  resolved: 2026-10-26T10:40:00+01:00\n", "")
+                    .replace("status: closed", "status: in_progress")
+                    .replace("    end: 2026-10-26T10:40:00+01:00\n  # Ketenmachtigingen",
+                             "    end: 2026-12-26T10:40:00+01:00\n  # Ketenmachtigingen"))
+    # Judged on Saturday 24 October at 12:00: 16:02 to 24:00 on Friday is 7 h 58 min, and
+    # Saturday from 06:00, after the night's maintenance, 6 hours more; a claimed end in
+    # December counts no further than the moment judged.
+    seconds, _ = _volmacht(repo, "2026-10", "--now", "2026-10-24T12:00")
+    assert seconds == (13 * 60 + 58) * 60

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import PROJECT
+from conftest import PROJECT, run_eta
 from eta.incidents.duties import StageClock, add_months, duty_clocks
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
@@ -228,3 +228,28 @@ def test_update_refuses_a_notification_of_no_duty(repo: Path, options: tuple[str
     assert eta(repo, "incident", "update", incident_id, *options, "--now",
                "2026-10-26T15:00") == (2, "", message)
     assert path_of(repo, incident_id).read_bytes() == before
+
+
+@pytest.mark.parametrize(("replace", "by", "expected"), [
+    ("        after: melding\n        within_months: 1",
+     "        after: eindverslag\n        within_months: 1",
+     "afspraken/reporting-duties.yaml:37:5: error [record.value] `duties[2]`: stage "
+     "`eindverslag` comes after `eindverslag`, which is no earlier stage of this duty"),
+    ("    recipient: CSIRT\n", "    recipient: CSIRT\n    escalate_to: ministerie\n",
+     "afspraken/reporting-duties.yaml:40:5: error [record.unknown-key] unknown key "
+     "`escalate_to` in `duties[2]`"),
+])
+def test_a_file_of_duties_that_is_not_valid_is_its_own_error_alone(
+    repo: Path, replace: str, by: str, expected: str
+) -> None:
+    """Its duties are not judged: eta's default duties would call every notification of
+    the CSIRT's duty unknown."""
+    path = repo / "afspraken" / "reporting-duties.yaml"
+    text = path.read_text()
+    assert replace in text
+    path.write_text(text.replace(replace, by, 1))
+    outcome = run_eta("check", "--root", str(repo), "--no-cache", "--today", "2026-12-01")
+    assert outcome.exit_code == 1
+    assert [line for line in outcome.stdout.splitlines()
+            if not line.startswith("    hint:")] == [
+        expected, f"{len(list(repo.rglob('*.yaml')))} files checked: 1 error, 0 warnings"]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from eta.catalogue import PLAN_SIGNATURE_FUTURE
 from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
+from eta.records.kinds import KIND_BY_NAME
 from eta.records.layout import (
     KnownIds,
     covers,
@@ -137,7 +138,9 @@ def _run_check(
     diagnostics = [d for name, result in agreements.items() if name in names
                    for d in result.diagnostics]
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
-    context = _context(today, agreed, head, moment)
+    duties_invalid = any(result.loaded is None for name, result in agreements.items()
+                         if name == DUTIES_FILE)
+    context = _context(today, agreed, head, moment, duties_invalid=duties_invalid)
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -274,8 +277,12 @@ _CONTEXT_FREE = frozenset({"party", "service-levels", "criteria", "reporting-dut
 _NO_CONTEXT = Context(dt.date.min, {}, None, None, dt.datetime.min.replace(tzinfo=dt.UTC), None)
 
 
+#: Where the agreements hold their reporting duties.
+DUTIES_FILE = "/".join(KIND_BY_NAME["reporting-duties"].layout)
+
+
 def _context(today: dt.date, agreements: list[Loaded], head: str | None,
-             moment: dt.datetime | None = None) -> Context:
+             moment: dt.datetime | None = None, *, duties_invalid: bool = False) -> Context:
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.duties import ReportingDuties, default_duties
     from eta.models.party import Party
@@ -286,5 +293,5 @@ def _context(today: dt.date, agreements: list[Loaded], head: str | None,
     criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
     return Context(today, parties, levels[0] if levels else None,
                    criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head, moment,
-                   duties[0] if duties else default_duties())
+                   None if duties_invalid else duties[0] if duties else default_duties())
 

@@ -41,7 +41,8 @@ class Context:
     #: The moment deadlines are judged at, when one was given (`--now`); otherwise the
     #: start of `today`, so that a check gives the same findings at any hour of the day.
     moment: dt.datetime | None = None
-    #: The reporting duties of afspraken/reporting-duties.yaml, or eta's default ones.
+    #: The reporting duties of afspraken/reporting-duties.yaml, or eta's default ones
+    #: without the file; None where the file is not a valid record.
     duties: ReportingDuties | None = None
 
 
@@ -71,17 +72,22 @@ class Entry:
     id_line: int
     id_column: int
     references: tuple[Reference, ...]
-    #: An incident's outages (party, role, state, start, end or None), times in ISO 8601:
-    #: what the availability of a month is measured by, across every incident.
+    #: An incident's outages (party, role, state, start, end or None) as availability
+    #: counts them (`Incident.measured_outages`), times in ISO 8601: what the availability
+    #: of a month is measured by, across every incident.
     outages: tuple[tuple[str, str, str, str, str | None], ...] = ()
 
     @classmethod
     def of(cls, loaded: Loaded) -> Entry:
         pos = loaded.position("id")
+        from eta.models.incident import Incident
+
+        record = loaded.record
+        measured = record.measured_outages() if isinstance(record, Incident) else []
         outages = tuple(
-            (o.party, str(o.role), str(o.state), o.start.isoformat(),
-             None if o.end is None else o.end.isoformat())
-            for o in getattr(loaded.record, "outages", ()) or ())
+            (o.party, str(o.role), str(o.state), start.isoformat(),
+             None if end is None else end.isoformat())
+            for o, start, end in measured)
         return cls(loaded.kind.name, loaded.file, loaded.id, pos.line, pos.column,
                    tuple(loaded.references), outages)
 

@@ -12,7 +12,11 @@ How it is counted (the README's "Availability" says the same to users):
   is unavailable. Only time within the window counts: an outage during maintenance costs
   nothing.
 - An outage that has not ended counts up to the moment of the figures, never up to its
-  expected end: availability is measured, not forecast.
+  expected end, and nothing after that moment counts: availability is measured, not
+  forecast.
+- An outage counts within its incident's own times (`Incident.measured_outages`): from the
+  start of the disruption, or its detection, to its resolution. `eta check` reports one
+  written outside them; counted, it costs no more than the incident lasted.
 - The share available is `(window - unavailable - degraded x d) / window`, where `d` is
   `availability_targets.degraded_counts_percent` / 100 (0 by default: degraded service is
   available service, shown apart).
@@ -37,6 +41,7 @@ from typing import TYPE_CHECKING
 
 from eta.errors import EtaError
 from eta.incidents.clock import ZERO, Interval, clock_for, subtract, union
+from eta.models.common import CALENDAR_YEARS
 from eta.vocabulary import OutageState, Role, SystemRule
 
 if TYPE_CHECKING:
@@ -61,8 +66,8 @@ class Period:
 
 
 def periods_of(incident: Incident) -> list[Period]:
-    return [Period(o.party, str(o.role), o.state, o.start, o.end, incident.id)
-            for o in incident.outages]
+    return [Period(o.party, str(o.role), o.state, start, end, incident.id)
+            for o, start, end in incident.measured_outages()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +82,9 @@ class Month:
                 or not all(p.isascii() and p.isdigit() for p in parts)):
             raise EtaError(f"{option}: {text!r} is no month; write it as YYYY-MM, e.g. 2026-10")
         year, month = int(parts[0]), int(parts[1])
-        if not (1 <= month <= 12 and 1970 <= year <= 9998):
-            raise EtaError(f"{option}: {text!r} is no month from 1970-01 to 9998-12")
+        first, last = CALENDAR_YEARS
+        if not (1 <= month <= 12 and first <= year <= last):
+            raise EtaError(f"{option}: {text!r} is no month from {first}-01 to {last}-12")
         return cls(year, month)
 
     @classmethod
@@ -185,8 +191,9 @@ def month_availability(
         pair = (period.party, period.role)
         if pair not in spans:
             continue
+        # Measured, never forecast: nothing after `now` counts, whatever an end claims.
         low = max(period.start, start)
-        high = min(period.end if period.end is not None else now, end)
+        high = min(period.end if period.end is not None else now, now, end)
         if high <= low:
             continue
         spans[pair][period.state].append((low, high))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import Field
 
 from eta.models.common import (
@@ -173,3 +175,20 @@ class Incident(Record):
     @property
     def classification(self) -> Classification | None:
         return self.classifications[-1] if self.classifications else None
+
+    def measured_outages(self) -> list[tuple[Outage, dt.datetime, dt.datetime | None]]:
+        """Each outage with the span availability counts of it: within the incident's own
+        times, from its start (or detection) to its resolution, so that an outage written
+        outside them (which `eta check` reports) costs no more than the incident lasted. An
+        outage that ends before it starts counts nothing and is left out; None: still
+        going."""
+        began = self.times.started or self.times.detected
+        resolved = self.times.resolved
+        found = []
+        for outage in self.outages:
+            start = max(outage.start, began)
+            ends = [moment for moment in (outage.end, resolved) if moment is not None]
+            end = min(ends) if ends else None
+            if end is None or start < end:
+                found.append((outage, start, end))
+        return found

@@ -75,10 +75,10 @@ def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 def time_findings(
     incident: Incident, levels: ServiceLevels | None, now: dt.datetime,
-    duties: ReportingDuties | None = None,
+    duties: ReportingDuties | None = None, *, with_duties: bool = True,
 ) -> list[Finding]:
     """The time rules: escalation, and the clocks of the reporting duties (eta's default
-    duties without `duties`)."""
+    duties without `duties`; none without `with_duties`)."""
     tz = timezone_of(levels)
     found: list[Finding] = []
     if levels is not None and is_open(incident) and incident.times.resolved is None:
@@ -96,7 +96,8 @@ def time_findings(
                 "with `eta incident log`",
             ))
     found.extend(_data_breach_findings(incident, tz, now))
-    found.extend(duty_findings(incident, duties or default_duties(), tz, now))
+    if with_duties:
+        found.extend(duty_findings(incident, duties or default_duties(), tz, now))
     return found
 
 
@@ -300,7 +301,10 @@ def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
     now = context.moment or start_of_day(context.today, context.service_levels)
     found = [*consistency_findings(incident),
              *outage_register_findings(incident, context.parties),
-             *time_findings(incident, context.service_levels, now, context.duties)]
+             # Without its duties (their file is not valid, and its errors say why), no
+             # clock is judged: eta's default duties would find every notification unknown.
+             *time_findings(incident, context.service_levels, now, context.duties,
+                            with_duties=context.duties is not None)]
     diagnostics = []
     for finding in found:
         pos = loaded.position(*finding.path, key=finding.key)
