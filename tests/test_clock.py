@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import PROJECT
+from eta.errors import EtaError
 from eta.incidents.clock import BusinessClock, clock_for, data_breach_deadline, elapsed_deadline
 from eta.models.agreements import ServiceLevels
 from eta.records.read import load_record
@@ -190,7 +191,9 @@ def test_support_time() -> None:
 def test_windows_that_leave_no_time_are_an_error() -> None:
     clock = BusinessClock(LEVELS.model_copy(update={"maintenance_windows": [
         LEVELS.availability_window[0]]}))
-    with pytest.raises(ValueError, match=r"the windows leave no open time"):
+    with pytest.raises(EtaError, match=r"^afspraken/service-levels.yaml: its windows, "
+                       r"holidays and closing days leave no open time in the 1098 days from "
+                       r"2026-03-02, so no deadline can be reckoned$"):
         clock.response_deadline(at("2026-03-02T10:00"), Priority.P1)
 
 

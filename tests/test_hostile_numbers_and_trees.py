@@ -152,3 +152,35 @@ def test_a_path_longer_than_the_system_allows_ends_in_a_located_error(repo: Path
     assert (outcome.exit_code, outcome.stdout) == (2, "")
     shown = ("incidents/" + "/".join([name] * 20))[:200]
     assert outcome.stderr == f"eta: error: {shown}...: cannot read the folder: File name too long\n"
+
+
+WHOLE_WEEK = ('maintenance_windows:\n  - days: [mon, tue, wed, thu, fri, sat, sun]\n'
+              '    start: "00:00"\n    end: "00:00"\n')
+
+
+def with_maintenance_all_week(repo: Path) -> None:
+    path = repo / LEVELS
+    text = path.read_text()
+    start = text.index("maintenance_windows:")
+    end = text.index("maintenance_notice_working_days:")
+    path.write_text(text[:start] + WHOLE_WEEK + text[end:])
+
+
+def test_maintenance_windows_that_leave_no_open_time_are_located(repo: Path) -> None:
+    with_maintenance_all_week(repo)
+    assert check_findings(repo) == [(
+        LEVELS, 14, 3, "record.value", "`maintenance_windows`: the maintenance windows cover "
+        "the whole availability window: no time is left in which the services are available")]
+
+
+@pytest.mark.parametrize("command", [
+    ("agenda", "--today", EXAMPLES_DATE),
+    ("incident", "list"),
+    ("report", "overview", "--today", EXAMPLES_DATE),
+])
+def test_commands_refuse_windows_without_open_time_instead_of_crashing(
+    repo: Path, command: tuple[str, ...]
+) -> None:
+    with_maintenance_all_week(repo)
+    outcome = run_eta(*command, cwd=repo)
+    assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (2, "", INVALID)

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from zoneinfo import ZoneInfo
 
+from eta.errors import EtaError
 from eta.models.agreements import ServiceLevels, Window
 from eta.vocabulary import Priority, Weekday
 
@@ -272,7 +273,9 @@ class Calendar:
                     return (low + remaining).astimezone(self.tz)
                 remaining -= open_end - low
             day += dt.timedelta(days=1)
-        raise ValueError(f"the windows leave no open time within {_SEARCH_DAYS} days")
+        raise EtaError(f"afspraken/service-levels.yaml: its windows, holidays and closing "
+                       f"days leave no open time in the {_SEARCH_DAYS} days from "
+                       f"{start.astimezone(self.tz):%Y-%m-%d}, so no deadline can be reckoned")
 
 
 class BusinessClock:

@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from eta.models.common import ClockTime, Count, Date, Hours, Identifier, Record, Text
 from eta.vocabulary import FlagFact, Priority, Rule, SystemRule, Weekday
@@ -20,6 +20,24 @@ class Window(Record):
     start: ClockTime = Field(description="When the window opens, \"HH:MM\".")
     end: ClockTime = Field(
         description="When the window closes, \"HH:MM\"; at or before the start, the next day.")
+
+    def minutes_of_week(self) -> set[int]:
+        """The minutes of a week (0 is Monday 00:00) the window holds, as on a day without a
+        change of clock."""
+        start, end = _minute_of_day(self.start), _minute_of_day(self.end)
+        length = end - start if end > start else end + _DAY - start
+        weekdays = list(Weekday)
+        return {(weekdays.index(day) * _DAY + start + minute) % _WEEK
+                for day in self.days for minute in range(length)}
+
+
+_DAY = 24 * 60
+_WEEK = 7 * _DAY
+
+
+def _minute_of_day(clock_time: str) -> int:
+    hours, minutes = clock_time.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 #: The calendars of public holidays a support window can name.
@@ -131,6 +149,20 @@ class ServiceLevels(Record):
         if missing:
             raise ValueError(f"response_times lacks priority {', '.join(missing)}")
         return self
+
+    @field_validator("maintenance_windows")
+    @classmethod
+    def _leave_open_time(cls, value: list[Window], info: ValidationInfo) -> list[Window]:
+        # Every clock of a response time and of availability runs in open time: with none,
+        # no deadline could ever be reached.
+        windows: list[Window] = info.data.get("availability_window", [])
+        available: set[int] = set().union(*(window.minutes_of_week() for window in windows))
+        for window in value:
+            available -= window.minutes_of_week()
+        if windows and not available:
+            raise ValueError("the maintenance windows cover the whole availability window: "
+                             "no time is left in which the services are available")
+        return value
 
 
 class Criterion(Record):
