@@ -55,6 +55,27 @@ def test_an_include_of_a_template_that_exists_nowhere_is_located(repo: Path) -> 
          "did you mean `_stand.md.j2`?")])
 
 
+def test_a_template_that_includes_itself_is_located(repo: Path) -> None:
+    name = template(repo, "availability.md.j2",
+                    '# Beschikbaarheid\n{% include "availability.md.j2" %}\n')
+    assert findings(repo) == (1, [
+        (name, 2, 1, "error", "template.syntax", "`availability.md.j2` includes itself: "
+         "availability.md.j2 -> availability.md.j2; it could never be rendered", None)])
+
+
+def test_partials_that_include_each_other_are_located_in_each(repo: Path) -> None:
+    template(repo, "_a.md.j2", "{% include '_b.md.j2' %}\n")
+    template(repo, "_b.md.j2", "# B\n{% include '_a.md.j2' %}\n")
+    template(repo, "month.md.j2", "{% include '_a.md.j2' %}\n")
+    assert findings(repo) == (1, [
+        ("templates/_a.md.j2", 1, 1, "error", "template.syntax",
+         "`_a.md.j2` includes itself: _a.md.j2 -> _b.md.j2 -> _a.md.j2; it could never be "
+         "rendered", None),
+        ("templates/_b.md.j2", 2, 1, "error", "template.syntax",
+         "`_b.md.j2` includes itself: _b.md.j2 -> _a.md.j2 -> _b.md.j2; it could never be "
+         "rendered", None)])
+
+
 def test_an_include_of_an_own_partial_or_of_the_repositorys_own_is_used(repo: Path) -> None:
     template(repo, "_kop.md.j2", "# Kop\n")
     template(repo, "plan.md.j2", "{% include '_kop.md.j2' %}\n{% include '_stand.md.j2' %}\n")

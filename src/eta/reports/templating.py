@@ -578,22 +578,57 @@ def template_findings(root: Path, name: str) -> list[Diagnostic]:
                               "not a valid template")]
     except (TemplateLimitExceeded, SecurityError) as exc:
         return [*found, error(name, 1, 1, TEMPLATE_SYNTAX.code, str(exc))]
-    for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include,
-                               jinja2.nodes.Import, jinja2.nodes.FromImport)):
-        target = getattr(getattr(node, "template", None), "value", None)
-        if not isinstance(target, str) or getattr(node, "ignore_missing", False):
-            continue  # a name made at render time, or an include that may be missing
+    for target, line in _referenced(tree):
         try:
             loader.get_source(env, target)
         except jinja2.TemplateNotFound:
             found.append(error(
-                name, node.lineno, 1, TEMPLATE_SYNTAX.code,
+                name, line, 1, TEMPLATE_SYNTAX.code,
                 f"`{target}` is neither in {TEMPLATE_FOLDER}/ nor among eta's own templates",
                 did_you_mean(target, known)))
+            continue
         except TemplateProblem as problem:
-            found.append(error(name, node.lineno, 1, TEMPLATE_SYNTAX.code,
+            found.append(error(name, line, 1, TEMPLATE_SYNTAX.code,
                                f"`{target}` cannot be used: {problem}"))
+            continue
+        path = _path_back(env, target, own_name)
+        if path is not None:
+            found.append(error(
+                name, line, 1, TEMPLATE_SYNTAX.code,
+                f"`{own_name}` includes itself: {' -> '.join([own_name, *path])}; it could "
+                "never be rendered"))
     return found
+
+
+def _referenced(tree: jinja2.nodes.Template) -> Iterator[tuple[str, int]]:
+    """The templates `tree` includes, imports or extends by a fixed name, with their lines:
+    a name made at render time, or an include that may be missing, cannot be followed."""
+    for node in tree.find_all((jinja2.nodes.Extends, jinja2.nodes.Include,
+                               jinja2.nodes.Import, jinja2.nodes.FromImport)):
+        target = getattr(getattr(node, "template", None), "value", None)
+        if isinstance(target, str) and not getattr(node, "ignore_missing", False):
+            yield target, node.lineno
+
+
+def _path_back(env: ReportEnvironment, start: str, home: str) -> list[str] | None:
+    """The templates from `start` on by which it comes back to `home`, if it does."""
+    loader = env.loader
+    assert isinstance(loader, ReportLoader)
+    paths = {start: [start]}
+    pending = [start]
+    while pending:
+        current = pending.pop()
+        if current == home:
+            return paths[current]
+        try:
+            tree = env.parse(loader.get_source(env, current)[0], current)
+        except (jinja2.TemplateError, TemplateProblem):
+            continue  # found and named where that template itself is checked
+        for target, _ in _referenced(tree):
+            if target not in paths:
+                paths[target] = [*paths[current], target]
+                pending.append(target)
+    return None
 
 
 def render(env: ReportEnvironment, template_name: str, context: dict[str, Any]) -> str:
