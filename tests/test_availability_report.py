@@ -95,6 +95,19 @@ def test_party_names_cannot_break_the_table_or_the_chart(repo: Path) -> None:
     assert len(charts) == 1 and xychart_problems(charts[0]) == []
 
 
+def test_a_tiny_target_is_charted_in_plain_decimals(repo: Path) -> None:
+    levels = repo / "afspraken" / "service-levels.yaml"
+    levels.write_text(levels.read_text().replace("per_role_percent: 99.5",
+                                                 "per_role_percent: 0.00001"))
+    outcome = run_eta("report", "availability", "--month", "2026-10", "--today", "2026-12-01",
+                      "--root", str(repo))
+    assert outcome.exit_code == 0, outcome.stderr
+    [chart] = mermaid_blocks(outcome.stdout)
+    assert "e-05" not in chart
+    assert "0.00001, " in chart
+    assert xychart_problems(chart) == []
+
+
 def test_the_monthly_report() -> None:
     outcome = run_eta("report", "month", "--month", "2026-11", "--today", "2026-12-01",
                       "--root", str(PROJECT))

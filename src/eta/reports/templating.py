@@ -22,6 +22,7 @@ import signal
 import string
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -118,6 +119,12 @@ def iso_date(value: dt.date | None) -> str:
     return "-" if value is None else value.isoformat()
 
 
+def chart_number(value: float) -> str:
+    """A number as a Mermaid chart reads it: plain decimals, never an exponent (`1e-05`),
+    which its parser refuses."""
+    return format(Decimal(repr(value)), "f")
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "md": escape_markdown,
     "link": markdown_link,
@@ -127,6 +134,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "tijdstip": dutch_moment,
     "iso": iso_date,
     "getal": dutch_number,
+    "grafiekgetal": chart_number,
 }
 
 
