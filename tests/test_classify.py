@@ -18,7 +18,6 @@ from eta.incidents.classify import (
     ResponseTimeBasis,
     Since,
     UnknownEndBasis,
-    Verdict,
     classify,
     deelnemers,
     involved_deelnemers,
@@ -27,7 +26,7 @@ from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
 from eta.records.read import load_record
-from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule
+from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 
 
 def _agreement(name: str) -> Any:

@@ -28,7 +28,7 @@ from eta.escaping import (
     escape_mermaid,
     markdown_link,
 )
-from eta.incidents.classify import DeelnemersBasis, Since, Verdict
+from eta.incidents.classify import DeelnemersBasis, Since
 from eta.incidents.state import load_agreements
 from eta.models.incident import Incident
 from eta.plans.state import PARTY_DELIVERABLES, SignatureState
@@ -51,6 +51,7 @@ from eta.vocabulary import (
     MeasureStatus,
     ReleaseStatus,
     Role,
+    Verdict,
 )
 from report_helpers import GOLDEN, GOLDEN_TODAY, example_history, table_shapes
 

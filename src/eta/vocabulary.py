@@ -92,6 +92,14 @@ class IncidentClass(StrEnum):
         return list(IncidentClass).index(self)
 
 
+class Verdict(StrEnum):
+    """What the facts recorded say of a criterion of a class."""
+
+    MET = "met"
+    NOT_MET = "not met"
+    UNKNOWN = "unknown"
+
+
 class IncidentStatus(StrEnum):
     NEW = "new"
     IN_PROGRESS = "in_progress"

@@ -7,7 +7,7 @@ import functools
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TextIO, TypeVar
@@ -21,6 +21,7 @@ from eta.escaping import ERROR_STYLE, WARNING_STYLE, for_terminal, for_text_bloc
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from eta.contracts.shapes import EditDocument
     from eta.models.party import Contact
     from eta.plans.edits import Outcome
 
@@ -87,7 +88,7 @@ FormatOption = Annotated[TextOrJson, typer.Option(
     "--format", "-f", help="text: for people; json: for programs.")]
 
 
-def write_json(document: dict[str, Any]) -> None:
+def write_json(document: Mapping[str, object]) -> None:
     """A JSON document on standard output, one line, record text escaped (`for_json`)."""
     from eta.escaping import for_json
 
@@ -97,8 +98,11 @@ def write_json(document: dict[str, Any]) -> None:
 def show_outcome(outcome: Outcome, output_format: TextOrJson = TextOrJson.TEXT) -> None:
     """What an editing command did: its summary, the files it wrote, and any notes."""
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "summary": outcome.summary, "written": outcome.written,
-                    "notes": outcome.notes})
+        from eta.contracts import EDIT
+
+        document: EditDocument = {"version": EDIT.version, "summary": outcome.summary,
+                                  "written": outcome.written, "notes": outcome.notes}
+        write_json(document)
         return
     typer.echo(for_terminal(outcome.summary))
     for name in outcome.written:

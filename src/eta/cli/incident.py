@@ -44,6 +44,15 @@ if TYPE_CHECKING:
 
     from ruamel.yaml.comments import CommentedMap
 
+    from eta.contracts.shapes import (
+        IncidentClassifyDocument,
+        IncidentEntry,
+        IncidentListDocument,
+        IncidentLogDocument,
+        IncidentNewDocument,
+        IncidentShowDocument,
+        IncidentUpdateDocument,
+    )
     from eta.incidents.classify import Assessment, Outcome
     from eta.incidents.state import Agreements
     from eta.models.incident import Incident
@@ -177,8 +186,13 @@ def new(
     with changeset(repository, recorded) as changes:
         changes.create(path, data)
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "id": incident_id, "path": relative(repository, path),
-                    "detected": detected.isoformat(), "reported": reported.isoformat()})
+        from eta.contracts import INCIDENT_NEW
+
+        created: IncidentNewDocument = {
+            "version": INCIDENT_NEW.version, "id": incident_id,
+            "path": relative(repository, path), "detected": detected.isoformat(),
+            "reported": reported.isoformat()}
+        write_json(created)
         return
     # The id alone on standard output, for `ID=$(eta incident new ...)`.
     typer.echo(incident_id)
@@ -246,10 +260,14 @@ def classify(
             changes.edit(path, record)
     number = len(incident.classifications) + (0 if entry is None else 1)
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "id": incident.id, **outcome.as_data(),
-                    "recorded": None if entry is None else {
-                        "classification": number, "path": relative(repository, path),
-                        "reason": entry.get("reason")}})
+        from eta.contracts import INCIDENT_CLASSIFY
+
+        classified: IncidentClassifyDocument = {
+            "version": INCIDENT_CLASSIFY.version, "id": incident.id, **outcome.as_data(),
+            "recorded": None if entry is None else {
+                "classification": number, "path": relative(repository, path),
+                "reason": entry.get("reason")}}
+        write_json(classified)
         return
     _print_reasoning(incident, outcome, explain=explain)
     if explain:
@@ -342,6 +360,7 @@ def log(
     at: Annotated[str | None, _time_option(
         "--at", "When it happened (default: now); what is logged late may lie before "
         "earlier entries, but not before the incident began or was detected.")] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     now: NowOption = None,
     root: RootOption = None,
 ) -> None:
@@ -359,7 +378,15 @@ def log(
     moment = _moment(at, agreements, "--at") or recorded
     incident = load_incident(repository, incident_id)
     path = incident_path(repository, incident.id)
-    log_incident(repository, incident, message, moment, recorded, git_identity(repository))
+    entry = log_incident(repository, incident, message, moment, recorded,
+                         git_identity(repository))
+    if output_format is TextOrJson.JSON:
+        from eta.contracts import INCIDENT_LOG
+
+        logged: IncidentLogDocument = {"version": INCIDENT_LOG.version, "id": incident.id,
+                                       "path": relative(repository, path), "entry": entry}
+        write_json(logged)
+        return
     typer.echo(f"logged in {relative(repository, path)} at {_shown(moment, agreements)}")
 
 
@@ -531,8 +558,12 @@ def update(
                               lambda: git_identity(repository))
     path = relative(repository, updated.path)
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "id": incident.id, "path": path, "changed": updated.changed,
-                    "notes": updated.notes})
+        from eta.contracts import INCIDENT_UPDATE
+
+        changed: IncidentUpdateDocument = {
+            "version": INCIDENT_UPDATE.version, "id": incident.id, "path": path,
+            "changed": updated.changed, "notes": updated.notes}
+        write_json(changed)
         return
     typer.echo(f"updated {path}: {', '.join(updated.changed)}")
     for note in updated.notes:
@@ -599,8 +630,10 @@ def list_incidents(
             continue
         rows.append(row)
     if output_format is TextOrJson.JSON:
-        write_json({"version": INCIDENT_LIST.version, "now": moment.isoformat(),
-                    "incidents": [row.as_data() for row in rows]})
+        listed: IncidentListDocument = {"version": INCIDENT_LIST.version,
+                                        "now": moment.isoformat(),
+                                        "incidents": [row.as_data() for row in rows]}
+        write_json(listed)
     elif rows:
         _print_list(rows, agreements)
     else:
@@ -662,7 +695,7 @@ class _Row:
                    time_findings(incident, agreements.service_levels, moment,
                                  agreements.duties))
 
-    def as_data(self) -> dict[str, Any]:
+    def as_data(self) -> IncidentEntry:
         incident = self.incident
         current = incident.classification
         return {
@@ -677,7 +710,7 @@ class _Row:
             "affected": incident.affected,
             "detected": incident.times.detected.isoformat(),
             "response_due": self.due.isoformat() if self.due is not None else None,
-            "findings": [{"severity": str(f.severity), "code": f.code, "message": f.message}
+            "findings": [{"severity": f.severity.label, "code": f.code, "message": f.message}
                          for f in self.findings],
         }
 
@@ -705,9 +738,12 @@ def show(
     incident = load_incident(repository, incident_id)
     row = _Row.of(incident, agreements, moment)
     if output_format is TextOrJson.JSON:
-        write_json({"version": 1, "now": moment.isoformat(), **row.as_data(),
-                    "record": incident.model_dump(mode="json", by_alias=True,
-                                                  exclude_none=True)})
+        from eta.contracts import INCIDENT_SHOW
+
+        shown: IncidentShowDocument = {
+            "version": INCIDENT_SHOW.version, "now": moment.isoformat(), **row.as_data(),
+            "record": incident.model_dump(mode="json", by_alias=True, exclude_none=True)}
+        write_json(shown)
         return
     lines = [f"{incident.id}: {row.incident_class or 'not classified'}",
              f"  {incident.title}", "",

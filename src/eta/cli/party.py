@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from eta.cli.common import (
+    FormatOption,
     RootOption,
     TextOrJson,
     TodayOption,
@@ -20,8 +20,9 @@ from eta.cli.common import (
     resolve_root,
     show_outcome,
     today,
+    write_json,
 )
-from eta.escaping import for_json, for_terminal
+from eta.escaping import for_terminal
 from eta.vocabulary import Role
 
 app = typer.Typer(
@@ -39,8 +40,6 @@ RepresentativeArgument = Annotated[str, typer.Argument(
 KeyFileOption = Annotated[Path, typer.Option(
     "--key-file", metavar="PATH", show_default=False,
     help="The representative's SSH public key file, as ssh-keygen wrote it (KEY.pub).")]
-FormatOption = Annotated[TextOrJson, typer.Option(
-    "--format", "-f", help="Text for people, or JSON for programs.")]
 
 
 @app.command("new")
@@ -53,6 +52,7 @@ def new(
     roles: Annotated[list[Role], typer.Option(
         "--role", help="A role the party has in the framework; repeat for each.",
         show_default=False)],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add a party to the register.
@@ -62,7 +62,7 @@ def new(
     """
     from eta.register.edits import new_party
 
-    show_outcome(new_party(resolve_root(root), party, name=name, roles=roles))
+    show_outcome(new_party(resolve_root(root), party, name=name, roles=roles), output_format)
 
 
 @app.command("add-contact")
@@ -79,13 +79,15 @@ def add_contact(
     available_24x7: Annotated[bool, typer.Option(
         "--available-24x7", help="Reachable day and night during a calamity or crisis.")
     ] = False,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Add a contact to a party."""
     from eta.register.edits import add_contact as add
 
     show_outcome(add(resolve_root(root), party,
-                     contact_of(name, email, phone, function, available_24x7)))
+                     contact_of(name, email, phone, function, available_24x7)),
+                 output_format)
 
 
 @app.command("add-representative")
@@ -103,6 +105,7 @@ def add_representative(
     valid_until: Annotated[dt.datetime | None, date_option(
         "--valid-until", help_text="The last day on which they may sign (default: no end).")
     ] = None,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Authorise a person to sign plans for a party, with their SSH key.
@@ -116,7 +119,8 @@ def add_representative(
     show_outcome(add(resolve_root(root), party, representative=representative, name=name,
                      email=email, key=read_public_key(key_file),
                      valid_from=valid_from.date(),
-                     valid_until=valid_until.date() if valid_until else None))
+                     valid_until=valid_until.date() if valid_until else None),
+                 output_format)
 
 
 @app.command("end-representative")
@@ -127,6 +131,7 @@ def end_representative(
     representative: RepresentativeArgument,
     on: Annotated[dt.datetime, date_option(
         "--on", help_text="The last day on which they may sign.")],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """End a representative's authorisation: from the day after --on they no longer sign.
@@ -135,7 +140,7 @@ def end_representative(
     """
     from eta.register.edits import end_representative as end
 
-    show_outcome(end(resolve_root(root), party, representative, on.date()))
+    show_outcome(end(resolve_root(root), party, representative, on.date()), output_format)
 
 
 @app.command("add-key")
@@ -145,13 +150,15 @@ def add_key(
     party: PartyArgument,
     representative: RepresentativeArgument,
     key_file: KeyFileOption,
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Register another SSH key for a representative."""
     from eta.register.edits import add_key as add
     from eta.register.edits import read_public_key
 
-    show_outcome(add(resolve_root(root), party, representative, read_public_key(key_file)))
+    show_outcome(add(resolve_root(root), party, representative, read_public_key(key_file)),
+                 output_format)
 
 
 @app.command("revoke-key")
@@ -163,6 +170,7 @@ def revoke_key(
     fingerprint: Annotated[str, typer.Argument(
         metavar="FINGERPRINT", show_default=False,
         help="The key's SHA256 fingerprint, as `eta party show` lists it.")],
+    output_format: FormatOption = TextOrJson.TEXT,
     root: RootOption = None,
 ) -> None:
     """Take a key out of the register (lost or compromised).
@@ -171,7 +179,7 @@ def revoke_key(
     """
     from eta.register.edits import revoke_key as revoke
 
-    show_outcome(revoke(resolve_root(root), party, representative, fingerprint))
+    show_outcome(revoke(resolve_root(root), party, representative, fingerprint), output_format)
 
 
 @app.command("list")
@@ -183,16 +191,15 @@ def list_parties(
 ) -> None:
     """List the parties of the register: roles, contacts, representatives authorised."""
     from eta.plans.state import load_register
-    from eta.register.views import party_document
+    from eta.register.views import party_list_document
 
     register = load_register(resolve_root(root))
     day = today(on)
-    documents = [party_document(register[key], day) for key in sorted(register)]
+    listed = party_list_document([register[key] for key in sorted(register)], day)
     if output_format is TextOrJson.JSON:
-        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
-                                   "parties": documents}) + "\n")
+        write_json(listed)
         return
-    for document in documents:
+    for document in listed["parties"]:
         authorised = sum(rep["authorised"] for rep in document["representatives"])
         typer.echo(for_terminal(
             f"{document['id']}: {document['name']} ({', '.join(document['roles'])}); "
@@ -211,13 +218,12 @@ def show(
     """Show a party: its roles, contacts, representatives and their keys."""
     from eta.plans.edits import _registered as registered_party
     from eta.plans.state import load_register
-    from eta.register.views import party_document, party_lines
+    from eta.register.views import party_lines, party_show_document
 
     day = today(on)
     found = registered_party(load_register(resolve_root(root)), party)
     if output_format is TextOrJson.JSON:
-        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
-                                   **party_document(found, day)}) + "\n")
+        write_json(party_show_document(found, day))
         return
     for line in party_lines(found, day):
         typer.echo(for_terminal(line))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Annotated
 
 import typer
@@ -23,8 +22,9 @@ from eta.cli.common import (
     resolve_root,
     show_outcome,
     today,
+    write_json,
 )
-from eta.escaping import for_json, for_terminal
+from eta.escaping import for_terminal
 from eta.vocabulary import ReleaseStatus
 
 app = typer.Typer(
@@ -48,7 +48,7 @@ def list_releases(
     """List the releases: status, framework version, title and how far each plan is signed."""
     from eta.plans.state import assess, load_register, load_release
     from eta.plans.timing import SigningEvidence
-    from eta.plans.views import release_ids, release_summary, summary_line
+    from eta.plans.views import release_ids, release_list_document, summary_line
 
     repository = resolve_root(root)
     register = load_register(repository)
@@ -57,8 +57,7 @@ def list_releases(
     states = [assess(load_release(repository, release_id), register, day, evidence)
               for release_id in release_ids(repository)]
     if output_format is TextOrJson.JSON:
-        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
-                                   "releases": [release_summary(s) for s in states]}) + "\n")
+        write_json(release_list_document(states, day))
         return
     if not states:
         typer.echo("no releases yet; start one with `eta release new ID --title TEXT`")
@@ -86,8 +85,7 @@ def show(
     state = assess(load_release(repository, release_id), register, day,
                    SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
-        sys.stdout.write(for_json({"version": 1, "today": day.isoformat(),
-                                   **release_document(state, register)}) + "\n")
+        write_json(release_document(state, register))
         return
     for line in release_lines(state):
         typer.echo(for_terminal(line))

@@ -6,6 +6,7 @@ take the model's own serialization schema. Imported for typing and to generate s
 never on a command's way.
 """
 
+from enum import StrEnum
 from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, Field, WithJsonSchema, with_config
@@ -14,8 +15,10 @@ from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 from typing_extensions import TypedDict
 
 from eta.models.common import Record
+from eta.models.incident import Incident
 from eta.models.party import Contact
-from eta.models.release import Deadline, ImpactAnalysis, Measure, Milestone, Planning
+from eta.models.release import Deadline, ImpactAnalysis, Measure, Milestone, Planning, Release
+from eta.vocabulary import IncidentClass, ReleaseStatus, Role, Verdict
 
 STRICT = ConfigDict(extra="forbid")
 SeverityName = Literal["error", "warning"]
@@ -52,6 +55,12 @@ def dumped(model: type[Record], **added: dict[str, Any]) -> WithJsonSchema:
     schema["properties"] = {**schema["properties"], **added}
     schema["required"] = [*schema.get("required", []), *added]
     return WithJsonSchema(schema)
+
+
+def one_of(values: type[StrEnum]) -> WithJsonSchema:
+    """For text that is one of the values of `values`: the schema names them, while the code
+    that builds the document gives `str`."""
+    return WithJsonSchema({"type": "string", "enum": [str(value) for value in values]})
 
 
 OVERDUE = {"type": "boolean", "description": "Whether it is past its date and not done."}
@@ -401,3 +410,218 @@ class MonthDocument(TypedDict):
     availability: AvailabilityFigures
     releases_by_status: list[StatusCount]
     overdue: list[MonthOverdueItem]
+
+
+# `eta incident show ID --format json`
+
+@with_config(STRICT)
+class IncidentShowDocument(IncidentEntry):
+    """The incident as `eta incident list` shows it, with its whole record beside it."""
+
+    version: int
+    now: Moment
+    record: Annotated[dict[str, Any], dumped(Incident)]
+
+
+# `eta incident new --format json`
+
+@with_config(STRICT)
+class IncidentNewDocument(TypedDict):
+    """The incident recorded: its id, its file relative to the repository root, and when it
+    was detected and reported."""
+
+    version: int
+    id: str
+    path: str
+    detected: Moment
+    reported: Moment
+
+
+# `eta incident classify ID --format json`
+
+#: A criterion's verdict: what the facts recorded say of it.
+VerdictName = Annotated[str, one_of(Verdict)]
+ClassName = Annotated[str, one_of(IncidentClass)]
+
+
+@with_config(STRICT)
+class CriterionVerdict(TypedDict):
+    """One criterion answered: `grounds` says what the verdict rests on, `needs` the record
+    fields that would answer it while it is unknown."""
+
+    id: str
+    level: ClassName
+    text: str
+    verdict: VerdictName
+    grounds: str
+    needs: list[str]
+
+
+RaisingClass = TypedDict("RaisingClass", {"class": ClassName, "criteria": list[str]})
+RaisingClass.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
+RaisingClass.__doc__ = ("A class above the present one, and its unanswered criteria: any one "
+                        "answered yes raises the incident to it.")
+
+
+@with_config(STRICT)
+class RecordedClassification(TypedDict):
+    """The classification written: its number in the incident's list, the file, the reason."""
+
+    classification: int
+    path: str
+    reason: str | None
+
+
+Classification = TypedDict("Classification", {
+    "class": ClassName,
+    "criteria": list[CriterionVerdict],
+    "unknown_facts": list[str],
+    "could_raise": list[RaisingClass],
+})
+Classification.__pydantic_config__ = STRICT  # type: ignore[attr-defined]
+Classification.__doc__ = ("The class, every criterion answered, the facts not yet known (as "
+                          "record paths), and what could still raise the class.")
+
+
+@with_config(STRICT)
+class IncidentClassifyDocument(Classification):
+    """The classification, and what was recorded of it: null when the class, its criteria
+    and its grounds are those of the last classification, and nothing was written."""
+
+    version: int
+    id: str
+    recorded: RecordedClassification | None
+
+
+# `eta incident log ID MESSAGE --format json`
+
+@with_config(STRICT)
+class TimelineEntry(TypedDict):
+    """An entry of the timeline: when it happened, when it was written down, by whom."""
+
+    at: Moment
+    recorded_at: Moment
+    by: str
+    text: str
+
+
+@with_config(STRICT)
+class IncidentLogDocument(TypedDict):
+    version: int
+    id: str
+    path: str
+    entry: TimelineEntry
+
+
+# `eta incident update ID --format json`
+
+@with_config(STRICT)
+class IncidentUpdateDocument(TypedDict):
+    """The fields the update changed (as record paths), and what it says besides."""
+
+    version: int
+    id: str
+    path: str
+    changed: list[str]
+    notes: list[str]
+
+
+# `eta release list --format json`, `eta release show RELEASE --format json`
+
+@with_config(STRICT)
+class PlanSummary(TypedDict):
+    """The implementing parties, those whose signature is valid, and whether it is in force."""
+
+    parties: list[str]
+    signed_by: list[str]
+    in_force: bool
+
+
+@with_config(STRICT)
+class ReleaseSummary(TypedDict):
+    id: str
+    title: str
+    status: Annotated[str, one_of(ReleaseStatus)]
+    framework_version: str | None
+    decided_on: Day | None
+    chain_dependencies: bool
+    plan: PlanSummary | None
+
+
+@with_config(STRICT)
+class ReleaseListDocument(TypedDict):
+    version: int
+    today: Day
+    releases: list[ReleaseSummary]
+
+
+@with_config(STRICT)
+class ReleaseShowDocument(TypedDict):
+    """The release's record, and its plan and next step as `eta plan status` gives them."""
+
+    version: int
+    today: Day
+    release: Annotated[dict[str, Any], dumped(Release)]
+    plan: PlanStatus | None
+    next: NextStatus | None
+
+
+# `eta party list --format json`, `eta party show PARTY --format json`
+
+@with_config(STRICT)
+class KeyEntry(TypedDict):
+    """A registered key: its type, its SHA256 fingerprint (null: not a key eta reads) and
+    the comment of its line."""
+
+    type: str
+    fingerprint: str | None
+    comment: str | None
+
+
+@with_config(STRICT)
+class RepresentativeEntry(TypedDict):
+    """A representative, and whether they may sign on `today`."""
+
+    id: str
+    name: str
+    email: str
+    valid_from: Day
+    valid_until: Day | None
+    authorised: bool
+    keys: list[KeyEntry]
+
+
+@with_config(STRICT)
+class PartyEntry(TypedDict):
+    id: str
+    name: str
+    roles: list[Annotated[str, one_of(Role)]]
+    deelnemer: bool
+    contacts: list[Annotated[dict[str, Any], dumped(Contact)]]
+    representatives: list[RepresentativeEntry]
+
+
+@with_config(STRICT)
+class PartyListDocument(TypedDict):
+    version: int
+    today: Day
+    parties: list[PartyEntry]
+
+
+@with_config(STRICT)
+class PartyShowDocument(PartyEntry):
+    version: int
+    today: Day
+
+
+# What every command that changes a release or its plan prints with `--format json`.
+
+@with_config(STRICT)
+class EditDocument(TypedDict):
+    """What the command says it did, the files it wrote (relative to the repository root)
+    and its notes, such as the signatures that became stale."""
+
+    version: int
+    summary: str
+    written: list[str]
+    notes: list[str]

@@ -29,19 +29,16 @@ import datetime as dt
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from eta.incidents.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party
-from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule
+from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 
-
-class Verdict(StrEnum):
-    MET = "met"
-    NOT_MET = "not met"
-    UNKNOWN = "unknown"
+if TYPE_CHECKING:
+    from eta.contracts.shapes import Classification
 
 
 class Since(StrEnum):
@@ -228,7 +225,7 @@ class Outcome:
         rank = self.incident_class.rank
         return tuple(a for a in self.unanswered if a.level.rank > rank)
 
-    def as_data(self) -> dict[str, Any]:
+    def as_data(self) -> Classification:
         """The classification as plain data: the class, each criterion's verdict and
         grounds, the facts not yet known, and what could still raise the class."""
         raising: dict[str, list[str]] = {}

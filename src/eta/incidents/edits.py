@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -28,6 +28,9 @@ from eta.incidents.state import (
 from eta.models.incident import DataBreach, Facts, Incident, Notification, Outage, Times
 from eta.records.layout import relative
 from eta.vocabulary import IncidentStatus, Priority
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import TimelineEntry
 
 #: The times an update may set, in the order a summary names them.
 TIME_FIELDS = ("detected", "reported", "phoned", "started", "resolved")
@@ -112,13 +115,15 @@ def edit_incident(root: Path, incident: Incident, now: dt.datetime,
 
 
 def log_incident(root: Path, incident: Incident, text: str, at: dt.datetime,
-                 recorded: dt.datetime, by: str) -> None:
+                 recorded: dt.datetime, by: str) -> TimelineEntry:
     """Append `text` to the timeline of an incident not closed: it happened `at`, and is
-    written down at `recorded` by `by`."""
+    written down at `recorded` by `by`. Returns the entry written."""
     refuse_closed(incident)
-    entry = {"at": timestamp(at), "recorded_at": timestamp(recorded), "by": by, "text": text}
+    entry: TimelineEntry = {"at": timestamp(at), "recorded_at": timestamp(recorded),
+                            "by": by, "text": text}
     edit_incident(root, incident, recorded,
                   lambda data: add_item(data, "timeline", entry, Incident))
+    return entry
 
 
 # -- eta incident update ----------------------------------------------------------------------

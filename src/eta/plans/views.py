@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
+from eta.contracts import RELEASE_LIST, RELEASE_SHOW
 from eta.models.party import Party
 from eta.models.release import Release
 from eta.plans.state import RELEASES, PlanState, SignatureState, status_document
 from eta.records.layout import record_names
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import (
+        PlanSummary,
+        ReleaseListDocument,
+        ReleaseShowDocument,
+        ReleaseSummary,
+    )
 
 
 def release_ids(root: Path) -> list[str]:
@@ -25,7 +35,7 @@ def _release(state: PlanState) -> Release:
     return state.release
 
 
-def plan_summary(state: PlanState) -> dict[str, Any] | None:
+def plan_summary(state: PlanState) -> PlanSummary | None:
     """How far the plan is signed; None for a release without one."""
     if state.plan is None:
         return None
@@ -34,7 +44,7 @@ def plan_summary(state: PlanState) -> dict[str, Any] | None:
             "in_force": state.in_force}
 
 
-def release_summary(state: PlanState) -> dict[str, Any]:
+def release_summary(state: PlanState) -> ReleaseSummary:
     """A release as a row of `eta release list --format json`."""
     release = _release(state)
     return {
@@ -46,6 +56,12 @@ def release_summary(state: PlanState) -> dict[str, Any]:
         "chain_dependencies": release.chain_dependencies,
         "plan": plan_summary(state),
     }
+
+
+def release_list_document(states: Sequence[PlanState], day: dt.date) -> ReleaseListDocument:
+    """The releases as `eta release list --format json` prints them."""
+    return {"version": RELEASE_LIST.version, "today": day.isoformat(),
+            "releases": [release_summary(state) for state in states]}
 
 
 def summary_line(state: PlanState) -> str:
@@ -65,11 +81,12 @@ def plan_line(state: PlanState) -> str:
             f"{len(summary['parties'])} parties")
 
 
-def release_document(state: PlanState, register: Mapping[str, Party]) -> dict[str, Any]:
+def release_document(state: PlanState, register: Mapping[str, Party]) -> ReleaseShowDocument:
     """A release as `eta release show --format json` prints it: its record, and where its
     plan and its next step stand (as `eta plan status` gives them)."""
     status = status_document(state, register)
-    return {"release": _release(state).model_dump(mode="json"), "plan": status["plan"],
+    return {"version": RELEASE_SHOW.version, "today": state.today.isoformat(),
+            "release": _release(state).model_dump(mode="json"), "plan": status["plan"],
             "next": status["next"]}
 
 

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from eta.contracts import PARTY_LIST, PARTY_SHOW
 from eta.models.party import Party
 from eta.plans.state import authorisation_period
 from eta.ssh_keys import registered_key
 
+if TYPE_CHECKING:
+    from eta.contracts.shapes import (
+        KeyEntry,
+        PartyEntry,
+        PartyListDocument,
+        PartyShowDocument,
+        RepresentativeEntry,
+    )
 
-def party_document(party: Party, day: dt.date) -> dict[str, Any]:
+
+def party_document(party: Party, day: dt.date) -> PartyEntry:
     """A party as `--format json` prints it, with whether each representative may sign on
     `day` and the fingerprint of each key."""
-    representatives = []
+    representatives: list[RepresentativeEntry] = []
     for rep in party.representatives:
-        keys = []
+        keys: list[KeyEntry] = []
         for line in rep.keys:
             key = registered_key(line)
             keys.append({"type": line.split()[0],
@@ -36,6 +47,18 @@ def party_document(party: Party, day: dt.date) -> dict[str, Any]:
         "contacts": [contact.model_dump(mode="json") for contact in party.contacts],
         "representatives": representatives,
     }
+
+
+def party_list_document(parties: Sequence[Party], day: dt.date) -> PartyListDocument:
+    """The register as `eta party list --format json` prints it."""
+    return {"version": PARTY_LIST.version, "today": day.isoformat(),
+            "parties": [party_document(party, day) for party in parties]}
+
+
+def party_show_document(party: Party, day: dt.date) -> PartyShowDocument:
+    """A party as `eta party show --format json` prints it."""
+    return {"version": PARTY_SHOW.version, "today": day.isoformat(),
+            **party_document(party, day)}
 
 
 def party_lines(party: Party, day: dt.date) -> list[str]:

@@ -18,7 +18,7 @@ from eta.catalogue import (
     PLAN_SIGNATURE_STALE,
     PLAN_SIGNATURE_UNREGISTERED_KEY,
 )
-from eta.incidents.classify import Since, Verdict
+from eta.incidents.classify import Since
 from eta.plans.state import SignatureState
 from eta.vocabulary import (
     ImpactLevel,
@@ -29,6 +29,7 @@ from eta.vocabulary import (
     OutageState,
     ReleaseStatus,
     Role,
+    Verdict,
 )
 
 RELEASE_STATUS = {
