@@ -17,8 +17,22 @@ from eta.cli import app
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE_KEYS = PROJECT / "tests" / "example-keys"
 RECORD_FOLDERS = ("afspraken", "releases", "incidents", "schemas")
-#: The day the example records were written for; nothing in them is due or overdue then.
+#: The day the example records were written for; of all they hold, only the demo incident
+#: has something overdue then: its classification still waits for a fact.
 EXAMPLES_DATE = "2026-12-01"
+#: What `eta check` says of it, from then on until a person classifies it again.
+EXAMPLES_WARNING = (
+    "incidents/2026-11-16-q738dq.yaml:9:9: warning [incident.classification.overdue] the "
+    "classification was due when the response time ran out, at 2026-11-16 17:30 CET: "
+    "complete the classification (K1 waits for facts.major_image_impact)\n"
+    "    hint: `eta incident classify 2026-11-16-q738dq`\n")
+#: The same, as `eta check --format json` gives it.
+EXAMPLES_DIAGNOSTIC = {
+    "file": "incidents/2026-11-16-q738dq.yaml", "line": 9, "column": 9, "severity": "warning",
+    "code": "incident.classification.overdue",
+    "message": "the classification was due when the response time ran out, at 2026-11-16 "
+    "17:30 CET: complete the classification (K1 waits for facts.major_image_impact)",
+    "hint": "`eta incident classify 2026-11-16-q738dq`"}
 
 
 @dataclass(frozen=True)

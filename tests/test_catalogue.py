@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES_DATE, PROJECT, commit, git, run_eta
-from eta.catalogue import CATALOGUE, Change, Code, Example, UnknownCode, code_named
+from eta.catalogue import (
+    CATALOGUE,
+    INCIDENT_CLASSIFICATION_OVERDUE,
+    Change,
+    Code,
+    Example,
+    UnknownCode,
+    code_named,
+)
 from eta.records.files import MAX_FILE_BYTES
 from eta.records.kinds import KINDS, reference_paths
 from plan_helpers import example_key, write_signature
@@ -62,7 +70,9 @@ def apply_change(root: Path, change: Change) -> None:
                         dt.datetime.fromisoformat(change.at))
 
 
-def codes_reported(root: Path, example: Example) -> set[tuple[str, str]]:
+def codes_reported(root: Path, example: Example) -> set[tuple[str, str, str, str]]:
+    """Each diagnostic `eta check` reports after `example`: its code, severity, file and
+    message."""
     args = ["check", "--format", "json", "--no-cache", "--today", example.today or EXAMPLES_DATE]
     if example.base:
         args += ["--base", "HEAD~1"]
@@ -72,7 +82,8 @@ def codes_reported(root: Path, example: Example) -> set[tuple[str, str]]:
         outcome = run_eta(*args, cwd=root)
         assert outcome.exit_code in (0, 1), outcome.stderr
         stdout = outcome.stdout
-    return {(d["code"], d["severity"]) for d in json.loads(stdout)["diagnostics"]}
+    return {(d["code"], d["severity"], d["file"], d["message"])
+            for d in json.loads(stdout)["diagnostics"]}
 
 
 def _check_as_another_user(root: Path, args: list[str]) -> str:
@@ -104,14 +115,23 @@ def make_example(root: Path, example: Example) -> None:
         commit(root, "The change", CHANGE_TIME)
 
 
+#: What `eta check` reports of the example records as they are, on the day they were
+#: written for: the demo incident's classification still waits for a fact, which was due
+#: when its response time ran out (the agenda lists it as overdue as well).
+EXAMPLES_REPORT = {
+    (INCIDENT_CLASSIFICATION_OVERDUE.code, "warning", "incidents/2026-11-16-q738dq.yaml")}
+
+
 @pytest.mark.parametrize("entry", list(CATALOGUE.values()), ids=str)
 def test_each_example_makes_eta_report_its_code(git_repo: Path, entry: Code) -> None:
-    assert codes_reported(git_repo, Example("", today=EXAMPLES_DATE)) == set(), (
-        "the example records are clean")
+    before = codes_reported(git_repo, Example("", today=EXAMPLES_DATE))
+    assert {(code, severity, file) for code, severity, file, _ in before} == EXAMPLES_REPORT
     make_example(git_repo, entry.example)
     reported = codes_reported(git_repo, entry.example)
-    assert (entry.code, str(entry.severity)) in reported
-    assert {code for code, _ in reported} <= set(CATALOGUE)
+    # The example's own finding: one the example records did not have before it.
+    assert (entry.code, str(entry.severity)) in {
+        (code, severity) for code, severity, _, _ in reported - before}
+    assert {code for code, _, _, _ in reported} <= set(CATALOGUE)
 
 
 def test_eta_rules_lists_every_code() -> None:

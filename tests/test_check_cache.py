@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES_DATE, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, run_eta
 from eta.check import cache
 from eta.check.cache import KEY_NAME, seal, unseal
 from test_check_bad_input import CASES
@@ -103,7 +103,7 @@ def test_an_agreement_moved_to_another_folder_reaches_cached_records(
 ) -> None:
     # Moved below a folder that sorts where the file was: the agreements hold the same
     # files under the same names in the same order, but the party is gone from the register.
-    assert findings(repo) == (0, "41 files checked: no problems found\n")
+    assert findings(repo) == (0, f"{EXAMPLES_WARNING}41 files checked: 0 errors, 1 warning\n")
     moved = repo / "afspraken" / "parties" / "p" / "poortwachter.yaml"
     moved.parent.mkdir()
     (repo / PARTY).rename(moved)
@@ -179,11 +179,12 @@ def _tampered(text: str) -> str:
 
 
 FAILING = INCIDENT.replace("title:", "titel:")
-FAILED = (1, "incidents/INC-CACHE.yaml:2:1: error [record.missing-key] missing required key "
+FAILED = (1, f"{EXAMPLES_WARNING}"
+             "incidents/INC-CACHE.yaml:2:1: error [record.missing-key] missing required key "
              "`title`\n"
              "incidents/INC-CACHE.yaml:3:1: error [record.unknown-key] unknown key `titel`\n"
              "    hint: did you mean `title`?\n"
-             "41 files checked: 2 errors, 0 warnings\n")
+             "41 files checked: 2 errors, 1 warning\n")
 
 
 def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:

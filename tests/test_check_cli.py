@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES_DATE, PROJECT, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, PROJECT, run_eta
 
 BROKEN_PARTY = (
     "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
@@ -101,8 +101,9 @@ def test_the_repository_is_found_from_a_sub_folder(broken: Path) -> None:
 def test_root_option_checks_another_repository(broken: Path, tmp_path: Path) -> None:
     outcome = run_eta("check", "--root", str(broken), "--format", "json", cwd=tmp_path)
     assert outcome.exit_code == 1
+    # Besides the broken file, the example records' own warning (conftest.EXAMPLES_WARNING).
     assert {d["file"] for d in json.loads(outcome.stdout)["diagnostics"]} == {
-        "afspraken/parties/kapot.yaml"
+        "afspraken/parties/kapot.yaml", "incidents/2026-11-16-q738dq.yaml"
     }
 
 
@@ -176,7 +177,8 @@ def test_version_help_and_python_m_work() -> None:
                            "--today", EXAMPLES_DATE],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.endswith("no problems found\n")
+    assert done.stdout.startswith(EXAMPLES_WARNING)
+    assert done.stdout.endswith(" files checked: 0 errors, 1 warning\n")
 
 
 def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
@@ -189,6 +191,7 @@ def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
     outcome = run_eta("check", "--root", str(repo), "--today", "2026-12-01", "--no-cache",
                       str(release), str(incident))
     assert (outcome.exit_code, outcome.stdout) == (1, (
+        f"{EXAMPLES_WARNING}"
         "incidents/2026-11-16-q738dq.yaml:14:13: error [fact.future] `times.resolved` is "
         "2026-12-02T15:20:00+01:00, after 2026-12-01, the day checked for: a fact recorded as "
         "having happened cannot lie in the future\n"
@@ -197,7 +200,7 @@ def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
         "2027-03-30, after 2026-12-01, the day checked for: a fact recorded as having happened "
         "cannot lie in the future\n"
         "    hint: correct it; what has not happened yet is recorded once it has\n"
-        "2 files checked: 2 errors, 0 warnings\n"))
+        "2 files checked: 2 errors, 1 warning\n"))
     # Plans and deadlines may lie ahead: the planned roll-out of 2027 is no finding.
     assert run_eta("check", "--root", str(repo), "--today", "2027-03-30", "--no-cache",
                    str(release)).exit_code == 0

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES_DATE, git, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, git, run_eta
 
 INCIDENT = "2026-11-16-q738dq"
 INCIDENT_FILE = f"incidents/{INCIDENT}.yaml"
@@ -260,14 +260,14 @@ def test_check_reports_a_change_left_half_done(git_repo: Path) -> None:
     assert outcome.stdout == (
         ".git/eta/journal:1:1: error [edit.interrupted] an eta command was interrupted while "
         "changing 2 file(s) together, which may be half changed: releases/R2026-03/plan.yaml, "
-        "releases/R2026-03/parties/tokenfabriek.yaml\n" + hint
+        "releases/R2026-03/parties/tokenfabriek.yaml\n" + hint + EXAMPLES_WARNING
         + "releases/R2026-03/parties/tokenfabriek.yaml:1:1: error [edit.interrupted] an eta "
         "command was interrupted while changing this file together with others (journal "
         ".git/eta/journal)\n" + hint
         + "releases/R2026-03/plan.yaml:1:1: error [edit.interrupted] an eta command was "
         "interrupted while changing this file together with others (journal "
         ".git/eta/journal)\n" + hint
-        + "40 files checked: 3 errors, 0 warnings\n")
+        + "40 files checked: 3 errors, 1 warning\n")
 
 
 def test_a_journal_that_would_move_files_outside_the_records_is_refused(

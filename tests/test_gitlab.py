@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from change_helpers import edit, write
-from conftest import PROJECT, commit, git, run_eta
+from conftest import EXAMPLES_DATE, PROJECT, commit, git, run_eta
 
 TEMPLATE = PROJECT / "ci/gitlab/eta.gitlab-ci.yml"
 BROKEN_PARTY = ("# yaml-language-server: $schema=../../schemas/party.schema.json\n"
@@ -27,8 +27,17 @@ def report(root: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
     return outcome.exit_code, issues
 
 
+#: The example records' own warning (conftest.EXAMPLES_WARNING), as an issue.
+EXAMPLES_ISSUE = {
+    "description": "the classification was due when the response time ran out, at 2026-11-16 "
+    "17:30 CET: complete the classification (K1 waits for facts.major_image_impact) "
+    "(`eta incident classify 2026-11-16-q738dq`)",
+    "check_name": "incident.classification.overdue", "severity": "minor",
+    "location": {"path": "incidents/2026-11-16-q738dq.yaml", "lines": {"begin": 9}}}
+
+
 def test_a_clean_check_is_an_empty_report() -> None:
-    assert report(PROJECT) == (0, [])
+    assert report(PROJECT, "--today", EXAMPLES_DATE, "afspraken", "releases") == (0, [])
 
 
 def test_each_finding_is_a_code_quality_issue(git_repo: Path) -> None:
@@ -43,13 +52,14 @@ def test_each_finding_is_a_code_quality_issue(git_repo: Path) -> None:
          "bsnk; not the text 'herkenningsmakelar' (did you mean `herkenningsmakelaar`?)",
          "check_name": "record.value", "severity": "major",
          "location": {"path": "afspraken/parties/kapot.yaml", "lines": {"begin": 4}}},
+        EXAMPLES_ISSUE,
         {"description": "record files end in .yaml; this file is not checked (rename it to "
          "incidents/notes.yaml)",
          "check_name": "path.unknown", "severity": "minor",
          "location": {"path": "incidents/notes.yml", "lines": {"begin": 1}}},
     ]
     assert all(len(f) == 64 and int(f, 16) >= 0 for f in fingerprints)
-    assert len(set(fingerprints)) == 2
+    assert len(set(fingerprints)) == 3
 
 
 def test_a_fingerprint_stays_when_lines_move_and_runs_repeat(git_repo: Path) -> None:
@@ -105,7 +115,7 @@ def run_script(clone: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize(("change", "status", "codes"), [
-    (None, 0, []),
+    (None, 0, ["incident.classification.overdue"]),
     ("incidents/2026-11-16-q738dq.yaml", 1, ["base.record.deleted"]),
 ])
 def test_the_template_checks_the_change_against_the_target_branch(
@@ -116,6 +126,6 @@ def test_the_template_checks_the_change_against_the_target_branch(
     assert ran.returncode == status, ran.stderr
     issues = json.loads((clone / "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert [issue["check_name"] for issue in issues] == codes
-    if codes:
+    if change is not None:
         assert issues[0]["location"] == {"path": change, "lines": {"begin": 1}}
         assert f"{change}:1:1: error [base.record.deleted]" in ran.stdout

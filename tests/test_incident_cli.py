@@ -698,11 +698,12 @@ def test_list_filters_by_class_and_shows_what_needs_attention(repo: Path) -> Non
     incident_id = new(repo, *STORING)
     eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")
     outcome = run_eta("incident", "list", "--root", str(repo), "--open", "--class",
-                      "calamiteit", "--now", "2026-03-02T15:00", env={"COLUMNS": "200"})
+                      "calamiteit", "--now", "2026-03-02T15:00", env={"COLUMNS": "240"})
+    # The classification leaves criteria open, and was due when the response time ran out.
     assert (outcome.exit_code, outcome.stdout) == (0, f"""\
 id                  status   class        prio   type         detected           response due       title                              attention
-{"─" * 191}
-{incident_id}   new      calamiteit   P1     verstoring   2026-03-02 10:00   2026-03-02 14:10   Inloggen via Sleutelbrug mislukt   escalate: response time exceeded; reporting duty overdue
+{"─" * 215}
+{incident_id}   new      calamiteit   P1     verstoring   2026-03-02 10:00   2026-03-02 14:10   Inloggen via Sleutelbrug mislukt   escalate: response time exceeded; reporting duty overdue; classification overdue
 times in Europe/Amsterdam
 """)  # noqa: E501 - the table as it prints
     assert eta(repo, "incident", "list", "--open", "--class", "crisis") == (
@@ -1034,6 +1035,8 @@ response due: 2026-03-02 14:10 CET
 Needs attention at 2026-03-02 15:00 CET:
   warning [incident.response-time.exceeded] not resolved within the response time of 4 hours \
 (availability window) for P1, which ran out at 2026-03-02 14:10 CET: flagged for escalation
+  warning [incident.classification.overdue] the classification was due when the response time \
+ran out, at 2026-03-02 14:10 CET: classify the incident (not classified yet)
 """, "")
     code, out, err = eta(repo, "incident", "show", incident_id, "--today", "2026-03-02",
                          "--format", "json")

@@ -551,6 +551,9 @@ def test_the_status_of_a_half_signed_draft() -> None:
         "  2027-03-31  toetsingskader: Toetsingskader vastgesteld [OVERDUE]",
         "  2027-09-15  ketentest: Ketentest met een referentiewallet afgerond [open]",
         "overdue on 2027-04-01:",
+        # The plan had to be in force when logius started its work, as the agenda says.
+        "  signature of kenniskaart, due 2027-01-04: sign the implementation plan",
+        "  signature of tokenfabriek, due 2027-01-04: sign the implementation plan",
         "  measure toetsingskader of logius, due 2027-03-31: Toetsingskader voor wallets als "
         "middel vaststellen in het Tactisch Beraad",
         "  milestone toetsingskader, due 2027-03-31: Toetsingskader vastgesteld",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES_DATE, PROJECT, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, PROJECT, run_eta
 from eta.models.common import CALENDAR_YEARS
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
@@ -313,7 +313,8 @@ def test_a_representative_signs_with_a_security_key(repo: Path, key_type: str) -
     write_signature_with(repo, "R2026-02", "kenniskaart", "lvisser",
                          dt.datetime(2026, 11, 20, 9, 0, tzinfo=AMS),
                          lambda message: fido.sign(message, NAMESPACE), key.fingerprint)
-    assert check(repo, within=".") == (0, "41 files checked: no problems found\n")
+    assert check(repo, within=".") == (
+        0, f"{EXAMPLES_WARNING}41 files checked: 0 errors, 1 warning\n")
     status = json.loads(run_eta("plan", "status", "R2026-02", "--root", str(repo),
                                 "--format", "json").stdout)
     assert status["plan"]["not_in_force_because"] == ["tokenfabriek has not signed the plan"]
@@ -537,12 +538,26 @@ def test_overdue_measures_and_milestones_are_warnings(repo: Path) -> None:
         "releases/R2026-01/plan.yaml:24:11: warning [plan.milestone.overdue] milestone "
         "ketentest was due on 2027-02-12 and is not done\n"
         "    hint: when it is: `eta plan milestone-done R2026-01 ketentest --on DATE`\n"
-        "23 files checked: 0 errors, 3 warnings\n"))
+        f"{UNSIGNED_R2026_02}"
+        "23 files checked: 0 errors, 5 warnings\n"))
+
+
+#: The draft R2026-02 had to be in force when logius starts its work on 4 January 2027; the
+#: agenda lists the two signatures missing as overdue from then on, and so does the check.
+UNSIGNED_R2026_02 = (
+    "releases/R2026-02/plan.yaml:6:5: warning [plan.signature.overdue] the plan must be in "
+    "force by 2027-01-04, and kenniskaart has still to sign the implementation plan\n"
+    "    hint: `eta plan sign R2026-02 --party kenniskaart`\n"
+    "releases/R2026-02/plan.yaml:7:5: warning [plan.signature.overdue] the plan must be in "
+    "force by 2027-01-04, and tokenfabriek has still to sign the implementation plan\n"
+    "    hint: `eta plan sign R2026-02 --party tokenfabriek`\n")
 
 
 def test_the_examples_stay_clean_for_a_while() -> None:
-    for day in ("2026-11-28", "2026-12-31", "2027-01-28"):
+    for day in ("2026-11-28", "2026-12-31", "2027-01-04"):
         assert check(PROJECT, "--today", day) == (0, "23 files checked: no problems found\n")
+    assert check(PROJECT, "--today", "2027-01-05") == (0, (
+        f"{UNSIGNED_R2026_02}23 files checked: 0 errors, 2 warnings\n"))
 
 
 def test_milestones_and_measures_lie_before_the_last_deadline(repo: Path) -> None:
@@ -616,7 +631,7 @@ def test_the_evaluation_is_held_within_two_months(repo: Path, today: str, evalua
 
 
 def test_the_evaluation_deadline_keeps_to_the_end_of_short_months() -> None:
-    from eta.plans.state import evaluation_deadline
+    from eta.due import evaluation_deadline
 
     assert evaluation_deadline(dt.date(2026, 12, 31)) == dt.date(2027, 2, 28)
     assert evaluation_deadline(dt.date(2027, 11, 15)) == dt.date(2028, 1, 15)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES_DATE, commit, git, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, commit, git, run_eta
 from plan_helpers import example_key, snapshot
 
 SECRET = "ghp_R3alT0kenThatMustNeverBeShown0123456789"
@@ -27,6 +27,11 @@ INCIDENT_PATH = f"incidents/{INCIDENT}.yaml"
 SYMLINK_MESSAGE = ("a symbolic link; eta reads only real files inside the repository and never "
                    "follows a link")
 SYMLINK_HINT = "replace the link by the file or folder itself"
+#: What `eta check` finds in the example records as they are (conftest.EXAMPLES_WARNING).
+EXAMPLES_FINDING = (INCIDENT_PATH, 9, 9, "incident.classification.overdue",
+                    "the classification was due when the response time ran out, at 2026-11-16 "
+                    "17:30 CET: complete the classification (K1 waits for "
+                    "facts.major_image_impact)")
 
 
 def secret_file(folder: Path, name: str = "secrets.yaml") -> Path:
@@ -97,7 +102,7 @@ def test_a_linked_record_folder_is_refused_as_a_whole(repo: Path, tmp_path: Path
 def test_a_link_to_a_file_inside_the_repository_is_refused_too(repo: Path) -> None:
     copy = "afspraken/parties/kopie.yaml"
     (repo / copy).symlink_to(repo / "afspraken/parties/logius.yaml")
-    assert findings(repo) == (1, [refused(copy)])
+    assert findings(repo) == (1, [refused(copy), EXAMPLES_FINDING])
 
 
 def test_a_named_pipe_never_blocks_a_check_and_is_a_special_file(repo: Path) -> None:
@@ -112,6 +117,7 @@ def test_a_named_pipe_never_blocks_a_check_and_is_a_special_file(repo: Path) -> 
     message = "a FIFO (named pipe), not a regular file; a record is a plain file"
     assert [(d["file"], d["code"], d["message"])
             for d in json.loads(outcome.stdout)["diagnostics"]] == [
+        (INCIDENT_PATH, EXAMPLES_FINDING[3], EXAMPLES_FINDING[4]),
         ("incidents/pijp.yaml", "file.special", message),
         ("templates/plan.md.j2", "file.special", message),
     ]
@@ -134,7 +140,8 @@ def test_the_root_reached_through_a_link_is_fine(repo: Path, tmp_path: Path) -> 
     way.symlink_to(repo, target_is_directory=True)
     outcome = run_eta("check", "--no-cache", "--today", EXAMPLES_DATE, "--root", str(way),
                       str(way / INCIDENT_PATH))
-    assert (outcome.exit_code, outcome.stdout) == (0, "1 file checked: no problems found\n")
+    assert (outcome.exit_code, outcome.stdout) == (
+        0, f"{EXAMPLES_WARNING}1 file checked: 0 errors, 1 warning\n")
 
 
 # -- eta check --base ----------------------------------------------------------------------
@@ -198,7 +205,7 @@ def test_a_template_linked_to_a_file_outside_is_refused(repo: Path, tmp_path: Pa
     outcome = run_eta("report", "plan", "R2026-01", "--today", EXAMPLES_DATE, cwd=repo)
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (
         2, "", f"eta: error: templates/plan.md.j2:1:1: {SYMLINK_MESSAGE}\n")
-    assert findings(repo) == (1, [refused("templates/plan.md.j2")])
+    assert findings(repo) == (1, [EXAMPLES_FINDING, refused("templates/plan.md.j2")])
     out = tmp_path / "out"
     everything = run_eta("report", "all", "--output-dir", str(out), cwd=repo)
     # The plan reports are refused by name, the others written: none holds the secret.

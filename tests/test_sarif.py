@@ -17,7 +17,7 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from change_helpers import INCIDENT_PATH, edit, write
-from conftest import PROJECT, run_eta
+from conftest import EXAMPLES_DATE, PROJECT, run_eta
 from eta.catalogue import CATALOGUE, as_markdown
 from eta.check.formats import SARIF_FINGERPRINT
 
@@ -41,8 +41,13 @@ def test_the_schema_is_a_valid_draft_7_schema() -> None:
     jsonschema.Draft7Validator.check_schema(SCHEMA)
 
 
+#: The rule of the example records' own warning (conftest.EXAMPLES_WARNING).
+EXAMPLES_RULE = "incident.classification.overdue"
+EXAMPLES_FILE = "incidents/2026-11-16-q738dq.yaml"
+
+
 def test_a_clean_check_is_valid_sarif() -> None:
-    document = sarif(PROJECT)
+    document = sarif(PROJECT, "--today", EXAMPLES_DATE, "afspraken", "releases")
     assert problems(document) == []
     assert document["runs"][0]["results"] == []
 
@@ -69,7 +74,8 @@ def test_a_yaml_syntax_error_is_valid_sarif(git_repo: Path) -> None:
           "id: x\n  bad: [indent\n")
     document = sarif(git_repo)
     assert problems(document) == []
-    assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["yaml.syntax"]
+    assert sorted(r["ruleId"] for r in document["runs"][0]["results"]) == [
+        EXAMPLES_RULE, "yaml.syntax"]
 
 
 @pytest.mark.parametrize(("path", "value", "expected"), [
@@ -107,7 +113,7 @@ def findings_repo(root: Path) -> Path:
 def test_each_rule_carries_the_catalogues_descriptions_and_help(git_repo: Path) -> None:
     document = sarif(findings_repo(git_repo))
     rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
-    assert sorted(rules) == ["path.unknown", "record.value"]
+    assert sorted(rules) == [EXAMPLES_RULE, "path.unknown", "record.value"]
     entry = CATALOGUE["path.unknown"]
     assert rules["path.unknown"] == {
         "id": "path.unknown",
@@ -126,7 +132,8 @@ def test_each_rule_carries_the_catalogues_descriptions_and_help(git_repo: Path) 
 def test_a_path_with_spaces_and_non_ascii_letters_is_a_uri(git_repo: Path) -> None:
     results = sarif(findings_repo(git_repo))["runs"][0]["results"]
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
-    assert uris == {"afspraken/parties/kapot.yaml", "incidents/notities%20van%20Zo%C3%AB.yml"}
+    assert uris == {"afspraken/parties/kapot.yaml", EXAMPLES_FILE,
+                    "incidents/notities%20van%20Zo%C3%AB.yml"}
 
 
 def _fingerprints(document: dict[str, Any]) -> list[tuple[str, str]]:
@@ -142,7 +149,7 @@ def test_a_finding_keeps_its_fingerprint_when_its_line_moves(git_repo: Path) -> 
     assert _fingerprints(moved) == before
     assert moved["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"][
         "startLine"] == 5
-    assert len({fingerprint for _, fingerprint in before}) == len(before) == 2
+    assert len({fingerprint for _, fingerprint in before}) == len(before) == 3
 
 
 def test_equal_findings_in_one_file_get_fingerprints_of_their_own(git_repo: Path) -> None:
@@ -150,7 +157,7 @@ def test_equal_findings_in_one_file_get_fingerprints_of_their_own(git_repo: Path
           "# yaml-language-server: $schema=../../schemas/party.schema.json\n"
           "id: kapot\nname: Kapot\nroles: [herkenningsmakelar, herkenningsmakelar]\n")
     found = _fingerprints(sarif(git_repo))
-    assert [code for code, _ in found] == ["record.value", "record.value"]
+    assert [code for code, _ in found] == ["record.value", "record.value", EXAMPLES_RULE]
     assert found[0][1] != found[1][1]
 
 

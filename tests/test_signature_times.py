@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES_DATE, commit, git, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_DIAGNOSTIC, commit, git, run_eta
 from eta.attestation import CLOCK_SKEW, Unattested, unattested
 from plan_helpers import AMS, current_digest, example_key, replace_in, write_signature
 
@@ -241,13 +241,13 @@ def test_a_signature_added_in_a_change_cannot_be_back_dated_past_the_grace(repo:
                                                                            ) -> None:
     _base(repo)
     _sign_kenniskaart(repo, dt.datetime(2026, 11, 1, 10, 0, tzinfo=AMS))
-    assert base_check(repo) == (1, [BACKDATED])
+    assert base_check(repo) == (1, [EXAMPLES_DIAGNOSTIC, BACKDATED])
 
 
 def test_a_signature_made_days_before_it_is_pushed_keeps_its_time(repo: Path) -> None:
     _base(repo)
     _sign_kenniskaart(repo, dt.datetime(2026, 11, 12, 10, 0, tzinfo=AMS))
-    assert base_check(repo) == (0, [])
+    assert base_check(repo) == (0, [EXAMPLES_DIAGNOSTIC])
 
 
 def test_the_grace_is_the_base_agreements_not_the_changes(repo: Path) -> None:
@@ -255,20 +255,20 @@ def test_the_grace_is_the_base_agreements_not_the_changes(repo: Path) -> None:
     levels = repo / "afspraken/service-levels.yaml"
     levels.write_text(levels.read_text() + "backdating_grace_days: 365\n")
     _sign_kenniskaart(repo, dt.datetime(2026, 11, 1, 10, 0, tzinfo=AMS))
-    assert base_check(repo) == (1, [BACKDATED])
+    assert base_check(repo) == (1, [EXAMPLES_DIAGNOSTIC, BACKDATED])
 
 
 def test_agreements_that_allow_a_longer_grace_accept_the_older_signature(repo: Path) -> None:
     _base(repo, grace_days=30)
     _sign_kenniskaart(repo, dt.datetime(2026, 11, 1, 10, 0, tzinfo=AMS))
-    assert base_check(repo) == (0, [])
+    assert base_check(repo) == (0, [EXAMPLES_DIAGNOSTIC])
 
 
 def test_a_representative_expired_at_the_base_cannot_sign_back_dated_within_the_grace(
         repo: Path) -> None:
     _base(repo, lvisser_until="2026-11-20")
     _sign_kenniskaart(repo, dt.datetime(2026, 11, 15, 10, 0, tzinfo=AMS))
-    assert base_check(repo) == (1, [{
+    assert base_check(repo) == (1, [EXAMPLES_DIAGNOSTIC, {
         "file": "releases/R2026-02/signatures/kenniskaart.yaml", "line": 5, "column": 12,
         "severity": "error", "code": "base.signature.not-authorised-at-base",
         "message": "`lvisser` is not authorised to sign for `kenniskaart` on 2026-11-24, the "

@@ -14,8 +14,11 @@ from conftest import EXAMPLES_DATE, PROJECT, run_eta
 OWN_TEMPLATES = PROJECT / "src" / "eta" / "templates"
 
 
-def findings(repo: Path, *args: str) -> tuple[int, list[tuple[Any, ...]]]:
-    outcome = run_eta("check", "--format", "json", "--today", EXAMPLES_DATE, *args, cwd=repo)
+def findings(repo: Path, *paths: str) -> tuple[int, list[tuple[Any, ...]]]:
+    """The findings of `eta check` in `paths`, the templates unless said otherwise: the
+    records beside them hold their own warning (conftest.EXAMPLES_WARNING)."""
+    outcome = run_eta("check", "--format", "json", "--today", EXAMPLES_DATE,
+                      *(paths or ("templates",)), cwd=repo)
     found = [(d["file"], d["line"], d["column"], d["severity"], d["code"], d["message"],
               d["hint"]) for d in json.loads(outcome.stdout)["diagnostics"]]
     return outcome.exit_code, found

@@ -390,6 +390,16 @@ INCIDENT_RESPONSE_TIME_EXCEEDED = Code(
     "Escalate it, and resolve it.",
     Example(INCIDENT, replace=f"status: resolved\n{TIMES}  resolved: 2026-11-17T15:20:00+01:00\n",
             by=f"status: in_progress\n{TIMES}"))
+INCIDENT_CLASSIFICATION_OVERDUE = Code(
+    "incident.classification.overdue", W, "An incident's classification is overdue",
+    "An incident not closed is classified by the time its response time runs out, as "
+    "escalation rests on the class; it has no classification yet, one its facts or the "
+    "criteria have overtaken, or one that leaves criteria unanswered.",
+    "Classify it: `eta incident classify INCIDENT`.",
+    Example(INCIDENT, replace="  political_implications: false\n  fundamental_vulnerability: "
+            "false\nclassifications:",
+            by="  political_implications: true\n  fundamental_vulnerability: false\n"
+            "classifications:"))
 INCIDENT_DATA_BREACH_UNRECORDED = Code(
     "incident.data-breach.unrecorded", E, "A reportable data breach without its awareness "
     "time",
@@ -586,6 +596,20 @@ PLAN_MEASURE_OVERDUE = Code(
     "When it is done: `eta plan measure-status RELEASE --party PARTY MEASURE done`.",
     Example(PART_1, replace="    deadline: 2027-02-26", by="    deadline: 2027-02-26",
             today="2027-02-27"))
+PLAN_DEADLINE_OVERDUE = Code(
+    "plan.deadline.overdue", W, "A plan's deadline has passed before the roll-out is complete",
+    "The plan's deadline has passed and the release's roll-out is not recorded as complete.",
+    "Once it is: `eta release rollout RELEASE --completed-on DATE`.",
+    Example(PLAN_1, replace="    date: 2027-02-26", by="    date: 2027-02-26",
+            today="2027-02-27"))
+PLAN_SIGNATURE_OVERDUE = Code(
+    "plan.signature.overdue", W, "A signature the plan needed by its first open date is "
+    "missing",
+    "A plan not in force must be signed validly by every implementing party by the first "
+    "date it sets that is still open (for a draft, the first day a party starts its work), "
+    "else by the day the release was decided; that day has passed.",
+    "Sign it: `eta plan sign RELEASE --party PARTY`.",
+    Example(PLAN_2, replace="release: R2026-02", by="release: R2026-02", today="2027-01-05"))
 PLAN_SIGNATURE_INVALID = Code(
     "plan.signature.invalid", E, "A signature does not verify",
     "The SSH signature does not verify over the plan's digest, or was made with another key "

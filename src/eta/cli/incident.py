@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from eta.catalogue import (
+    INCIDENT_CLASSIFICATION_OVERDUE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
     INCIDENT_DUTY_LATE_WITHOUT_REASON,
@@ -595,6 +596,7 @@ def _short_labels() -> dict[str, str]:
         INCIDENT_NOTIFICATION_UNKNOWN.code: "notification of an unknown duty",
         INCIDENT_DATA_BREACH_UNDECIDED.code: "data breach: reportable undecided",
         INCIDENT_DATA_BREACH_UNRECORDED.code: "data breach: awareness time missing",
+        INCIDENT_CLASSIFICATION_OVERDUE.code: "classification overdue",
     }
 
 
@@ -693,7 +695,7 @@ class _Row:
                if is_open(incident) else None)
         return cls(incident, str(current.class_) if current is not None else None, due,
                    time_findings(incident, agreements.service_levels, moment,
-                                 agreements.duties))
+                                 agreements.duties, agreements))
 
     def as_data(self) -> IncidentEntry:
         incident = self.incident

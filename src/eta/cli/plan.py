@@ -443,6 +443,7 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from eta.due import ItemKind
     from eta.plans.state import SignatureState, blockers, next_status
 
     release = state.release
@@ -491,15 +492,18 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
             console.print("milestones:", markup=False)
             for milestone in sorted(plan.milestones, key=lambda m: m.date):
                 mark = (f"done {milestone.done_on}" if milestone.done_on else
-                        "OVERDUE" if milestone.date < state.today else "open")
+                        "OVERDUE" if state.is_overdue(ItemKind.MILESTONE, milestone.id)
+                        else "open")
                 title = for_terminal(milestone.title)
                 console.print(f"  {milestone.date}  {milestone.id}: {title} [{mark}]")
     if state.overdue:
         console.print(f"overdue on {state.today}:", markup=False)
         for late in state.overdue:
             owner = f" of {late.party}" if late.party else ""
-            console.print(f"  {late.kind} {late.id}{for_terminal(owner)}, due {late.due}: "
-                          f"{for_terminal(late.what)}")
+            # A signature or an evaluation is named by its kind alone.
+            what = late.kind if late.name == late.kind else f"{late.kind} {late.name}"
+            console.print(f"  {what}{for_terminal(owner)}, due {late.due}: "
+                          f"{for_terminal(late.title)}")
     following = next_status(release.status)
     if following is None:
         console.print("next step: none, the release process is complete", markup=False)
@@ -515,6 +519,7 @@ def _print_status(state: PlanState, register: Mapping[str, Party]) -> None:
 
 
 def _row(party: PartyState) -> tuple[str, ...]:
+    from eta.due import ItemKind
 
     record = party.record
     contact = record.contact.name if record and record.contact else "MISSING"
@@ -525,7 +530,7 @@ def _row(party: PartyState) -> tuple[str, ...]:
     measures = record.measures if record else []
     if measures:
         done = sum(m.status is MeasureStatus.DONE for m in measures)
-        overdue = len(party.overdue)
+        overdue = sum(item.kind is ItemKind.MEASURE for item in party.overdue)
         measure_text = f"{len(measures)}: {done} done" + (f", {overdue} OVERDUE"
                                                           if overdue else "")
     else:

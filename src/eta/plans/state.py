@@ -8,11 +8,10 @@ stands in the way of the release's next step. `eta plan status`, `eta plan sign`
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,11 +28,12 @@ from eta.catalogue import (
 )
 from eta.contracts import PLAN_STATUS
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
+from eta.due import DueItem, ItemKind, PartyPart, ReleaseRecords, release_items
 from eta.errors import EtaError
 from eta.lifecycle import RELEASE_MOVES, RELEASE_PROCESS, RELEASE_REOPEN, forward
 from eta.models.common import is_identifier
 from eta.models.party import Party, Representative
-from eta.models.release import Measure, Plan, PlanParty, Release, Signature
+from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles, content_digest
 from eta.plans.timing import TIME_ZONE, SignatureTimes, SigningEvidence, signing_date
 from eta.records.layout import record_files, record_names, relative
@@ -49,8 +49,6 @@ RELEASES = "releases"
 #: The release process in order; each status is reached from the one before.
 PROCESS = RELEASE_PROCESS
 
-#: How long after the implementation is complete the evaluation must be held, in months.
-EVALUATION_MONTHS = 2
 #: How many days before that deadline `eta check` starts to warn.
 EVALUATION_WARNING_DAYS = 14
 
@@ -252,17 +250,6 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
 # -- Plan state ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Overdue:
-    """A measure or milestone past its date and not done."""
-
-    kind: str
-    id: str
-    what: str
-    due: dt.date
-    party: str | None = None
-
-
 @dataclass
 class PartyState:
     party: str
@@ -270,7 +257,8 @@ class PartyState:
     record: PlanParty | None
     lacks: list[str]
     signature: SignatureCheck
-    overdue: list[Overdue]
+    #: What this party owes that is overdue (`eta.due`).
+    overdue: list[DueItem] = field(default_factory=list)
 
     @property
     def measures_done(self) -> int:
@@ -289,10 +277,23 @@ class PlanState:
     parties: list[PartyState]
     #: Signatures of parties that do not implement the plan.
     stray_signatures: list[str]
-    overdue: list[Overdue]
     today: dt.date
     #: What the plan's signatures were dated against; None without a plan.
     times: SignatureTimes | None = None
+    #: Everything owed for the release, judged as at the start of `today` (`eta.due`).
+    due: list[DueItem] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> list[DueItem]:
+        """What is overdue, by the day it was due."""
+        late = [item for item in self.due if item.overdue]
+        return sorted(late, key=lambda item: (item.due, str(item.kind), item.party or "",
+                                              item.name))
+
+    def is_overdue(self, kind: ItemKind, name: str, party: str | None = None) -> bool:
+        """Whether the milestone, measure (of `party`) or other item `name` is overdue."""
+        return any(item.kind is kind and item.name == name and item.party == party
+                   for item in self.due if item.overdue)
 
     @property
     def in_force(self) -> bool:
@@ -344,7 +345,9 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date,
     plan = files.plan.record if files.plan is not None else None
     assert plan is None or isinstance(plan, Plan)
     if plan is None:
-        return PlanState(files.release_id, release, None, None, [], [], [], [], today)
+        state = PlanState(files.release_id, release, None, None, [], [], [], today)
+        state.due = _due(files, state, register)
+        return state
     records = files.plan_parties
     digest = content_digest(files)
     times = evidence.for_release(files, digest)
@@ -353,18 +356,9 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date,
         plan_lacks.append("implementing parties")
     if not plan.deadlines:
         plan_lacks.append("deadline")
-    overdue: list[Overdue] = [
-        Overdue("milestone", m.id, m.title, m.date)
-        for m in plan.milestones if m.done_on is None and m.date < today
-    ]
     states = []
     for party_id in plan.parties:
         record = records.get(party_id)
-        party_overdue = [] if record is None else [
-            Overdue("measure", m.id, m.description, m.deadline, party_id)
-            for m in record.measures if m.status is not MeasureStatus.DONE and m.deadline < today
-        ]
-        overdue.extend(party_overdue)
         signed = files.signatures.get(party_id)
         signature = MISSING
         if signed is not None:
@@ -372,11 +366,48 @@ def assess(files: ReleaseFiles, register: Mapping[str, Party], today: dt.date,
             signature = check_signature(signed.record, register, digest, times)
         registered = register.get(party_id)
         states.append(PartyState(party_id, registered.name if registered else None, record,
-                                 party_lacks(record), signature, party_overdue))
+                                 party_lacks(record), signature))
     stray = sorted(set(files.signatures) - set(plan.parties))
-    return PlanState(files.release_id, release, plan, digest, plan_lacks, states, stray,
-                     sorted(overdue, key=lambda o: (o.due, o.kind, o.party or "", o.id)),
-                     today, times)
+    state = PlanState(files.release_id, release, plan, digest, plan_lacks, states, stray, today,
+                      times)
+    state.due = _due(files, state, register)
+    for party in state.parties:
+        party.overdue = [item for item in state.overdue if item.party == party.party]
+    return state
+
+
+def _due(files: ReleaseFiles, state: PlanState, register: Mapping[str, Party]
+         ) -> list[DueItem]:
+    """What the release owes, as `eta.due` judges it."""
+    if files.release is None or state.release is None:
+        return []
+    plan_file = files.plan.file if files.plan is not None else None
+    parts = [PartyPart(party.party, party.record,
+                       files.parties[party.party].file if party.party in files.parties
+                       else plan_file or files.release.file,
+                       signature_action(party),
+                       files.signatures[party.party].file if party.party in files.signatures
+                       else plan_file or files.release.file)
+             for party in state.parties]
+    records = ReleaseRecords(files.release_id, state.release, files.release.file, state.plan,
+                             plan_file, parts, state.in_force)
+    return release_items(records, register, state.today)
+
+
+def signature_action(party: PartyState) -> str | None:
+    """What `party` must do about its signature for the plan to come into force."""
+    signature = party.signature
+    if signature.state is SignatureState.VALID:
+        return None
+    if signature.state is SignatureState.MISSING:
+        action = "sign the implementation plan"
+    elif signature.state is SignatureState.STALE:
+        action = f"sign the implementation plan again ({signature.reason})"
+    else:
+        action = (f"sign the implementation plan again (the signature is invalid: "
+                  f"{signature.reason})")
+    lacks = f"; its part still lacks: {', '.join(party.lacks)}" if party.lacks else ""
+    return action + lacks
 
 
 # -- The release process -------------------------------------------------------------------
@@ -450,14 +481,6 @@ def _step_blockers(state: PlanState, target: ReleaseStatus,
     return found
 
 
-def evaluation_deadline(completed_on: dt.date) -> dt.date:
-    """Two calendar months after the implementation was complete."""
-    month = completed_on.month - 1 + EVALUATION_MONTHS
-    year, month = completed_on.year + month // 12, month % 12 + 1
-    return completed_on.replace(year=year, month=month,
-                                day=min(completed_on.day, calendar.monthrange(year, month)[1]))
-
-
 def status_document(state: PlanState, register: Mapping[str, Party]) -> PlanStatusDocument:
     """Where the release and its plan stand, as the plain data `eta plan status --format
     json` prints."""
@@ -477,7 +500,8 @@ def status_document(state: PlanState, register: Mapping[str, Party]) -> PlanStat
             if record and record.impact_analysis else None,
             "planning": record.planning.model_dump(mode="json")
             if record and record.planning else None,
-            "measures": [m.model_dump(mode="json") | {"overdue": _is_overdue(m, state.today)}
+            "measures": [m.model_dump(mode="json")
+                         | {"overdue": state.is_overdue(ItemKind.MEASURE, m.id, party.party)}
                          for m in (record.measures if record else [])],
             "joined_on": record.joined_on.isoformat() if record and record.joined_on else None,
             "lacks": party.lacks,
@@ -504,19 +528,15 @@ def status_document(state: PlanState, register: Mapping[str, Party]) -> PlanStat
             "lacks": state.lacking(),
             "parties": parties,
             "milestones": [m.model_dump(mode="json")
-                           | {"overdue": m.done_on is None and m.date < state.today}
+                           | {"overdue": state.is_overdue(ItemKind.MILESTONE, m.id)}
                            for m in plan.milestones],
             "deadlines": [d.model_dump(mode="json") for d in plan.deadlines],
             "signatures_of_other_parties": state.stray_signatures,
         },
-        "overdue": [{"kind": o.kind, "id": o.id, "party": o.party, "what": o.what,
+        "overdue": [{"kind": str(o.kind), "id": o.name, "party": o.party, "what": o.title,
                      "due": o.due.isoformat()} for o in state.overdue],
         "next": None if following is None else {
             "status": str(following),
             "blocked_by": [b.message for b in blockers(state, following, register)],
         },
     }
-
-
-def _is_overdue(measure: Measure, today: dt.date) -> bool:
-    return measure.status is not MeasureStatus.DONE and measure.deadline < today

@@ -2,9 +2,9 @@
 
 Every judgement comes from the module that owns it: a plan's state and its signatures from
 `eta.plans.state`, an incident's class from `eta.incidents.classify`, its state and deadlines
-from `eta.incidents.state` and `eta.incidents.clock`, its findings from `eta.rules.incidents`.
-This module only gathers, orders and labels; it knows nothing of terminals or of Markdown.
-Moments are given in the agreements' time zone.
+from `eta.incidents.state` and `eta.incidents.clock`, its findings from `eta.rules.incidents`,
+and what is due and overdue from `eta.due`. This module only gathers, orders and labels; it
+knows nothing of terminals or of Markdown. Moments are given in the agreements' time zone.
 """
 
 from __future__ import annotations
@@ -15,6 +15,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eta.due import (
+    DueItem,
+    ItemKind,
+    evaluation_deadline,
+    incident_items,
+    is_overdue,
+    response_due,
+)
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.duties import duty_clocks
 from eta.incidents.state import (
@@ -37,7 +45,6 @@ from eta.plans.state import (
     PlanState,
     SignatureState,
     assess,
-    evaluation_deadline,
     load_register,
     load_release,
     next_status,
@@ -134,7 +141,7 @@ def _signature(state: PartyState, register: Mapping[str, Party]) -> Data:
     }
 
 
-def _plan_party(state: PartyState, register: Mapping[str, Party], today: dt.date) -> Data:
+def _plan_party(state: PartyState, plan: PlanState, register: Mapping[str, Party]) -> Data:
     record = state.record
     impact = record.impact_analysis if record else None
     planning = record.planning if record else None
@@ -153,19 +160,22 @@ def _plan_party(state: PartyState, register: Mapping[str, Party], today: dt.date
             "id": m.id, "description": m.description, "deadline": m.deadline,
             "status": str(m.status), "status_label": labels.MEASURE_STATUS[m.status],
             "status_on": m.status_on, "done": m.status is MeasureStatus.DONE,
-            "overdue": m.status is not MeasureStatus.DONE and m.deadline < today,
+            "overdue": plan.is_overdue(ItemKind.MEASURE, m.id, state.party),
         } for m in measures],
         "measures_done": state.measures_done,
-        "overdue": [_overdue(o, register) for o in state.overdue],
+        "overdue": [_due_item(o, register, ZoneInfo(TIME_ZONE)) for o in state.overdue],
         "lacks": [labels.DELIVERABLE.get(what, what) for what in state.lacks],
         "joined_on": record.joined_on if record else None,
         "signature": _signature(state, register),
     }
 
 
-def _overdue(item: Any, register: Mapping[str, Party]) -> Data:
-    return {"kind": item.kind, "kind_label": labels.OVERDUE_KIND.get(item.kind, item.kind),
-            "id": item.id, "what": item.what, "due": item.due,
+def _due_item(item: DueItem, register: Mapping[str, Party], tz: ZoneInfo) -> Data:
+    """An item owed, as the overview and the progress report list it."""
+    what = labels.DUE_WHAT.get(item.kind, item.title)
+    return {"kind": str(item.kind), "kind_label": labels.DUE_KIND[item.kind],
+            "id": item.name, "what": what, "title": what,
+            "due": item.day(tz), "date": item.day(tz), "release": item.record,
             "party": _party(register, item.party) if item.party else None}
 
 
@@ -173,25 +183,11 @@ def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
     plan = state.plan
     if plan is None:
         return None
-    today = state.today
-    parties = [_plan_party(p, register, today) for p in state.parties]
+    tz = ZoneInfo(TIME_ZONE)
+    parties = [_plan_party(p, state, register) for p in state.parties]
     signed = [p.signature.signed_at for p in state.parties
               if p.signature.state is SignatureState.VALID and p.signature.signed_at]
-    upcoming: list[Data] = []
-    for milestone in plan.milestones:
-        if milestone.done_on is None and milestone.date >= today:
-            upcoming.append({"date": milestone.date, "kind_label": "mijlpaal",
-                             "id": milestone.id, "title": milestone.title, "party": None})
-    for deadline in plan.deadlines:
-        if deadline.date >= today:
-            upcoming.append({"date": deadline.date, "kind_label": "deadline",
-                             "id": deadline.id, "title": deadline.title, "party": None})
-    for party in state.parties:
-        for measure in party.record.measures if party.record else []:
-            if measure.status is not MeasureStatus.DONE and measure.deadline >= today:
-                upcoming.append({"date": measure.deadline, "kind_label": "maatregel",
-                                 "id": measure.id, "title": measure.description,
-                                 "party": _party(register, party.party)})
+    upcoming = [_due_item(item, register, tz) for item in state.due if not item.overdue]
     upcoming.sort(key=lambda item: (item["date"], item["kind_label"], item["id"]))
     return {
         "digest": state.digest,
@@ -208,12 +204,13 @@ def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
             "parties": [_party(register, p) for p in m.parties],
             "done_on": m.done_on, "done": m.done_on is not None,
             "late": m.done_on is not None and m.done_on > m.date,
-            "overdue": m.done_on is None and m.date < today,
+            "overdue": state.is_overdue(ItemKind.MILESTONE, m.id),
         } for m in sorted(plan.milestones, key=lambda m: (m.date, m.id))],
-        "deadlines": [{"id": d.id, "date": d.date, "title": d.title, "passed": d.date < today}
+        "deadlines": [{"id": d.id, "date": d.date, "title": d.title,
+                       "passed": d.date < state.today}
                       for d in sorted(plan.deadlines, key=lambda d: (d.date, d.id))],
         "stray_signatures": [_party(register, p) for p in state.stray_signatures],
-        "overdue": [_overdue(o, register) for o in state.overdue],
+        "overdue": [_due_item(o, register, tz) for o in state.overdue],
         "upcoming": upcoming,
     }
 
@@ -273,7 +270,7 @@ def _findings(incident: Incident, agreements: Agreements, now: dt.datetime) -> l
     return [{"severity": str(f.severity), "code": f.code,
              "label": labels.INCIDENT_FINDING.get(f.code, f.message)}
             for f in time_findings(incident, agreements.service_levels, now,
-                                   agreements.duties)]
+                                   agreements.duties, agreements)]
 
 
 def _stored_grounds(incident: Incident, entry: Classification, agreements: Agreements
@@ -296,6 +293,7 @@ def _incident_summary(incident: Incident, agreements: Agreements, now: dt.dateti
     tz = agreements.tz
     current = incident.classification
     due = response_deadline(incident, agreements.service_levels) if is_open(incident) else None
+    response = response_due(incident, agreements.service_levels)
     return {
         "id": incident.id, "title": incident.title,
         "type_label": labels.INCIDENT_TYPE[incident.type],
@@ -307,7 +305,7 @@ def _incident_summary(incident: Incident, agreements: Agreements, now: dt.dateti
         "detected": _moment(incident.times.detected, tz),
         "resolved": _moment(incident.times.resolved, tz),
         "response_deadline": _moment(due, tz),
-        "response_exceeded": due is not None and due < now,
+        "response_exceeded": response is not None and is_overdue(response, now),
         "attention": _findings(incident, agreements, now),
     }
 
@@ -485,39 +483,30 @@ def incident_paths(context: Data) -> list[str]:
 
 def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None) -> Data:
     register = load_register(root)
+    agreements = load_agreements(root)
+    tz = agreements.tz
     releases: list[Data] = []
-    overdue: list[Data] = []
-    due_soon: list[Data] = []
-    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    owed: list[DueItem] = []
     evidence = SigningEvidence.of(root)
     for release_id in release_ids(root):
         state = assess(load_release(root, release_id), register, today, evidence)
         assert state.release is not None
-        release = _release(state.release, register)
         plan = _plan(state, register)
-        summary = {"release": release, "plan": plan}
-        for item in plan["overdue"] if plan else []:
-            overdue.append({**item, "release": release_id})
-        for item in plan["upcoming"] if plan else []:
-            if item["date"] <= horizon:
-                due_soon.append({**item, "release": release_id})
-        due = release["evaluation_due"]
-        if due is not None and release["evaluation"] is None:
-            item = {"kind_label": "evaluatie", "id": "evaluatie", "title": "Evaluatie van de "
-                    "release", "what": "Evaluatie van de release", "party": None,
-                    "release": release_id}
-            if due < today:
-                overdue.append({**item, "due": due})
-            elif due <= horizon:
-                due_soon.append({**item, "date": due})
-        summary["next"] = plan["upcoming"][0] if plan and plan["upcoming"] else None
+        summary = {"release": _release(state.release, register), "plan": plan,
+                   "next": plan["upcoming"][0] if plan and plan["upcoming"] else None}
         releases.append(summary)
-    overdue.sort(key=lambda item: (item["due"], item["release"], item["id"]))
-    due_soon.sort(key=lambda item: (item["date"], item["release"], item["id"]))
-
-    agreements = load_agreements(root)
+        owed.extend(state.due)
     incidents, invalid = load_incidents(root)
     moment = now or start_of_day(today, agreements.service_levels)
+    for incident in incidents:
+        owed.extend(incident_items(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements,
+                                   moment))
+    horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    overdue = [_due_item(item, register, tz) for item in owed if item.overdue]
+    due_soon = [_due_item(item, register, tz) for item in owed
+                if not item.overdue and item.day(tz) <= horizon]
+    overdue.sort(key=lambda item: (item["due"], item["release"], item["kind"], item["id"]))
+    due_soon.sort(key=lambda item: (item["date"], item["release"], item["kind"], item["id"]))
     open_incidents = [_incident_summary(i, agreements, moment) for i in incidents
                       if is_open(i)]
     return {
@@ -527,7 +516,7 @@ def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None)
         "due_soon_days": DUE_SOON_DAYS,
         "incidents": open_incidents,
         "invalid_incidents": invalid,
-        "timezone": agreements.tz.key,
+        "timezone": tz.key,
     }
 
 

@@ -7,6 +7,7 @@ line keep their English codes. A test holds that every value of every enum has a
 from __future__ import annotations
 
 from eta.catalogue import (
+    INCIDENT_CLASSIFICATION_OVERDUE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
     INCIDENT_DUTY_LATE_WITHOUT_REASON,
@@ -148,12 +149,28 @@ INCIDENT_FINDING = {
     INCIDENT_NOTIFICATION_UNKNOWN.code: "een melding noemt een meldplicht die niet bestaat",
     INCIDENT_DATA_BREACH_UNDECIDED.code: "nog niet besloten of het datalek meldplichtig is",
     INCIDENT_DATA_BREACH_UNRECORDED.code: "tijdstip van kennisname datalek ontbreekt",
+    INCIDENT_CLASSIFICATION_OVERDUE.code: "classificatie achterstallig",
 }
 
-OVERDUE_KIND = {
+#: The kinds of what is owed (`eta.due.ItemKind`).
+DUE_KIND = {
     "milestone": "mijlpaal",
-    "measure": "maatregel",
     "deadline": "deadline",
+    "measure": "maatregel",
+    "signature": "ondertekening",
+    "evaluation": "evaluatie",
+    "response-time": "responstijd",
+    "reporting-duty": "meldplicht",
+    "classification": "classificatie",
+    "availability": "beschikbaarheid",
+}
+
+#: What is owed, for the kinds whose record gives no title of its own.
+DUE_WHAT = {
+    "signature": "Het implementatieplan (opnieuw) geldig ondertekenen",
+    "evaluation": "Evaluatie van de release",
+    "response-time": "Oplossen binnen de responstijd",
+    "classification": "Het incident (opnieuw) classificeren",
 }
 
 

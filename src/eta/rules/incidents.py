@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from eta.catalogue import (
+    INCIDENT_CLASSIFICATION_OVERDUE,
     INCIDENT_CLOSED_INCOMPLETE,
     INCIDENT_DATA_BREACH_UNDECIDED,
     INCIDENT_DATA_BREACH_UNRECORDED,
@@ -34,9 +35,10 @@ from eta.catalogue import (
 )
 from eta.check.result import Context, RecordRule, UnitRule
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
+from eta.due import classification_due, classification_pending, is_overdue, response_due
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
 from eta.incidents.duties import StageClock, duty_clocks
-from eta.incidents.state import OPEN_STATUSES, closing_problems, is_open, response_deadline
+from eta.incidents.state import OPEN_STATUSES, Agreements, closing_problems
 from eta.models.agreements import ServiceLevels
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
@@ -75,29 +77,32 @@ def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 def time_findings(
     incident: Incident, levels: ServiceLevels | None, now: dt.datetime,
-    duties: ReportingDuties | None = None, *, with_duties: bool = True,
+    duties: ReportingDuties | None = None, agreements: Agreements | None = None, *,
+    with_duties: bool = True,
 ) -> list[Finding]:
-    """The time rules: escalation, and the clocks of the reporting duties (eta's default
-    duties without `duties`; none without `with_duties`)."""
+    """The time rules: escalation, the clocks of the reporting duties (eta's default duties
+    without `duties`; none without `with_duties`), and with the agreements a classification
+    that is overdue. What is overdue is `eta.due`'s judgement."""
     tz = timezone_of(levels)
     found: list[Finding] = []
-    if levels is not None and is_open(incident) and incident.times.resolved is None:
-        deadline = response_deadline(incident, levels)
-        if deadline < now:
-            allowed = clock_for(levels).response_time(incident.priority)
-            window = levels.response_times[incident.priority].clock
-            found.append(_warning(
-                ("priority",), INCIDENT_RESPONSE_TIME_EXCEEDED.code,
-                f"not resolved within the response time of {duration(allowed)} "
-                f"({window} window) for {incident.priority}, which ran out at "
-                f"{_show(deadline, tz)}: flagged for "
-                "escalation",
-                "the Beheerorganisatie decides whether to escalate; record the decision "
-                "with `eta incident log`",
-            ))
+    deadline = response_due(incident, levels) if levels is not None else None
+    if levels is not None and deadline is not None and is_overdue(deadline, now):
+        allowed = clock_for(levels).response_time(incident.priority)
+        window = levels.response_times[incident.priority].clock
+        found.append(_warning(
+            ("priority",), INCIDENT_RESPONSE_TIME_EXCEEDED.code,
+            f"not resolved within the response time of {duration(allowed)} "
+            f"({window} window) for {incident.priority}, which ran out at "
+            f"{_show(deadline, tz)}: flagged for "
+            "escalation",
+            "the Beheerorganisatie decides whether to escalate; record the decision "
+            "with `eta incident log`",
+        ))
     found.extend(_data_breach_findings(incident, tz, now))
     if with_duties:
         found.extend(duty_findings(incident, duties or default_duties(), tz, now))
+    if agreements is not None:
+        found.extend(_classification_findings(incident, agreements, now))
     return found
 
 
@@ -196,6 +201,20 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
                          f"{duration(clock.notified_at - clock.due)} after its deadline of "
                          f"{_show(clock.due, tz)} without a `delay_reason`; a late "
                          "notification must give the reasons for the delay")
+
+
+def _classification_findings(incident: Incident, agreements: Agreements, now: dt.datetime
+                             ) -> Iterator[Finding]:
+    due = classification_due(incident, agreements.service_levels)
+    # Whether it is pending is asked only once it is due: classifying costs more.
+    if due is None or not is_overdue(due, now):
+        return
+    pending = classification_pending(incident, agreements, now)
+    if pending is not None:
+        yield _warning(("status",), INCIDENT_CLASSIFICATION_OVERDUE.code,
+                       f"the classification was due when the response time ran out, at "
+                       f"{_show(due, agreements.tz)}: {pending}",
+                       f"`eta incident classify {incident.id}`")
 
 
 def consistency_findings(incident: Incident) -> Iterator[Finding]:
@@ -299,11 +318,15 @@ def incident_rules(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
     if not isinstance(incident, Incident):  # pragma: no cover - registered for incidents
         return []
     now = context.moment or start_of_day(context.today, context.service_levels)
+    levels, criteria = context.service_levels, context.criteria
+    agreements = (Agreements(context.parties, levels, criteria,
+                             context.duties or default_duties())
+                  if levels is not None and criteria is not None else None)
     found = [*consistency_findings(incident),
              *outage_register_findings(incident, context.parties),
              # Without its duties (their file is not valid, and its errors say why), no
              # clock is judged: eta's default duties would find every notification unknown.
-             *time_findings(incident, context.service_levels, now, context.duties,
+             *time_findings(incident, levels, now, context.duties, agreements,
                             with_duties=context.duties is not None)]
     diagnostics = []
     for finding in found:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from eta.catalogue import (
+    PLAN_DEADLINE_OVERDUE,
     PLAN_MEASURE_AFTER_DEADLINE,
     PLAN_MEASURE_OVERDUE,
     PLAN_MILESTONE_AFTER_DEADLINE,
@@ -21,6 +22,7 @@ from eta.catalogue import (
     PLAN_PARTY_NOT_IMPLEMENTING,
     PLAN_SIGNATURE_NO_PLAN,
     PLAN_SIGNATURE_NOT_IMPLEMENTING,
+    PLAN_SIGNATURE_OVERDUE,
     RELEASE_EVALUATION_DUE,
     RELEASE_EVALUATION_LATE,
     RELEASE_EVALUATION_OVERDUE,
@@ -28,6 +30,7 @@ from eta.catalogue import (
 )
 from eta.check.result import RecordRule, RecordSet, UnitRule
 from eta.diagnostics import Diagnostic, error, warning
+from eta.due import ItemKind, evaluation_deadline, is_overdue
 from eta.models.party import Party
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles
@@ -38,7 +41,6 @@ from eta.plans.state import (
     assess,
     blockers,
     check_signature,
-    evaluation_deadline,
     group_by_release,
 )
 from eta.plans.timing import SigningEvidence
@@ -159,7 +161,7 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
             yield _at(plan_loaded, PLAN_MILESTONE_AFTER_DEADLINE.code,
                       f"milestone {milestone.id} ({milestone.date}) lies after the plan's "
                       f"last deadline ({last})", "milestones", index, "date")
-        if milestone.done_on is None and milestone.date < state.today:
+        if state.is_overdue(ItemKind.MILESTONE, milestone.id):
             yield _at(plan_loaded, PLAN_MILESTONE_OVERDUE.code,
                       f"milestone {milestone.id} was due on {milestone.date} and is not done",
                       "milestones", index, "date", severity="warning",
@@ -171,6 +173,14 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
                           f"milestone {milestone.id} names {party_id}, which is not an "
                           "implementing party of the plan", "milestones", index, "parties",
                           position)
+    for index, deadline in enumerate(plan.deadlines):
+        if state.is_overdue(ItemKind.DEADLINE, deadline.id):
+            yield _at(plan_loaded, PLAN_DEADLINE_OVERDUE.code,
+                      f"deadline {deadline.id} was on {deadline.date} and the roll-out is not "
+                      "complete", "deadlines", index, "date", severity="warning",
+                      hint=f"once it is: `eta release rollout {files.release_id} "
+                      "--completed-on DATE`")
+    yield from _late_signatures(files, state)
     for party_id, loaded in files.parties.items():
         assert isinstance(loaded.record, PlanParty)
         for index, measure in enumerate(loaded.record.measures):
@@ -178,13 +188,29 @@ def _dates(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
                 yield _at(loaded, PLAN_MEASURE_AFTER_DEADLINE.code,
                           f"measure {measure.id} ({measure.deadline}) lies after the plan's "
                           f"last deadline ({last})", "measures", index, "deadline")
-            if measure.status != "done" and measure.deadline < state.today:
+            if state.is_overdue(ItemKind.MEASURE, measure.id, party_id):
                 yield _at(loaded, PLAN_MEASURE_OVERDUE.code,
                           f"measure {measure.id} of {party_id} was due on {measure.deadline} "
                           f"and is {measure.status}", "measures", index, "deadline",
                           severity="warning",
                           hint=f"when it is done: `eta plan measure-status {files.release_id} "
                           f"--party {party_id} {measure.id} done`")
+
+
+def _late_signatures(files: ReleaseFiles, state: PlanState) -> Iterator[Diagnostic]:
+    """A signature the plan needs to be in force by its first open date, now passed."""
+    assert files.plan is not None and isinstance(files.plan.record, Plan)
+    plan = files.plan.record
+    for item in state.overdue:
+        if item.kind is not ItemKind.SIGNATURE or item.party is None:
+            continue
+        signed = files.signatures.get(item.party)
+        loaded, path = ((signed, ("party",)) if signed is not None
+                        else (files.plan, ("parties", plan.parties.index(item.party))))
+        yield _at(loaded, PLAN_SIGNATURE_OVERDUE.code,
+                  f"the plan must be in force by {item.due}, and {item.party} has still to "
+                  f"{item.title}", *path, severity="warning",
+                  hint=f"`eta plan sign {files.release_id} --party {item.party}`")
 
 
 def _status(release_file: Loaded, release: Release, state: PlanState,
@@ -210,7 +236,7 @@ def _evaluation(release_file: Loaded, release: Release, records: RecordSet
                       f"it was due by {deadline}", "evaluation", "held_on")
         return
     days_left = (deadline - records.today).days
-    if days_left < 0:
+    if is_overdue(deadline, records.today):
         yield _at(release_file, RELEASE_EVALUATION_OVERDUE.code,
                   f"the implementation was complete on {completed}; the evaluation was due "
                   f"by {deadline} and has not been held", "rollout", "completed_on",
