@@ -385,7 +385,8 @@ def test_a_refused_command_changes_no_byte(git_repo: Path, name: str) -> None:
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    today = signing_date(dt.datetime.now(ZoneInfo("Europe/Amsterdam")))
+    zone = ZoneInfo("Europe/Amsterdam")
+    today = signing_date(dt.datetime.now(zone), zone)
     exit_code = 1 if name in PROCESS_REFUSALS else 2
     assert eta(git_repo, *args) == (
         exit_code, "", f"eta: error: {message.format(today=today)}\n")

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from ruamel.yaml import YAML
@@ -32,7 +31,7 @@ from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
 from eta.journal import write_together
 from eta.models.common import Record, schema_line
-from eta.records.agreements import DEFAULT_TIMEZONE
+from eta.records.agreements import now_in, repository_zone
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
 from eta.records.kinds import RecordKind, kind_for
 from eta.records.layout import relative
@@ -283,7 +282,7 @@ class Changeset:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         if errors or result.loaded is None:
             raise EditRefused(display, errors)
-        now = self.now or dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).replace(microsecond=0)
+        now = self.now or now_in(repository_zone(self.root))
         future = future_fact_diagnostics(result.loaded, now, day=f"today ({now.date()})",
                                          moment=f"now ({_shown(now)})")
         if future:

@@ -81,6 +81,8 @@ from eta.records.layout import GUARDED_FOLDERS, record_names
 from eta.vocabulary import IncidentStatus, ReleaseStatus
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     # Loaded once the change is known: the records while git is read in a child process,
     # the release model only for a change that holds a signature.
     from eta.models.agreements import Criteria
@@ -124,6 +126,8 @@ class Comparison:
     #: be dated (read from the base when the change touches signatures).
     base_time: dt.datetime | None = None
     grace: dt.timedelta = DEFAULT_GRACE
+    #: The time zone of the base's service levels, which authorisations are given in.
+    zone: ZoneInfo | None = None
     #: The files that the signatures of a release cover, at the base and now, for telling a
     #: stale signature.
     plan_files: dict[str, tuple[dict[str, Side], dict[str, Side]]] = field(default_factory=dict)
@@ -216,6 +220,7 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     """The change git describes in `answer`, read as records, with the base's agreements."""
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.party import Party
+    from eta.records.agreements import timezone_of
 
     base, changes, agreement_paths = answer.base, answer.changes, answer.agreement_paths
     before = {path: side for path, raw in answer.texts.items()
@@ -237,7 +242,8 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
                    and isinstance(s.loaded.record, ServiceLevels)), None)
     comparison = Comparison(root, revision, base, changes, before, after, register, criteria,
                             answer.base_time,
-                            levels.backdating_grace if levels is not None else DEFAULT_GRACE)
+                            levels.backdating_grace if levels is not None else DEFAULT_GRACE,
+                            zone=timezone_of(levels))
     for release in _signed_releases(changes):
         old = {p: before[p] for p in answer.plan_paths
                if p in before and _release_of(p) == release}
@@ -460,7 +466,8 @@ def _dated_from_base(comparison: Comparison, path: str, after: Side, signature: 
                   f"{signature.release} --party {signature.party}`")
     representative = next(r for r in comparison.register[signature.party].representatives
                           if r.id == signature.representative)
-    day = signing_date(comparison.base_time)
+    assert comparison.zone is not None
+    day = signing_date(comparison.base_time, comparison.zone)
     if not representative.authorised_on(day):
         yield _at(after, path, "signed_at", code=BASE_SIGNATURE_NOT_AUTHORISED_AT_BASE.code,
                   message=f"`{representative.id}` is not authorised to sign for "

@@ -79,7 +79,7 @@ def check(
         fail("--changed-only needs --base REF: the change is taken from its merge base")
     moment = judging_moment(repository, now, on)
     result = run_check(repository, paths or (),
-                       today=moment.date() if moment is not None else today(on),
+                       today=moment.date() if moment is not None else today(on, repository),
                        use_cache=not no_cache, base=base, changed_only=changed_only,
                        moment=moment)
     if output_format == TEXT:

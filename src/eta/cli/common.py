@@ -264,16 +264,17 @@ def judging_moment(repository: Path, now: str | None, on: dt.datetime | None
 def judged_day(repository: Path, now: str | None, on: dt.datetime | None) -> dt.date:
     """The day to judge dates by: that of `--now`, the `--today` given, or today."""
     moment = judging_moment(repository, now, on)
-    return moment.date() if moment is not None else today(on)
+    return moment.date() if moment is not None else today(on, repository)
 
 
-def today(value: dt.datetime | None) -> dt.date:
-    """The date to judge deadlines by: the one given, or today in the Netherlands."""
+def today(value: dt.datetime | None, root: Path) -> dt.date:
+    """The date to judge deadlines by: the one given, or today in the time zone of the
+    records at `root`."""
     if value is not None:
         return value.date()
-    from zoneinfo import ZoneInfo
+    from eta.records.agreements import now_in, repository_zone
 
-    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    return now_in(repository_zone(root)).date()
 
 
 def contact_of(name: str, email: str, phone: str | None, function: str | None,

@@ -107,7 +107,7 @@ def _judged(now: str | None, on: dt.datetime | None, agreements: Agreements) -> 
     from eta.errors import EtaError
 
     if on is None:
-        from eta.incidents.state import now_in
+        from eta.records.agreements import now_in
 
         return _moment(now, agreements, "--now") or now_in(agreements.tz)
     if now is not None:

@@ -193,8 +193,9 @@ def list_parties(
     from eta.plans.state import load_register
     from eta.register.views import party_list_document
 
-    register = load_register(resolve_root(root))
-    day = today(on)
+    repository = resolve_root(root)
+    register = load_register(repository)
+    day = today(on, repository)
     listed = party_list_document([register[key] for key in sorted(register)], day)
     if output_format is TextOrJson.JSON:
         write_json(listed)
@@ -220,8 +221,9 @@ def show(
     from eta.plans.state import load_register
     from eta.register.views import party_lines, party_show_document
 
-    day = today(on)
-    found = registered_party(load_register(resolve_root(root)), party)
+    repository = resolve_root(root)
+    day = today(on, repository)
+    found = registered_party(load_register(repository), party)
     if output_format is TextOrJson.JSON:
         write_json(party_show_document(found, day))
         return

@@ -328,7 +328,7 @@ def sign(
     from eta import signing
     from eta.errors import EtaError
     from eta.plans.edits import sign_plan
-    from eta.plans.state import signing_zone
+    from eta.records.agreements import repository_zone
 
     repository = resolve_root(root)
     spec = key or signing.git_signing_key(repository)
@@ -337,7 +337,7 @@ def sign(
                        "your SSH key with gpg.format ssh")
     # A path is where the signer is, as for every other program they run.
     signing_key = signing.signing_key(spec, cwd=Path.cwd())
-    now = dt.datetime.now(signing_zone(repository))
+    now = dt.datetime.now(repository_zone(repository))
     show_outcome(sign_plan(repository, release_id, party, signing_key, now), output_format)
 
 
@@ -364,8 +364,9 @@ def measure_status(
     """
     from eta.plans.edits import set_measure_status
 
-    show_outcome(set_measure_status(resolve_root(root), release_id, party, measure,
-                              status=status, on=today(on)), output_format)
+    repository = resolve_root(root)
+    show_outcome(set_measure_status(repository, release_id, party, measure,
+                                    status=status, on=today(on, repository)), output_format)
 
 
 @app.command("milestone-done")
@@ -382,7 +383,8 @@ def milestone_done(
     """Record that a milestone was reached."""
     from eta.plans.edits import mark_milestone_done
 
-    show_outcome(mark_milestone_done(resolve_root(root), release_id, milestone, today(on)),
+    repository = resolve_root(root)
+    show_outcome(mark_milestone_done(repository, release_id, milestone, today(on, repository)),
                  output_format)
 
 
@@ -402,7 +404,9 @@ def join(
     """
     from eta.plans.edits import record_joining
 
-    show_outcome(record_joining(resolve_root(root), release_id, party, today(on)), output_format)
+    repository = resolve_root(root)
+    show_outcome(record_joining(repository, release_id, party, today(on, repository)),
+                 output_format)
 
 
 # -- Status --------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def list_releases(
     repository = resolve_root(root)
     register = load_register(repository)
     evidence = SigningEvidence.of(repository)
-    day = today(on)
+    day = today(on, repository)
     states = [assess(load_release(repository, release_id), register, day, evidence)
               for release_id in release_ids(repository)]
     if output_format is TextOrJson.JSON:
@@ -81,7 +81,7 @@ def show(
 
     repository = resolve_root(root)
     register = load_register(repository)
-    day = today(on)
+    day = today(on, repository)
     state = assess(load_release(repository, release_id), register, day,
                    SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
@@ -186,7 +186,8 @@ def advance(
     from eta.plans.edits import advance as move
 
     target = to
-    show_outcome(move(resolve_root(root), release_id, target=target, today=today(on)),
+    repository = resolve_root(root)
+    show_outcome(move(repository, release_id, target=target, today=today(on, repository)),
                  output_format)
 
 
@@ -205,16 +206,14 @@ def reopen(
     An evaluated release is history: its files change only in a change that reopens it
     (`eta check --base`). After the reopen, the change may edit it and evaluate it again.
     """
-    from zoneinfo import ZoneInfo
-
     from eta.git import git_identity
     from eta.incidents.state import recording_moment
     from eta.plans.edits import reopen as record_reopen
-    from eta.plans.timing import TIME_ZONE
+    from eta.records.agreements import repository_zone
 
     reason_option(reason, "--reason")
     repository = resolve_root(root)
-    moment = recording_moment(now, ZoneInfo(TIME_ZONE))
+    moment = recording_moment(now, repository_zone(repository))
     show_outcome(record_reopen(repository, release_id, reason=reason,
                                by=git_identity(repository), now=moment), output_format)
 

@@ -63,18 +63,17 @@ def _options(repository: Path, on: dt.datetime | None, now: str | None,
     from eta.reports import Options
 
     moment = judging_moment(repository, now, on)
-    return Options(today=moment.date() if moment is not None else today(on), now=moment,
-                   generated_at=_moment(generated_at))
+    return Options(today=moment.date() if moment is not None else today(on, repository),
+                   now=moment, generated_at=_moment(generated_at, repository))
 
 
-def _moment(value: str | None) -> dt.datetime | None:
+def _moment(value: str | None, root: Path) -> dt.datetime | None:
     if value is None:
         return None
-    from zoneinfo import ZoneInfo
+    from eta.incidents.state import parse_time
+    from eta.records.agreements import now_in, repository_zone
 
-    from eta.incidents.state import now_in, parse_time
-
-    zone = ZoneInfo("Europe/Amsterdam")
+    zone = repository_zone(root)
     if value == "now":
         return now_in(zone)
     return parse_time(value, zone, "--generated-at")

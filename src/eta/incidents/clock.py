@@ -2,7 +2,7 @@
 
 The service levels give windows as wall-clock hours on weekdays (`mon 09:00-17:00`). Each
 calendar day of the agreements' time zone is turned into the real intervals it holds, so
-that a day of 23 or 25 hours (the last Sundays of March and October in Europe/Amsterdam)
+that a day of 23 or 25 hours (the last Sundays of March and October in the Netherlands)
 counts exactly the hours it has. All arithmetic is done on time zone-aware datetimes; a
 naive datetime is refused.
 
@@ -283,7 +283,7 @@ class BusinessClock:
 
     def __init__(self, levels: ServiceLevels) -> None:
         self.levels = levels
-        self.tz = ZoneInfo(levels.timezone)
+        self.tz = levels.zone
         self.availability = Calendar(self.tz, levels.availability_window,
                                      levels.maintenance_windows)
         support = levels.support_window

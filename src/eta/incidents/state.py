@@ -26,6 +26,7 @@ from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Facts, Incident
 from eta.models.party import Party
+from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record, not_loaded
 from eta.vocabulary import IncidentStatus
@@ -127,10 +128,6 @@ def _offset(moment: dt.datetime) -> str:
     return f"{text[:3]}:{text[3:]}"
 
 
-def now_in(tz: ZoneInfo) -> dt.datetime:
-    return dt.datetime.now(tz).replace(microsecond=0)
-
-
 def recording_moment(value: str | None, tz: ZoneInfo) -> dt.datetime:
     """The moment an edit is written down: the clock's, or an earlier one `--now` gives."""
     if value is None:
@@ -165,7 +162,7 @@ class Agreements:
 
     @property
     def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.service_levels.timezone)
+        return self.service_levels.zone
 
     def check_party(self, party: str, option: str) -> None:
         if party not in self.parties:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -104,13 +105,18 @@ def _time_zone_schema(schema: dict[str, Any]) -> None:
     schema["enum"] = list(time_zones())
 
 
+#: The time zone of the records where afspraken/service-levels.yaml names none, or there are
+#: no service levels to read: the Netherlands', where the framework's parties work.
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+
 class ServiceLevels(Record):
     """afspraken/service-levels.yaml."""
 
     timezone: Text = Field(
-        default="Europe/Amsterdam", json_schema_extra=_time_zone_schema,
+        default=DEFAULT_TIMEZONE, json_schema_extra=_time_zone_schema,
         description="The time zone of the windows, and that commands read times in (an "
-        "IANA name such as Europe/Amsterdam).")
+        f"IANA name such as {DEFAULT_TIMEZONE}).")
     availability_window: Annotated[list[Window], Field(min_length=1)] = Field(
         description="When the services must be available (beschikbaarheidsvenster).")
     maintenance_windows: list[Window] = Field(
@@ -131,6 +137,11 @@ class ServiceLevels(Record):
         "may lie (a signature's signed_at): work made some days before it was pushed, or "
         "rebased, keeps its time.",
     )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone every day and moment of the records is told in."""
+        return ZoneInfo(self.timezone)
 
     @property
     def backdating_grace(self) -> dt.timedelta:

@@ -58,6 +58,7 @@ from eta.plans.state import (
     release_folder,
 )
 from eta.plans.timing import SigningEvidence, signing_date
+from eta.records.agreements import repository_zone
 from eta.records.layout import relative
 from eta.records.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus
@@ -622,7 +623,7 @@ def sign_plan(root: Path, release_id: str, party: str, key: signing.SigningKey,
     register = load_register(root)
     plan = _with_plan(work)
     _implementing(plan, party)
-    today = signing_date(now)
+    today = signing_date(now, repository_zone(root))
     state: PlanState = assess(work.files, register, today,
                               SigningEvidence(root, head_commit(root), checked_at=now))
     assert state.times is not None

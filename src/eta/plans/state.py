@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from eta import signing
 from eta.catalogue import (
@@ -35,7 +34,7 @@ from eta.models.common import is_identifier
 from eta.models.party import Party, Representative
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles, content_digest
-from eta.plans.timing import TIME_ZONE, SignatureTimes, SigningEvidence, signing_date
+from eta.plans.timing import SignatureTimes, SigningEvidence, signing_date
 from eta.records.layout import record_files, record_names, relative
 from eta.records.read import Loaded, invalid_records, load_record
 from eta.ssh_keys import registered_key
@@ -113,18 +112,6 @@ def load_register(root: Path) -> dict[str, Party]:
     if problems:
         raise invalid_records(problems)
     return register
-
-
-def signing_zone(root: Path) -> ZoneInfo:
-    """The time zone signatures are dated in: the service levels', where they load."""
-    from eta.models.agreements import ServiceLevels
-
-    path = root / "afspraken" / "service-levels.yaml"
-    result = load_record(root, path, relative(root, path)) if path.is_file() else None
-    if result is not None and result.loaded is not None:
-        assert isinstance(result.loaded.record, ServiceLevels)
-        return ZoneInfo(result.loaded.record.timezone)
-    return ZoneInfo(TIME_ZONE)
 
 
 def group_by_release(root: Path, records: Iterable[Loaded]) -> dict[str, ReleaseFiles]:
@@ -230,7 +217,7 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
                       f"{party.id}" + (f" (it is registered for {elsewhere})"
                                        if elsewhere else ""))
         return invalid(PLAN_SIGNATURE_UNREGISTERED_KEY.code, "key", reason)
-    day = signing_date(signature.signed_at)
+    day = signing_date(signature.signed_at, times.evidence.zone)
     if not rep.authorised_on(day):
         return invalid(PLAN_SIGNATURE_NOT_AUTHORISED.code, "signed_at",
                        f"{rep.id} was not authorised to sign for {party.id} on {day} "

@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from eta.attestation import CLOCK_SKEW, unattested
 from eta.catalogue import (
@@ -35,17 +34,19 @@ from eta.catalogue import (
 )
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from eta.git import GitRepository
     from eta.models.release import Signature
     from eta.plans.digest import ReleaseFiles
 
 RELEASES = "releases"
-TIME_ZONE = "Europe/Amsterdam"
 
 
-def signing_date(moment: dt.datetime) -> dt.date:
-    """The calendar day of a moment in the Netherlands, which authorisations are given in."""
-    return moment.astimezone(ZoneInfo(TIME_ZONE)).date()
+def signing_date(moment: dt.datetime, zone: ZoneInfo) -> dt.date:
+    """The calendar day of a moment in the records' time zone, which authorisations are
+    given in."""
+    return moment.astimezone(zone).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +108,21 @@ class SigningEvidence:
     records at `root` up to commit `head` (None outside git, or where there is none)."""
 
     def __init__(self, root: Path | None, head: str | None,
-                 checked_at: dt.datetime | None = None) -> None:
+                 checked_at: dt.datetime | None = None, zone: ZoneInfo | None = None) -> None:
         self.root = root
         self.head = head
         self.checked_at = checked_at or dt.datetime.now(dt.UTC)
+        self._zone = zone
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The time zone a signature's day is told in: the records'."""
+        if self._zone is None:
+            from eta.records.agreements import repository_zone, timezone_of
+
+            self._zone = (repository_zone(self.root) if self.root is not None
+                          else timezone_of(None))
+        return self._zone
 
     @classmethod
     def of(cls, root: Path) -> SigningEvidence:
@@ -146,7 +158,8 @@ class SignatureTimes:
                            grace=dt.timedelta(0))
         if found is not None:
             return TimeProblem(PLAN_SIGNATURE_FUTURE.code, f"it is {found.message}")
-        if self.decided_on is not None and signing_date(signed_at) < self.decided_on:
+        if (self.decided_on is not None
+                and signing_date(signed_at, self.evidence.zone) < self.decided_on):
             return TimeProblem(PLAN_SIGNATURE_BEFORE_DECISION.code,
                                f"it is dated {signed_at.isoformat()}, before the release was "
                                f"decided on {self.decided_on}")

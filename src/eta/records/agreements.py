@@ -6,6 +6,7 @@ what every command needs of them is read from here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -14,16 +15,16 @@ if TYPE_CHECKING:
 
     from eta.models.agreements import ServiceLevels
 
-#: The time zone of records judged without service levels to name one.
-DEFAULT_TIMEZONE = "Europe/Amsterdam"
-
 
 def timezone_of(levels: ServiceLevels | None) -> ZoneInfo:
     """The time zone the service levels name, the default without them."""
+    if levels is not None:
+        return levels.zone
     from zoneinfo import ZoneInfo
 
-    return ZoneInfo(levels.timezone if levels is not None else DEFAULT_TIMEZONE)
+    from eta.models.agreements import DEFAULT_TIMEZONE
 
+    return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def repository_zone(root: Path) -> ZoneInfo:
@@ -39,3 +40,8 @@ def repository_zone(root: Path) -> ZoneInfo:
     result = load_record(root, path, relative(root, path)) if os.path.lexists(path) else None
     record = result.loaded.record if result is not None and result.loaded is not None else None
     return timezone_of(record if isinstance(record, ServiceLevels) else None)
+
+
+def now_in(tz: ZoneInfo) -> dt.datetime:
+    """The clock's moment in `tz`, to the second, as records write moments."""
+    return dt.datetime.now(tz).replace(microsecond=0)

@@ -28,6 +28,7 @@ from eta.plans.edits import Outcome, _identifier
 from eta.plans.edits import _registered as registered_party
 from eta.plans.state import authorisation_period, load_register
 from eta.plans.timing import signing_date
+from eta.records.agreements import repository_zone
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record
 from eta.ssh_keys import BadKey, KeyOwners, PublicKey, registered_key
@@ -199,9 +200,10 @@ def end_representative(root: Path, party: str, representative: str, on: dt.date
 
     written = _edit(root, party, change)
     outcome = Outcome(f"{party}: {representative} may sign until {on}", written)
+    zone = repository_zone(root)
     lost = [name for name, signature in _signatures(root, party)
             if signature.representative == representative
-            and signing_date(signature.signed_at) > on]
+            and signing_date(signature.signed_at, zone) > on]
     if lost:
         outcome.notes.append(f"{', '.join(lost)}: signed by {representative} after {on}, "
                              "no longer valid")

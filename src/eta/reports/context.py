@@ -49,7 +49,8 @@ from eta.plans.state import (
     load_release,
     next_status,
 )
-from eta.plans.timing import TIME_ZONE, SigningEvidence
+from eta.plans.timing import SigningEvidence
+from eta.records.agreements import repository_zone
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.rules.incidents import start_of_day, time_findings
@@ -116,7 +117,7 @@ def _release(release: Release, register: Mapping[str, Party]) -> Data:
     }
 
 
-def _signature(state: PartyState, register: Mapping[str, Party]) -> Data:
+def _signature(state: PartyState, register: Mapping[str, Party], tz: ZoneInfo) -> Data:
     check = state.signature
     signer = None
     if check.representative is not None:
@@ -135,13 +136,14 @@ def _signature(state: PartyState, register: Mapping[str, Party]) -> Data:
         "problem": labels.SIGNATURE_PROBLEM.get(check.code or "", check.reason)
         if check.state in (SignatureState.STALE, SignatureState.INVALID) else None,
         "signer": signer,
-        "signed_at": check.signed_at.astimezone(ZoneInfo(TIME_ZONE))
+        "signed_at": check.signed_at.astimezone(tz)
         if check.signed_at else None,
         "key": check.key,
     }
 
 
-def _plan_party(state: PartyState, plan: PlanState, register: Mapping[str, Party]) -> Data:
+def _plan_party(state: PartyState, plan: PlanState, register: Mapping[str, Party],
+                tz: ZoneInfo) -> Data:
     record = state.record
     impact = record.impact_analysis if record else None
     planning = record.planning if record else None
@@ -163,10 +165,10 @@ def _plan_party(state: PartyState, plan: PlanState, register: Mapping[str, Party
             "overdue": plan.is_overdue(ItemKind.MEASURE, m.id, state.party),
         } for m in measures],
         "measures_done": state.measures_done,
-        "overdue": [_due_item(o, register, ZoneInfo(TIME_ZONE)) for o in state.overdue],
+        "overdue": [_due_item(o, register, tz) for o in state.overdue],
         "lacks": [labels.DELIVERABLE.get(what, what) for what in state.lacks],
         "joined_on": record.joined_on if record else None,
-        "signature": _signature(state, register),
+        "signature": _signature(state, register, tz),
     }
 
 
@@ -179,12 +181,11 @@ def _due_item(item: DueItem, register: Mapping[str, Party], tz: ZoneInfo) -> Dat
             "party": _party(register, item.party) if item.party else None}
 
 
-def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
+def _plan(state: PlanState, register: Mapping[str, Party], tz: ZoneInfo) -> Data | None:
     plan = state.plan
     if plan is None:
         return None
-    tz = ZoneInfo(TIME_ZONE)
-    parties = [_plan_party(p, state, register) for p in state.parties]
+    parties = [_plan_party(p, state, register, tz) for p in state.parties]
     signed = [p.signature.signed_at for p in state.parties
               if p.signature.state is SignatureState.VALID and p.signature.signed_at]
     upcoming = [_due_item(item, register, tz) for item in state.due if not item.overdue]
@@ -192,7 +193,7 @@ def _plan(state: PlanState, register: Mapping[str, Party]) -> Data | None:
     return {
         "digest": state.digest,
         "in_force": state.in_force,
-        "in_force_since": max(signed).astimezone(ZoneInfo(TIME_ZONE)).date()
+        "in_force_since": max(signed).astimezone(tz).date()
         if state.in_force and signed else None,
         "signed_count": len(signed),
         "party_count": len(state.parties),
@@ -225,7 +226,7 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
     assert state.release is not None
     data: Data = {
         "release": _release(state.release, register),
-        "plan": _plan(state, register),
+        "plan": _plan(state, register, repository_zone(root)),
     }
     if with_incidents:
         agreements = load_agreements(root)
@@ -491,7 +492,7 @@ def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None)
     for release_id in release_ids(root):
         state = assess(load_release(root, release_id), register, today, evidence)
         assert state.release is not None
-        plan = _plan(state, register)
+        plan = _plan(state, register, tz)
         summary = {"release": _release(state.release, register), "plan": plan,
                    "next": plan["upcoming"][0] if plan and plan["upcoming"] else None}
         releases.append(summary)

@@ -44,6 +44,7 @@ from eta.plans.state import (
     group_by_release,
 )
 from eta.plans.timing import SigningEvidence
+from eta.records.agreements import timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import ReleaseStatus
 
@@ -78,7 +79,8 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
                   "--contact-name NAME --contact-email EMAIL`")
     context = records.context
     state = assess(files, register, records.today,
-                   SigningEvidence(records.root, context.head, context.checked_at))
+                   SigningEvidence(records.root, context.head, context.checked_at,
+                                   timezone_of(context.service_levels)))
     if files.plan is None:
         yield from _orphans(files)
     else:
