@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ruamel.yaml import YAML
 
+from eta.editing import dump
 from eta.records.yaml import Document, Position, YamlError, libyaml_in_use, load_text, resolve_plain
 
 
@@ -81,10 +80,8 @@ def test_an_escaped_control_character_is_text() -> None:
 
 
 def _round_trip_text(data: Any) -> str:
-    yaml = YAML(typ="rt")
-    stream = io.StringIO()
-    yaml.dump(data, stream)
-    return stream.getvalue()
+    """`data` as eta's edits write it."""
+    return dump(data)
 
 
 KEYS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), min_size=1,
@@ -99,9 +96,17 @@ VALUES = st.recursive(
 )
 
 
+@pytest.mark.parametrize("text", ["\x85", "\u2028", "\u2029", "a\u2028b\x85c", " \u2029 "])
+def test_what_yaml_1_1_takes_for_line_breaks_is_written_escaped_and_reads_back(text: str
+                                                                            ) -> None:
+    written = dump({"title": text, text: "key"})
+    assert not any(character in written for character in "\x85\u2028\u2029")
+    assert load_text(written, "f.yaml").data == {"title": text, text: "key"}
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(KEYS, VALUES, min_size=1, max_size=6))
-def test_what_ruamel_writes_reads_back_the_same(data: dict[str, Any]) -> None:
+def test_what_eta_writes_reads_back_the_same(data: dict[str, Any]) -> None:
     assert load_text(_round_trip_text(data), "f.yaml").data == data
 
 

@@ -59,11 +59,24 @@ def _represent_plain(representer: RoundTripRepresenter, value: str) -> Any:
     return representer.represent_scalar("tag:yaml.org,2002:timestamp", str(value))
 
 
+#: What ruamel, which writes YAML 1.1, takes for line breaks beyond `\r` and `\n`.
+_YAML_1_1_BREAKS = "\x85\u2028\u2029"
+
+
+def _represent_text(representer: RoundTripRepresenter, value: str) -> Any:
+    # In a quoted scalar ruamel indents after each of these, and a YAML 1.2 reader, to whom
+    # they are plain characters, keeps the spaces: escaped in double quotes, they read back
+    # as they were written.
+    style = '"' if any(character in value for character in _YAML_1_1_BREAKS) else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
+    yaml.representer.add_representer(str, _represent_text)
     yaml.representer.add_representer(YamlDate, _represent_plain)
     yaml.representer.add_representer(YamlTimestamp, _represent_plain)
     return yaml
