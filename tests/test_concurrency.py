@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -186,29 +187,32 @@ def test_a_state_folder_planted_as_a_link_is_refused(repo: Path, tmp_path: Path)
 # -- A kill at every step of a change ------------------------------------------------------
 
 
-def steps_of_add_party(root: Path) -> list[str]:
-    """The calls `eta plan add-party` makes its change of two files with, in order."""
-    done = killed_at(root, 0, *ADD_PARTY)
+def steps_of(root: Path, *args: str) -> list[str]:
+    """The calls `eta ARGS` makes its change with, in order."""
+    done = killed_at(root, 0, *args)
     assert done.returncode == 0, done.stderr
     [line] = [line for line in done.stderr.splitlines() if line.startswith("steps: ")]
     return line.split()[1:]
 
 
-def test_a_kill_at_any_step_of_a_change_leaves_all_of_it_or_none(
-        git_repo: Path, tmp_path: Path) -> None:
-    old = contents(git_repo, CHANGED_BY_ADD_PARTY)
+Outcome = tuple[int, str, bool, str, str]
+
+
+def killed_at_every_step(git_repo: Path, tmp_path: Path, names: tuple[str, ...],
+                         *args: str) -> tuple[list[str], list[Outcome]]:
+    """The steps of `eta ARGS`, and what a kill at each left of the files `names`: the
+    step, its call, whether a journal was left, whether the files were then all old or
+    all new, and what the next command that changes records said of it."""
+    old = contents(git_repo, names)
     finished = tmp_path / "finished"
     git(git_repo, "clone", "-q", str(git_repo), str(finished))
-    steps = steps_of_add_party(finished)
-    new = contents(finished, CHANGED_BY_ADD_PARTY)
-    # the journal in place, two files written, two renamed, the journal removed
-    assert steps == ["fsync", "replace", "fsync", "fsync", "fsync", "replace", "replace",
-                     "fsync", "fsync", "unlink", "fsync"]
+    steps = steps_of(finished, *args)
+    new = contents(finished, names)
     outcomes = []
     for number, call in enumerate(steps, start=1):
         records = tmp_path / f"killed-at-{number}"
         git(git_repo, "clone", "-q", str(git_repo), str(records))
-        killed = killed_at(records, number, *ADD_PARTY)
+        killed = killed_at(records, number, *args)
         assert killed.returncode == -signal.SIGKILL, (number, killed.stderr)
         journal_left = (records / ".git/eta/journal").exists()
         check = run_eta("check", "--today", EXAMPLES_DATE, cwd=records)
@@ -217,10 +221,10 @@ def test_a_kill_at_any_step_of_a_change_leaves_all_of_it_or_none(
             assert "[edit.interrupted]" in check.stdout
         else:
             assert check.exit_code == 0, (number, check.stdout)
-            assert contents(records, CHANGED_BY_ADD_PARTY) in (old, new)
+            assert contents(records, names) in (old, new)
         after = eta_process(records, "incident", "log", INCIDENT, "Daarna.")
         assert after.returncode == 0, after.stderr
-        state = contents(records, CHANGED_BY_ADD_PARTY)
+        state = contents(records, names)
         assert state in (old, new), number
         assert not (records / ".git/eta/journal").exists()
         assert not [p for p in (records / ".git/eta").iterdir() if p.name != "lock"]
@@ -229,6 +233,16 @@ def test_a_kill_at_any_step_of_a_change_leaves_all_of_it_or_none(
         assert run_eta("check", cwd=records).exit_code == 0
         outcomes.append((number, call, journal_left, "new" if state == new else "old",
                          after.stderr))
+    return steps, outcomes
+
+
+def test_a_kill_at_any_step_of_a_change_leaves_all_of_it_or_none(
+        git_repo: Path, tmp_path: Path) -> None:
+    steps, outcomes = killed_at_every_step(git_repo, tmp_path, CHANGED_BY_ADD_PARTY,
+                                           *ADD_PARTY)
+    # the journal in place, two files written, two renamed, the journal removed
+    assert steps == ["fsync", "replace", "fsync", "fsync", "fsync", "replace", "replace",
+                     "fsync", "fsync", "unlink", "fsync"]
     completed = ("eta: completed a change an interrupted eta command had begun: "
                  "releases/R2026-03/plan.yaml, releases/R2026-03/parties/tokenfabriek.yaml\n")
     undone = ("eta: undid a change an interrupted eta command had begun; as they were: "
@@ -409,3 +423,107 @@ def test_ctrl_c_during_parallel_reports_leaves_the_last_reports_as_they_were(
     wait_for(lambda: not any(Path(f"/proc/{pid}").exists()
                              and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
                              for pid in workers), "the workers to end", seconds=10)
+
+
+# -- A change that removes files -------------------------------------------------------------
+
+REMOVE_PARTY = ["plan", "remove-party", "R2026-02", "grensweg"]
+CHANGED_BY_REMOVE_PARTY = ("releases/R2026-02/plan.yaml",
+                           "releases/R2026-02/parties/grensweg.yaml",
+                           "releases/R2026-02/signatures/grensweg.yaml")
+
+
+def test_a_kill_at_any_step_of_a_removal_leaves_the_old_plan_or_the_new(
+        git_repo: Path, tmp_path: Path) -> None:
+    steps, outcomes = killed_at_every_step(git_repo, tmp_path, CHANGED_BY_REMOVE_PARTY,
+                                           *REMOVE_PARTY)
+    assert not (tmp_path / "finished/releases/R2026-02/parties/grensweg.yaml").exists()
+    assert not (tmp_path / "finished/releases/R2026-02/signatures/grensweg.yaml").exists()
+    # the journal in place, the plan written and renamed, two files removed, the three
+    # folders synced, the journal removed
+    assert steps == ["fsync", "replace", "fsync", "fsync", "replace", "unlink", "unlink",
+                     "fsync", "fsync", "fsync", "unlink", "fsync"]
+    names = ", ".join(CHANGED_BY_REMOVE_PARTY)
+    completed = f"eta: completed a change an interrupted eta command had begun: {names}\n"
+    undone = f"eta: undid a change an interrupted eta command had begun; as they were: {names}\n"
+    assert outcomes == [
+        (1, "fsync", False, "old", ""),        # the journal written, not yet in place
+        (2, "replace", False, "old", ""),
+        (3, "fsync", True, "old", undone),     # the journal in place, the new plan not yet
+        (4, "fsync", True, "new", completed),  # the new plan on disk, nothing renamed
+        (5, "replace", True, "new", completed),
+        (6, "unlink", True, "new", completed),  # the new plan in place, the files still there
+        (7, "unlink", True, "new", completed),  # one of them removed: the half state
+        (8, "fsync", True, "new", completed),
+        (9, "fsync", True, "new", completed),
+        (10, "fsync", True, "new", completed),
+        (11, "unlink", True, "new", completed),  # all done, the journal still there
+        (12, "fsync", False, "new", ""),
+    ]
+
+
+def test_a_journal_that_would_remove_a_file_outside_the_records_is_refused(
+        git_repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("kept\n")
+    (git_repo / ".git/eta").mkdir()
+    for planted in ('{"path": "../outside.yaml", "remove": true}',
+                    '{"path": "releases/R2026-02/plan.yaml", "remove": "yes"}',
+                    '{"path": "releases/R2026-02/plan.yaml", "remove": true, "sha256": "x"}'):
+        (git_repo / ".git/eta/journal").write_text(
+            '{"eta-journal": 1, "files": [' + planted + ']}\n')
+        outcome = run_eta("incident", "log", INCIDENT, "x", cwd=git_repo)
+        assert (outcome.exit_code, outcome.stderr) == (2, (
+            "eta: error: .git/eta/journal cannot be read (not a journal eta wrote); an eta "
+            "command was interrupted in a change it cannot complete. Check the files, then "
+            "remove the journal\n")), planted
+    assert outside.read_text() == "kept\n"
+    assert (git_repo / "releases/R2026-02/plan.yaml").exists()
+
+
+def test_a_journal_does_not_remove_a_file_through_a_linked_folder(
+        git_repo: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "grensweg.yaml").write_text("kept\n")
+    folder = git_repo / "releases/R2026-02/signatures"
+    shutil.rmtree(folder)
+    folder.symlink_to(elsewhere)
+    (git_repo / ".git/eta").mkdir()
+    (git_repo / ".git/eta/journal").write_text(
+        '{"eta-journal": 1, "files": [{"path": "releases/R2026-02/signatures/grensweg.yaml", '
+        '"remove": true}]}\n')
+    outcome = run_eta("incident", "log", INCIDENT, "x", cwd=git_repo)
+    assert outcome.exit_code == 2
+    assert outcome.stderr.startswith(
+        "eta: error: cannot remove releases/R2026-02/signatures/grensweg.yaml as the change "
+        "a journal names: releases/R2026-02/signatures: a symbolic link")
+    assert (elsewhere / "grensweg.yaml").read_text() == "kept\n"
+
+
+def test_parallel_writers_of_a_plan_lose_nothing_while_a_party_leaves(git_repo: Path) -> None:
+    commands = [["plan", "remove-party", "R2026-02", "tokenfabriek"],
+                *[["plan", "add-measure", "R2026-02", "--party", "kenniskaart", "--description",
+                   f"Maatregel {number}", "--deadline", "2027-08-31", "--id", f"m{number}"]
+                  for number in range(9)],
+                ["plan", "remove-party", "R2026-02", "tokenfabriek"]]
+    processes = [subprocess.Popen([sys.executable, "-m", "eta", *command], cwd=git_repo,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env={**os.environ, "ETA_LOCK_TIMEOUT": "300"})
+                 for command in commands]
+    outputs = [process.communicate() for process in processes]
+    codes = [process.returncode for process in processes]
+    # Of the two removals of one party, one removes it and the other finds it gone.
+    assert sorted([codes[0], codes[-1]]) == [0, 2], outputs
+    refused = outputs[0] if codes[0] == 2 else outputs[-1]
+    assert refused[1].endswith(
+        "eta: error: tokenfabriek is not an implementing party of the plan of R2026-02 "
+        "(implementing parties: logius, grensweg, kenniskaart)\n")
+    assert codes[1:-1] == [0] * 9, outputs
+    plan = yaml.safe_load((git_repo / "releases/R2026-02/plan.yaml").read_text())
+    assert plan["parties"] == ["logius", "grensweg", "kenniskaart"]
+    assert not (git_repo / "releases/R2026-02/parties/tokenfabriek.yaml").exists()
+    part = yaml.safe_load((git_repo / "releases/R2026-02/parties/kenniskaart.yaml").read_text())
+    assert sorted(m["id"] for m in part["measures"]) == sorted(
+        ["wallet-middel", *[f"m{number}" for number in range(9)]])
+    assert run_eta("check", "--today", EXAMPLES_DATE, cwd=git_repo).exit_code == 0

@@ -221,6 +221,7 @@ EXAMPLE_RUNS: list[tuple[tuple[Step, ...], tuple[str, ...]]] = [
           "Testen", "--deadline", "2027-08-31")),
     ((), ("plan", "add-milestone", "R2026-02", "--date", "2027-05-01", "--title", "Test")),
     ((), ("plan", "deadline", "R2026-02", "--date", "2027-09-30", "--title", "Klaar")),
+    ((), ("plan", "remove-party", "R2026-02", "grensweg")),
     ((), ("plan", "remove-measure", "R2026-02", "wallet-middel", "--party", "kenniskaart")),
     ((), ("plan", "remove-milestone", "R2026-02", "ketentest")),
     ((), ("plan", "remove-deadline", "R2026-02", "implementatie-gereed")),
@@ -384,6 +385,10 @@ def test_every_output_of_a_repository_made_with_eta_matches_its_contract(
                 "--party", "sleutelbrug", "--party", "kenniskaart", "--id", kept)
         json_of("plan", "deadline", release, "--date", "2027-09-30", "--title", kept,
                 "--id", f"{kept}-gereed")
+    json_of("plan", "add-party", release, "--party", "logius", "--contact-name", "Femke",
+            "--contact-email", "f.hoekstra@beheer.example.nl")
+    assert json_of("plan", "remove-party", release, "logius")["removed"] == [
+        f"releases/{release}/parties/logius.yaml"]
     json_of("plan", "remove-milestone", release, "weg")
     json_of("plan", "remove-deadline", release, "weg-gereed")
     git(root, "add", "-A")

@@ -626,7 +626,8 @@ def test_editing_commands_report_in_json(git_repo: Path) -> None:
     assert json.loads(out) == {
         "version": 1,
         "summary": "Lotte Visser (lvisser) signed the plan of R2026-02 for kenniskaart",
-        "written": ["releases/R2026-02/signatures/kenniskaart.yaml"], "notes": []}
+        "written": ["releases/R2026-02/signatures/kenniskaart.yaml"], "removed": [],
+        "notes": []}
     code, out, err = eta(git_repo, "release", "new", "R2027-09", "--title", "Nieuw",
                          "--format", "json")
     assert (code, err) == (0, "")

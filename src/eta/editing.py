@@ -32,7 +32,7 @@ from eta.errors import EtaError
 from eta.journal import write_together
 from eta.models.common import Record, schema_line
 from eta.records.agreements import now_in, repository_zone
-from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
 from eta.records.kinds import RecordKind, kind_for
 from eta.records.layout import relative
 from eta.records.read import validate_document
@@ -240,6 +240,8 @@ class Changeset:
     texts: dict[Path, str] = field(default_factory=dict)
     records: dict[Path, Record] = field(default_factory=dict)
     now: dt.datetime | None = None
+    #: The record files the change removes.
+    removed: set[Path] = field(default_factory=set)
 
     def edit(self, path: Path, change: Callable[[CommentedMap], None]) -> Record:
         """Apply `change` to the round-trip data of the record at `path`."""
@@ -275,6 +277,21 @@ class Changeset:
         kind = self._kind(path)
         header = schema_line(kind.name, kind.depth) + "\n"
         return self._stage(path, header + dump(data))
+
+    def remove(self, path: Path) -> bool:
+        """Remove the record file at `path` with the rest of the change; False when there is
+        none. Only a file reached through real folders is removed, and never through a
+        link (see `eta.records.files`)."""
+        display = relative(self.root, path)
+        if path in self.texts:  # pragma: no cover - no command both changes and removes one
+            raise EtaError(f"{display} is changed by the same change that removes it")
+        refused = check_real(self.root, display)
+        if refused is not None:
+            raise _refused(refused)
+        if not path.is_file():
+            return False
+        self.removed.add(path)
+        return True
 
     def _kind(self, path: Path) -> RecordKind:
         found = kind_for(Path(relative(self.root, path)).parts)
@@ -321,11 +338,11 @@ class Changeset:
             raise EtaError(f"cannot read {display}: {exc}") from None
 
     def write(self) -> list[Path]:
-        """Write every changed file, all of them or none (eta.journal); nothing is read
-        through a link."""
+        """Write every changed file and remove every removed one, all of it or none
+        (eta.journal); nothing is read through a link. Returns the files written."""
         changed = {path: text for path, text in self.texts.items()
                    if self._current(path) != text}
-        write_together(self.root, changed)
+        write_together(self.root, changed, removed=sorted(self.removed))
         return list(changed)
 
 

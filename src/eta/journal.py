@@ -7,12 +7,14 @@ not one per record: a command reads more than it writes (the register of parties
 release folder), every change takes well under a second, and one lock cannot deadlock.
 
 The journal: a change to several files first writes the journal, naming each file, the
-temporary file beside it that holds its new content, and that content's SHA-256; then the
-temporary files, each synced to disk; then renames each into place, and removes the
-journal last. A command killed at any instant leaves either no journal (and no file
-changed) or a journal from which the next command, holding the lock, completes the change
-(every new content is on disk) or undoes it (some new content never got there, so no file
-was renamed yet), before it reads anything.
+temporary file beside it that holds its new content, and that content's SHA-256, and each
+file the change removes; then the temporary files, each synced to disk; then renames each
+into place, removes the files to be removed, and removes the journal last. A command killed
+at any instant leaves either no journal (and no file changed) or a journal from which the
+next command, holding the lock, completes the change (every new content is on disk) or
+undoes it (some new content never got there, so no file was renamed or removed yet), before
+it reads anything. A file is removed only once every new content is on disk, so a change
+that removes files is, like any other, all there or not at all.
 
 Both live in the repository's git folder (`.git/eta/`), which nothing a pull request
 carries can reach, so no one can plant a lock file as a link or a journal that moves
@@ -32,7 +34,7 @@ import re
 import secrets
 import stat
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -41,6 +43,7 @@ from eta.catalogue import EDIT_INTERRUPTED
 from eta.diagnostics import Diagnostic, error
 from eta.errors import EtaError
 from eta.interrupts import held_back
+from eta.records.files import NotReal, remove_real
 from eta.records.layout import relative
 
 LOCK = "lock"
@@ -200,26 +203,37 @@ def exclusive(root: Path, *, timeout: float = DEFAULT_TIMEOUT,
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
+    """A file the change writes, through `temporary` holding content of hash `sha256`."""
+
     target: Path
     temporary: Path
     sha256: str
 
 
+@dataclass(frozen=True, slots=True)
+class _Removal:
+    """A file the change removes."""
+
+    target: Path
+
+
 def write_together(root: Path, texts: Mapping[Path, str], *,
-                   timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Write each text to its file, all of them or, whatever stops this process, none."""
-    if not texts:
+                   removed: Collection[Path] = (), timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Write each text to its file and remove each of `removed`, all of it or, whatever
+    stops this process, none."""
+    if not texts and not removed:
         return
     with exclusive(root, timeout=timeout):
         held = _held[state_folder(root).path]
         with held_back():
-            _write(held, root, {path: text.encode("utf-8") for path, text in texts.items()})
+            _write(held, {path: text.encode("utf-8") for path, text in texts.items()},
+                   [_Removal(path) for path in removed])
 
 
-def _write(held: _Held, root: Path, contents: Mapping[Path, bytes]) -> None:
+def _write(held: _Held, contents: Mapping[Path, bytes], removals: list[_Removal]) -> None:
     entries = [_Entry(path, path.with_name(f".{path.name}.{secrets.token_hex(8)}.eta-new"),
                       hashlib.sha256(data).hexdigest()) for path, data in contents.items()]
-    _write_journal(held, entries)
+    _write_journal(held, entries, removals)
     created: list[Path] = []
     try:
         for entry in entries:
@@ -231,7 +245,7 @@ def _write(held: _Held, root: Path, contents: Mapping[Path, bytes]) -> None:
             path.unlink(missing_ok=True)
         os.unlink(JOURNAL, dir_fd=held.folder)
         raise
-    _finish(held, entries)
+    _finish(held, entries, removals)
 
 
 def _mode_of(path: Path) -> int:
@@ -254,11 +268,14 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
 
 
-def _write_journal(held: _Held, entries: list[_Entry]) -> None:
+def _write_journal(held: _Held, entries: list[_Entry], removals: list[_Removal]) -> None:
     base = held.state.base
-    document = {"eta-journal": 1, "files": [
+    files: list[dict[str, str | bool]] = [
         {"path": entry.target.relative_to(base).as_posix(), "temporary": entry.temporary.name,
-         "sha256": entry.sha256} for entry in entries]}
+         "sha256": entry.sha256} for entry in entries]
+    files.extend({"path": removal.target.relative_to(base).as_posix(), "remove": True}
+                 for removal in removals)
+    document = {"eta-journal": 1, "files": files}
     data = json.dumps(document, indent=1).encode("utf-8") + b"\n"
     partial = f"{JOURNAL}.{secrets.token_hex(8)}.eta-new"
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
@@ -272,13 +289,24 @@ def _write_journal(held: _Held, entries: list[_Entry]) -> None:
     os.fsync(held.folder)
 
 
-def _finish(held: _Held, entries: list[_Entry]) -> None:
-    """Rename what is still to be renamed, then forget the journal."""
+def _finish(held: _Held, entries: list[_Entry], removals: list[_Removal]) -> None:
+    """Rename what is still to be renamed, remove what is still to be removed, then forget
+    the journal."""
     folders: set[Path] = set()
     for entry in entries:
         if entry.temporary.exists():
             entry.temporary.replace(entry.target)
         folders.add(entry.target.parent)
+    base = held.state.base
+    for removal in removals:
+        name = removal.target.relative_to(base).as_posix()
+        try:
+            remove_real(base, name)
+        except NotReal as refused:
+            # Where a link stands on the way now, nothing is removed through it.
+            raise EtaError(f"cannot remove {name} as the change a journal names: "
+                           f"{refused}") from None
+        folders.add(removal.target.parent)
     for folder in folders:
         _sync_folder(folder)
     os.unlink(JOURNAL, dir_fd=held.folder)
@@ -300,8 +328,10 @@ class _Unreadable(Exception):
     pass
 
 
-def _read_journal(folder: int, state: StateFolder) -> list[_Entry] | None:
-    """The journal's entries; None when there is no journal. Raises _Unreadable."""
+def _read_journal(folder: int, state: StateFolder
+                  ) -> tuple[list[_Entry], list[_Removal]] | None:
+    """The journal's files written and removed; None when there is no journal. Raises
+    _Unreadable."""
     try:
         fd = os.open(JOURNAL, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=folder)
     except FileNotFoundError:
@@ -319,22 +349,38 @@ def _read_journal(folder: int, state: StateFolder) -> list[_Entry] | None:
         document = json.loads(raw)
         files = document["files"]
         assert document["eta-journal"] == 1 and isinstance(files, list) and files
-        return [_entry(state, item) for item in files]
+        read = [_entry(state, item) for item in files]
     except (ValueError, KeyError, TypeError, AssertionError):
         raise _Unreadable("not a journal eta wrote") from None
+    return ([item for item in read if isinstance(item, _Entry)],
+            [item for item in read if isinstance(item, _Removal)])
 
 
-def _entry(state: StateFolder, item: dict[str, str]) -> _Entry:
-    path, temporary, sha256 = item["path"], item["temporary"], item["sha256"]
+def _targets(journal: tuple[list[_Entry], list[_Removal]]) -> list[Path]:
+    """The files a journal names, those written first."""
+    entries, removals = journal
+    return [entry.target for entry in entries] + [removal.target for removal in removals]
+
+
+def _entry(state: StateFolder, item: dict[str, object]) -> _Entry | _Removal:
+    path = item["path"]
+    if not isinstance(path, str):
+        raise TypeError(path)
     relative_path = PurePosixPath(path)
-    found = _TEMPORARY.fullmatch(temporary)
-    # The journal moves files: only the files of the records, only the temporary file
-    # beside each, and only where the paths cannot climb out of the work tree.
-    if (relative_path.is_absolute() or ".." in relative_path.parts or "\0" in path
-            or found is None or found["name"] != relative_path.name
-            or not re.fullmatch(r"[0-9a-f]{64}", sha256)):
+    # The journal moves and removes files: only files of the records, only the temporary
+    # file beside each, and only where the paths cannot climb out of the work tree.
+    if relative_path.is_absolute() or ".." in relative_path.parts or "\0" in path:
         raise ValueError(path)
     target = state.base.joinpath(*relative_path.parts)
+    if item.get("remove") is True and set(item) == {"path", "remove"}:
+        return _Removal(target)
+    temporary, sha256 = item["temporary"], item["sha256"]
+    if not isinstance(temporary, str) or not isinstance(sha256, str):
+        raise TypeError(path)
+    found = _TEMPORARY.fullmatch(temporary)
+    if (found is None or found["name"] != relative_path.name
+            or not re.fullmatch(r"[0-9a-f]{64}", sha256)):
+        raise ValueError(path)
     return _Entry(target, target.with_name(temporary), sha256)
 
 
@@ -360,14 +406,17 @@ def _recover(state: StateFolder, folder: int, root: Path) -> str | None:
         if name.startswith(f"{JOURNAL}.") and name.endswith(".eta-new"):
             os.unlink(name, dir_fd=folder)  # a journal that was never put in place
     try:
-        entries = _read_journal(folder, state)
+        journal = _read_journal(folder, state)
     except _Unreadable as exc:
         raise EtaError(f"{state.show(root, JOURNAL)} cannot be read ({exc}); an eta command "
                        "was interrupted in a change it cannot complete. Check the files, "
                        "then remove the journal") from None
-    if entries is None:
+    if journal is None:
         return None
-    names = ", ".join(relative(root, entry.target) for entry in entries)
+    entries, removals = journal
+    names = ", ".join(relative(root, target) for target in _targets(journal))
+    # Complete only when every new content reached the disk; what is removed is removed
+    # only then, so it plays no part here.
     complete = all(
         _content_hash(entry.temporary) == entry.sha256
         or (not entry.temporary.exists() and _content_hash(entry.target) == entry.sha256)
@@ -375,7 +424,7 @@ def _recover(state: StateFolder, folder: int, root: Path) -> str | None:
     held = _held[state.path]
     with held_back():
         if complete:
-            _finish(held, entries)
+            _finish(held, entries, removals)
             return f"completed a change an interrupted eta command had begun: {names}"
         for entry in entries:
             entry.temporary.unlink(missing_ok=True)
@@ -414,15 +463,15 @@ def _journal_findings(state: StateFolder, folder: int, root: Path) -> list[Diagn
     hint = ("the next eta command that changes records completes or undoes the change "
             "before it does anything else")
     try:
-        entries = _read_journal(folder, state)
+        read = _read_journal(folder, state)
     except _Unreadable as exc:
         return [error(journal, 1, 1, EDIT_INTERRUPTED.code,
                       f"an eta command was interrupted while changing records, and its "
                       f"journal cannot be read ({exc}); the files it changed may be half "
                       "changed", "check the records, then remove the journal")]
-    if entries is None:
+    if read is None:
         return []
-    names = [relative(root, entry.target) for entry in entries]
+    names = [relative(root, target) for target in _targets(read)]
     found = [error(journal, 1, 1, EDIT_INTERRUPTED.code,
                    f"an eta command was interrupted while changing {len(names)} file(s) "
                    f"together, which may be half changed: {', '.join(names)}", hint)]

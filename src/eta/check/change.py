@@ -2,7 +2,9 @@
 
 Git history is the audit trail, so a pull request may add to it but not rewrite it:
 
-- a record is never deleted, and its file is never renamed (closing is the way out);
+- a record is never deleted, and its file is never renamed (closing is the way out), but
+  for the part of a party that the change takes out of a plan still a draft at the base
+  (`eta plan remove-party`);
 - a record's id, and every field its path fixes, never changes;
 - a signature is only added, never altered; it may be removed (or replaced by a new one)
   only when it was stale: its digest did not match the plan at the base, or does not
@@ -342,7 +344,8 @@ def records_stay(comparison: Comparison) -> Iterator[Diagnostic]:
     for change in comparison.changes:
         if change.old_path is None or _is_signature(change.old_path):
             continue
-        if change.status is ChangeStatus.DELETED:
+        if change.status is ChangeStatus.DELETED and not _left_a_draft(comparison,
+                                                                      change.old_path):
             yield error(change.old_path, 1, 1, BASE_RECORD_DELETED.code,
                         f"{change.old_path} was deleted since {comparison.revision}; records "
                         "are never deleted: a record is closed, and stays",
@@ -351,6 +354,21 @@ def records_stay(comparison: Comparison) -> Iterator[Diagnostic]:
             yield error(change.path, 1, 1, BASE_RECORD_RENAMED.code,
                         f"{change.old_path} was renamed to {change.path}; a record's file "
                         "keeps its name", f"move it back to {change.old_path}")
+
+
+def _left_a_draft(comparison: Comparison, path: str) -> bool:
+    """Whether `path` is the part of a party that the change took out of a plan that was a
+    draft at the base, whose parties were still being agreed on."""
+    found = kind_for(Path(path).parts)
+    if found is None or found[0].name != "plan-party":
+        return False
+    release = _release_of(path)
+    at_base = comparison.before.get(_release_file(release))
+    plan = comparison.after.get(f"releases/{release}/plan.yaml")
+    if at_base is None or plan is None or at_base.mapping.get("status") != "draft":
+        return False
+    parties = plan.mapping.get("parties")
+    return isinstance(parties, list) and Path(path).stem not in parties
 
 
 def ids_stay(comparison: Comparison) -> Iterator[Diagnostic]:

@@ -101,12 +101,15 @@ def show_outcome(outcome: Outcome, output_format: TextOrJson = TextOrJson.TEXT) 
         from eta.contracts import EDIT
 
         document: EditDocument = {"version": EDIT.version, "summary": outcome.summary,
-                                  "written": outcome.written, "notes": outcome.notes}
+                                  "written": outcome.written, "removed": outcome.removed,
+                                  "notes": outcome.notes}
         write_json(document)
         return
     typer.echo(for_terminal(outcome.summary))
     for name in outcome.written:
         typer.echo(f"  wrote {for_terminal(name)}")
+    for name in outcome.removed:
+        typer.echo(f"  removed {for_terminal(name)}")
     for note in outcome.notes:
         typer.echo(f"note: {for_terminal(note)}")
 

@@ -234,6 +234,28 @@ def deadline(
 # A draft's mistakes are taken out before every party signed; what was signed stays.
 
 
+@app.command("remove-party")
+@reports_errors
+@changes_records
+def remove_party(
+    release_id: ReleaseArgument,
+    party: Annotated[str, typer.Argument(metavar="PARTY", help="The implementing party's id.",
+                                         show_default=False, autocompletion=completion.parties)],
+    output_format: FormatOption = TextOrJson.TEXT,
+    root: RootOption = None,
+) -> None:
+    """Take an implementing party out of a draft plan.
+
+    Removes it from the plan's parties and milestones, and removes its part of the plan
+    (releases/ID/parties/PARTY.yaml) and its signature, all in one change. Refused (exit 1)
+    once the plan is in force; before that, the signatures of the other parties become
+    stale, and the command names them.
+    """
+    from eta.plans.edits import remove_party as remove
+
+    show_outcome(remove(resolve_root(root), release_id, party), output_format)
+
+
 @app.command("remove-measure")
 @reports_errors
 @changes_records

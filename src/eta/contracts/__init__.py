@@ -31,9 +31,12 @@ class Contract:
         return f"{self.name}.schema.json"
 
     @property
-    def usage(self) -> str:
-        """The commands, as the schema's description names them."""
-        return ", ".join(f"`eta {command} --format json`" for command in self.commands)
+    def printed_by(self) -> str:
+        """The commands and what they print, as the schema's description says it."""
+        if len(self.commands) == 1:
+            return f"`eta {self.commands[0]} --format json` prints"
+        named = ", ".join(f"`eta {command}`" for command in self.commands)
+        return f"{named} print with `--format json`"
 
 
 CHECK = Contract("check", 1, ("check",), "The findings of eta check", "CheckDocument")
@@ -72,12 +75,13 @@ EDIT = Contract(
     ("release new", "release decide", "release advance", "release reopen",
      "release communication-plan", "release rollout", "release evaluation",
      "plan add-party", "plan contact", "plan impact", "plan planning", "plan add-measure",
-     "plan add-milestone", "plan deadline", "plan remove-measure", "plan remove-milestone",
-     "plan remove-deadline", "plan sign", "plan measure-status", "plan milestone-done",
-     "plan join", "party new", "party add-contact", "party add-representative",
-     "party end-representative", "party add-key", "party revoke-key"),
+     "plan add-milestone", "plan deadline", "plan remove-party", "plan remove-measure",
+     "plan remove-milestone", "plan remove-deadline", "plan sign", "plan measure-status",
+     "plan milestone-done", "plan join", "party new", "party add-contact",
+     "party add-representative", "party end-representative", "party add-key",
+     "party revoke-key"),
     "What a command that changes a release, its plan or the register did: what it says, the "
-    "files it wrote and its notes", "EditDocument")
+    "files it wrote and removed, and its notes", "EditDocument")
 AVAILABILITY = Contract("availability", 1, ("report availability",),
                         "The availability of a month per party and role and for the system",
                         "AvailabilityDocument")

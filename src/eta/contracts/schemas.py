@@ -25,8 +25,7 @@ def schema_of(contract: Contract) -> dict[str, Any]:
         "description": "The version of this document's structure; it changes only when a "
         "key is removed or changes meaning.",
     }
-    printed_by = ("" if len(contract.commands) == 1 else "each of ") + contract.usage
-    described = " ".join([f"What {printed_by} prints.",
+    described = " ".join([f"What {contract.printed_by}.",
                           *filter(None, [generated.pop("description", None)])])
     return {"$schema": DIALECT, "title": contract.title, "description": described,
             **generated}

@@ -618,10 +618,11 @@ class PartyShowDocument(PartyEntry):
 
 @with_config(STRICT)
 class EditDocument(TypedDict):
-    """What the command says it did, the files it wrote (relative to the repository root)
-    and its notes, such as the signatures that became stale."""
+    """What the command says it did, the files it wrote and those it removed (relative to
+    the repository root), and its notes, such as the signatures that became stale."""
 
     version: int
     summary: str
     written: list[str]
+    removed: list[str]
     notes: list[str]

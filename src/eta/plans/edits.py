@@ -71,6 +71,7 @@ class Outcome:
     summary: str
     written: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def _date(day: dt.date) -> YamlDate:
@@ -135,8 +136,14 @@ class Work:
         change(data)
         self.changes.create(path, data)
 
+    def signature_path(self, party: str) -> Path:
+        return self.folder / "signatures" / f"{party}.yaml"
+
     def written(self) -> list[str]:
         return [relative(self.root, path) for path in self.changes.write()]
+
+    def removed(self) -> list[str]:
+        return sorted(relative(self.root, path) for path in self.changes.removed)
 
 
 def _work(root: Path, release_id: str, *, now: dt.datetime | None = None,
@@ -197,18 +204,21 @@ def _with_plan(work: Work) -> Plan:
 def _content_edit(work: Work, summary: str, register: Mapping[str, Party]) -> Outcome:
     """Write a change to what the signatures cover, noting the signatures it makes stale."""
     before = assess(work.files, register, dt.date.min, SigningEvidence.of(work.root))
+    # A signature the change removes goes with its party: it does not become stale.
     signed_before = [p.party for p in before.parties
-                     if p.signature.state is SignatureState.VALID]
+                     if p.signature.state is SignatureState.VALID
+                     and work.signature_path(p.party) not in work.changes.removed]
     release = work.changes.records.get(work.folder / "release.yaml") or work.release
     plan = work.changes.records.get(work.folder / "plan.yaml") or work.plan
     assert isinstance(release, Release) and (plan is None or isinstance(plan, Plan))
-    parties = dict(work.files.plan_parties)
+    parties = {party: record for party, record in work.files.plan_parties.items()
+               if work.party_path(party) not in work.changes.removed}
     for path, record in work.changes.records.items():
         if isinstance(record, PlanParty) and path.parent == work.folder / "parties":
             parties[record.party] = record
     after = None if plan is None else plan_digest(release, plan, parties)
-    outcome = Outcome(summary, work.written())
-    if outcome.written and before.digest != after and signed_before:
+    outcome = Outcome(summary, work.written(), removed=work.removed())
+    if (outcome.written or outcome.removed) and before.digest != after and signed_before:
         outcome.notes.append(
             f"the plan changed: the signatures of {', '.join(signed_before)} are now stale; "
             "they must sign again")
@@ -538,6 +548,35 @@ def remove_measure(root: Path, release_id: str, party: str, measure_id: str) -> 
                       f"{party} has no measure in the plan of {release_id} named")
     work.edit(work.party_path(party), lambda data: remove_item(data["measures"], index))
     return _content_edit(work, f"{party}: measure {measure_id} removed", register)
+
+
+def remove_party(root: Path, release_id: str, party: str) -> Outcome:
+    """Take an implementing party out of a draft plan: out of the plan's parties and its
+    milestones, with its part of the plan (parties/PARTY.yaml) and its signature, which
+    would count for nothing, in one change."""
+    work = _work(root, release_id)
+    register = load_register(root)
+    plan = _undoable(work, register)
+    _implementing(plan, party)
+    index = plan.parties.index(party)
+    involving = [(number, milestone.parties.index(party))
+                 for number, milestone in enumerate(plan.milestones)
+                 if party in milestone.parties]
+
+    def change(data: CommentedMap) -> None:
+        remove_item(data["parties"], index)
+        for number, position in involving:
+            milestone = data["milestones"][number]
+            if len(milestone["parties"]) == 1:
+                del milestone["parties"]  # a milestone of no party in particular
+            else:
+                remove_item(milestone["parties"], position)
+
+    work.edit(work.folder / "plan.yaml", change)
+    work.changes.remove(work.party_path(party))
+    work.changes.remove(work.signature_path(party))
+    return _content_edit(work, f"release {release_id}: {party} no longer implements the plan",
+                         register)
 
 
 def remove_milestone(root: Path, release_id: str, milestone_id: str) -> Outcome:

@@ -202,6 +202,24 @@ def check_real(root: Path, name: str) -> NotReal | None:
         return None
 
 
+def remove_real(root: Path, name: str) -> None:
+    """Remove `name` below `root`, reached through real folders only; nothing when it is
+    not there. What is removed is the entry itself: a link in the file's place goes, and
+    what it points at stays. Raises NotReal where a link or special file stands on the way,
+    IsADirectoryError for a folder."""
+    try:
+        with _folder_of(root, name) as (folder, last):
+            try:
+                status = os.lstat(last, dir_fd=folder)
+            except FileNotFoundError:
+                return
+            if stat.S_ISDIR(status.st_mode):
+                raise IsADirectoryError(21, "is a folder", name)
+            os.unlink(last, dir_fd=folder)
+    except FileNotFoundError:
+        return  # a folder on the way is gone, and the file with it
+
+
 def write_real(root: Path, name: str, data: bytes) -> None:
     """Write `name` below `root` through a temporary file renamed into place, so that a
     failure never leaves half a file; missing folders are made. Raises NotReal where a link
