@@ -15,7 +15,8 @@ from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, PROJECT, run_eta
 from eta.models.common import CALENDAR_YEARS
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import CANONICAL_FORM, canonical_content, plan_digest
-from eta.plans.state import load_register, load_release, next_status
+from eta.plans.state import load_release, next_status
+from eta.records.agreements import load_register
 from eta.records.read import load_record
 from eta.signing import NAMESPACE, PublicKey
 from eta.vocabulary import MeasureStatus, ReleaseStatus

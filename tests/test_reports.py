@@ -28,10 +28,10 @@ from eta.escaping import (
     escape_mermaid,
     markdown_link,
 )
-from eta.incidents.classify import DeelnemersBasis, Since
-from eta.incidents.state import load_agreements
+from eta.incidents.classify import DeelnemersBasis, Since, classify_by
 from eta.models.incident import Incident
 from eta.plans.state import PARTY_DELIVERABLES, SignatureState
+from eta.records.agreements import load_agreements
 from eta.reports import Kind, Options, render_all, render_one, templating
 from eta.reports import labels as labels_module
 from eta.reports.grounds import dutch_duration, dutch_grounds
@@ -278,7 +278,7 @@ def dutch_grounds_of(criterion: str, *, facts: dict[str, object] | None = None,
         "times": {"detected": MONDAY, **({"started": started} if started else {})},
         "facts": known,
     })
-    outcome = EXAMPLE_AGREEMENTS.classify(subject)
+    outcome = classify_by(EXAMPLE_AGREEMENTS, subject)
     assessment = next(a for a in outcome.assessments if a.criterion.id == criterion)
     return assessment.verdict, dutch_grounds(assessment.basis)
 

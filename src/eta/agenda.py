@@ -37,11 +37,13 @@ from zoneinfo import ZoneInfo
 from eta.contracts import AGENDA
 from eta.due import KIND_ORDER, DueItem, ItemKind, incident_items, judge, midnight
 from eta.errors import EtaError
-from eta.incidents.state import Agreements, incident_path, load_agreements, load_incidents
+from eta.incidents.state import incident_path, load_incidents
 from eta.models.incident import Incident
 from eta.plans.state import RELEASES, assess, load_release
 from eta.plans.timing import SigningEvidence
+from eta.records.agreements import Agreements, load_agreements
 from eta.records.layout import relative
+from eta.records.snapshot import taken
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import AgendaDocument
@@ -81,7 +83,13 @@ class Agenda:
 
 def collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     """The agenda of the repository at `root`, as at the moment `at`, or as at the start of
-    the day `at` in the service levels' time zone."""
+    the day `at` in the service levels' time zone; each record is read once
+    (`eta.records.snapshot`)."""
+    with taken():
+        return _collect(root, at)
+
+
+def _collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     agreements = load_agreements(root)
     tz = agreements.tz
     if isinstance(at, dt.datetime):

@@ -39,12 +39,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from eta.errors import EtaError
+from eta.incidents.classify import classify_by
 from eta.incidents.duties import duty_clocks
-from eta.incidents.state import Agreements, classification_entry, is_open, response_deadline
+from eta.incidents.state import classification_entry, is_open, response_deadline
 from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party, beheerorganisatie
 from eta.models.release import Plan, PlanParty, Release
+from eta.records.agreements import Agreements
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus
 
 #: The suffix of every iCalendar UID: an item's id says which item, this says whose ids.
@@ -335,7 +337,7 @@ def classification_pending(incident: Incident, agreements: Agreements, now: dt.d
     current = incident.classification
     if current is None:
         return "classify the incident (not classified yet)"
-    outcome = agreements.classify(incident)
+    outcome = classify_by(agreements, incident)
     try:
         changed = classification_entry(outcome, incident, now, lambda: "", None) is not None
     except EtaError:  # a lower class, which needs a reason: a new classification all the same

@@ -77,6 +77,7 @@ from eta.lifecycle import (
     path_words,
     reachable,
 )
+from eta.records.agreements import agreed, timezone_of
 from eta.records.files import REGULAR_GIT_MODES, check_real, refusal_of_git_mode
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths
 from eta.records.layout import GUARDED_FOLDERS, record_names
@@ -220,10 +221,6 @@ def _is_real(root: Path, change: FileChange) -> bool:
 
 def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
     """The change git describes in `answer`, read as records, with the base's agreements."""
-    from eta.models.agreements import Criteria, ServiceLevels
-    from eta.models.party import Party
-    from eta.records.agreements import timezone_of
-
     base, changes, agreement_paths = answer.base, answer.changes, answer.agreement_paths
     before = {path: side for path, raw in answer.texts.items()
               if (side := _side(path, raw)) is not None}
@@ -233,16 +230,11 @@ def compare(root: Path, revision: str, answer: GitAnswer) -> Comparison:
             side = _side(change.path, _read(root, change.path))
             if side is not None:
                 after[change.path] = side
-    register = {s.loaded.record.id: s.loaded.record for p in agreement_paths
-                if (s := before.get(p)) is not None and s.loaded is not None
-                and isinstance(s.loaded.record, Party)}
-    criteria = next((s.loaded.record for p in agreement_paths
-                     if (s := before.get(p)) is not None and s.loaded is not None
-                     and isinstance(s.loaded.record, Criteria)), None)
-    levels = next((s.loaded.record for p in agreement_paths
-                   if (s := before.get(p)) is not None and s.loaded is not None
-                   and isinstance(s.loaded.record, ServiceLevels)), None)
-    comparison = Comparison(root, revision, base, changes, before, after, register, criteria,
+    at_base = agreed(s.loaded for p in agreement_paths
+                     if (s := before.get(p)) is not None and s.loaded is not None)
+    levels = at_base.service_levels
+    comparison = Comparison(root, revision, base, changes, before, after, at_base.parties,
+                            at_base.criteria,
                             answer.base_time,
                             levels.backdating_grace if levels is not None else DEFAULT_GRACE,
                             zone=timezone_of(levels))

@@ -20,15 +20,14 @@ from typing import TYPE_CHECKING
 from eta.catalogue import PLAN_SIGNATURE_FUTURE
 from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
+from eta.records.agreements import agreed, agreement_files, read_agreements
 from eta.records.kinds import KIND_BY_NAME
 from eta.records.layout import (
     KnownIds,
     covers,
     is_template,
     name_inside,
-    record_files,
     record_names,
-    relative,
 )
 from eta.rules import index_rules, record_rules, unit_rules
 
@@ -50,21 +49,13 @@ def unit_of(name: str) -> str:
 PARALLEL_FROM = 1000
 
 
-def agreement_files(root: Path) -> list[Path]:
-    return record_files(root, [root / "afspraken"])
-
-
-def load_agreements(root: Path, paths: Sequence[Path]) -> dict[str, FileResult]:
-    """The agreements at `paths` by name, each with its findings and those of its rules."""
-    from eta.records.read import load_record
-
-    found: dict[str, FileResult] = {}
-    for path in paths:
-        name = relative(root, path)
-        result = load_record(root, path, name)
+def check_agreements(root: Path, paths: Sequence[Path] | None = None) -> dict[str, FileResult]:
+    """The agreements (those at `paths`, or all) by name, each with its findings and those of
+    its rules."""
+    found = read_agreements(root, paths)
+    for result in found.values():
         if result.loaded is not None:
             result.diagnostics.extend(_record_rule_findings(result.loaded, None))
-        found[name] = result
     return found
 
 
@@ -77,7 +68,7 @@ def run_check(
 
     With `base` (a git revision), also the rules about the change since its merge base;
     with `changed_only`, only the changed records and those they refer to are checked.
-    `agreements` are those of `root`, when `load_agreements` has already read them.
+    `agreements` are those of `root`, when `check_agreements` has already read them.
     A change that a killed command left half done is found too (eta.journal).
     """
     from eta.journal import interrupted_change
@@ -134,7 +125,7 @@ def _run_check(
                 return CheckResult(whole, len(names))
 
     if agreements is None:
-        agreements = load_agreements(root, agreement_paths)
+        agreements = check_agreements(root, agreement_paths)
     diagnostics = [d for name, result in agreements.items() if name in names
                    for d in result.diagnostics]
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
@@ -187,7 +178,7 @@ def _run_check_against_base(
 
     # Reading git and loading the working tree's agreements keep a core busy each.
     with InBackground(lambda: ask_git(root, base)) as answer:
-        agreements = load_agreements(root, agreement_files(root))
+        agreements = check_agreements(root)
         comparison = compare(root, base, answer.result())
     found = base_diagnostics(comparison)
     given = [name_inside(root, Path(p)) for p in paths]
@@ -283,15 +274,7 @@ DUTIES_FILE = "/".join(KIND_BY_NAME["reporting-duties"].layout)
 
 def _context(today: dt.date, agreements: list[Loaded], head: str | None,
              moment: dt.datetime | None = None, *, duties_invalid: bool = False) -> Context:
-    from eta.models.agreements import Criteria, ServiceLevels
-    from eta.models.duties import ReportingDuties, default_duties
-    from eta.models.party import Party
-
-    parties = {r.record.id: r.record for r in agreements if isinstance(r.record, Party)}
-    duties = [r.record for r in agreements if isinstance(r.record, ReportingDuties)]
-    levels = [r.record for r in agreements if isinstance(r.record, ServiceLevels)]
-    criteria = [r.record for r in agreements if isinstance(r.record, Criteria)]
-    return Context(today, parties, levels[0] if levels else None,
-                   criteria[0] if criteria else None, dt.datetime.now(dt.UTC), head, moment,
-                   None if duties_invalid else duties[0] if duties else default_duties())
-
+    found = agreed(agreements)
+    return Context(today, found.parties, found.service_levels, found.criteria,
+                   dt.datetime.now(dt.UTC), head, moment,
+                   None if duties_invalid else found.duties)

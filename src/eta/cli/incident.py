@@ -55,8 +55,8 @@ if TYPE_CHECKING:
         IncidentUpdateDocument,
     )
     from eta.incidents.classify import Assessment, Outcome
-    from eta.incidents.state import Agreements
     from eta.models.incident import Incident
+    from eta.records.agreements import Agreements
     from eta.rules.incidents import Finding
 
 app = typer.Typer(name="incident", help="Record, classify and follow incidents.",
@@ -151,13 +151,8 @@ def new(
 ) -> None:
     from eta.editing import changeset
     from eta.errors import EtaError
-    from eta.incidents.state import (
-        incident_path,
-        load_agreements,
-        new_incident_id,
-        party_list,
-        timestamp,
-    )
+    from eta.incidents.state import incident_path, new_incident_id, party_list, timestamp
+    from eta.records.agreements import load_agreements
     from eta.records.layout import relative
 
     if not title.strip():
@@ -223,15 +218,16 @@ def classify(
 ) -> None:
     from eta.editing import add_item, changeset, commented
     from eta.git import git_identity
+    from eta.incidents.classify import classify_by
     from eta.incidents.edits import refuse_closed
     from eta.incidents.state import (
         classification_entry,
         incident_path,
-        load_agreements,
         load_incident,
         not_ahead,
     )
     from eta.models.incident import Incident
+    from eta.records.agreements import load_agreements
     from eta.records.layout import relative
 
     reason = reason_option(reason, "--reason")
@@ -241,7 +237,7 @@ def classify(
     agreements.check_party(incident.reporter, "reporter")
     for party in incident.affected:
         agreements.check_party(party, "affected")
-    outcome = agreements.classify(incident)
+    outcome = classify_by(agreements, incident)
     at = _judged(now, on, agreements)
     path = incident_path(repository, incident.id)
     entry = classification_entry(outcome, incident, at, lambda: git_identity(repository),
@@ -368,7 +364,8 @@ def log(
     from eta.errors import EtaError
     from eta.git import git_identity
     from eta.incidents.edits import log_incident
-    from eta.incidents.state import incident_path, load_agreements, load_incident
+    from eta.incidents.state import incident_path, load_incident
+    from eta.records.agreements import load_agreements
     from eta.records.layout import relative
 
     if not message.strip():
@@ -486,7 +483,8 @@ def update(
 ) -> None:
     from eta.git import git_identity
     from eta.incidents.edits import IncidentUpdate, update_incident
-    from eta.incidents.state import load_agreements, load_incident, party_list
+    from eta.incidents.state import load_incident, party_list
+    from eta.records.agreements import load_agreements
     from eta.records.layout import relative
 
     repository = resolve_root(root)
@@ -616,7 +614,8 @@ def list_incidents(
     root: RootOption = None,
 ) -> None:
     from eta.contracts import INCIDENT_LIST
-    from eta.incidents.state import is_open, load_agreements, load_incidents
+    from eta.incidents.state import is_open, load_incidents
+    from eta.records.agreements import load_agreements
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
@@ -732,7 +731,8 @@ def show(
     on: TodayOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.incidents.state import load_agreements, load_incident
+    from eta.incidents.state import load_incident
+    from eta.records.agreements import load_agreements
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)

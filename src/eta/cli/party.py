@@ -190,7 +190,7 @@ def list_parties(
     on: TodayOption = None,
 ) -> None:
     """List the parties of the register: roles, contacts, representatives authorised."""
-    from eta.plans.state import load_register
+    from eta.records.agreements import load_register
     from eta.register.views import party_list_document
 
     repository = resolve_root(root)
@@ -218,7 +218,7 @@ def show(
 ) -> None:
     """Show a party: its roles, contacts, representatives and their keys."""
     from eta.plans.edits import _registered as registered_party
-    from eta.plans.state import load_register
+    from eta.records.agreements import load_register
     from eta.register.views import party_lines, party_show_document
 
     repository = resolve_root(root)

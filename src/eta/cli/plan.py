@@ -450,8 +450,9 @@ def status(
     signature (valid, stale, invalid or missing); whether the plan is in force; what is
     overdue; and what the release's next step still needs.
     """
-    from eta.plans.state import assess, load_register, load_release, status_document
+    from eta.plans.state import assess, load_release, status_document
     from eta.plans.timing import SigningEvidence
+    from eta.records.agreements import load_register
 
     repository = resolve_root(root)
     files = load_release(repository, release_id)

@@ -46,9 +46,10 @@ def list_releases(
     on: TodayOption = None,
 ) -> None:
     """List the releases: status, framework version, title and how far each plan is signed."""
-    from eta.plans.state import assess, load_register, load_release
+    from eta.plans.state import assess, load_release
     from eta.plans.timing import SigningEvidence
     from eta.plans.views import release_ids, release_list_document, summary_line
+    from eta.records.agreements import load_register
 
     repository = resolve_root(root)
     register = load_register(repository)
@@ -75,9 +76,10 @@ def show(
 ) -> None:
     """Show a release: its record, and where its plan stands (`eta plan status` has the
     plan in full)."""
-    from eta.plans.state import assess, load_register, load_release
+    from eta.plans.state import assess, load_release
     from eta.plans.timing import SigningEvidence
     from eta.plans.views import release_document, release_lines
+    from eta.records.agreements import load_register
 
     repository = resolve_root(root)
     register = load_register(repository)

@@ -39,6 +39,7 @@ from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import Classification
+    from eta.records.agreements import Agreements
 
 
 class Since(StrEnum):
@@ -250,6 +251,13 @@ def involved_deelnemers(incident: Incident, deelnemer_ids: Collection[str]) -> l
     """The distinct deelnemers among the reporter and the affected parties, in order."""
     named = dict.fromkeys([incident.reporter, *incident.affected])
     return [party for party in named if party in deelnemer_ids]
+
+
+def classify_by(agreements: Agreements, incident: Incident) -> Outcome:
+    """`classify` by the repository's agreements: its criteria, its service levels, and its
+    register's deelnemers."""
+    return classify(incident, agreements.criteria, agreements.service_levels,
+                    deelnemers(agreements.parties))
 
 
 def classify(

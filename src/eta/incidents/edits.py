@@ -19,13 +19,13 @@ from eta.errors import EtaError, Refused
 from eta.incidents.outages import OutageChange
 from eta.incidents.state import (
     OPEN_STATUSES,
-    Agreements,
     closing_problems,
     incident_path,
     status_change_problem,
     timestamp,
 )
 from eta.models.incident import DataBreach, Facts, Incident, Notification, Outage, Times
+from eta.records.agreements import Agreements
 from eta.records.layout import relative
 from eta.vocabulary import IncidentStatus, Priority
 

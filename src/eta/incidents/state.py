@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,14 +17,12 @@ from zoneinfo import ZoneInfo
 from eta.diagnostics import did_you_mean
 from eta.editing import YamlTimestamp
 from eta.errors import EtaError, Refused
-from eta.incidents.classify import Outcome, classify, deelnemers
+from eta.incidents.classify import Outcome
 from eta.incidents.clock import clock_for
 from eta.lifecycle import INCIDENT_MOVES
-from eta.models.agreements import Criteria, ServiceLevels
+from eta.models.agreements import ServiceLevels
 from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
-from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Facts, Incident
-from eta.models.party import Party
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record, not_loaded
@@ -149,58 +146,6 @@ def not_ahead(moment: dt.datetime, tz: ZoneInfo, option: str) -> dt.datetime:
 
 def timestamp(moment: dt.datetime) -> YamlTimestamp:
     return YamlTimestamp(moment.isoformat())
-
-
-@dataclass(frozen=True, slots=True)
-class Agreements:
-    """What incidents are judged by: the parties, the service levels and the criteria."""
-
-    parties: dict[str, Party]
-    service_levels: ServiceLevels
-    criteria: Criteria
-    duties: ReportingDuties = field(default_factory=default_duties)
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return self.service_levels.zone
-
-    def check_party(self, party: str, option: str) -> None:
-        if party not in self.parties:
-            hint = did_you_mean(party, sorted(self.parties))
-            raise EtaError(f"{option}: no party `{party}` in afspraken/parties/"
-                           + (f"; {hint}" if hint else ""))
-
-    def classify(self, incident: Incident) -> Outcome:
-        return classify(incident, self.criteria, self.service_levels, deelnemers(self.parties))
-
-
-def load_agreements(root: Path) -> Agreements:
-    parties: dict[str, Party] = {}
-    levels: ServiceLevels | None = None
-    criteria: Criteria | None = None
-    duties: ReportingDuties | None = None
-    folder = root / "afspraken"
-    for path in record_files(root, [folder]) if os.path.lexists(folder) else []:
-        name = relative(root, path)
-        result = load_record(root, path, name)
-        if result.loaded is None:
-            raise not_loaded(result, name, "record")
-        record = result.loaded.record
-        if isinstance(record, Party):
-            parties[record.id] = record
-        elif isinstance(record, ServiceLevels):
-            levels = record
-        elif isinstance(record, Criteria):
-            criteria = record
-        elif isinstance(record, ReportingDuties):
-            duties = record
-    if levels is None:
-        raise EtaError("afspraken/service-levels.yaml is missing: incidents are timed by it")
-    if criteria is None:
-        raise EtaError("afspraken/criteria.yaml is missing: incidents are classified by it")
-    return Agreements(parties, levels, criteria, duties or default_duties())
-
-
 
 
 class AmbiguousId(EtaError):

@@ -52,13 +52,12 @@ from eta.plans.state import (
     blockers,
     check_signature,
     key_holders,
-    load_register,
     load_release,
     next_status,
     release_folder,
 )
 from eta.plans.timing import SigningEvidence, signing_date
-from eta.records.agreements import repository_zone
+from eta.records.agreements import load_register, repository_zone
 from eta.records.layout import relative
 from eta.records.validation import field_names
 from eta.vocabulary import ImpactLevel, MeasureStatus, ReleaseStatus

@@ -35,8 +35,9 @@ from eta.models.party import Party, Representative
 from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles, content_digest
 from eta.plans.timing import SignatureTimes, SigningEvidence, signing_date
-from eta.records.layout import record_files, record_names, relative
+from eta.records.layout import record_names, relative
 from eta.records.read import Loaded, invalid_records, load_record
+from eta.records.snapshot import once
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 
@@ -99,19 +100,6 @@ def load_release(root: Path, release_id: str) -> ReleaseFiles:
     return files
 
 
-def load_register(root: Path) -> dict[str, Party]:
-    """The parties of afspraken/parties/; EtaError if one of them is not valid."""
-    register: dict[str, Party] = {}
-    problems: list[Diagnostic] = []
-    folder = root / "afspraken" / "parties"
-    for path in record_files(root, [folder]) if os.path.lexists(folder) else []:
-        result = load_record(root, path, relative(root, path))
-        problems.extend(d for d in result.diagnostics if d.severity is Severity.ERROR)
-        if result.loaded is not None and isinstance(result.loaded.record, Party):
-            register[result.loaded.record.id] = result.loaded.record
-    if problems:
-        raise invalid_records(problems)
-    return register
 
 
 def group_by_release(root: Path, records: Iterable[Loaded]) -> dict[str, ReleaseFiles]:
@@ -194,7 +182,9 @@ def check_signature(signature: Signature, register: Mapping[str, Party],
         representative=signature.representative,
         signed_at=signature.signed_at.isoformat(), digest=signature.digest)
     try:
-        key = signing.verify(signature.signature, message)
+        # A run's snapshot verifies each signature once, however many views judge it.
+        key = once(("signature", signature.signature, message),
+                   lambda: signing.verify(signature.signature, message))
     except signing.BadSignature as exc:
         return invalid(PLAN_SIGNATURE_INVALID.code, "signature", f"it does not verify ({exc})")
     if key.fingerprint != signature.key:

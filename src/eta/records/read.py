@@ -21,6 +21,7 @@ from eta.errors import EtaError
 from eta.models.common import Record, schema_line
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths, values_at
 from eta.records.layout import relative
+from eta.records.snapshot import current, once
 from eta.records.validation import dotted, model_diagnostics
 from eta.records.yaml import Document, Position, YamlError, load_bytes, read_file
 
@@ -71,7 +72,16 @@ def load_record(root: Path, path: Path, display: str) -> FileResult:
 
     Every record any command or rule reads is read here, and only a real file is: a link
     or special file on its way is an error, located at the link, and is never followed.
+    Within a run's snapshot (`eta.records.snapshot`) each file is read once.
     """
+    if current() is None:
+        return _load_record(root, path, display)
+    kept = once(("record", str(root), str(path), display),
+                lambda: _load_record(root, path, display))
+    return FileResult(kept.loaded, list(kept.diagnostics))
+
+
+def _load_record(root: Path, path: Path, display: str) -> FileResult:
     try:
         raw = read_file(root, relative(root, path), display)
         found = kind_for(Path(display).parts)

@@ -26,9 +26,9 @@ from eta.models.party import Contact, Party, Representative
 from eta.models.release import Signature
 from eta.plans.edits import Outcome, _identifier
 from eta.plans.edits import _registered as registered_party
-from eta.plans.state import authorisation_period, load_register
+from eta.plans.state import authorisation_period
 from eta.plans.timing import signing_date
-from eta.records.agreements import repository_zone
+from eta.records.agreements import load_register, repository_zone
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record
 from eta.ssh_keys import BadKey, KeyOwners, PublicKey, registered_key

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eta.errors import EtaError
+from eta.records.snapshot import taken
 from eta.reports import context as contexts
 from eta.reports.sources import History, records_at
 from eta.reports.templating import ReportEnvironment, TemplateProblem, environment, render
@@ -188,8 +189,9 @@ class Reporter:
 def reporter(root: Path, options: Options, *, at: str | None,
              folders: tuple[str, ...] = ("afspraken", "releases", "incidents")
              ) -> Iterator[Reporter]:
-    """A reporter over the records of the working tree, or as they were at revision `at`."""
-    with History.open(root, at) as history:
+    """A reporter over the records of the working tree, or as they were at revision `at`;
+    what its reports share of the records is read once (`eta.records.snapshot`)."""
+    with taken(), History.open(root, at) as history:
         if at is None:
             yield Reporter(root, root, history, options)
             return

@@ -21,9 +21,10 @@ from eta.incidents.availability import (
     periods_of,
     shown_percent,
 )
-from eta.incidents.state import Agreements, load_agreements, load_incidents
+from eta.incidents.state import load_incidents
 from eta.models.incident import Incident
 from eta.models.party import Party
+from eta.records.agreements import Agreements, load_agreements
 from eta.reports import labels
 from eta.vocabulary import Role, SystemRule
 

@@ -23,14 +23,13 @@ from eta.due import (
     is_overdue,
     response_due,
 )
+from eta.incidents.classify import classify_by
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.duties import duty_clocks
 from eta.incidents.state import (
     INCIDENTS,
-    Agreements,
     closing_problems,
     is_open,
-    load_agreements,
     load_incident,
     load_incidents,
     response_clock_start,
@@ -45,12 +44,11 @@ from eta.plans.state import (
     PlanState,
     SignatureState,
     assess,
-    load_register,
     load_release,
     next_status,
 )
 from eta.plans.timing import SigningEvidence
-from eta.records.agreements import repository_zone
+from eta.records.agreements import Agreements, load_agreements, load_register, repository_zone
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.rules.incidents import start_of_day, time_findings
@@ -285,7 +283,7 @@ def _stored_grounds(incident: Incident, entry: Classification, agreements: Agree
     grounds are given only where that gives exactly the English grounds it recorded: the same
     basis, told in Dutch. A criterion left out has changed grounds since (or none recorded).
     """
-    again = agreements.classify(incident.model_copy(update={"facts": entry.facts}))
+    again = classify_by(agreements, incident.model_copy(update={"facts": entry.facts}))
     return {a.criterion.id: dutch_grounds(a.basis) for a in again.met
             if entry.grounds.get(a.criterion.id) == a.grounds}
 
@@ -357,7 +355,7 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
     register = agreements.parties
     levels = agreements.service_levels
     texts = _criteria_texts(agreements)
-    outcome = agreements.classify(incident)
+    outcome = classify_by(agreements, incident)
     current = incident.classification
     times = incident.times
 

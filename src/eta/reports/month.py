@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from eta.incidents.availability import Month, months_touched
 from eta.incidents.duties import duty_clocks
-from eta.incidents.state import load_agreements, load_incidents, response_deadline
+from eta.incidents.state import load_incidents, response_deadline
 from eta.models.incident import Incident
+from eta.records.agreements import load_agreements
 from eta.reports import labels
 from eta.reports.availability import (
     all_periods,

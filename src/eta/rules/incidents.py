@@ -38,12 +38,12 @@ from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.due import classification_due, classification_pending, is_overdue, response_due
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
 from eta.incidents.duties import StageClock, duty_clocks
-from eta.incidents.state import OPEN_STATUSES, Agreements, closing_problems
+from eta.incidents.state import OPEN_STATUSES, closing_problems
 from eta.models.agreements import ServiceLevels
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
 from eta.models.party import Party
-from eta.records.agreements import timezone_of
+from eta.records.agreements import Agreements, timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import IncidentStatus
 

@@ -1,0 +1,114 @@
+"""One run, one read: `eta report all` and `eta agenda` read each record file once and verify
+each signature once, counted through the real functions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES_DATE, run_eta
+from eta import signing
+from eta.diagnostics import error
+from eta.models.release import Signature
+from eta.records import snapshot
+from eta.records.layout import record_names
+from eta.records.read import FileResult, load_record
+from eta.records.yaml import read_file
+from report_helpers import GOLDEN_TODAY
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[str]]:
+    """How often each record file is read from disk, and each signature verified."""
+    reads: Counter[str] = Counter()
+    verified: Counter[str] = Counter()
+    verify = signing.verify
+
+    def counting_read(root: Path, name: str, display: str) -> bytes:
+        reads[display] += 1
+        return read_file(root, name, display)
+
+    def counting_verify(armored: str, message: bytes, namespace: str = signing.NAMESPACE
+                        ) -> signing.PublicKey:
+        verified[armored] += 1
+        return verify(armored, message, namespace)
+
+    monkeypatch.setattr("eta.records.read.read_file", counting_read)
+    monkeypatch.setattr(signing, "verify", counting_verify)
+    return reads, verified
+
+
+def _signatures(root: Path) -> set[str]:
+    found = set()
+    for name in record_names(root, [root / "releases"]):
+        if "/signatures/" in name:
+            result = load_record(root, root / name, name)
+            assert result.loaded is not None
+            assert isinstance(result.loaded.record, Signature)
+            found.add(result.loaded.record.signature)
+    return found
+
+
+def test_report_all_reads_each_record_once_and_verifies_each_signature_once(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    signatures = _signatures(git_repo)
+    assert len(signatures) == 6
+    reads, verified = _counted(monkeypatch)
+    out = git_repo.parent / "rapporten"
+    outcome = run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY, cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout == f"wrote 26 reports to {out}\n"
+    assert reads == Counter(dict.fromkeys(record_names(git_repo), 1))
+    assert verified == Counter(dict.fromkeys(signatures, 1))
+
+
+def test_the_agenda_reads_each_record_once(git_repo: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    reads, verified = _counted(monkeypatch)
+    outcome = run_eta("agenda", "--today", EXAMPLES_DATE, cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert set(reads.values()) == {1}
+    assert set(reads) >= set(record_names(git_repo, [git_repo / "afspraken"]))
+    assert set(verified.values()) == {1}
+
+
+def test_outside_a_snapshot_every_read_goes_to_the_disk(repo: Path) -> None:
+    """An editing command reads what is on disk now, never a copy from earlier."""
+    name = "afspraken/service-levels.yaml"
+    before = load_record(repo, repo / name, name)
+    (repo / name).write_text("not: [valid\n")
+    after = load_record(repo, repo / name, name)
+    assert before.loaded is not None
+    assert after.loaded is None
+
+
+def test_a_snapshot_keeps_what_it_read_and_gives_each_asker_its_own_findings(repo: Path
+                                                                              ) -> None:
+    name = "afspraken/service-levels.yaml"
+    with snapshot.taken():
+        first = load_record(repo, repo / name, name)
+        (repo / name).write_text("not: [valid\n")
+        first.diagnostics.append(error(name, 1, 1, "test.marker", "kept by the asker alone"))
+        again = load_record(repo, repo / name, name)
+    assert again.loaded is first.loaded
+    assert again.diagnostics == []
+    with snapshot.taken():
+        assert load_record(repo, repo / name, name).loaded is None
+
+
+def test_a_snapshot_raises_again_what_it_raised() -> None:
+    calls: list[int] = []
+
+    def failing() -> FileResult:
+        calls.append(1)
+        raise signing.BadSignature("not this one")
+
+    ask: Callable[[], FileResult] = failing
+    with snapshot.taken():
+        for _ in range(2):
+            with pytest.raises(signing.BadSignature, match="not this one"):
+                snapshot.once(("signature", "x"), ask)
+    assert calls == [1]
