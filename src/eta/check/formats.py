@@ -37,7 +37,7 @@ from eta.escaping import (
 if TYPE_CHECKING:
     from eta.contracts.shapes import CheckDocument
 
-Reporter = Callable[[CheckResult, TextIO], None]
+Format = Callable[[CheckResult, TextIO], None]
 
 def _counts(result: CheckResult) -> Counter[Severity]:
     return Counter(d.severity for d in result.diagnostics)
@@ -213,7 +213,7 @@ def report_gitlab(result: CheckResult, out: TextIO) -> None:
     out.write(for_json(issues) + "\n")
 
 
-REPORTERS: dict[str, Reporter] = {
+FORMATS: dict[str, Format] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eta.check.formats import REPORTERS
+from eta.check.formats import FORMATS
 from eta.cli.common import (
     NowOption,
     QuietOption,
@@ -28,7 +28,7 @@ from eta.cli.common import (
 if TYPE_CHECKING:
     Format = StrEnum
 else:
-    Format = StrEnum("Format", {name.upper(): name for name in REPORTERS})
+    Format = StrEnum("Format", {name.upper(): name for name in FORMATS})
 TEXT = Format("text")
 
 
@@ -85,5 +85,5 @@ def check(
     if output_format == TEXT:
         report_text(result, sys.stdout, colour=wants_colour(sys.stdout), quiet=quiet)
     else:
-        REPORTERS[output_format](result, sys.stdout)
+        FORMATS[output_format](result, sys.stdout)
     raise typer.Exit(1 if is_failure(result.diagnostics, strict=strict) else 0)

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from eta.errors import EtaError
 from eta.records.snapshot import taken
 from eta.reports import context as contexts
-from eta.reports.sources import History, records_at
+from eta.reports.sources import Provenance, records_at
 from eta.reports.templating import ReportEnvironment, TemplateProblem, environment, render
 from eta.vocabulary import ReportKind as Kind
 
@@ -73,23 +73,23 @@ class Reporter:
     """Renders reports from the records at `records_root`; the templates and the audit
     trail come from the repository at `root`."""
 
-    def __init__(self, root: Path, records_root: Path, history: History, options: Options
+    def __init__(self, root: Path, records_root: Path, provenance: Provenance, options: Options
                  ) -> None:
         self.root = root
         self.records_root = records_root
-        self.history = history
+        self.provenance = provenance
         self.options = options
         self.env: ReportEnvironment = environment(root)
 
     def _render(self, kind: Kind, data: dict[str, Any], paths: list[str]) -> str:
-        revision = self.history.revision
+        revision = self.provenance.revision
         data.update({
             "kind": str(kind),
             "today": self.options.today,
             "generated_at": self.options.generated_at,
             "revision": None if revision is None else {
-                "name": revision, "commit": self.history.short_commit},
-            "audit": self.history.trail(paths),
+                "name": revision, "commit": self.provenance.short_commit},
+            "audit": self.provenance.trail(paths),
         })
         return render(self.env, kind.template, data)
 
@@ -176,7 +176,7 @@ class Reporter:
                          for month in record_months(self.records_root, self.options.today,
                                                        self.options.now))
         if found:
-            self.history.preload()
+            self.provenance.preload()
         return found
 
     def everything(self) -> list[Rendered]:
@@ -191,14 +191,14 @@ def reporter(root: Path, options: Options, *, at: str | None,
              ) -> Iterator[Reporter]:
     """A reporter over the records of the working tree, or as they were at revision `at`;
     what its reports share of the records is read once (`eta.records.snapshot`)."""
-    with taken(), History.open(root, at) as history:
+    with taken(), Provenance.open(root, at) as provenance:
         if at is None:
-            yield Reporter(root, root, history, options)
+            yield Reporter(root, root, provenance, options)
             return
-        assert history.git is not None and history.commit is not None
-        with records_at(history.git, history.commit, folders) as snapshot:
+        assert provenance.git is not None and provenance.commit is not None
+        with records_at(provenance.git, provenance.commit, folders) as snapshot:
             try:
-                yield Reporter(root, snapshot, history, options)
+                yield Reporter(root, snapshot, provenance, options)
             except TemplateProblem:
                 raise
             except EtaError as exc:

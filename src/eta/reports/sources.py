@@ -23,7 +23,7 @@ from eta.records.files import refusal_of_git_mode
 from eta.records.layout import RECORD_FOLDERS, covers
 
 
-class History:
+class Provenance:
     """The git history a report's audit trail is taken from, if the records have one."""
 
     def __init__(self, git: GitRepository | None, commit: str | None, revision: str | None,
@@ -43,7 +43,7 @@ class History:
         self._uncommitted: list[str] | None = None
 
     @classmethod
-    def open(cls, root: Path, revision: str | None) -> History:
+    def open(cls, root: Path, revision: str | None) -> Provenance:
         if revision is not None:
             git = GitRepository.open(root, "--at")
             try:
@@ -70,7 +70,7 @@ class History:
                     "is onvolledig.")
         return None
 
-    def __enter__(self) -> History:
+    def __enter__(self) -> Provenance:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
