@@ -22,14 +22,8 @@ from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, Unit
 from eta.diagnostics import Diagnostic
 from eta.records.agreements import agreed, agreement_files, read_agreements
 from eta.records.kinds import KIND_BY_NAME
-from eta.records.layout import (
-    KnownIds,
-    covers,
-    is_template,
-    name_inside,
-    record_names,
-)
-from eta.rules import index_rules, record_rules, unit_rules
+from eta.records.layout import KnownIds, covers, is_template, name_inside, record_names
+from eta.rules import AGREEMENTS_READ, change_rules, index_rules, record_rules, unit_rules
 
 if TYPE_CHECKING:
     # Loaded only once a record must be read: a check whose files are all unchanged
@@ -49,16 +43,6 @@ def unit_of(name: str) -> str:
 PARALLEL_FROM = 1000
 
 
-def check_agreements(root: Path, paths: Sequence[Path] | None = None) -> dict[str, FileResult]:
-    """The agreements (those at `paths`, or all) by name, each with its findings and those of
-    its rules."""
-    found = read_agreements(root, paths)
-    for result in found.values():
-        if result.loaded is not None:
-            result.diagnostics.extend(_record_rule_findings(result.loaded, None))
-    return found
-
-
 def run_check(
     root: Path, paths: Sequence[Path] = (), *, today: dt.date, use_cache: bool = True,
     base: str | None = None, changed_only: bool = False,
@@ -68,7 +52,7 @@ def run_check(
 
     With `base` (a git revision), also the rules about the change since its merge base;
     with `changed_only`, only the changed records and those they refer to are checked.
-    `agreements` are those of `root`, when `check_agreements` has already read them.
+    `agreements` are those of `root`, when `read_agreements` has already read them.
     A change that a killed command left half done is found too (eta.journal).
     """
     from eta.journal import interrupted_change
@@ -125,13 +109,16 @@ def _run_check(
                 return CheckResult(whole, len(names))
 
     if agreements is None:
-        agreements = check_agreements(root, agreement_paths)
-    diagnostics = [d for name, result in agreements.items() if name in names
-                   for d in result.diagnostics]
+        agreements = read_agreements(root, agreement_paths)
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
     duties_invalid = any(result.loaded is None for name, result in agreements.items()
                          if name == DUTIES_FILE)
     context = _context(today, agreed, head, moment, duties_invalid=duties_invalid)
+    diagnostics = [d for name, result in agreements.items() if name in names
+                   for d in result.diagnostics]
+    for loaded in agreed:
+        if loaded.file in names:
+            diagnostics.extend(_record_rule_findings(loaded, context))
     results: dict[str, UnitResult] = {}
     if cache is not None:
         for unit, files in units.items():
@@ -174,18 +161,18 @@ def _run_check_against_base(
     """`check` (eta check on the given paths, with the working tree's agreements) with the
     rules about the change since `base`."""
     from eta.background import InBackground
-    from eta.check.change import ask_git, base_diagnostics, changed_selection, compare
+    from eta.check.change import ask_git, changed_selection, compare
 
     # Reading git and loading the working tree's agreements keep a core busy each.
     with InBackground(lambda: ask_git(root, base)) as answer:
-        agreements = check_agreements(root)
+        agreements = read_agreements(root)
         comparison = compare(root, base, answer.result())
-    found = base_diagnostics(comparison)
+    found = [d for rule in change_rules() for d in rule(comparison)]
     given = [name_inside(root, Path(p)) for p in paths]
     if paths:
         found = [d for d in found if covers(d.file, given)]
     if changed_only:
-        selection = changed_selection(comparison)
+        selection = changed_selection(comparison, AGREEMENTS_READ)
         if paths:
             # What is both changed and asked for: the narrower of each pair.
             selection = sorted({g for g in given if covers(g, selection)}
@@ -254,18 +241,8 @@ def check_unit(
     return UnitResult(diagnostics, [Entry.of(record) for record in loaded])
 
 
-def _record_rule_findings(loaded: Loaded, context: Context | None) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    if context is None and loaded.kind.name not in _CONTEXT_FREE:
-        return found
-    for rule in record_rules(loaded.kind.name):
-        found.extend(rule(loaded, context or _NO_CONTEXT))
-    return found
-
-
-# The agreements are checked before their context exists; their rules do not need it.
-_CONTEXT_FREE = frozenset({"party", "service-levels", "criteria", "reporting-duties"})
-_NO_CONTEXT = Context(dt.date.min, {}, None, None, dt.datetime.min.replace(tzinfo=dt.UTC), None)
+def _record_rule_findings(loaded: Loaded, context: Context) -> list[Diagnostic]:
+    return [d for rule in record_rules(loaded.kind.name) for d in rule(loaded, context)]
 
 
 #: Where the agreements hold their reporting duties.

@@ -1,5 +1,5 @@
 """The rules of `eta check` behind one registry: which rules judge a record of each kind, a
-unit of records, and the whole repository.
+unit of records, the whole repository, and the change since a base.
 
 Every rule is a plain function of the data it is given (`eta.check.result`); none reads a
 file, git or the clock. A rule module is imported only once a record of a kind it concerns
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from eta.check.result import IndexRule, RecordRule, UnitRule
+    from eta.rules.change import ChangeRule
 
 #: The kinds the rules about releases and their plans concern.
 _RELEASE_KINDS = frozenset({"release", "plan", "plan-party", "signature"})
@@ -62,3 +63,10 @@ def index_rules() -> list[IndexRule]:
     from eta.rules import agreements, availability, references
 
     return [*agreements.RULES, *references.RULES, *availability.RULES]
+
+
+def change_rules() -> tuple[ChangeRule, ...]:
+    """The rules about the change since a base (`eta check --base`)."""
+    from eta.rules import change
+
+    return change.CHANGE_RULES
