@@ -4,7 +4,7 @@ each signature once, counted through the real functions."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -12,10 +12,11 @@ import pytest
 from conftest import EXAMPLES_DATE, run_eta
 from eta import signing
 from eta.diagnostics import error
+from eta.errors import EtaError
 from eta.models.release import Signature
-from eta.records import snapshot
+from eta.records import agreements, snapshot
 from eta.records.layout import record_names
-from eta.records.read import FileResult, load_record
+from eta.records.read import FileResult, Loaded, load_record
 from eta.records.yaml import read_file
 from report_helpers import GOLDEN_TODAY
 
@@ -112,3 +113,32 @@ def test_a_snapshot_raises_again_what_it_raised() -> None:
             with pytest.raises(signing.BadSignature, match="not this one"):
                 snapshot.once(("signature", "x"), ask)
     assert calls == [1]
+
+
+def test_report_all_judges_the_agreements_once(git_repo: Path, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    """The agreements are sorted and judged whole once a run, not again for each report."""
+    judged: Counter[str] = Counter()
+    sort = agreements.agreed
+
+    def counting_agreed(records: Iterable[Loaded]) -> agreements.Agreed:
+        found = sort(records)
+        judged["whole" if found.service_levels is not None else "register"] += 1
+        return found
+
+    monkeypatch.setattr(agreements, "agreed", counting_agreed)
+    out = git_repo.parent / "rapporten"
+    outcome = run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY, cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert judged == Counter({"whole": 1, "register": 1})
+
+
+def test_a_snapshot_judges_agreements_changed_after_it_afresh(repo: Path) -> None:
+    """Outside the run that judged them, the agreements are read from the disk again."""
+    with snapshot.taken():
+        first = agreements.load_agreements(repo)
+        assert agreements.load_agreements(repo) is first
+    name = "afspraken/service-levels.yaml"
+    (repo / name).write_text("not: [valid\n")
+    with snapshot.taken(), pytest.raises(EtaError, match=r"afspraken/service-levels\.yaml"):
+        agreements.load_agreements(repo)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eta.errors import EtaError
+from eta.records.snapshot import once
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -125,7 +126,11 @@ def read_agreements(root: Path, paths: Iterable[Path] | None = None
 
 def load_agreements(root: Path) -> Agreements:
     """The agreements whole; EtaError when one of their files is not valid, or the service
-    levels or the criteria are missing."""
+    levels or the criteria are missing. Within a run's snapshot they are judged once."""
+    return once(("agreements", str(root)), lambda: _load_agreements(root))
+
+
+def _load_agreements(root: Path) -> Agreements:
     from eta.records.read import not_loaded
 
     loaded = []
@@ -142,7 +147,14 @@ def load_agreements(root: Path) -> Agreements:
 
 
 def load_register(root: Path) -> dict[str, Party]:
-    """The parties of afspraken/parties/; EtaError if one of them is not valid."""
+    """The parties of afspraken/parties/; EtaError if one of them is not valid. Within a
+    run's snapshot they are judged once; each asker is given its own dict."""
+    from eta.records.snapshot import once
+
+    return dict(once(("register", str(root)), lambda: _load_register(root)))
+
+
+def _load_register(root: Path) -> dict[str, Party]:
     from eta.diagnostics import Severity
     from eta.records.read import invalid_records
 
