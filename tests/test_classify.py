@@ -19,12 +19,11 @@ from eta.incidents.classify import (
     Since,
     UnknownEndBasis,
     classify,
-    deelnemers,
     involved_deelnemers,
 )
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Facts, Incident
-from eta.models.party import Party
+from eta.models.party import Party, deelnemers
 from eta.records.read import load_record
 from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 

@@ -9,13 +9,16 @@ from pathlib import Path
 
 import pytest
 
+import eta.git
 from conftest import EXAMPLES_DATE, run_eta
 from eta import signing
 from eta.diagnostics import error
 from eta.errors import EtaError
+from eta.incidents import state
+from eta.models.incident import Incident
 from eta.models.release import Signature
 from eta.records import agreements, snapshot
-from eta.records.layout import record_names
+from eta.records.layout import covering, covers, record_names
 from eta.records.read import FileResult, Loaded, load_record
 from eta.records.yaml import read_file
 from report_helpers import GOLDEN_TODAY
@@ -142,3 +145,38 @@ def test_a_snapshot_judges_agreements_changed_after_it_afresh(repo: Path) -> Non
     (repo / name).write_text("not: [valid\n")
     with snapshot.taken(), pytest.raises(EtaError, match=r"afspraken/service-levels\.yaml"):
         agreements.load_agreements(repo)
+
+
+def test_report_all_asks_git_for_the_head_once_and_reads_the_incidents_once(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every report shares is found once a run: no report asks git or lists the
+    incidents again for itself."""
+    asked: Counter[str] = Counter()
+    head_commit, load_all = eta.git.head_commit, state._load_incidents
+
+    def counting_head(root: Path) -> str | None:
+        asked["head"] += 1
+        return head_commit(root)
+
+    def counting_incidents(root: Path) -> tuple[list[Incident], list[str]]:
+        asked["incidents"] += 1
+        return load_all(root)
+
+    monkeypatch.setattr(eta.git, "head_commit", counting_head)
+    monkeypatch.setattr(state, "_load_incidents", counting_incidents)
+    out = git_repo.parent / "rapporten"
+    outcome = run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY, cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert asked == Counter({"head": 1, "incidents": 1})
+
+
+@pytest.mark.parametrize("wanted", [[], ["."], ["incidents"], ["incidents/"],
+                                    ["releases/R1", "afspraken/parties/a.yaml"], ["/"]])
+def test_covering_answers_as_covers(wanted: list[str]) -> None:
+    names = ["incidents", "incidents/a.yaml", "incidentsx/a.yaml", "releases/R1",
+             "releases/R1/plan.yaml", "releases/R10/plan.yaml", "afspraken/parties/a.yaml",
+             "afspraken/parties/a.yaml/x", "/abs", "", "."]
+    covered = covering(wanted)
+    assert [covered(name) for name in names] == [covers(name, wanted) for name in names]
+

@@ -26,7 +26,7 @@ How each rule reads the facts (our reading, where the framework leaves room):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING
 from eta.incidents.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
-from eta.models.party import Party
 from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 
 if TYPE_CHECKING:
@@ -242,11 +241,6 @@ class Outcome:
         }
 
 
-def deelnemers(parties: Mapping[str, Party]) -> frozenset[str]:
-    """The ids of the parties that are deelnemers (not only the Beheerorganisatie)."""
-    return frozenset(party_id for party_id, party in parties.items() if party.is_deelnemer)
-
-
 def involved_deelnemers(incident: Incident, deelnemer_ids: Collection[str]) -> list[str]:
     """The distinct deelnemers among the reporter and the affected parties, in order."""
     named = dict.fromkeys([incident.reporter, *incident.affected])
@@ -257,7 +251,7 @@ def classify_by(agreements: Agreements, incident: Incident) -> Outcome:
     """`classify` by the repository's agreements: its criteria, its service levels, and its
     register's deelnemers."""
     return classify(incident, agreements.criteria, agreements.service_levels,
-                    deelnemers(agreements.parties))
+                    agreements.deelnemers)
 
 
 def classify(

@@ -26,6 +26,7 @@ from eta.models.incident import Facts, Incident
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
 from eta.records.read import load_record, not_loaded
+from eta.records.snapshot import once
 from eta.vocabulary import IncidentStatus
 
 INCIDENTS = "incidents"
@@ -265,7 +266,13 @@ def classification_entry(
 
 
 def load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
-    """Every valid incident, by id; and the files that are not valid incidents."""
+    """Every valid incident, by id; and the files that are not valid incidents. Within a
+    run's snapshot the folder is read once; each asker is given its own lists."""
+    incidents, invalid = once(("incidents", str(root)), lambda: _load_incidents(root))
+    return list(incidents), list(invalid)
+
+
+def _load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
     folder = root / INCIDENTS
     incidents: list[Incident] = []
     invalid: list[str] = []

@@ -75,6 +75,11 @@ class Party(Record):
         return any(role is not Role.BEHEERORGANISATIE for role in self.roles)
 
 
+def deelnemers(parties: Mapping[str, Party]) -> frozenset[str]:
+    """The ids of the parties that are deelnemers (not only the Beheerorganisatie)."""
+    return frozenset(party_id for party_id, party in parties.items() if party.is_deelnemer)
+
+
 def beheerorganisatie(parties: Mapping[str, Party]) -> tuple[str, ...]:
     """The ids of the parties in the role of Beheerorganisatie, in order."""
     return tuple(sorted(party_id for party_id, party in parties.items()

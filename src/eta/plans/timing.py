@@ -126,10 +126,17 @@ class SigningEvidence:
 
     @classmethod
     def of(cls, root: Path) -> SigningEvidence:
-        """The evidence for the working tree at `root`, as of now."""
+        """The evidence for the working tree at `root`, as of now: within a run's snapshot,
+        as of the first ask, so that git is asked for the head once a run."""
         from eta.git import head_commit
+        from eta.records.snapshot import once
 
-        return cls(root, head_commit(root))
+        return once(("signing evidence", str(root)), lambda: cls(root, head_commit(root)))
+
+    def read_ahead(self) -> None:
+        """Read git's history of the releases now, for every release judged later."""
+        if self.root is not None and self.head is not None:
+            _release_commits(self.root, self.head)
 
     def for_release(self, files: ReleaseFiles, digest: str | None) -> SignatureTimes:
         release = files.release.record if files.release is not None else None

@@ -14,6 +14,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +77,7 @@ def agreed(records: Iterable[Loaded]) -> Agreed:
     return Agreed(parties, levels, criteria, duties or default_duties())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Agreements:
     """What the commands judge by: the register of parties, the service levels and the
     incident criteria, all present and valid."""
@@ -85,6 +86,13 @@ class Agreements:
     service_levels: ServiceLevels
     criteria: Criteria
     duties: ReportingDuties = field(default_factory=lambda: _default_duties())
+
+    @cached_property
+    def deelnemers(self) -> frozenset[str]:
+        """The ids of the register's deelnemers; every incident is classified by them."""
+        from eta.models.party import deelnemers
+
+        return deelnemers(self.parties)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,7 +87,28 @@ def record_names(root: Path, paths: Iterable[Path] = ()) -> list[str]:
 
 def covers(name: str, wanted: Iterable[str]) -> bool:
     """Whether `name` is one of `wanted` (names relative to the root) or lies below one."""
-    return any(name == w or w == "." or name.startswith(w.rstrip("/") + "/") for w in wanted)
+    return covering(wanted)(name)
+
+
+def covering(wanted: Iterable[str]) -> Callable[[str], bool]:
+    """`covers` against the same `wanted` for many names: a name is looked up once for
+    itself and once for each folder it lies in, however many names are wanted."""
+    given = set(wanted)
+    if "." in given:
+        return lambda name: True
+    folders = {w.rstrip("/") for w in given}
+
+    def covered(name: str) -> bool:
+        if name in given:
+            return True
+        slash = name.find("/")
+        while slash != -1:
+            if name[:slash] in folders:
+                return True
+            slash = name.find("/", slash + 1)
+        return False
+
+    return covered
 
 
 def name_inside(root: Path, given: Path) -> str:

@@ -12,8 +12,8 @@ and, only when asked, the moment it was made: rendered twice it is the same text
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -179,6 +179,15 @@ class Reporter:
             self.provenance.preload()
         return found
 
+    def read_ahead(self, planned: Collection[Planned]) -> None:
+        """Read once what many of the `planned` reports share, before they are shared
+        among workers that would each read it again: every template compiled, and the
+        records of the agreements (and for the overview and evaluations, all of them)."""
+        for name in self.env.list_templates():
+            with suppress(Exception):  # a broken template is named by each report it breaks
+                self.env.get_template(name)
+        contexts.read_ahead(self.records_root, {item.kind for item in planned})
+
     def everything(self) -> list[Rendered]:
         """Every report of the repository, rendered."""
         return [Rendered(item.name, self.report(item.kind, item.subject))
@@ -258,6 +267,7 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
     with reporter(root, options, at=at) as made:
         planned = made.planned(kinds)
         progress.start(len(planned))
+        made.read_ahead(planned)
 
         def render(item: Planned) -> Rendered | Failed:
             try:

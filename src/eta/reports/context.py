@@ -10,7 +10,8 @@ knows nothing of terminals or of Markdown. Moments are given in the agreements' 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from eta.due import (
     is_overdue,
     response_due,
 )
+from eta.errors import EtaError
 from eta.incidents.classify import classify_by
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.duties import duty_clocks
@@ -52,7 +54,7 @@ from eta.records.agreements import Agreements, load_agreements, load_register, r
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.rules.incidents import start_of_day, time_findings
-from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus
+from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus, ReportKind
 
 Data = dict[str, Any]
 
@@ -233,6 +235,29 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
         data["incidents"] = [_incident_summary(i, agreements, moment) for i in incidents
                              if i.release == release_id]
     return data
+
+
+#: The reports that read every incident.
+_OVER_MANY = frozenset({ReportKind.OVERVIEW, ReportKind.EVALUATION, ReportKind.AVAILABILITY,
+                        ReportKind.MONTH})
+
+
+def read_ahead(root: Path, kinds: Collection[ReportKind]) -> None:
+    """Read into the run's snapshot what reports of `kinds` share: the agreements, and for
+    the reports over many records (the overview, the evaluations, availability and the
+    month) every release and incident. A record that cannot be read is passed over here;
+    the snapshot raises its error again in each report."""
+    for load in (load_register, load_agreements):
+        with suppress(EtaError):
+            load(root)
+    if not _OVER_MANY & set(kinds):
+        return
+    load_incidents(root)
+    evidence = SigningEvidence.of(root)
+    evidence.read_ahead()
+    for release_id in release_ids(root):
+        with suppress(EtaError):
+            load_release(root, release_id)
 
 
 def release_paths(release_id: str, context: Data) -> list[str]:

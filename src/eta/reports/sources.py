@@ -20,7 +20,7 @@ from typing import Any
 from eta.errors import EtaError
 from eta.git import GitError, GitRepository, PathsCommit, commits_changing
 from eta.records.files import refusal_of_git_mode
-from eta.records.layout import RECORD_FOLDERS, covers
+from eta.records.layout import RECORD_FOLDERS, covering
 
 
 class Provenance:
@@ -103,10 +103,11 @@ class Provenance:
             commits = self._preloaded_changing(paths)
         else:
             commits = commits_changing(self.git, self.commit, paths)
+        shown = covering(paths)
         uncommitted: list[str] = []
         if self.revision is None:
             if self._uncommitted is not None:
-                uncommitted = [p for p in self._uncommitted if covers(p, paths)]
+                uncommitted = [p for p in self._uncommitted if shown(p)]
             else:
                 uncommitted = [c.path for c in self.git.changed_files(self.commit, paths)]
         return {
@@ -115,7 +116,7 @@ class Provenance:
             "commits": [{
                 "commit": c.sha[:12], "date": c.date, "author": c.author_name,
                 "email": c.author_email, "subject": c.subject,
-                "files": [p for p in c.paths if covers(p, paths)],
+                "files": [p for p in c.paths if shown(p)],
             } for c in commits],
             "uncommitted": uncommitted,
         }
