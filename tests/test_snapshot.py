@@ -3,6 +3,9 @@ each signature once, counted through the real functions."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,11 +20,12 @@ from eta.errors import EtaError
 from eta.incidents import state
 from eta.models.incident import Incident
 from eta.models.release import Signature
-from eta.records import agreements, snapshot
+from eta.records import agreements, read, snapshot
 from eta.records.layout import covering, covers, record_names
 from eta.records.read import FileResult, Loaded, load_record
 from eta.records.yaml import read_file
 from report_helpers import GOLDEN_TODAY
+from test_concurrency import many_incidents
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch) -> tuple[Counter[str], Counter[str]]:
@@ -180,3 +184,36 @@ def test_covering_answers_as_covers(wanted: list[str]) -> None:
     covered = covering(wanted)
     assert [covered(name) for name in names] == [covers(name, wanted) for name in names]
 
+
+#: Runs eta with its many records read in this one process, as a reference.
+_ONE_PROCESS = ("import sys, eta.records.read as read; read.PARALLEL_FROM = sys.maxsize; "
+                "from eta.main import main; main()")
+#: Runs eta and says on stderr's last line whether a pool of workers was started.
+_PROBED = ("import atexit, sys, eta.parallel as parallel; can_fork = parallel._can_fork; "
+           "started = []; parallel._can_fork = lambda: started.append(can_fork()) or started[-1]; "
+           "atexit.register(lambda: sys.stderr.write(f'pool: {any(started)}\\n')); "
+           "from eta.main import main; main()")
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool of workers needs two cores")
+@pytest.mark.parametrize(("command", "shown"), [
+    (["incident", "list", "--format", "json"], ["2026-11-16-000006", "2026-11-16-000007.yaml"]),
+    (["agenda", "--format", "json"], ["2026-11-16-000006", "2026-11-16-000007.yaml"]),
+    (["report", "overview"], ["Overzicht van releases en incidenten"]),
+])
+def test_many_incidents_read_in_workers_say_what_one_process_says(
+    git_repo: Path, command: list[str], shown: list[str]
+) -> None:
+    """Read in a pool of workers, the records give every view exactly the output they give
+    read in one process: each incident, the broken one named among them."""
+    many_incidents(git_repo, read.PARALLEL_FROM)
+    (git_repo / "incidents/2026-11-16-000007.yaml").write_text("id: [broken\n")
+    argv = [*command, "--today", EXAMPLES_DATE]
+    pooled = subprocess.run([sys.executable, "-c", _PROBED, *argv], cwd=git_repo,
+                            capture_output=True, text=True, check=False)
+    alone = subprocess.run([sys.executable, "-c", _ONE_PROCESS, *argv], cwd=git_repo,
+                           capture_output=True, text=True, check=False)
+    assert pooled.stderr.endswith("pool: True\n")
+    assert (pooled.returncode, pooled.stdout, pooled.stderr.removesuffix("pool: True\n")) == (
+        alone.returncode, alone.stdout, alone.stderr)
+    assert all(text in alone.stdout + alone.stderr for text in shown)

@@ -37,6 +37,7 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
     end, and collecting them is wasted work.
     """
     global _work
+    collecting = gc.isenabled()
     gc.disable()
     try:
         cores = os.cpu_count() or 1
@@ -51,16 +52,20 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
         workers = min(cores, MAX_WORKERS)
         chunk = max(1, len(items) // (workers * 8))
         _work = work  # type: ignore[assignment]
-        # The pool's threads start with the stopping signals blocked, so the kernel hands
-        # Ctrl-C to the main thread: one delivered to a pool thread would leave the main
-        # thread waiting on the pool for ever; it ends the workers itself.
-        with held_back():
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=left_to_parent)
-        with pool:
-            yield from pool.imap(_in_worker, items, chunksize=chunk)
+        try:
+            # The pool's threads start with the stopping signals blocked, so the kernel
+            # hands Ctrl-C to the main thread: one delivered to a pool thread would leave
+            # the main thread waiting on the pool for ever; it ends the workers itself.
+            with held_back():
+                pool = multiprocessing.get_context("fork").Pool(workers,
+                                                                initializer=left_to_parent)
+            with pool:
+                yield from pool.imap(_in_worker, items, chunksize=chunk)
+        finally:
+            _work = None
     finally:
-        gc.enable()
-        _work = None
+        if collecting:
+            gc.enable()
 
 
 def _in_worker(item: object) -> object:
@@ -69,6 +74,9 @@ def _in_worker(item: object) -> object:
 
 
 def _can_fork() -> bool:
+    """Whether this process may fork a pool: where `fork` exists, and not in a worker of
+    a pool already (a daemonic process may start none; it does its share itself)."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return ("fork" in multiprocessing.get_all_start_methods()
+            and multiprocessing.parent_process() is None)

@@ -25,7 +25,7 @@ from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
 from eta.models.incident import Facts, Incident
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
-from eta.records.read import load_record, not_loaded
+from eta.records.read import load_record, load_records, not_loaded
 from eta.records.snapshot import once
 from eta.vocabulary import IncidentStatus
 
@@ -278,13 +278,12 @@ def _load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
     invalid: list[str] = []
     if not os.path.lexists(folder):
         return incidents, invalid
-    for path in record_files(root, [folder]):
-        display = relative(root, path)
-        result = load_record(root, path, display)
+    paths = record_files(root, [folder])
+    for path, result in zip(paths, load_records(root, paths), strict=True):
         if result.loaded is not None and isinstance(result.loaded.record, Incident):
             incidents.append(result.loaded.record)
         else:
-            invalid.append(display)
+            invalid.append(relative(root, path))
     incidents.sort(key=lambda incident: incident.id)
     return incidents, invalid
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -76,9 +78,56 @@ def load_record(root: Path, path: Path, display: str) -> FileResult:
     """
     if current() is None:
         return _load_record(root, path, display)
-    kept = once(("record", str(root), str(path), display),
-                lambda: _load_record(root, path, display))
+    kept = once(_key(root, path, display), lambda: _load_record(root, path, display))
     return FileResult(kept.loaded, list(kept.diagnostics))
+
+
+#: From this many files on, a snapshot's records are read in forked workers: below it the
+#: pool costs more than it saves.
+PARALLEL_FROM = 400
+
+
+def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
+    """`load_record` of each of `paths`, in their order.
+
+    Many files (not yet in the run's snapshot) are read in forked workers
+    (`eta.parallel`), and come back without their node trees: what a tree locates is in
+    the findings already, and sent back it would cost more than the parse it saves. Within
+    a snapshot each is kept there, as `load_record` keeps what it reads."""
+    names = [relative(root, path) for path in paths]
+    if len(paths) < PARALLEL_FROM:
+        return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
+    from eta.parallel import forked_map
+
+    snapshot = current()
+    unread = [(path, name) for path, name in zip(paths, names, strict=True)
+              if snapshot is None or not snapshot.holds(_key(root, path, name))]
+
+    def read(item: tuple[Path, str]) -> FileResult | Exception:
+        try:
+            result = _load_record(root, *item)
+        except Exception as exc:  # raised again in this process, as load_record would
+            return exc
+        if result.loaded is not None:
+            result.loaded.document = None
+        return result
+
+    outcomes = forked_map(read, unread, parallel_from=PARALLEL_FROM)
+    if snapshot is None:
+        return [_kept(outcome) for outcome in outcomes]
+    for (path, name), outcome in zip(unread, outcomes, strict=True):
+        snapshot.once(_key(root, path, name), partial(_kept, outcome))
+    return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
+
+
+def _key(root: Path, path: Path, display: str) -> tuple[str, str, str, str]:
+    return ("record", str(root), str(path), display)
+
+
+def _kept(outcome: FileResult | Exception) -> FileResult:
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 def _load_record(root: Path, path: Path, display: str) -> FileResult:

@@ -26,6 +26,10 @@ class Snapshot:
     def __init__(self) -> None:
         self._found: dict[tuple[Hashable, ...], tuple[bool, object]] = {}
 
+    def holds(self, key: tuple[Hashable, ...]) -> bool:
+        """Whether `key` was asked for already."""
+        return key in self._found
+
     def once(self, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         """What `compute` gives for `key`, computed the first time it is asked only; an
         exception it raised is raised again for each later ask."""
