@@ -59,8 +59,15 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
             with held_back():
                 pool = multiprocessing.get_context("fork").Pool(workers,
                                                                 initializer=left_to_parent)
-            with pool:
+            try:
                 yield from pool.imap(_in_worker, items, chunksize=chunk)
+            finally:
+                # The workers are told to stop by the pool's own sentinels and waited for.
+                # `Pool.terminate` would take the queue's lock and count on SIGTERM to end
+                # a worker waiting for that lock, but the workers ignore SIGTERM
+                # (`left_to_parent`): it would wait for them for ever.
+                pool.close()
+                pool.join()
         finally:
             _work = None
     finally:

@@ -1,0 +1,68 @@
+"""Work shared among forked workers ends with every worker gone, however the work ends."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or sys.platform == "win32",
+                                reason="a pool of forked workers needs fork and two cores")
+
+#: Runs many small pools one after the other in a process that is eta's command, whose
+#: workers ignore the stopping signals; prints the children left at the end.
+_MANY_POOLS = """
+import multiprocessing, sys
+from eta import interrupts
+from eta.parallel import forked_map
+
+interrupts.install()
+items = list(range(-50, 50))
+for _ in range(int(sys.argv[1])):
+    assert list(forked_map(abs, items, parallel_from=1)) == [abs(i) for i in items]
+print(len(multiprocessing.active_children()))
+"""
+
+#: A pool whose work fails on one item, and a pool left before its last result.
+_ENDED_EARLY = """
+import multiprocessing
+from eta import interrupts
+from eta.parallel import forked_map
+
+def fail_on_seven(item):
+    if item == 7:
+        raise ValueError("seven")
+    return item
+
+interrupts.install()
+try:
+    list(forked_map(fail_on_seven, list(range(40)), parallel_from=1))
+except ValueError as exc:
+    print("raised", exc)
+results = forked_map(abs, list(range(40)), parallel_from=1)
+print("first", next(results))
+results.close()
+print(len(multiprocessing.active_children()))
+"""
+
+
+def _run(script: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    # The timeout only stops a run that would hang; it asserts nothing about speed.
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_many_pools_in_turn_each_end_with_their_workers() -> None:
+    """A pool is ended by its own sentinels: the workers ignore SIGTERM, so ending them by
+    it (as `Pool.terminate` does) left one waiting for the queue's lock for ever, about once
+    in a few hundred pools."""
+    outcome = _run(_MANY_POOLS, "300")
+    assert (outcome.returncode, outcome.stdout, outcome.stderr) == (0, "0\n", "")
+
+
+def test_a_failing_or_abandoned_pool_ends_with_its_workers() -> None:
+    outcome = _run(_ENDED_EARLY)
+    assert (outcome.returncode, outcome.stdout, outcome.stderr) == (
+        0, "raised seven\nfirst 0\n0\n", "")
