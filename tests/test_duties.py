@@ -15,7 +15,7 @@ from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
 from eta.records.read import load_record
 from eta.rules.incidents import duty_findings
-from test_incident_cli import changes, eta, new, path_of
+from test_incident_cli import ME, changes, eta, new, path_of
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -254,3 +254,137 @@ def test_a_file_of_duties_that_is_not_valid_is_its_own_error_alone(
             if not line.startswith("    hint:")] == [
         expected, EXAMPLES_WARNING.splitlines()[0],
         f"{len(list(repo.rglob('*.yaml')))} files checked: 1 error, 1 warning"]
+
+
+def _storing(repo: Path) -> str:
+    return new(repo, "--title", "Storing", "--type", "verstoring", "--reporter", "volmacht",
+               "--detected-at", "2026-10-23T16:10", "--now", "2026-10-23T16:15")
+
+
+OVERWRITE = ("; a recorded notification or outage is corrected, not overwritten: give "
+             "--reason TEXT to correct it, and `corrections` keeps the value it had, with who "
+             "corrected it, when and why\n")
+
+
+def test_a_recorded_notification_is_corrected_with_a_reason_not_overwritten(repo: Path
+                                                                            ) -> None:
+    incident_id = _storing(repo)
+    path = path_of(repo, incident_id)
+    eta(repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+        "--notified-at", "2026-10-26T14:00", "--notification-reference", "CSIRT-1",
+        "--now", "2026-10-26T14:05")
+    recorded = path.read_bytes()
+    for options, field, value in [
+        (("--notified-at", "2026-10-26T13:00"), "at", "2026-10-26 14:00 CET"),
+        (("--notification-reference", "CSIRT-2"), "reference", "`CSIRT-1`")]:
+        assert eta(repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+                   *options, "--now", "2026-10-26T14:10") == (
+            1, "", f"eta: error: the notification of nis2:melding: `notifications[0].{field}` "
+            f"is recorded as {value}" + OVERWRITE)
+        assert path.read_bytes() == recorded
+    assert eta(repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+               "--notified-at", "2026-10-26T13:00", "--reason",
+               "Het CSIRT bevestigde de melding van 13:00.", "--now", "2026-10-26T14:10") == (
+        0, f"updated incidents/{incident_id}.yaml: notifications[0], corrections\n", "")
+    assert changes(recorded.decode(), path.read_text()) == [
+        "-    at: 2026-10-26T14:00:00+01:00", "+    at: 2026-10-26T13:00:00+01:00",
+        "+corrections:", "+  - at: 2026-10-26T14:10:00+01:00", f"+    by: {ME}",
+        "+    field: notifications[0].at", "+    was: '2026-10-26T14:00:00+01:00'",
+        "+    reason: Het CSIRT bevestigde de melding van 13:00."]
+    # The same moment written with another offset is the value recorded: nothing to correct.
+    assert eta(repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+               "--notified-at", "2026-10-26T12:00Z", "--now", "2026-10-26T14:20") == (
+        2, "", "eta: error: nothing to update: give at least one option (see --help)\n")
+    assert eta(repo, "check", str(path), "--today", "2026-10-26") == (
+        0, "1 file checked: no problems found\n", "")
+
+
+def test_a_stage_recorded_as_a_field_is_written_there_alone(repo: Path) -> None:
+    """One notification, one place: the telephone report is `times.phoned`, the data
+    breach's notification `data_breach.notified_at`, as `eta check` reads them."""
+    incident_id = _storing(repo)
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--notification",
+               "beheerorganisatie:telefonisch", "--notified-at", "2026-10-23T16:20",
+               "--now", "2026-10-23T16:30") == (
+        0, f"updated incidents/{incident_id}.yaml: times.phoned\n", "")
+    assert changes(before, path.read_text()) == ["+  phoned: 2026-10-23T16:20:00+02:00"]
+    recorded = path.read_bytes()
+    for options, code, message in [
+        (("--notification", "beheerorganisatie:telefonisch", "--notification-reference", "T-1"),
+         2, "eta: error: --notification-reference: beheerorganisatie:telefonisch is recorded "
+         "as `times.phoned`, which holds the time alone\n"),
+        (("--notification", "beheerorganisatie:telefonisch", "--notified-at",
+          "2026-10-23T16:25"), 1, "eta: error: the notification of "
+         "beheerorganisatie:telefonisch: `times.phoned` is recorded as 2026-10-23 16:20 CEST"
+         + OVERWRITE),
+        (("--phoned-at", "2026-10-23T16:25"), 1, "eta: error: the notification of "
+         "beheerorganisatie:telefonisch: `times.phoned` is recorded as 2026-10-23 16:20 CEST"
+         + OVERWRITE)]:
+        assert eta(repo, "incident", "update", incident_id, *options, "--now",
+                   "2026-10-23T16:40") == (code, "", message)
+        assert path.read_bytes() == recorded
+    eta(repo, "incident", "update", incident_id, "--reportable-data-breach", "yes",
+        "--aware-at", "2026-10-23T17:00", "--now", "2026-10-23T17:10")
+    middle = path.read_text()
+    assert eta(repo, "incident", "update", incident_id, "--notification", "datalek:melding",
+               "--notified-at", "2026-10-24T09:00", "--notification-reference", "AP-1",
+               "--now", "2026-10-24T09:10") == (
+        0, f"updated incidents/{incident_id}.yaml: data_breach.notified_at, "
+        "data_breach.reference\n", "")
+    assert changes(middle, path.read_text()) == [
+        "+  notified_at: 2026-10-24T09:00:00+02:00", "+  reference: AP-1"]
+    assert "notifications:" not in path.read_text()
+
+
+@pytest.mark.parametrize(("options", "problem"), [
+    (("--notification", "nis2:melding", "--notified-at", "2026-10-23T16:00"),
+     "Significant incident (NIS2, Cyberbeveiligingswet) (CSIRT), incidentmelding "
+     "(`nis2`/`melding`) is notified before its clock started (2026-10-23 16:10 CEST)"),
+    (("--notification", "nis2:eindverslag", "--notified-at", "2026-10-26T12:00"),
+     "Significant incident (NIS2, Cyberbeveiligingswet) (CSIRT), eindverslag "
+     "(`nis2`/`eindverslag`) is notified before its clock started (2026-10-26 13:00 CET)"),
+    (("--notification", "datalek:melding", "--notified-at", "2026-10-26T15:00"),
+     "Meldplicht datalekken (Autoriteit Persoonsgegevens), melding (`datalek`/`melding`) was "
+     "notified 6 hours after its deadline of 2026-10-26 09:00 CET without a `delay_reason`; a "
+     "late notification must give the reasons for the delay"),
+], ids=["before the clock", "final report before the notification", "late without reason"])
+def test_update_refuses_a_notification_the_check_would_refuse(
+        repo: Path, options: tuple[str, ...], problem: str) -> None:
+    incident_id = _storing(repo)
+    eta(repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+        "--notified-at", "2026-10-26T13:00", "--reportable-data-breach", "yes", "--aware-at",
+        "2026-10-23T10:00", "--now", "2026-10-26T14:00")
+    path = path_of(repo, incident_id)
+    before = path.read_bytes()
+    assert eta(repo, "incident", "update", incident_id, *options, "--now",
+               "2026-10-26T15:30") == (
+        1, "", f"eta: error: the change would leave incidents/{incident_id}.yaml "
+        f"contradicting itself: {problem}\n")
+    assert path.read_bytes() == before
+
+
+def test_a_final_report_needs_the_notification_it_follows(repo: Path) -> None:
+    incident_id = _storing(repo)
+    path = path_of(repo, incident_id)
+    before = path.read_bytes()
+    assert eta(repo, "incident", "update", incident_id, "--notification", "nis2:eindverslag",
+               "--notified-at", "2026-10-26T12:00", "--now", "2026-10-26T15:30") == (
+        1, "", f"eta: error: the change would leave incidents/{incident_id}.yaml "
+        "contradicting itself: Significant incident (NIS2, Cyberbeveiligingswet) (CSIRT), "
+        "eindverslag (`nis2`/`eindverslag`) is notified, but the stage it follows, "
+        "incidentmelding (`nis2`/`melding`), has no notification (record that one first with "
+        f"`eta incident update {incident_id} --notification nis2:melding --notified-at "
+        "TIME`)\n")
+    assert path.read_bytes() == before
+    # In the future, as `eta check` judges it, and refused as the check refuses it.
+    code, out, err = eta(repo, "incident", "update", incident_id, "--notification",
+                         "nis2:melding", "--notified-at", "2026-10-27T12:00", "--now",
+                         "2026-10-26T15:30")
+    assert (code, out) == (1, "")
+    assert err == (f"eta: error: the change would make incidents/{incident_id}.yaml invalid:\n"
+                   f"  incidents/{incident_id}.yaml:14:9: `notifications[0].at` is "
+                   "2026-10-27T12:00:00+01:00, after now (2026-10-26 15:30 CET): a fact "
+                   "recorded as having happened cannot lie in the future\n")
+    assert path.read_bytes() == before

@@ -657,16 +657,22 @@ def test_update_refuses_bad_values_and_leaves_the_file_alone(repo: Path) -> None
         (("--status", "in_progress", "--resolved-at", "2026-03-02T12:00"),
          "--resolved-at: only a resolved incident has a time of resolution; add --status "
          "resolved"),
+    ]:
+        assert eta(repo, "incident", "update", incident_id, *options) == (
+            2, "", f"eta: error: {message}\n")
+    # Used right, but the record would contradict itself: the records refuse it.
+    for options, message in [
         (("--started-at", "2026-03-02T09:00", "--expected-end-at", "2026-03-02T08:00"),
          f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
-         "`facts.expected_end` lies before the disruption began"),
+         "`facts.expected_end` lies before the disruption began (for an incident without "
+         "disruption, make it the start)"),
         (("--phoned-at", "2026-03-02T09:59:59+01:00", "--reported-at", "2026-03-02T09:00"),
          f"the change would leave incidents/{incident_id}.yaml contradicting itself: "
          "`times.reported` lies before `times.detected`; `times.phoned` lies before "
          "`times.detected`"),
     ]:
         assert eta(repo, "incident", "update", incident_id, *options) == (
-            2, "", f"eta: error: {message}\n")
+            1, "", f"eta: error: {message}\n")
     assert snapshot(repo) == before
 
 
@@ -788,7 +794,7 @@ def test_a_fact_after_now_is_refused(repo: Path, options: tuple[str, ...], where
     before = snapshot(repo)
     command, *rest = options
     assert eta(repo, "incident", command, incident_id, *rest, "--now", "2026-03-02T11:00") == (
-        2, "", future(incident_id, where, field, value))
+        1, "", future(incident_id, where, field, value))
     assert snapshot(repo) == before
 
 
@@ -839,7 +845,7 @@ def test_an_event_before_the_incident_began_is_refused_until_started_says_so(
     before = snapshot(repo)
     assert eta(repo, "incident", "log", incident_id, "Eerste storingsmelding.", "--at",
                "2020-03-02T09:00", "--now", "2026-03-02T11:00") == (
-        2, "", f"eta: error: the change would leave incidents/{incident_id}.yaml contradicting "
+        1, "", f"eta: error: the change would leave incidents/{incident_id}.yaml contradicting "
         "itself: timeline entry 1 is dated 2020-03-02T09:00:00+01:00, before the incident "
         "began or was detected (2026-03-02T10:00:00+01:00); to log what came before, set "
         "`times.started` first\n")

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import EXAMPLES_WARNING, PROJECT, run_eta
 from test_incident_checks import NAME, check, write
-from test_incident_cli import changes, eta, new, path_of
+from test_incident_cli import ME, changes, eta, new, path_of
 
 RESOLVED_AT_NOON = "  resolved: 2026-03-02T12:00:00+01:00\n"
 
@@ -95,26 +95,42 @@ def test_update_records_ends_and_corrects_an_outage(repo: Path) -> None:
     middle = path.read_text()
     assert eta(repo, "incident", "update", incident_id, "--outage",
                "volmacht:machtigingenregister", "--outage-ended-at", "2026-03-02T13:10",
-               "--outage-state", "degraded", "--now", "2026-03-02T13:20"
+               "--outage-expected-end-at", "2026-03-02T13:00", "--now", "2026-03-02T13:20"
                ) == (0, f"updated incidents/{incident_id}.yaml: outages[0]\n", "")
+    # The end is recorded where there was none, and the estimate changes freely.
     assert changes(middle, path.read_text()) == [
-        "-    state: unavailable", "+    state: degraded",
-        "+    end: 2026-03-02T13:10:00+01:00"]
+        "-    expected_end: 2026-03-02T14:00:00+01:00",
+        "+    expected_end: 2026-03-02T13:00:00+01:00", "+    end: 2026-03-02T13:10:00+01:00"]
     assert eta(repo, "check", str(path), "--today", "2026-03-02") == (
         0, "1 file checked: no problems found\n", "")
-    # The outage has ended: without a new start, the same one is corrected.
+    # The outage has ended: without a new start, the same one is corrected, with a reason
+    # that is kept beside the value it had.
+    recorded = path.read_bytes()
     assert eta(repo, "incident", "update", incident_id, "--outage",
-               "volmacht:machtigingenregister", "--outage-state", "unavailable", "--now",
-               "2026-03-02T13:30") == (0, f"updated incidents/{incident_id}.yaml: outages[0]\n",
-                                       "")
+               "volmacht:machtigingenregister", "--outage-state", "degraded", "--now",
+               "2026-03-02T13:30") == (
+        1, "", "eta: error: the outage of volmacht:machtigingenregister: `outages[0].state` is "
+        "recorded as `unavailable`; a recorded notification or outage is corrected, not "
+        "overwritten: give --reason TEXT to correct it, and `corrections` keeps the value it "
+        "had, with who corrected it, when and why\n")
+    assert path.read_bytes() == recorded
+    assert eta(repo, "incident", "update", incident_id, "--outage",
+               "volmacht:machtigingenregister", "--outage-state", "degraded", "--reason",
+               "Inloggen lukte, traag.", "--now", "2026-03-02T13:30") == (
+        0, f"updated incidents/{incident_id}.yaml: outages[0], corrections\n", "")
+    assert changes(recorded.decode(), path.read_text()) == [
+        "-    state: unavailable", "+    state: degraded", "+corrections:",
+        "+  - at: 2026-03-02T13:30:00+01:00", f"+    by: {ME}",
+        "+    field: outages[0].state", "+    was: unavailable",
+        "+    reason: Inloggen lukte, traag."]
 
 
 @pytest.mark.parametrize(("options", "message"), [
     (("--outage", "volmacht"), "eta: error: --outage: write the party and its role as "
      "PARTY:ROLE, e.g. volmacht:machtigingenregister\n"),
-    (("--outage", "volmacht:bsnk", "--outage-started-at", "2026-03-02T10:00"),
-     "eta: error: --outage: volmacht does not hold the role `bsnk` in the register; its "
-     "roles: machtigingenregister\n"),
+    (("--outage", "volmacht:bsn", "--outage-started-at", "2026-03-02T10:00"),
+     "eta: error: --outage: `bsn` is no role of the framework; the roles of volmacht: "
+     "machtigingenregister\n"),
     (("--outage", "volmach:machtigingenregister"), "eta: error: --outage: no party `volmach` "
      "in afspraken/parties/; did you mean `volmacht`?\n"),
     (("--outage", "volmacht:machtigingenregister"), "eta: error: --outage "
@@ -122,8 +138,6 @@ def test_update_records_ends_and_corrects_an_outage(repo: Path) -> None:
      "machtigingenregister; give --outage-started-at to record one\n"),
     (("--outage-ended-at", "2026-03-02T11:00"), "eta: error: --outage-ended-at needs "
      "--outage PARTY:ROLE to say whose outage\n"),
-    (("--outage", "volmacht:machtigingenregister", "--outage-started-at", "2026-03-02T09:00"),
-     "outage 1 starts before `times.detected`"),
 ])
 def test_update_refuses_a_wrong_outage(repo: Path, options: tuple[str, ...], message: str
                                        ) -> None:
@@ -133,11 +147,37 @@ def test_update_refuses_a_wrong_outage(repo: Path, options: tuple[str, ...], mes
     before = path_of(repo, incident_id).read_bytes()
     code, out, err = eta(repo, "incident", "update", incident_id, *options,
                          "--now", "2026-03-02T12:00")
-    assert (code, out) == (2, "")
-    if message.startswith("eta: "):
-        assert err == message
-    else:
-        assert message in err
+    assert (code, out, err) == (2, "", message)
+    assert path_of(repo, incident_id).read_bytes() == before
+
+
+@pytest.mark.parametrize(("options", "problem"), [
+    (("--outage", "volmacht:bsnk", "--outage-started-at", "2026-03-02T10:00"),
+     "volmacht does not hold the role bsnk in the register (afspraken/parties/volmacht.yaml) "
+     "(its roles: machtigingenregister)"),
+    (("--outage", "volmacht:machtigingenregister", "--outage-started-at", "2026-03-02T09:00"),
+     "outage 1 starts before `times.detected` (2026-03-02T10:00:00+01:00) (when the "
+     "disruption began before it was detected, set `times.started` first)"),
+    (("--outage", "volmacht:machtigingenregister", "--outage-started-at", "2026-03-02T11:00",
+      "--outage-ended-at", "2026-03-02T10:30"),
+     "`outages[0].end` is not after its start"),
+    (("--outage", "volmacht:machtigingenregister", "--outage-started-at", "2026-03-02T11:00",
+      "--outage-ended-at", "2026-03-02T11:30", "--status", "in_progress", "--started-at",
+      "2026-03-02T11:40"),
+     "outage 1 starts before `times.started` (2026-03-02T11:40:00+01:00)"),
+], ids=["role not held", "before the detection", "end before start", "before the start"])
+def test_update_refuses_an_outage_the_check_would_refuse(
+        repo: Path, options: tuple[str, ...], problem: str) -> None:
+    """Used right, but the record would say what `eta check` refuses: exit 1, nothing
+    written."""
+    incident_id = new(repo, "--title", "Storing", "--type", "verstoring", "--reporter",
+                      "volmacht", "--detected-at", "2026-03-02T10:00", "--now",
+                      "2026-03-02T10:10")
+    before = path_of(repo, incident_id).read_bytes()
+    assert eta(repo, "incident", "update", incident_id, *options, "--now",
+               "2026-03-02T12:00") == (
+        1, "", f"eta: error: the change would leave incidents/{incident_id}.yaml "
+        f"contradicting itself: {problem}\n")
     assert path_of(repo, incident_id).read_bytes() == before
 
 

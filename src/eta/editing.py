@@ -228,6 +228,13 @@ class EditRefused(EtaError):
         self.diagnostics = diagnostics
 
 
+class FutureFactRefused(EditRefused):
+    """The change would record as having happened what lies after its moment: the records
+    say no, as `eta check` would (`fact.future`), so it exits 1 as a refusal does."""
+
+    exit_code = 1
+
+
 @dataclass
 class Changeset:
     """New contents for several record files, validated, then written together.
@@ -316,7 +323,7 @@ class Changeset:
         future = future_fact_diagnostics(result.loaded, now, day=f"today ({now.date()})",
                                          moment=f"now ({_shown(now)})")
         if future:
-            raise EditRefused(display, future)
+            raise FutureFactRefused(display, future)
         self.texts[path] = text
         self.records[path] = result.loaded.record
         return result.loaded.record

@@ -6,7 +6,7 @@ import io
 import shutil
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -540,12 +540,18 @@ def update(
     if notification is not None:
         from eta.incidents.duties import notification_change
 
-        notification_edit = notification_change(
+        routed = notification_change(
             incident, agreements.duties, notification, breach.get("notified_at"),  # type: ignore[arg-type]
             notification_reference, breach["delay_reason"])  # type: ignore[arg-type]
-        # They belong to the notification named, not to the data breach.
-        for name in ("notified_at", "reference", "delay_reason"):
-            breach.pop(name, None)
+        if routed.home != "data_breach.notified_at":
+            # They belong to the notification named, not to the data breach.
+            at = breach.pop("notified_at", None)
+            for name in ("reference", "delay_reason"):
+                breach.pop(name, None)
+            if routed.home == "times.phoned":
+                times["phoned"] = cast("dt.datetime", at)  # given: notification_change asks
+            else:
+                notification_edit = (routed.index, routed.values)
     change = IncidentUpdate(
         status=status, priority=priority, title=title, resolution=resolution,
         affected=parties.get("--affected"), add_affected=parties.get("--add-affected"),

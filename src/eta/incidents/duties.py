@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from eta.incidents.clock import elapsed_deadline
@@ -138,11 +138,25 @@ def duty_clocks(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class NotificationChange:
+    """What `eta incident update --notification DUTY:STAGE` writes.
+
+    A stage whose duty says it is `recorded_as` a field of the incident is written there
+    alone (`home`), so that one notification has one place: `times.phoned` or the data
+    breach's `notified_at`. Any other is an entry of `notifications`: the one already
+    recorded for that stage (`index`), or a new one (None), with the `values` to write."""
+
+    home: str
+    index: int | None = None
+    values: dict[str, object] = field(default_factory=dict)
+
+
 def notification_change(incident: Incident, duties: ReportingDuties, which: str,
                         at: dt.datetime | None, reference: str | None,
-                        delay_reason: str | None) -> tuple[int | None, dict[str, object]]:
-    """What `eta incident update --notification DUTY:STAGE` writes: the values of the
-    notification of that stage already recorded (its index), or of a new one (None)."""
+                        delay_reason: str | None) -> NotificationChange:
+    """Where and what `--notification DUTY:STAGE` records: a usage error names the duty or
+    stage that does not exist, or a value the stage's home has no field for."""
     from eta.diagnostics import did_you_mean
     from eta.errors import EtaError
     from eta.incidents.state import timestamp
@@ -154,11 +168,23 @@ def notification_change(incident: Incident, duties: ReportingDuties, which: str,
         known = ", ".join(f"{d.id}:{s.id}" for d in duties.duties for s in d.stages)
         raise EtaError(f"--notification: write the duty and its stage as DUTY:STAGE, one of "
                        f"{known}" + (f"; {hint}" if hint else ""))
-    if duty.stage(stage_id) is None:
+    stage = duty.stage(stage_id)
+    if stage is None:
         raise EtaError(f"--notification: the duty `{duty_id}` has no stage `{stage_id}`; its "
                        f"stages: {', '.join(s.id for s in duty.stages)}")
     index = next((i for i, n in enumerate(incident.notifications)
                   if n.duty == duty_id and n.stage == stage_id), None)
+    if stage.recorded_as is not None and index is None:
+        if stage.recorded_as == "times.phoned":
+            for option, text in (("--notification-reference", reference),
+                                 ("--delay-reason", delay_reason)):
+                if text is not None:
+                    raise EtaError(f"{option}: {which} is recorded as `times.phoned`, which "
+                                   "holds the time alone")
+            if at is None:
+                raise EtaError(f"--notification {which}: give --notified-at, when it was "
+                               "notified")
+        return NotificationChange(stage.recorded_as)
     if index is None and at is None:
         raise EtaError(f"--notification {which}: give --notified-at, when it was notified")
     values: dict[str, object] = {}
@@ -168,4 +194,4 @@ def notification_change(incident: Incident, duties: ReportingDuties, which: str,
     for name, value in (("at", at), ("reference", reference), ("delay_reason", delay_reason)):
         if value is not None and (current is None or getattr(current, name) != value):
             values[name] = timestamp(value) if isinstance(value, dt.datetime) else value
-    return index, values
+    return NotificationChange("notifications", index, values)

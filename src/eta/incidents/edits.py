@@ -16,6 +16,13 @@ from ruamel.yaml.comments import CommentedMap
 
 from eta.editing import add_item, changeset, child, put
 from eta.errors import EtaError, Refused
+from eta.incidents.corrections import (
+    FactChange,
+    changed_facts,
+    correction_entry,
+    entry_words,
+    moment_of,
+)
 from eta.incidents.outages import OutageChange
 from eta.incidents.state import (
     OPEN_STATUSES,
@@ -91,18 +98,36 @@ def refuse_closed(incident: Incident) -> None:
         raise Refused(closed_message(incident.id))
 
 
-def refuse_contradictions(root: Path, before: Incident, after: Any) -> None:
-    """Refuse a change that leaves the incident contradicting itself where it did not."""
+def refuse_contradictions(root: Path, before: Incident, after: Any,
+                          agreements: Agreements | None = None) -> None:
+    """Refuse a change that leaves the incident contradicting itself where it did not, by
+    the judgement of `eta check`: its times, its outages (with the agreements: against the
+    register), and its notifications against the clocks of the reporting duties."""
     from eta.diagnostics import Severity
-    from eta.rules.incidents import consistency_findings
 
-    known = {f.message for f in consistency_findings(before)}
-    new_problems = [f.message for f in consistency_findings(after)
+    known = {f.message for f in self_findings(before, agreements)}
+    new_problems = [f.message + (f" ({f.hint})" if f.hint else "")
+                    for f in self_findings(after, agreements)
                     if f.severity is Severity.ERROR and f.message not in known]
     if new_problems:
         path = relative(root, incident_path(root, before.id))
-        raise EtaError(f"the change would leave {path} contradicting itself: "
-                       + "; ".join(new_problems))
+        raise Refused(f"the change would leave {path} contradicting itself: "
+                      + "; ".join(new_problems))
+
+
+def self_findings(incident: Incident, agreements: Agreements | None) -> list[Any]:
+    """What `eta check` finds in the record whatever the moment it judges at."""
+    from eta.rules.incidents import (
+        consistency_findings,
+        duty_findings,
+        outage_register_findings,
+    )
+
+    found: list[Any] = list(consistency_findings(incident))
+    if agreements is not None:
+        found.extend(outage_register_findings(incident, agreements.parties))
+        found.extend(duty_findings(incident, agreements.duties, agreements.tz, None))
+    return found
 
 
 def edit_incident(root: Path, incident: Incident, now: dt.datetime,
@@ -138,13 +163,13 @@ def update_incident(root: Path, agreements: Agreements, incident: Incident,
     parties = _affected(incident, update, agreements)
     target = update.status
     events = _events(incident, update)
-    _check_moves(incident, target, update.reason, events)
+    _check_moves(incident, target, update.reason)
     times = _times(incident, update, target, now)
     # The 72 hours run from awareness, which only the user knows: without --aware-at it
     # stays open, and `eta check` asks for it (incident.data-breach.unrecorded).
     breach = dict(update.breach)
-    plan = _Plan(incident, update, target, parties, times, breach, now,
-                 identity() if events else None, events)
+    by = identity() if events else None
+    plan = _Plan(incident, update, target, parties, times, breach, now, by, events)
     path = incident_path(root, incident.id)
     with changeset(root, now) as changes:
         record = changes.edit(path, plan.apply)
@@ -155,8 +180,65 @@ def update_incident(root: Path, agreements: Agreements, incident: Incident,
             problems = closing_problems(record)
             if problems:
                 raise Refused(f"{incident.id} cannot be closed: " + "; ".join(problems))
-        refuse_contradictions(root, incident, record)
+        refuse_contradictions(root, incident, record, agreements)
+        corrected = changed_facts(_as_data(incident), _as_data(record))
+        if corrected:
+            reason = update.reason
+            if reason is None:
+                raise Refused(overwrite_message(incident, corrected, agreements))
+            entries = [correction_entry(change, timestamp(now), by or identity(), reason)
+                       for change in corrected]
+            changes.edit(path, lambda data: _append(data, "corrections", entries))
+            plan.changed.append("corrections")
+        elif update.reason is not None and not events:
+            raise EtaError("--reason explains a change of status or priority, or the "
+                           "correction of a recorded notification or outage; for a note, "
+                           "use `eta incident log`")
     return Updated(path, list(dict.fromkeys(plan.changed)), _breach_notes(incident, update))
+
+
+def _as_data(incident: Incident) -> dict[str, Any]:
+    """The record as its file holds it, for `eta.incidents.corrections`."""
+    return incident.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _append(data: CommentedMap, key: str, entries: list[dict[str, str]]) -> None:
+    for entry in entries:
+        add_item(data, key, entry, Incident)
+
+
+def overwrite_message(incident: Incident, changes: list[FactChange],
+                      agreements: Agreements) -> str:
+    """Why an update that would overwrite recorded facts is refused: each fact, whose it
+    is, and what it holds."""
+    said = []
+    for change in changes:
+        if change.now is None:  # pragma: no cover - an update removes no entry
+            said.append(f"`{change.name}` would be removed")
+            continue
+        moment = moment_of(change.was)
+        value = (moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M %Z")
+                 if moment is not None else f"`{change.was}`")
+        said.append(f"{_whose(incident, change, agreements)}: `{change.name}` is recorded as "
+                    f"{value}")
+    return ("; ".join(said) + "; a recorded notification or outage is corrected, not "
+            "overwritten: give --reason TEXT to correct it, and `corrections` keeps the "
+            "value it had, with who corrected it, when and why")
+
+
+def _whose(incident: Incident, change: FactChange, agreements: Agreements) -> str:
+    """The notification or outage a fact belongs to: `the notification of nis2:melding`."""
+    head = change.path[0]
+    if head in ("notifications", "outages"):
+        index = change.path[1]
+        assert isinstance(index, int)
+        entry = _as_data(incident)[str(head)][index]
+        what = "notification" if head == "notifications" else "outage"
+        return f"the {what} of {entry_words(str(head), entry)}"
+    home = "times.phoned" if head == "times" else "data_breach.notified_at"
+    stages = [f"{duty.id}:{stage.id}" for duty in agreements.duties.duties
+              for stage in duty.stages if stage.recorded_as == home]
+    return f"the notification of {stages[0]}" if stages else f"`{head}`"
 
 
 def _affected(incident: Incident, update: IncidentUpdate, agreements: Agreements
@@ -185,18 +267,14 @@ def _events(incident: Incident, update: IncidentUpdate) -> list[str]:
     return events
 
 
-def _check_moves(incident: Incident, target: IncidentStatus | None, reason: str | None,
-                 events: list[str]) -> None:
-    """A closed incident changes only by a reopening with a reason; a reason explains a
-    change of status or priority, and nothing else."""
+def _check_moves(incident: Incident, target: IncidentStatus | None, reason: str | None
+                 ) -> None:
+    """A closed incident changes only by a reopening with a reason."""
     if incident.status is IncidentStatus.CLOSED:
         if target is not IncidentStatus.IN_PROGRESS:
             raise Refused(closed_message(incident.id))
         if reason is None:
             raise Refused("reopening a closed incident needs --reason")
-    if reason is not None and not events:
-        raise EtaError("--reason explains a change of status or priority; for a note, use "
-                       "`eta incident log`")
 
 
 def _times(incident: Incident, update: IncidentUpdate, target: IncidentStatus | None,

@@ -34,7 +34,9 @@ class OutageChange:
 
 def party_role(text: str, parties: Mapping[str, Party], option: str = "--outage"
                ) -> tuple[str, Role]:
-    """`volmacht:machtigingenregister` as a party of the register and a role it holds."""
+    """`volmacht:machtigingenregister` as a party of the register and a role of the
+    framework. Whether the party holds the role is `eta check`'s judgement
+    (`incident.outage.role-not-held`), which the update asks of the record it would write."""
     party_id, colon, role_text = text.strip().partition(":")
     if not colon or not party_id or not role_text:
         raise EtaError(f"{option}: write the party and its role as PARTY:ROLE, e.g. "
@@ -44,11 +46,14 @@ def party_role(text: str, parties: Mapping[str, Party], option: str = "--outage"
         hint = did_you_mean(party_id, sorted(parties))
         raise EtaError(f"{option}: no party `{party_id}` in afspraken/parties/"
                        + (f"; {hint}" if hint else ""))
-    held = [str(r) for r in party.roles]
-    if role_text not in held:
-        raise EtaError(f"{option}: {party_id} does not hold the role `{role_text}` in the "
-                       f"register; its roles: {', '.join(held)}")
-    return party_id, Role(role_text)
+    try:
+        role = Role(role_text)
+    except ValueError:
+        hint = did_you_mean(role_text, [str(r) for r in party.roles])
+        raise EtaError(f"{option}: `{role_text}` is no role of the framework; the roles of "
+                       f"{party_id}: {', '.join(str(r) for r in party.roles)}"
+                       + (f"; {hint}" if hint else "")) from None
+    return party_id, role
 
 
 def outage_change(

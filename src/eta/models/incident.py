@@ -137,6 +137,17 @@ class Outage(Record):
         default=None, description="When it ended; required once the incident is resolved.")
 
 
+class Correction(Record):
+    """A recorded fact set right: a notification's or an outage's field, the value it had,
+    who changed it, when and why (`eta incident update --reason`)."""
+
+    at: FactTimestamp = Field(description="When it was corrected.")
+    by: Text = Field(description="Who corrected it: `Name <email>` from git config.")
+    field: Text = Field(description="The field corrected, e.g. `notifications[0].at`.")
+    was: Text = Field(description="The value it had, as it was written.")
+    reason: Reason = Field(description="Why it was corrected.")
+
+
 class Incident(Record):
     id: Identifier = Field(
         description="The incident's id: the day of detection and six characters; the file is "
@@ -171,6 +182,9 @@ class Incident(Record):
     resolution: Text | None = Field(default=None, description="How it was resolved (oplossing).")
     reopenings: list[Reopening] = Field(
         default=[], description="Every reopen of the incident once closed, the last one last.")
+    corrections: list[Correction] = Field(
+        default=[], description="Every correction of a recorded notification or outage, the "
+        "last one last: what a field held before.")
 
     @property
     def classification(self) -> Classification | None:

@@ -165,9 +165,11 @@ def _clock_path(clock: StageClock, incident: Incident) -> tuple[str | int, ...]:
 
 
 def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
-                  now: dt.datetime) -> Iterator[Finding]:
-    """The reporting duties: a stage overdue, notified late without its reason, notified
-    before its clock started, and notifications that name no duty or stage."""
+                  now: dt.datetime | None) -> Iterator[Finding]:
+    """The reporting duties: a stage overdue at `now`, notified late without its reason,
+    notified before its clock started or before the stage it follows, and notifications
+    that name no duty or stage. Without `now`, what the record says of itself alone: what
+    an edit must not leave it saying (`eta.incidents.edits`)."""
     for index, entry in enumerate(incident.notifications):
         duty = duties.duty(entry.duty)
         if duty is None:
@@ -178,9 +180,11 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
             yield _error(("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
                          f"the duty `{duty.id}` has no stage `{entry.stage}`",
                          did_you_mean(entry.stage, [s.id for s in duty.stages]))
-    for clock in duty_clocks(incident, duties, tz):
+    # Every duty: a notification made lies after its clock started, whether or not the
+    # duty applies as the record now stands.
+    for clock in duty_clocks(incident, duties, tz, every=True):
         where = clock.recorded_at_path
-        if clock.overdue(now):
+        if now is not None and clock.overdue(now):
             assert clock.due is not None
             yield _error(
                 _clock_path(clock, incident), INCIDENT_DUTY_OVERDUE.code,
@@ -194,7 +198,17 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
             yield _error(where, INCIDENT_TIMES_ORDER.code,
                          f"{_stage_words(clock)} is notified before its clock started "
                          f"({_show(clock.start, tz)})")
-        elif where is not None and clock.late_without_reason:
+        elif where is not None and clock.notified_at is not None and clock.start is None \
+                and clock.stage.after is not None:
+            earlier = clock.duty.stage(clock.stage.after)
+            assert earlier is not None
+            yield _error(where, INCIDENT_TIMES_ORDER.code,
+                         f"{_stage_words(clock)} is notified, but the stage it follows, "
+                         f"{earlier.name.lower()} (`{clock.duty.id}`/`{earlier.id}`), has no "
+                         "notification", f"record that one first with `eta incident update "
+                         f"{incident.id} --notification {clock.duty.id}:{earlier.id} "
+                         "--notified-at TIME`")
+        elif where is not None and clock.late_without_reason and clock.applies is not False:
             assert clock.due is not None and clock.notified_at is not None
             yield _error(where, INCIDENT_DUTY_LATE_WITHOUT_REASON.code,
                          f"{_stage_words(clock)} was notified "
