@@ -105,7 +105,7 @@ KEY_YAML = r'"\e[2J\e[H\rno problems found\u202E"'
 KEY_SHOWN = r"\x1b[2J\x1b[H\x0dno problems found\u202e"
 ALLOWED = ("allowed keys: id, title, type, reporter, affected, priority, status, times, facts, "
            "classifications, timeline, data_breach, notifications, outages, release, resolution, "
-           "reopenings")
+           "reopenings, corrections")
 
 
 @pytest.fixture

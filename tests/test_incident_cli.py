@@ -617,8 +617,9 @@ def test_the_status_flow(repo: Path) -> None:
         "+    reason: De storing keerde terug.",
     ]
     refused("--title", "Nieuwe titel", "--reason", "Duidelijker.",
-            message="--reason explains a change of status or priority; for a note, use "
-            "`eta incident log`", exit_code=2)
+            message="--reason explains a change of status or priority, or the correction of "
+            "a recorded notification or outage; for a note, use `eta incident log`",
+            exit_code=2)
 
 
 def test_closing_a_data_breach_needs_its_notification(repo: Path) -> None:
@@ -980,7 +981,7 @@ def test_new_refuses_a_report_after_now_or_before_detection(repo: Path) -> None:
     base = ("incident", "new", "--title", "Storing", "--type", "verstoring", "--reporter",
             "sleutelbrug", "--now", "2026-03-02T11:00")
     code, out, err = eta(repo, *base, "--reported-at", "2026-03-02T12:00")
-    assert (code, out) == (2, "")
+    assert (code, out) == (1, "")
     assert "fact.future" not in err and "2026-03-02T12:00:00+01:00" in err
     assert eta(repo, *base, "--reported-at", "2026-03-02T10:00", "--detected-at",
                "2026-03-02T10:30") == (

@@ -180,10 +180,15 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
             yield _error(("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
                          f"the duty `{duty.id}` has no stage `{entry.stage}`",
                          did_you_mean(entry.stage, [s.id for s in duty.stages]))
-    # Every duty: a notification made lies after its clock started, whether or not the
-    # duty applies as the record now stands.
+    shown = {(c.duty.id, c.stage.id) for c in duty_clocks(incident, duties, tz)}
     for clock in duty_clocks(incident, duties, tz, every=True):
         where = clock.recorded_at_path
+        # An entry of `notifications` is judged whether or not its duty applies as the
+        # record now stands; a field that keeps a notification too (`times.phoned`) has its
+        # own order in the record's times, and is judged as its duty's only where it applies.
+        if (clock.duty.id, clock.stage.id) not in shown and (
+                where is None or where[0] != "notifications"):
+            continue
         if now is not None and clock.overdue(now):
             assert clock.due is not None
             yield _error(
