@@ -23,6 +23,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from eta.records.validation import dotted
+
 #: The fields of an entry of each list that are recorded facts.
 ENTRY_FACTS: dict[str, tuple[str, ...]] = {
     "notifications": ("duty", "stage", "at", "reference", "delay_reason"),
@@ -60,13 +62,6 @@ class FactChange:
         field that holds a stage's notification, `notifications` too."""
         head = str(self.path[0])
         return head if head in ENTRY_FACTS else "notifications"
-
-
-def dotted(path: Path) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def as_text(value: object) -> str:
