@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import EXAMPLES_WARNING, PROJECT, run_eta
+from conftest import EXAMPLES_WARNING, PROJECT, commit, run_eta
 from eta.incidents.duties import StageClock, add_months, duty_clocks
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
@@ -264,6 +264,48 @@ def _storing(repo: Path) -> str:
 OVERWRITE = ("; a recorded notification or outage is corrected, not overwritten: give "
              "--reason TEXT to correct it, and `corrections` keeps the value it had, with who "
              "corrected it, when and why\n")
+
+
+def _base_findings(repo: Path) -> list[str]:
+    """What `eta check --base HEAD` says of the change since the last commit."""
+    code, out, err = eta(repo, "check", "--base", "HEAD")
+    assert err == ""
+    found = [line for line in out.splitlines() if " [base." in line]
+    assert code == (1 if found else 0), out
+    return found
+
+
+def test_check_base_holds_a_recorded_notification_to_its_corrections(git_repo: Path) -> None:
+    """By hand as through `eta incident update`, a notification once committed changes only
+    with a correction appended in the same change, and is never removed."""
+    incident_id = _storing(git_repo)
+    eta(git_repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+        "--notified-at", "2026-10-26T14:00", "--notification-reference", "CSIRT-1",
+        "--now", "2026-10-26T14:05")
+    commit(git_repo, "Melding aan het CSIRT", "2026-10-26T14:10:00+01:00")
+    path = path_of(git_repo, incident_id)
+    recorded = path.read_text()
+    file = f"incidents/{incident_id}.yaml"
+    line = recorded.splitlines().index("    at: 2026-10-26T14:00:00+01:00") + 1
+
+    path.write_text(recorded.replace("at: 2026-10-26T14:00", "at: 2026-10-26T13:00"))
+    assert _base_findings(git_repo) == [
+        f"{file}:{line}:9: error [base.fact.uncorrected] `notifications[0].at` was changed "
+        "from 2026-10-26T14:00:00+01:00 to 2026-10-26T13:00:00+01:00 since HEAD without a "
+        "correction; a recorded fact is corrected, never overwritten"]
+
+    path.write_text(recorded.replace("  - duty: nis2\n    stage: melding\n"
+                                     "    at: 2026-10-26T14:00:00+01:00\n"
+                                     "    reference: CSIRT-1\n", ""))
+    assert [finding.split(": ", 1)[1] for finding in _base_findings(git_repo)] == [
+        "error [base.fact.uncorrected] notifications entry 1 (nis2:melding) was removed since "
+        "HEAD; a recorded notification or outage is never removed"]
+
+    path.write_text(recorded)
+    assert eta(git_repo, "incident", "update", incident_id, "--notification", "nis2:melding",
+               "--notified-at", "2026-10-26T13:00", "--reason",
+               "Het CSIRT bevestigde de melding van 13:00.", "--now", "2026-10-26T14:20")[0] == 0
+    assert _base_findings(git_repo) == []
 
 
 def test_a_recorded_notification_is_corrected_with_a_reason_not_overwritten(repo: Path

@@ -737,6 +737,30 @@ BASE_REOPENINGS_REWRITTEN = Code(
                 by="\nreopenings:\n  - at: 2026-11-10T10:00:00+01:00\n"
                 "    by: Sanne Verbeek <s.verbeek@beheer.example.nl>\n"
                 "    reason: Heropend voor de evaluatie.\nresolution: "),)))
+BASE_CORRECTIONS_REWRITTEN = Code(
+    "base.corrections.rewritten", E, "An incident's corrections were rewritten",
+    "The corrections of an incident's recorded notifications and outages are only "
+    "appended: each keeps what a field held before it was corrected, and why.",
+    "Restore the correction as it was.",
+    Example(INCIDENT, replace="reason: Tijd van het telefoongesprek verbeterd.",
+            by="reason: Verbeterd.", base=True, before=(Change(
+                INCIDENT, replace="\nfacts:\n", by="\ncorrections:\n"
+                "  - at: 2026-11-16T10:00:00+01:00\n"
+                "    by: Sanne Verbeek <s.verbeek@beheer.example.nl>\n"
+                "    field: times.phoned\n    was: '2026-11-16T09:35:00+01:00'\n"
+                "    reason: Tijd van het telefoongesprek verbeterd.\nfacts:\n"),)))
+BASE_FACT_UNCORRECTED = Code(
+    "base.fact.uncorrected", E,
+    "A recorded notification or outage was changed without a correction",
+    "A notification's time, reference and reason, the fields that hold a stage's "
+    "notification (`times.phoned`, the data breach's notification) and an outage's party, "
+    "role, state, start and end are facts once recorded. A change may fill in one that was "
+    "empty; it may change one only by appending to `corrections`, in the same change, the "
+    "field, the value it had, who changed it, when and why, and it never removes one.",
+    "Restore the value, or correct it with `eta incident update ID ... --reason TEXT`, which "
+    "appends the correction.",
+    Example(INCIDENT, replace="  phoned: 2026-11-16T09:40:00+01:00\n",
+            by="  phoned: 2026-11-16T09:45:00+01:00\n", base=True))
 BASE_RECORDED_AT_MISSING = Code(
     "base.recorded-at.missing", E, "An appended entry does not say when it was written down",
     "What a change appends to a timeline or the classifications carries `recorded_at`, the "

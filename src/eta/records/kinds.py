@@ -88,7 +88,8 @@ KINDS: tuple[RecordKind, ...] = (
     RecordKind("incident", "eta.models.incident:Incident", ("incidents", "{id}.yaml"),
                "Incident", (("timeline", "timeline entry"),
                             ("classifications", "classification"),
-                            ("reopenings", "reopening"))),
+                            ("reopenings", "reopening"),
+                            ("corrections", "correction"))),
 )
 KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from eta.catalogue import (
     BASE_CLASSIFICATION_NO_REASON,
     BASE_CLASSIFICATION_UNKNOWN_CRITERION,
+    BASE_FACT_UNCORRECTED,
     BASE_INCIDENT_CLOSED_EDITED,
     BASE_RECORD_DELETED,
     BASE_RECORD_ID_CHANGED,
@@ -301,6 +302,34 @@ def _appended_only(path: str, before: Side, after: Side, name: str, what: str
             return
 
 
+def recorded_facts_corrected(comparison: Comparison) -> Iterator[Diagnostic]:
+    """A recorded notification or outage changes only with a correction appended in the same
+    change, and is never removed (`eta.incidents.corrections`)."""
+    from eta.incidents.corrections import changed_facts, uncorrected
+
+    since = f"since {comparison.revision}"
+    for change, before, after in comparison.readable("incident"):
+        if before is None:
+            continue
+        appended = _list(after, "corrections")[len(_list(before, "corrections")):]
+        for fact in uncorrected(changed_facts(before.mapping, after.mapping), appended):
+            if fact.now is None and isinstance(fact.path[-1], int):
+                where, message = fact.path[:1], (
+                    f"{fact.list_name} entry {fact.path[-1] + 1} ({fact.was}) was removed "
+                    f"{since}; a recorded notification or outage is never removed")
+            elif fact.now is None:
+                where, message = fact.path[:-1], (
+                    f"`{fact.name}` ({fact.was}) was removed {since}; a recorded fact is "
+                    "corrected, never removed")
+            else:
+                where, message = fact.path, (
+                    f"`{fact.name}` was changed from {fact.was} to {fact.now} {since} "
+                    "without a correction; a recorded fact is corrected, never overwritten")
+            yield _at(after, change.path, *where, code=BASE_FACT_UNCORRECTED.code,
+                      message=message, hint="restore it, or correct it with `eta incident "
+                      "update ... --reason TEXT`, which appends to `corrections` what it was")
+
+
 #: The lists of each kind whose appended entries say when they were written down: the list,
 #: what an entry is called, and the field that holds that time.
 RECORDED: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -533,6 +562,7 @@ CHANGE_RULES: tuple[ChangeRule, ...] = (
     signatures_only_added,
     signers_in_base_register,
     append_only,
+    recorded_facts_corrected,
     classification_changes_carry_reason,
     closed_incidents_stay_closed,
     evaluated_releases_stay,
