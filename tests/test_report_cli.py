@@ -416,3 +416,31 @@ def test_now_judges_an_incident_report_at_that_moment(history: tuple[Path, list[
             "1 december 2026 |\n"
             in after.stdout.split("## Achterstallig", 1)[1].split("## ", 1)[0])
     assert "nu0001" not in before.stdout.split("## Achterstallig", 1)[1].split("## ", 1)[0]
+
+
+@pytest.mark.parametrize("args", [
+    ("overview",),
+    ("evaluation", "R2026-01"),
+    ("availability", "--month", "2026-10"),
+    ("availability", "--month", "2026-10", "--format", "json"),
+    ("month", "--month", "2026-10"),
+    ("month", "--month", "2026-10", "--format", "json"),
+])
+def test_a_report_over_every_incident_that_leaves_one_out_names_it_and_exits_1(
+    history: tuple[Path, list[str]], args: tuple[str, ...]
+) -> None:
+    """A report over all incidents is incomplete when one is not valid: it is still shown,
+    the incident is named, and the exit status says so, as `eta agenda` and `eta incident
+    list` do."""
+    root, _ = history
+    broken = root / "incidents" / "2026-11-16-q738dq.yaml"
+    broken.write_text(broken.read_text().replace("  detected: 2026-11-16T09:12:00+01:00",
+                                                 "  detected: gisteren"))
+    outcome = run_eta("report", *args, "--today", GOLDEN_TODAY, cwd=root)
+    assert outcome.exit_code == 1
+    assert outcome.stdout.startswith("{" if "json" in args else "#")
+    assert outcome.stderr == (
+        "eta: warning: skipped incidents/2026-11-16-q738dq.yaml, which is not a valid "
+        "incident; run `eta check incidents/2026-11-16-q738dq.yaml`\n")
+    broken.write_text(broken.read_text().replace("gisteren", "2026-11-16T09:12:00+01:00"))
+    assert run_eta("report", *args, "--today", GOLDEN_TODAY, cwd=root).exit_code == 0

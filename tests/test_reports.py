@@ -386,7 +386,7 @@ def test_a_classification_shows_its_dutch_grounds_only_where_they_still_hold(
     record = root / "incidents/2026-11-16-q738dq.yaml"
     _poison(record, "affected:\n  - poortwachter\n", "affected:\n  - poortwachter\n  - volmacht\n")
     report = render_one(root, Kind.INCIDENT, "2026-11-16-q738dq",
-                        Options(today=dt.date(2026, 12, 1)))
+                        Options(today=dt.date(2026, 12, 1))).output
     assert _classification_section(report) == (
         "Het incident is op 16 november 2026 12:05 door Sanne Verbeek "
         "&lt;s.verbeek@beheer.example.nl&gt; geclassificeerd als **calamiteit**.\n"
@@ -437,7 +437,7 @@ def test_a_classification_on_other_facts_is_told_from_the_facts_it_was_made_on(
             "facts:\n  expected_end: 2026-11-16T09:12:00+01:00\n"
             "  direct_serious_hindrance: false\n  confidentiality_integrity_impact: false\n")
     report = render_one(root, Kind.INCIDENT, "2026-11-16-q738dq",
-                        Options(today=dt.date(2026, 12, 1)))
+                        Options(today=dt.date(2026, 12, 1))).output
     section = _classification_section(report)
     assert ("| `C4` | calamiteit | Impact op vertrouwelijkheid en integriteit. | Impact op "
             "vertrouwelijkheid en integriteit: ja |\n") in section

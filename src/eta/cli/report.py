@@ -23,6 +23,7 @@ from eta.cli.common import (
     reports_errors,
     resolve_root,
     today,
+    warn_left_out,
 )
 from eta.escaping import for_terminal, for_text_block
 from eta.vocabulary import ReportKind
@@ -95,9 +96,16 @@ def _one(kind: Kind, subject: str | None, output: Path | None, at: str | None,
     from eta.reports import render_one
 
     repository = resolve_root(root)
-    text = render_one(repository, kind, subject, _options(repository, on, now, generated_at),
+    made = render_one(repository, kind, subject, _options(repository, on, now, generated_at),
                       at)
-    _emit(text, output)
+    _emit(made.output, output)
+    _end(made.left_out)
+
+
+def _end(left_out: list[str]) -> None:
+    warn_left_out(left_out, "a valid incident")
+    if left_out:
+        raise typer.Exit(1)
 
 
 @app.command("plan")
@@ -228,8 +236,9 @@ def _json(kind: Kind, month: str, output: Path | None, at: str | None,
     from eta.reports import document_one
 
     repository = resolve_root(root)
-    document = document_one(repository, kind, month, _options(repository, on, now, None), at)
-    _emit(for_json(document) + "\n", output)
+    made = document_one(repository, kind, month, _options(repository, on, now, None), at)
+    _emit(for_json(made.output) + "\n", output)
+    _end(made.left_out)
 
 
 @app.command("all")

@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from eta.errors import EtaError
 from eta.records.snapshot import taken
@@ -24,6 +24,8 @@ from eta.reports import context as contexts
 from eta.reports.sources import Provenance, records_at
 from eta.reports.templating import ReportEnvironment, TemplateProblem, environment, render
 from eta.vocabulary import ReportKind as Kind
+
+Output = TypeVar("Output")
 
 RELEASE_KINDS = (Kind.PLAN, Kind.PROGRESS, Kind.EVALUATION)
 
@@ -149,6 +151,15 @@ class Reporter:
             return self.incident(subject)
         return self.release(kind, subject)
 
+    def left_out(self, kind: Kind) -> list[str]:
+        """The incident files a report of `kind` passes over for not being valid, when it
+        is one that reads every incident."""
+        if kind not in contexts.OVER_MANY:
+            return []
+        from eta.incidents.state import load_incidents
+
+        return load_incidents(self.records_root)[1]
+
     def planned(self, kinds: frozenset[Kind] | None = None) -> list[Planned]:
         """Every report of the repository, or of `kinds` only: the overview, each
         release's plan, progress and evaluation, each incident's report, the availability
@@ -215,17 +226,26 @@ def reporter(root: Path, options: Options, *, at: str | None,
                 raise EtaError(f"at {at}: {exc}") from None
 
 
+@dataclass(frozen=True, slots=True)
+class One(Generic[Output]):
+    """One report as asked for on the command line, and the incident files it left out for
+    not being valid: a report over every incident that leaves one out is incomplete."""
+
+    output: Output
+    left_out: list[str]
+
+
 def render_one(root: Path, kind: Kind, subject: str | None, options: Options,
-               at: str | None = None) -> str:
+               at: str | None = None) -> One[str]:
     with reporter(root, options, at=at, folders=_FOLDERS[kind]) as made:
-        return made.report(kind, subject)
+        return One(made.report(kind, subject), made.left_out(kind))
 
 
 def document_one(root: Path, kind: Kind, month: str, options: Options,
-                 at: str | None = None) -> dict[str, Any]:
+                 at: str | None = None) -> One[dict[str, Any]]:
     """The JSON document of the report of `kind` (availability or month) of `month`."""
     with reporter(root, options, at=at, folders=_FOLDERS[kind]) as made:
-        return made.document(kind, month)
+        return One(made.document(kind, month), made.left_out(kind))
 
 
 def render_all(root: Path, options: Options, at: str | None = None) -> list[Rendered]:

@@ -238,7 +238,7 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
 
 
 #: The reports that read every incident.
-_OVER_MANY = frozenset({ReportKind.OVERVIEW, ReportKind.EVALUATION, ReportKind.AVAILABILITY,
+OVER_MANY = frozenset({ReportKind.OVERVIEW, ReportKind.EVALUATION, ReportKind.AVAILABILITY,
                         ReportKind.MONTH})
 
 
@@ -250,7 +250,7 @@ def read_ahead(root: Path, kinds: Collection[ReportKind]) -> None:
     for load in (load_register, load_agreements):
         with suppress(EtaError):
             load(root)
-    if not _OVER_MANY & set(kinds):
+    if not OVER_MANY & set(kinds):
         return
     load_incidents(root)
     evidence = SigningEvidence.of(root)
