@@ -39,6 +39,10 @@ def check_findings(repo: Path) -> list[tuple[str, int, int, str, str]]:
     ("5e6", "`response_times.P1.hours` must be at most 1000, not the number 5000000.0"),
     ("1000.5", "`response_times.P1.hours` must be at most 1000, not the number 1000.5"),
     ("0", "`response_times.P1.hours` must be more than 0, not the number 0"),
+    ("1e-07", "`response_times.P1.hours`: 1e-07 hours has more than two decimals; write "
+     "hours as 1, 1.5 or 0.25"),
+    ("2.125", "`response_times.P1.hours`: 2.125 hours has more than two decimals; write "
+     "hours as 1, 1.5 or 0.25"),
 ])
 def test_response_time_hours_out_of_range_are_located(repo: Path, hours: str, message: str
                                                       ) -> None:
@@ -62,8 +66,11 @@ def test_commands_refuse_agreements_with_such_hours_instead_of_crashing(
     assert (outcome.exit_code, outcome.stdout, outcome.stderr) == (2, "", INVALID)
 
 
-def test_the_largest_response_time_is_accepted(repo: Path) -> None:
-    with_p1_hours(repo, "1000")
+@pytest.mark.parametrize("hours", ["1000", "0.25", "2.75"])
+def test_a_response_time_in_range_to_the_hundredth_of_an_hour_is_accepted(
+    repo: Path, hours: str
+) -> None:
+    with_p1_hours(repo, hours)
     outcome = run_eta("check", "--today", EXAMPLES_DATE, cwd=repo)
     assert outcome.exit_code == 0, outcome.stdout
 

@@ -102,7 +102,18 @@ Count = Annotated[StrictInt, BeforeValidator(_whole_number), Field(ge=0)]
 #: The most hours a response time may take: six weeks around the clock. Deadlines are
 #: counted hour by hour through the windows, so a bound keeps every command fast.
 MAX_HOURS = 1_000
-Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, strict=True, allow_inf_nan=False)]
+
+
+def _in_hundredths(value: float) -> float:
+    # A clock of 1e-07 hours is no agreement a person made, and is said back as such.
+    if round(value, 2) != value:
+        raise ValueError(f"{value!r} hours has more than two decimals; write hours as 1, "
+                         "1.5 or 0.25")
+    return value
+
+
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS, strict=True, allow_inf_nan=False),
+                  AfterValidator(_in_hundredths)]
 
 #: What each pattern asks for, in the words of a message.
 PATTERN_MEANINGS: dict[str, str] = {}
