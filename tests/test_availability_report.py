@@ -55,7 +55,7 @@ def test_a_month_not_yet_over_is_measured_up_to_today() -> None:
     assert "**nee**" not in outcome.stdout
 
 
-@pytest.mark.parametrize("month", ["2026-13", "oktober", "2026-1"])
+@pytest.mark.parametrize("month", ["2026-13", "oktober", "2026-1", " 2026-10", "2026-10\n"])
 def test_a_month_is_required_as_yyyy_mm(month: str) -> None:
     outcome = run_eta("report", "availability", "--month", month, "--root", str(PROJECT))
     assert (outcome.exit_code, outcome.stdout) == (2, "")

@@ -77,7 +77,7 @@ class Month:
 
     @classmethod
     def parse(cls, text: str, option: str = "--month") -> Month:
-        parts = text.strip().split("-")
+        parts = text.split("-")
         if (len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2
                 or not all(p.isascii() and p.isdigit() for p in parts)):
             raise EtaError(f"{option}: {text!r} is no month; write it as YYYY-MM, e.g. 2026-10")
