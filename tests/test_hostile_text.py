@@ -12,14 +12,17 @@ import pytest
 from agenda_helpers import add_incident
 from conftest import EXAMPLES_DATE, run_eta
 
-#: As YAML writes it: erase the screen, set the window title (OSC), ring the bell, close a
-#: rich tag, an image and a link, a carriage return and a heading, a right-to-left override.
-HOSTILE_YAML = (r'"\e[2J\e]0;pwned\a[/b] ![beeld](http://evil.example/x.png) '
-                r'[klik](http://evil.example)\r## Kop \u202Eevil"')
+#: As YAML writes it: a rich tag closed, an image and a link, a line break and a heading, a
+#: right-to-left override, a line separator and a tab. A record's text may hold each of them.
+HOSTILE_YAML = (r'"[/b] ![beeld](http://evil.example/x.png) '
+                r'[klik](http://evil.example)\n## Kop \u202Eevil\u2028\tstaart"')
 #: The same text as every terminal view shows it.
-HOSTILE_SHOWN = (r"\x1b[2J\x1b]0;pwned\x07[/b] ![beeld](http://evil.example/x.png) "
-                 r"[klik](http://evil.example)\x0d## Kop \u202eevil")
-UNSAFE = ("\x1b", "\x07", "\r", "\u202e", "\x9b")
+HOSTILE_SHOWN = (r"[/b] ![beeld](http://evil.example/x.png) "
+                 r"[klik](http://evil.example)\x0a## Kop \u202eevil\u2028\x09staart")
+#: What YAML can write within double quotes but a record's text may not hold: erase the
+#: screen, set the window title (OSC), ring the bell, a carriage return, a C1 escape.
+CONTROLS_YAML = r'"\e[2J\e]0;pwned\a ok\r## Kop \x9b2J"'
+UNSAFE = ("\x1b", "\x07", "\r", "\u202e", "\u2028", "\x9b")
 INCIDENT_ID = "2026-11-27-h0st1l"
 
 
@@ -59,9 +62,9 @@ def test_incident_list_as_json_escapes_the_controls(hostile: Path) -> None:
                       cwd=hostile)
     assert outcome.exit_code == 0
     assert_harmless(outcome.stdout)
-    assert "\\u001b[2J" in outcome.stdout and "\\u202e" in outcome.stdout
+    assert "\\n## Kop \\u202eevil\\u2028" in outcome.stdout
     [found] = [i for i in json.loads(outcome.stdout)["incidents"] if i["id"] == INCIDENT_ID]
-    assert found["title"].startswith("\x1b[2J\x1b]0;pwned\x07[/b]")
+    assert found["title"].endswith("\n## Kop \u202eevil\u2028\tstaart")
 
 
 def test_classify_shows_the_title_escaped(hostile: Path) -> None:
@@ -80,7 +83,7 @@ def test_the_agenda_shows_the_title_escaped(hostile: Path, output_format: str) -
     text = outcome.stdout.replace("\r\n", "\n")  # the feed's own line ends
     assert_harmless(text)
     shown = HOSTILE_SHOWN if output_format != "json" else HOSTILE_SHOWN.replace(
-        r"\x1b", r"\u001b").replace(r"\x07", r"\u0007").replace(r"\x0d", r"\r")
+        r"\x0a", r"\n").replace(r"\x09", r"\t")
     if output_format == "ics":
         # iCalendar escapes its own separators, and folds long lines.
         unfolded = text.replace("\n ", "")
@@ -112,7 +115,7 @@ ALLOWED = ("allowed keys: id, title, type, reporter, affected, priority, status,
 def hostile_key(repo: Path) -> Path:
     add_incident(repo, INCIDENT_ID, f"""\
 id: {INCIDENT_ID}
-title: "[Storing](http://evil.example) ![x](http://evil.example/x.png)\\r# Alles goed"
+title: "[Storing](http://evil.example) ![x](http://evil.example/x.png)\\n# Alles goed"
 type: verstoring
 reporter: poortwachter
 priority: P3
@@ -172,7 +175,7 @@ def test_an_incident_report_shows_the_title_as_escaped_text(hostile: Path) -> No
     # The brackets of the link and the image are escaped: no link or image is rendered.
     assert re.search(r"(?<!\\)\]\(", outcome.stdout) is None
     assert r"!\[beeld\](http://evil.example/x.png) \[klik\](http://evil.example)" in outcome.stdout
-    assert r"\x1b\[2J\x1b\]0;pwned\x07\[/b\]" in outcome.stdout
+    assert r"\[/b\]" in outcome.stdout
 
 
 def test_a_template_printing_record_text_raw_still_escapes_its_controls(
@@ -182,4 +185,53 @@ def test_a_template_printing_record_text_raw_still_escapes_its_controls(
     (hostile / "templates" / "incident.md.j2").write_text("# {{ incident.title }}\n")
     outcome = run_eta("report", "incident", INCIDENT_ID, "--today", EXAMPLES_DATE,
                       cwd=hostile)
-    assert (outcome.exit_code, outcome.stdout) == (0, f"# {HOSTILE_SHOWN}\n")
+    # Line breaks and tabs are text a record may hold, kept as a text block keeps them; the
+    # bidirectional controls are still shown escaped.
+    assert (outcome.exit_code, outcome.stdout) == (
+        0, "# [/b] ![beeld](http://evil.example/x.png) [klik](http://evil.example)\n"
+        "## Kop \\u202eevil\\u2028\tstaart\n")
+
+
+@pytest.mark.parametrize("field", ["title", "resolution"])
+def test_a_record_whose_text_holds_a_control_character_is_refused_where_it_is(
+    repo: Path, field: str
+) -> None:
+    """YAML can write a control character as an escape within double quotes; a record's
+    text may not hold one, so `eta check` refuses it at the value, and the views leave the
+    record out and say so."""
+    add_incident(repo, INCIDENT_ID, f"""\
+id: {INCIDENT_ID}
+title: {CONTROLS_YAML if field == "title" else "Storing"}
+type: verstoring
+reporter: poortwachter
+priority: P1
+times:
+  detected: 2026-11-27T09:00:00+01:00
+{"resolution: " + CONTROLS_YAML if field == "resolution" else ""}
+""")
+    path = f"incidents/{INCIDENT_ID}.yaml"
+    line = 3 if field == "title" else 9  # below the schema line
+    outcome = run_eta("check", "--today", EXAMPLES_DATE, path, cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (1, (
+        f"{path}:{line}:{len(field) + 3}: error [record.value] `{field}`: holds the control "
+        "character U+001B; text may hold line breaks and tabs, no other control characters\n"
+        "1 file checked: 1 error, 0 warnings\n"))
+    listed = run_eta("incident", "list", "--now", "2026-11-27T10:00", cwd=repo)
+    assert listed.exit_code == 1
+    assert INCIDENT_ID not in listed.stdout
+    assert listed.stderr == (f"eta: warning: skipped {path}, which is not a valid incident; "
+                             f"run `eta check {path}`\n")
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--title", "Storing\x1b[2J"), ("--title", "Storing\x9b2J"), ("--title", "a\rb"),
+])
+def test_a_command_refuses_text_with_a_control_character_and_writes_nothing(
+    repo: Path, option: str, value: str
+) -> None:
+    before = sorted(p.name for p in (repo / "incidents").iterdir())
+    outcome = run_eta("incident", "new", option, value, "--type", "verstoring",
+                      "--reporter", "poortwachter", "--now", "2026-11-27T10:00", cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert "`title`: holds the control character U+00" in outcome.stderr
+    assert sorted(p.name for p in (repo / "incidents").iterdir()) == before

@@ -152,9 +152,11 @@ def test_the_canonical_content_is_plain_sorted_json_that_names_its_form() -> Non
     assert plan_digest(release, plan, {"a": party}).startswith("sha256:")
 
 
-# Any text a record can hold: every code point but lone surrogates (which no model accepts),
-# controls, quotes, backslashes and characters outside the Basic Multilingual Plane too.
-_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
+# Any text a record can hold: every code point but lone surrogates and the control
+# characters but tab and line feed (which no model accepts): bidirectional controls, quotes,
+# backslashes and characters outside the Basic Multilingual Plane too.
+_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"], include_characters="\t\n"),
+                min_size=1, max_size=12)
 _IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,6}", fullmatch=True)
 _DATES = st.dates(dt.date(CALENDAR_YEARS[0], 1, 1), dt.date(CALENDAR_YEARS[1], 12, 31)
                   ).map(dt.date.isoformat)

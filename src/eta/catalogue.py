@@ -223,8 +223,9 @@ YAML_CONTROL_CHARACTER = Code(
     "YAML 1.2 text holds printable characters only: no control character but tab, line "
     "feed, carriage return and next line. A control character such as ESC could also make "
     "a terminal show something else than the file holds.",
-    "Remove the character. Within double quotes YAML writes one as an escape, such as "
-    "`\\u001b`.",
+    "Remove the character. A record's text may hold line breaks and tabs but no other "
+    "control character, written as an escape within double quotes (`\\e`, `\\u001b`) "
+    "neither: that is `record.value`.",
     Example(INCIDENT, replace="title: Phishingcampagne", by="title: Phishing\x1b[2Kcampagne"))
 
 YAML_UNSUPPORTED = Code(

@@ -95,7 +95,28 @@ Timestamp = Annotated[AwareDatetime, BeforeValidator(_iso_datetime),
                       AfterValidator(_in_calendar),
                       Field(json_schema_extra={"pattern": DATE_TIME_PATTERN})]
 
-Text = Annotated[StrictStr, Field(min_length=1)]
+#: A control character text in a record may not hold: the C0 controls but tab and line
+#: feed, DEL and the C1 controls. YAML can write them as escapes within double quotes, and a
+#: command line passes them on, but no record needs one, and in a terminal, a log or a
+#: report they could rewrite what a person reads.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def control_character(value: str) -> str | None:
+    """The first control character `value` may not hold, as U+XXXX; None if it has none."""
+    found = _CONTROL.search(value)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def _printable(value: str) -> str:
+    character = control_character(value)
+    if character is not None:
+        raise ValueError(f"holds the control character {character}; text may hold line "
+                         "breaks and tabs, no other control characters")
+    return value
+
+
+Text = Annotated[StrictStr, Field(min_length=1), AfterValidator(_printable)]
 
 Flag = StrictBool
 Count = Annotated[StrictInt, BeforeValidator(_whole_number), Field(ge=0)]
@@ -129,7 +150,8 @@ def pattern_field(pattern: str, meaning: str) -> Any:
 REASON_PATTERN = r"\S"
 #: Why something was done, wherever a reason is required: text that says something.
 Reason = Annotated[StrictStr, pattern_field(
-    REASON_PATTERN, "a reason: text with at least one character that is not a space")]
+    REASON_PATTERN, "a reason: text with at least one character that is not a space"),
+    AfterValidator(_printable)]
 
 
 def is_reason(value: object) -> bool:
@@ -180,7 +202,8 @@ ReleaseId = Annotated[Identifier, Ref("release")]
 CriterionId = Annotated[Identifier, Ref("criterion")]
 
 Email = Annotated[StrictStr, pattern_field(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                                     "an e-mail address such as name@example.nl")]
+                                     "an e-mail address such as name@example.nl"),
+                  AfterValidator(_printable)]
 ClockTime = Annotated[StrictStr, pattern_field(r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
                                          'a time of day written as "HH:MM", in quotes')]
 

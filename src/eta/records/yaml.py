@@ -517,8 +517,8 @@ def _unprintable(display: str, text: str, offset: int) -> Diagnostic:
     character = text[offset]
     return error(display, *_line_col(text, offset), YAML_CONTROL_CHARACTER.code,
                  f"the character U+{ord(character):04X} is not allowed in YAML text",
-                 "remove it; within double quotes YAML can write it as an escape, such as "
-                 f"\\u{ord(character):04x}")
+                 "remove it: a record's text holds no control character but line breaks "
+                 "and tabs")
 
 
 def load_text(text: str, display: str) -> Document:
