@@ -525,6 +525,33 @@ def test_a_decided_release_with_chain_dependencies_needs_a_plan(repo: Path) -> N
     assert check(repo) == (0, "19 files checked: no problems found\n")
 
 
+def test_a_check_of_one_file_judges_it_with_the_rest_of_its_folder(repo: Path) -> None:
+    replace_in(repo / "releases/R2026-03/release.yaml", "status: draft", "status: in_force")
+    # The signatures and parts that keep the plan from being in force are read, not
+    # reported: only what is found in the file checked is.
+    assert check(repo, within="releases/R2026-03/release.yaml") == (1, "".join(
+        "releases/R2026-03/release.yaml:13:9: error [plan.not-in-force] the release is "
+        f"in_force, but the plan is not in force: {party} has not signed the plan\n"
+        for party in ("logius", "poortwachter", "sleutelbrug"))
+        + "1 file checked: 3 errors, 0 warnings\n")
+    assert check(repo, within="releases/R2026-03/parties/poortwachter.yaml") == (1, (
+        "releases/R2026-03/parties/poortwachter.yaml:2:8: error [plan.party.incomplete] "
+        "poortwachter's part of the plan lacks: planning, measures\n"
+        "1 file checked: 1 error, 0 warnings\n"))
+
+
+def test_a_file_of_the_folder_that_does_not_load_counts_in_a_check_of_another(repo: Path
+                                                                               ) -> None:
+    (repo / "releases/R2026-02/plan.yaml").write_text("parties: [\n")
+    # The plan is there, though it does not load: the release does not lack one.
+    assert check(repo, within="releases/R2026-02/release.yaml") == (
+        0, "1 file checked: no problems found\n")
+    assert check(repo, within="releases/R2026-02/parties/logius.yaml") == (1, (
+        "releases/R2026-02/parties/logius.yaml:2:8: error [plan.party.no-plan] release "
+        "R2026-02 has no implementation plan (plan.yaml) for this party's part to belong to\n"
+        "1 file checked: 1 error, 0 warnings\n"))
+
+
 # -- Dates ---------------------------------------------------------------------------------
 
 

@@ -5,9 +5,12 @@ The agreements (afspraken/) load first: every other record is read in their ligh
 other records are checked in units: each release folder is one unit, each other file its
 own. Within a unit, each record meets the rules about itself alone (`RecordRule`), then the
 unit meets the rules across its records (`UnitRule`; a plan and its parties' files and
-signatures). What the rules across the whole repository need of a unit (its records' ids and
-references) is kept as an `Entry`, so that a unit whose files did not change comes from the
-cache and is not read again. Units are checked in parallel on large repositories.
+signatures). A release folder is given to those rules whole, however few of its files are
+checked, and the engine hands the rules the evidence a signature's time is judged by: no
+rule reads a file or git itself. What the rules across the whole repository need of a unit
+(its records' ids and references) is kept as an `Entry`, so that a unit whose files did not
+change comes from the cache and is not read again. Units are checked in parallel on large
+repositories.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING
 from eta.catalogue import PLAN_SIGNATURE_FUTURE
 from eta.check.result import CheckResult, Context, Entry, Index, RecordSet, UnitResult
 from eta.diagnostics import Diagnostic
-from eta.records.agreements import agreed, agreement_files, read_agreements
+from eta.records.agreements import agreed, agreement_files, read_agreements, timezone_of
 from eta.records.kinds import KIND_BY_NAME
 from eta.records.layout import KnownIds, covers, is_template, name_inside, record_names
 from eta.rules import AGREEMENTS_READ, change_rules, index_rules, record_rules, unit_rules
@@ -86,18 +89,19 @@ def _run_check(
         if not name.startswith("afspraken/"):
             units.setdefault(unit_of(name), []).append(name)
     # A release's signatures are dated by git's history: the commit is part of its key.
-    head = head_commit(root) if any(unit.startswith("releases/") for unit in units) else None
+    dates_signatures = any(unit.startswith("releases/") for unit in units)
+    head = head_commit(root) if dates_signatures else None
     # A whole check whose every file is as it was needs none of them read again.
     cache = CheckCache.open(root, today, agreement_paths, moment) if use_cache else None
+    # The rules of a release read its whole folder, even when only some of its files are
+    # checked: the folder's other files are read for them, and are part of the cache key.
+    folders = {unit: record_names(root, [root / unit]) for unit, files in units.items()
+               if paths and unit != files[0]}
     content_ids: dict[str, tuple[str, ...]] = {}
     whole_key = None
     if cache is not None:
         for unit, files in units.items():
-            # The rules of a release read its whole folder, even when only some of its
-            # files are checked: every file of the folder is part of the key.
-            whole_folder = paths and unit != files[0]
-            folder_files = record_names(root, [root / unit]) if whole_folder else files
-            ids = cache.content_ids(root, folder_files)
+            ids = cache.content_ids(root, folders.get(unit, files))
             if unit.startswith("releases/"):
                 ids += (f"commit:{head}",)
             content_ids[_cache_key(unit, files)] = ids
@@ -113,7 +117,8 @@ def _run_check(
     agreed = [result.loaded for result in agreements.values() if result.loaded is not None]
     duties_invalid = any(result.loaded is None for name, result in agreements.items()
                          if name == DUTIES_FILE)
-    context = _context(today, agreed, head, moment, duties_invalid=duties_invalid)
+    context = _context(root if dates_signatures else None, today, agreed, head, moment,
+                       duties_invalid=duties_invalid)
     diagnostics = [d for name, result in agreements.items() if name in names
                    for d in result.diagnostics]
     for loaded in agreed:
@@ -126,7 +131,8 @@ def _run_check(
             if cached is not None:
                 results[unit] = cached
     to_check = [unit for unit in units if unit not in results]
-    fresh = _check_units(root, [(unit, units[unit]) for unit in to_check], agreed, context)
+    fresh = _check_units(root, [(units[unit], folders.get(unit, ())) for unit in to_check],
+                         agreed, context)
     for unit, unit_result in zip(to_check, fresh, strict=True):
         results[unit] = unit_result
         if cache is not None and not _time_may_resolve(unit_result.diagnostics):
@@ -199,16 +205,17 @@ def _cache_key(unit: str, files: list[str]) -> str:
 
 def _check_units(
     root: Path,
-    units: list[tuple[str, list[str]]],
+    units: list[tuple[list[str], Sequence[str]]],
     agreements: list[Loaded],
     context: Context,
 ) -> list[UnitResult]:
     from eta.parallel import forked_map
 
-    def check(files: list[str]) -> UnitResult:
-        return check_unit(root, files, agreements, context)
+    def check(unit: tuple[list[str], Sequence[str]]) -> UnitResult:
+        files, folder = unit
+        return check_unit(root, files, agreements, context, folder)
 
-    return list(forked_map(check, [files for _, files in units], parallel_from=PARALLEL_FROM))
+    return list(forked_map(check, units, parallel_from=PARALLEL_FROM))
 
 
 def check_unit(
@@ -216,12 +223,19 @@ def check_unit(
     files: list[str],
     agreements: list[Loaded],
     context: Context,
+    folder: Sequence[str] = (),
 ) -> UnitResult:
-    """Load and check the record files of one unit."""
+    """Load and check the record files of one unit.
+
+    `folder` names every file of the unit's release folder where only some of them are
+    checked: the rules across the unit are given the folder whole, so that no rule reads a
+    file itself, and report only what they find in `files`.
+    """
     from eta.records.read import load_record
 
     diagnostics: list[Diagnostic] = []
     loaded: list[Loaded] = []
+    unloaded: list[str] = []
     for name in files:
         if is_template(name):
             from eta.reports.templating import template_findings
@@ -233,9 +247,19 @@ def check_unit(
         if result.loaded is not None:
             diagnostics.extend(_record_rule_findings(result.loaded, context))
             loaded.append(result.loaded)
+        else:
+            unloaded.append(name)
     if loaded:
-        records = RecordSet(root, context, [*agreements, *loaded])
         own = set(files)
+        whole = [*agreements, *loaded]
+        for name in folder:
+            if name not in own:
+                other = load_record(root, root / name, name).loaded
+                if other is not None:
+                    whole.append(other)
+                else:
+                    unloaded.append(name)
+        records = RecordSet(context, whole, unloaded)
         for rule in unit_rules(frozenset(record.kind.name for record in loaded)):
             diagnostics.extend(d for d in rule(records) if d.file in own)
     return UnitResult(diagnostics, [Entry.of(record) for record in loaded])
@@ -249,9 +273,16 @@ def _record_rule_findings(loaded: Loaded, context: Context) -> list[Diagnostic]:
 DUTIES_FILE = "/".join(KIND_BY_NAME["reporting-duties"].layout)
 
 
-def _context(today: dt.date, agreements: list[Loaded], head: str | None,
+def _context(root: Path | None, today: dt.date, agreements: list[Loaded], head: str | None,
              moment: dt.datetime | None = None, *, duties_invalid: bool = False) -> Context:
+    """The context of a check; with the evidence that signatures are dated by where `root`
+    is given, for a check of releases."""
     found = agreed(agreements)
-    return Context(today, found.parties, found.service_levels, found.criteria,
-                   dt.datetime.now(dt.UTC), head, moment,
-                   None if duties_invalid else found.duties)
+    evidence = None
+    if root is not None:
+        from eta.plans.timing import SigningEvidence
+
+        # It reads git only once a plan's signatures ask it, and then once a process.
+        evidence = SigningEvidence(root, head, zone=timezone_of(found.service_levels))
+    return Context(today, found.parties, found.service_levels, found.criteria, evidence,
+                   moment, None if duties_invalid else found.duties)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -23,21 +23,24 @@ if TYPE_CHECKING:
     from eta.models.agreements import Criteria, ServiceLevels
     from eta.models.duties import ReportingDuties
     from eta.models.party import Party
+    from eta.plans.timing import SigningEvidence
     from eta.records.layout import KnownIds
     from eta.records.read import Loaded, Reference
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What every record is checked against: the agreements, the day it is, the moment of
-    the check and the commit the working tree is on (None outside git)."""
+    """What every record is checked against: the agreements, the day it is, and what a
+    signature's time is judged by: the moment of the check and git's history up to the
+    commit the working tree is on."""
 
     today: dt.date
     parties: dict[str, Party]
     service_levels: ServiceLevels | None
     criteria: Criteria | None
-    checked_at: dt.datetime
-    head: str | None
+    #: What the signatures of a plan are dated by, where releases are checked: the moment
+    #: of the check, and git's history, which it reads only once a plan's signatures ask.
+    evidence: SigningEvidence | None
     #: The moment deadlines are judged at, when one was given (`--now`); otherwise the
     #: start of `today`, so that a check gives the same findings at any hour of the day.
     moment: dt.datetime | None = None
@@ -48,11 +51,16 @@ class Context:
 
 @dataclass(slots=True)
 class RecordSet:
-    """The records of one unit with the agreements, for the rules across records."""
+    """The records of one unit with the agreements, for the rules across records.
 
-    root: Path
+    A release folder is given whole, however few of its files are checked: `records` holds
+    every record of it that loaded, `unloaded` names those of its files that did not (their
+    errors are reported where they are checked).
+    """
+
     context: Context
     records: list[Loaded]
+    unloaded: list[str] = field(default_factory=list)
 
     @property
     def today(self) -> dt.date:

@@ -100,28 +100,26 @@ def load_release(root: Path, release_id: str) -> ReleaseFiles:
     return files
 
 
-
-
-def group_by_release(root: Path, records: Iterable[Loaded]) -> dict[str, ReleaseFiles]:
-    """The loaded release records by release, completed from disk where the set lacks
-    files (a check of some paths only, or files that did not load)."""
+def group_by_release(records: Iterable[Loaded], unloaded: Iterable[str] = ()
+                     ) -> dict[str, ReleaseFiles]:
+    """The release records among `records` by release, with the files of their folders
+    named in `unloaded`, which did not load."""
     groups: dict[str, ReleaseFiles] = {}
     for loaded in records:
-        parts = loaded.file.split("/")
-        if parts[0] == RELEASES and len(parts) >= 3:
-            groups.setdefault(parts[1], ReleaseFiles(parts[1])).add(loaded)
-    for release_id, files in groups.items():
-        present = files.files
-        for path in folder_paths(root, release_id):
-            name = relative(root, path)
-            if name in present:
-                continue
-            result = load_record(root, path, name)
-            if result.loaded is None:
-                files.unloaded.append(name)
-            else:
-                files.add(result.loaded)
+        release_id = _release_of(loaded.file)
+        if release_id is not None:
+            groups.setdefault(release_id, ReleaseFiles(release_id)).add(loaded)
+    for name in unloaded:
+        release_id = _release_of(name)
+        if release_id in groups:
+            groups[release_id].unloaded.append(name)
     return groups
+
+
+def _release_of(name: str) -> str | None:
+    """The release whose folder holds the file `name`, or None."""
+    parts = name.split("/")
+    return parts[1] if parts[0] == RELEASES and len(parts) >= 3 else None
 
 
 # -- Signatures ----------------------------------------------------------------------------

@@ -43,8 +43,6 @@ from eta.plans.state import (
     check_signature,
     group_by_release,
 )
-from eta.plans.timing import SigningEvidence
-from eta.records.agreements import timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import ReleaseStatus
 
@@ -58,7 +56,7 @@ def _at(loaded: Loaded, code: str, message: str, *path: str | int, hint: str | N
 
 def release_plans(records: RecordSet) -> Iterator[Diagnostic]:
     register = records.context.parties
-    for files in group_by_release(records.root, records.records).values():
+    for files in group_by_release(records.records, records.unloaded).values():
         yield from _release(files, register, records)
 
 
@@ -77,10 +75,9 @@ def _release(files: ReleaseFiles, register: Mapping[str, Party], records: Record
                   "chain_dependencies",
                   hint=f"start it with `eta plan add-party {release.id} --party PARTY "
                   "--contact-name NAME --contact-email EMAIL`")
-    context = records.context
-    state = assess(files, register, records.today,
-                   SigningEvidence(records.root, context.head, context.checked_at,
-                                   timezone_of(context.service_levels)))
+    evidence = records.context.evidence
+    assert evidence is not None, "the engine gives the evidence to every check of releases"
+    state = assess(files, register, records.today, evidence)
     if files.plan is None:
         yield from _orphans(files)
     else:
