@@ -196,6 +196,21 @@ recorded as classification 1 in incidents/{incident_id}.yaml
     ]
 
 
+def test_a_moment_given_in_utc_is_judged_and_written_in_the_agreements_time_zone(repo: Path
+                                                                                ) -> None:
+    incident_id = new(repo, *STORING)
+    path = path_of(repo, incident_id)
+    before = path.read_text()
+    code, _, err = eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T09:30Z")
+    assert (code, err) == (0, "")
+    assert [line for line in changes(before, path.read_text()) if "at:" in line] == [
+        "+    at: 2026-03-02T10:30:00+01:00", "+    recorded_at: 2026-03-02T10:30:00+01:00"]
+    # Every command that judges at a moment names it as the agenda does.
+    for command in (("incident", "list"), ("incident", "show", incident_id), ("agenda",)):
+        code, out, err = eta(repo, *command, "--format", "json", "--now", "2026-03-02T09:45Z")
+        assert (code, err, json.loads(out)["now"]) == (0, "", "2026-03-02T10:45:00+01:00")
+
+
 def test_classifying_again_without_news_writes_nothing(repo: Path) -> None:
     incident_id = new(repo, *STORING)
     eta(repo, "incident", "classify", incident_id, "--now", "2026-03-02T10:30")

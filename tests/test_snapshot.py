@@ -73,10 +73,12 @@ def test_report_all_reads_each_record_once_and_verifies_each_signature_once(
     assert verified == Counter(dict.fromkeys(signatures, 1))
 
 
-def test_the_agenda_reads_each_record_once(git_repo: Path, monkeypatch: pytest.MonkeyPatch
-                                           ) -> None:
+@pytest.mark.parametrize("when", [("--today", EXAMPLES_DATE), ("--now", f"{EXAMPLES_DATE}T12:00"),
+                                  ()])
+def test_the_agenda_reads_each_record_once(git_repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                           when: tuple[str, ...]) -> None:
     reads, verified = _counted(monkeypatch)
-    outcome = run_eta("agenda", "--today", EXAMPLES_DATE, cwd=git_repo)
+    outcome = run_eta("agenda", *when, cwd=git_repo)
     assert outcome.exit_code == 0, outcome.stderr
     assert set(reads.values()) == {1}
     assert set(reads) >= set(record_names(git_repo, [git_repo / "afspraken"]))

@@ -13,10 +13,10 @@ import typer
 
 from eta.cli import completion
 from eta.cli.common import (
+    Judging,
     NowOption,
     RootOption,
     TodayOption,
-    judging_moment,
     plain_console,
     reports_errors,
     resolve_root,
@@ -25,7 +25,6 @@ from eta.cli.common import (
 from eta.escaping import for_json, for_terminal
 
 if TYPE_CHECKING:
-    import datetime as dt
     from collections.abc import Sequence
 
     from eta.agenda import Agenda, AgendaItem
@@ -74,15 +73,14 @@ def agenda(
     and the output is the same on every run. Every item keeps its id (the UID in the
     calendar feed) from run to run.
     """
-    import datetime as dt
-
     from eta.agenda import agenda_document, calendar_feed, collect
+    from eta.records.snapshot import taken
 
     repository = resolve_root(root)
-    moment = judging_moment(repository, now, on)
-    at: dt.date | dt.datetime = (moment if moment is not None else on.date() if on is not None
-                                 else dt.datetime.now(dt.UTC).replace(microsecond=0))
-    found = collect(repository, at)
+    # One snapshot for the time zone the moment is told in and for the agenda: the
+    # agreements are read once.
+    with taken():
+        found = collect(repository, Judging(repository, now, on).moment)
     if party is not None:
         found.agreements.check_party(party, "--party")
     warn_left_out(found.skipped, "valid")

@@ -11,15 +11,14 @@ import typer
 
 from eta.check.formats import FORMATS
 from eta.cli.common import (
+    Judging,
     NowOption,
     QuietOption,
     RootOption,
     TodayOption,
     fail,
-    judging_moment,
     reports_errors,
     resolve_root,
-    today,
     wants_colour,
 )
 
@@ -77,11 +76,9 @@ def check(
     repository = resolve_root(root)
     if changed_only and base is None:
         fail("--changed-only needs --base REF: the change is taken from its merge base")
-    moment = judging_moment(repository, now, on)
-    result = run_check(repository, paths or (),
-                       today=moment.date() if moment is not None else today(on, repository),
-                       use_cache=not no_cache, base=base, changed_only=changed_only,
-                       moment=moment)
+    judging = Judging(repository, now, on)
+    result = run_check(repository, paths or (), today=judging.day, use_cache=not no_cache,
+                       base=base, changed_only=changed_only, moment=judging.given)
     if output_format == TEXT:
         report_text(result, sys.stdout, colour=wants_colour(sys.stdout), quiet=quiet)
     else:

@@ -19,6 +19,8 @@ from eta.errors import EtaError
 from eta.escaping import ERROR_STYLE, WARNING_STYLE, for_terminal, for_text_block, paint
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from rich.console import Console
 
     from eta.contracts.shapes import EditDocument
@@ -249,25 +251,57 @@ NOW_OR_TODAY = ("give --now TIME or --today DATE, not both: --now judges at a mo
                 "--today at the start of a day")
 
 
-def judging_moment(repository: Path, now: str | None, on: dt.datetime | None
-                   ) -> dt.datetime | None:
-    """The moment `--now` gives, in the repository's time zone; None without it. It is
-    refused beside `--today`, which judges at the start of a day."""
-    if now is None:
-        return None
-    if on is not None:
-        raise EtaError(NOW_OR_TODAY)
-    from eta.incidents.state import parse_time
-    from eta.records.agreements import repository_zone
+class Judging:
+    """When a command judges, as `--now` and `--today` say: at the moment `--now` gives, at
+    the start of the day `--today` gives, or at the clock's moment; each moment in the
+    records' time zone. Both options at once are refused.
 
-    zone = repository_zone(repository)
-    return parse_time(now, zone, "--now").astimezone(zone)
+    The time zone is that of the agreements given, or else read from the repository, and
+    only once a moment needs it: `--today` alone names its day without it.
+    """
 
+    def __init__(self, repository: Path, now: str | None, on: dt.datetime | None,
+                 zone: ZoneInfo | None = None) -> None:
+        if now is not None and on is not None:
+            raise EtaError(NOW_OR_TODAY)
+        self._repository = repository
+        self._on = on
+        self._zone = zone
+        #: The moment `--now` gives; None without it, where a check or a report judges the
+        #: day as a whole.
+        self.given: dt.datetime | None = None
+        if now is not None:
+            from eta.incidents.state import parse_time
 
-def judged_day(repository: Path, now: str | None, on: dt.datetime | None) -> dt.date:
-    """The day to judge dates by: that of `--now`, the `--today` given, or today."""
-    moment = judging_moment(repository, now, on)
-    return moment.date() if moment is not None else today(on, repository)
+            self.given = parse_time(now, self.zone, "--now").astimezone(self.zone)
+
+    @functools.cached_property
+    def zone(self) -> ZoneInfo:
+        if self._zone is not None:
+            return self._zone
+        from eta.records.agreements import repository_zone
+
+        return repository_zone(self._repository)
+
+    @functools.cached_property
+    def moment(self) -> dt.datetime:
+        """The moment judged at."""
+        if self.given is not None:
+            return self.given
+        if self._on is not None:
+            from eta.due import midnight
+
+            return midnight(self._on.date(), self.zone)
+        from eta.records.agreements import now_in
+
+        return now_in(self.zone)
+
+    @property
+    def day(self) -> dt.date:
+        """The day judged: that of the moment, or the one `--today` gives."""
+        if self.given is None and self._on is not None:
+            return self._on.date()
+        return self.moment.date()
 
 
 def today(value: dt.datetime | None, root: Path) -> dt.date:

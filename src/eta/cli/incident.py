@@ -21,9 +21,9 @@ from eta.catalogue import (
 )
 from eta.cli import completion
 from eta.cli.common import (
-    NOW_OR_TODAY,
     FormatOption,
     IncidentArgument,
+    Judging,
     NowOption,
     RootOption,
     TextOrJson,
@@ -98,21 +98,6 @@ def _recorded(value: str | None, agreements: Agreements) -> dt.datetime:
     from eta.incidents.state import recording_moment
 
     return recording_moment(value, agreements.tz)
-
-
-def _judged(now: str | None, on: dt.datetime | None, agreements: Agreements) -> dt.datetime:
-    """The moment to judge at: `--now`, the start of the day `--today` gives, or the clock's."""
-    import datetime as dt
-
-    from eta.errors import EtaError
-
-    if on is None:
-        from eta.records.agreements import now_in
-
-        return _moment(now, agreements, "--now") or now_in(agreements.tz)
-    if now is not None:
-        raise EtaError(NOW_OR_TODAY)
-    return dt.datetime.combine(on.date(), dt.time(0), tzinfo=agreements.tz)
 
 
 def _shown(moment: dt.datetime, agreements: Agreements) -> str:
@@ -238,7 +223,7 @@ def classify(
     for party in incident.affected:
         agreements.check_party(party, "affected")
     outcome = classify_by(agreements, incident)
-    at = _judged(now, on, agreements)
+    at = Judging(repository, now, on, agreements.tz).moment
     path = incident_path(repository, incident.id)
     entry = classification_entry(outcome, incident, at, lambda: git_identity(repository),
                                  reason)
@@ -625,7 +610,7 @@ def list_incidents(
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    moment = _judged(now, on, agreements)
+    moment = Judging(repository, now, on, agreements.tz).moment
     incidents, invalid = load_incidents(repository)
     warn_left_out(invalid, "a valid incident")
     rows = []
@@ -742,7 +727,7 @@ def show(
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
-    moment = _judged(now, on, agreements)
+    moment = Judging(repository, now, on, agreements.tz).moment
     incident = load_incident(repository, incident_id)
     row = _Row.of(incident, agreements, moment)
     if output_format is TextOrJson.JSON:

@@ -14,6 +14,7 @@ import typer
 from eta.cli import completion
 from eta.cli.common import (
     FormatOption,
+    Judging,
     NowOption,
     ReleaseArgument,
     RootOption,
@@ -22,7 +23,6 @@ from eta.cli.common import (
     changes_records,
     contact_of,
     date_option,
-    judged_day,
     plain_console,
     reports_errors,
     resolve_root,
@@ -457,7 +457,7 @@ def status(
     repository = resolve_root(root)
     files = load_release(repository, release_id)
     register = load_register(repository)
-    state = assess(files, register, judged_day(repository, now, on),
+    state = assess(files, register, Judging(repository, now, on).day,
                    SigningEvidence.of(repository))
     if output_format is TextOrJson.JSON:
         sys.stdout.write(for_json(status_document(state, register)) + "\n")

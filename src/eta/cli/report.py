@@ -14,15 +14,14 @@ import typer
 
 from eta.cli.common import (
     IncidentArgument,
+    Judging,
     NowOption,
     ReleaseArgument,
     RootOption,
     TextOrJson,
     date_option,
-    judging_moment,
     reports_errors,
     resolve_root,
-    today,
     warn_left_out,
 )
 from eta.escaping import for_terminal, for_text_block
@@ -63,9 +62,9 @@ def _options(repository: Path, on: dt.datetime | None, now: str | None,
              generated_at: str | None) -> Options:
     from eta.reports import Options
 
-    moment = judging_moment(repository, now, on)
-    return Options(today=moment.date() if moment is not None else today(on, repository),
-                   now=moment, generated_at=_moment(generated_at, repository))
+    judging = Judging(repository, now, on)
+    return Options(today=judging.day, now=judging.given,
+                   generated_at=_moment(generated_at, repository))
 
 
 def _moment(value: str | None, root: Path) -> dt.datetime | None:
