@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import git
+from eta.changes import ChangeStatus, FileChange
 from eta.git import (
-    ChangeStatus,
-    FileChange,
     GitError,
     GitRepository,
     SignatureStatus,

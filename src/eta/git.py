@@ -29,6 +29,7 @@ from subprocess import PIPE, Popen
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
+from eta.changes import ChangeStatus, FileChange
 from eta.errors import EtaError
 from eta.records.files import REGULAR_GIT_MODES
 
@@ -39,30 +40,6 @@ if TYPE_CHECKING:
 
 class GitError(EtaError):
     """git is missing, the folder is no repository, or a revision does not resolve."""
-
-
-class ChangeStatus(StrEnum):
-    ADDED = "added"
-    MODIFIED = "modified"
-    DELETED = "deleted"
-    RENAMED = "renamed"
-
-
-@dataclass(frozen=True, slots=True)
-class FileChange:
-    """A file that differs between a revision and the working tree.
-
-    Paths are relative to the records root. `old_path` is where the file was at the
-    revision: the same as `path` unless it was renamed, None when it was added.
-    """
-
-    status: ChangeStatus
-    path: str
-    old_path: str | None
-    #: git's file modes on each side (`100644`, `120000` for a link, `160000` for a
-    #: submodule); None where git does not track the side (an untracked file, say).
-    mode: str | None = None
-    old_mode: str | None = None
 
 
 class SignatureStatus(StrEnum):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eta.attestation import DEFAULT_GRACE
-from eta.git import ChangeStatus, FileChange
+from eta.changes import ChangeStatus, FileChange
 from eta.records.agreements import agreed, timezone_of
 from eta.records.files import REGULAR_GIT_MODES, check_real
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths

@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from eta.catalogue import (
@@ -62,9 +62,9 @@ from eta.catalogue import (
     BASE_STATUS_ILLEGAL_MOVE,
     code_named,
 )
+from eta.changes import ChangeStatus
 from eta.check.change import Comparison, Side, is_signature, release_file, release_of
 from eta.diagnostics import Diagnostic, error
-from eta.git import ChangeStatus
 from eta.lifecycle import (
     INCIDENT_MOVES,
     INCIDENT_REOPEN,
@@ -116,7 +116,7 @@ def records_stay(comparison: Comparison) -> Iterator[Diagnostic]:
 def _left_a_draft(comparison: Comparison, path: str) -> bool:
     """Whether `path` is the part of a party that the change took out of a plan that was a
     draft at the base, whose parties were still being agreed on."""
-    found = kind_for(Path(path).parts)
+    found = kind_for(PurePosixPath(path).parts)
     if found is None or found[0].name != "plan-party":
         return False
     release = release_of(path)
@@ -125,7 +125,7 @@ def _left_a_draft(comparison: Comparison, path: str) -> bool:
     if at_base is None or plan is None or at_base.mapping.get("status") != "draft":
         return False
     parties = plan.mapping.get("parties")
-    return isinstance(parties, list) and Path(path).stem not in parties
+    return isinstance(parties, list) and PurePosixPath(path).stem not in parties
 
 
 def ids_stay(comparison: Comparison) -> Iterator[Diagnostic]:
@@ -452,7 +452,7 @@ def evaluated_releases_stay(comparison: Comparison) -> Iterator[Diagnostic]:
     unless the change records the release's reopen."""
     for change in comparison.changes:
         path = change.old_path or change.path
-        parts = Path(path).parts
+        parts = PurePosixPath(path).parts
         if parts[0] != "releases" or len(parts) < 3:
             continue
         release_path = release_file(parts[1])
