@@ -170,6 +170,17 @@ def test_missing_agreements_are_reported(repo: Path) -> None:
     }
 
 
+def test_a_folder_in_place_of_an_agreement_is_no_agreement(repo: Path) -> None:
+    (repo / "afspraken/service-levels.yaml").unlink()
+    (repo / "afspraken/service-levels.yaml").mkdir()
+    outcome = run_eta("check", "--no-cache", "afspraken", cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (1, (
+        "afspraken/service-levels.yaml:1:1: error [agreements.missing] the service levels are "
+        "missing: afspraken/service-levels.yaml does not exist\n"
+        "    hint: `eta init` writes a skeleton of the agreements\n"
+        "9 files checked: 1 error, 0 warnings\n"))
+
+
 def test_version_help_and_python_m_work() -> None:
     assert run_eta("--version").stdout == "eta 0.1.0\n"
     assert "check" in run_eta("--help").stdout

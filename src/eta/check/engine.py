@@ -142,7 +142,8 @@ def _run_check(
     for unit_result in results.values():
         diagnostics.extend(unit_result.diagnostics)
         entries.extend(unit_result.entries)
-    index = Index(root, context, agreed, entries, KnownIds(root, context.criteria))
+    index = Index(context, agreed, entries, KnownIds(root, context.criteria),
+                  frozenset(agreements))
     # A check of some paths reports what the rules across the repository find in them, a
     # file that is missing (the agreements) or a folder (the register) included.
     scope = [name_inside(root, Path(p)) for p in paths] or ["."]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from eta.diagnostics import Diagnostic
@@ -104,11 +103,12 @@ class Entry:
 class Index:
     """Every record of the repository as an entry, with the agreements in full."""
 
-    root: Path
     context: Context
     agreements: list[Loaded]
     entries: list[Entry]
     known_ids: KnownIds
+    #: The names of the files in afspraken/, those that did not load too.
+    agreement_files: frozenset[str]
 
     def of(self, kind: str) -> list[Loaded]:
         return [loaded for loaded in self.agreements if loaded.kind.name == kind]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 from eta.catalogue import AGREEMENTS_MISSING, AGREEMENTS_NO_BEHEERORGANISATIE, PARTY_KEY_SHARED
@@ -15,7 +14,7 @@ from eta.records.kinds import KIND_BY_NAME
 def agreements_present(index: Index) -> Iterator[Diagnostic]:
     for name in ("service-levels", "criteria"):
         relative = "/".join(KIND_BY_NAME[name].layout)
-        if not os.path.lexists(index.root / relative):
+        if relative not in index.agreement_files:
             yield error(relative, 1, 1, AGREEMENTS_MISSING.code,
                         f"the {KIND_BY_NAME[name].title.lower()} are missing: "
                         f"{relative} does not exist",
