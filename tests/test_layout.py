@@ -108,6 +108,69 @@ def test_rules_depend_on_no_engine() -> None:
                 "eta.check.result", "eta.check.change"}, name
 
 
+#: What a rule never imports: git and what runs it, and what reaches the disk or other
+#: processes. `pathlib`'s pure paths name files without touching them.
+NOT_FOR_RULES = frozenset({"git", "eta.git", "os", "io", "shutil", "glob", "tempfile",
+                           "subprocess", "pathlib.Path"})
+#: What of eta's reads files or git on its caller's behalf: the engine calls it, not a rule.
+READERS = frozenset({"load_record", "load_release", "folder_paths", "read_agreements",
+                     "load_agreements", "load_register", "repository_zone", "record_names",
+                     "record_files", "agreement_files", "SigningEvidence", "GitRepository",
+                     "head_commit"})
+#: Calls that read or write the disk, as functions or as methods of a path.
+DISK_CALLS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes",
+                        "iterdir", "glob", "rglob", "exists", "lexists", "is_file", "is_dir",
+                        "stat", "lstat", "scandir", "listdir", "walk", "resolve"})
+
+
+def _reaches_out(source: str) -> list[str]:
+    """What in `source` imports git, reaches the disk or asks a reader of eta's to."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names
+                      if a.name in NOT_FOR_RULES or a.name.split(".")[0] in NOT_FOR_RULES]
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            for alias in node.names:
+                if (node.module in NOT_FOR_RULES or node.module.split(".")[0] in NOT_FOR_RULES
+                        or f"{node.module}.{alias.name}" in NOT_FOR_RULES
+                        or alias.name in READERS):
+                    found.append(f"from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Call):
+            called = node.func
+            name = (called.id if isinstance(called, ast.Name)
+                    else called.attr if isinstance(called, ast.Attribute) else None)
+            if name in DISK_CALLS or name in READERS:
+                found.append(f"{name}() on line {node.lineno}")
+    return found
+
+
+RULE_MODULES = sorted(name for name in MODULES if name == "eta.rules"
+                      or name.startswith("eta.rules."))
+
+
+@pytest.mark.parametrize("name", RULE_MODULES)
+def test_a_rule_reads_no_file_and_no_git(name: str) -> None:
+    """The engine reads the records, and git's evidence of when signatures were made, and
+    hands the rules what they judge: a rule is a plain function of what it is given."""
+    assert _reaches_out(MODULES[name].read_text(encoding="utf-8")) == [], name
+
+
+def test_a_rule_that_reads_would_be_found() -> None:
+    assert sorted(_reaches_out(
+        "import os\nimport git.exc\nfrom pathlib import Path, PurePosixPath\n"
+        "from eta.git import GitRepository\nfrom eta.plans.state import folder_paths\n"
+        "def rule(index):\n"
+        "    os.path.lexists(index.root / 'afspraken')\n"
+        "    text = open('x').read() + Path('y').read_text()\n"
+        "    return SigningEvidence(index.root, None), PurePosixPath('a/b').parts\n"
+    )) == sorted(["import os", "import git.exc", "from pathlib import Path",
+                  "from eta.git import GitRepository", "from eta.plans.state import folder_paths",
+                  "lexists() on line 7", "open() on line 8", "read_text() on line 8",
+                  "SigningEvidence() on line 9"])
+    assert "eta.rules.plans" in RULE_MODULES and "eta.rules" in RULE_MODULES
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_only_the_command_line_knows_the_terminal(name: str) -> None:
     if name == "eta.cli" or name.startswith("eta.cli."):
