@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, run_eta
-from eta.check import cache
-from eta.check.cache import KEY_NAME, seal, unseal
+from eta import user_cache
+from eta.check.cache import seal, unseal
+from eta.user_cache import KEY_NAME
 from test_check_bad_input import CASES
 
 PARTY = "afspraken/parties/poortwachter.yaml"
@@ -130,9 +131,9 @@ def test_an_edited_installation_of_eta_checks_anew(
     # An editable install keeps its version while its code changes: findings of the code it
     # replaced must not be served.
     package = tmp_path / "site" / "eta"
-    shutil.copytree(Path(cache.__file__).parents[1], package,
+    shutil.copytree(Path(user_cache.__file__).parent, package,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(cache, "__file__", str(package / "check" / "cache.py"))
+    monkeypatch.setattr(user_cache, "__file__", str(package / "user_cache.py"))
     findings(repo)
     first = cached(cache_dir)[1]["salt"]
     findings(repo)
