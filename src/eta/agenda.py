@@ -42,8 +42,8 @@ from eta.models.incident import Incident
 from eta.plans.state import RELEASES, assess, load_release
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements
+from eta.records.cache import kept
 from eta.records.layout import relative
-from eta.records.snapshot import taken
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import AgendaDocument
@@ -84,8 +84,9 @@ class Agenda:
 def collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     """The agenda of the repository at `root`, as at the moment `at`, or as at the start of
     the day `at` in the service levels' time zone; each record is read once
-    (`eta.records.snapshot`)."""
-    with taken():
+    (`eta.records.snapshot`), and parsed only when it changed since an earlier run
+    (`eta.records.cache`)."""
+    with kept(root):
         return _collect(root, at)
 
 

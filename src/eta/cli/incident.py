@@ -607,11 +607,13 @@ def list_incidents(
     from eta.contracts import INCIDENT_LIST
     from eta.incidents.state import is_open, load_incidents
     from eta.records.agreements import load_agreements
+    from eta.records.cache import kept
 
     repository = resolve_root(root)
-    agreements = load_agreements(repository)
-    moment = Judging(repository, now, on, agreements.tz).moment
-    incidents, invalid = load_incidents(repository)
+    with kept(repository):
+        agreements = load_agreements(repository)
+        moment = Judging(repository, now, on, agreements.tz).moment
+        incidents, invalid = load_incidents(repository)
     warn_left_out(invalid, "a valid incident")
     rows = []
     for incident in incidents:

@@ -21,11 +21,13 @@ from eta.catalogue import (
 from eta.diagnostics import Diagnostic, error, warning, with_article
 from eta.errors import EtaError
 from eta.models.common import Record, schema_line
+from eta.records.cache import RecordCache, kept_for
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths, values_at
 from eta.records.layout import relative
 from eta.records.snapshot import current, once
 from eta.records.validation import dotted, model_diagnostics
 from eta.records.yaml import Document, Position, YamlError, load_bytes, read_file
+from eta.user_cache import content_hash, stat_key
 
 
 class Reference(NamedTuple):
@@ -78,7 +80,7 @@ def load_record(root: Path, path: Path, display: str) -> FileResult:
     """
     if current() is None:
         return _load_record(root, path, display)
-    kept = once(_key(root, path, display), lambda: _load_record(root, path, display))
+    kept = once(_key(root, path, display), lambda: _load_kept(root, path, display))
     return FileResult(kept.loaded, list(kept.diagnostics))
 
 
@@ -100,22 +102,30 @@ def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
     from eta.parallel import forked_map
 
     snapshot = current()
-    unread = [(path, name) for path, name in zip(paths, names, strict=True)
-              if snapshot is None or not snapshot.holds(_key(root, path, name))]
+    store = None if snapshot is None else kept_for(root)
+    unread = []
+    for path, name in zip(paths, names, strict=True):
+        if snapshot is not None and snapshot.holds(_key(root, path, name)):
+            continue
+        found = None if store is None else store.get(path, name)
+        if snapshot is not None and isinstance(found, FileResult):
+            snapshot.once(_key(root, path, name), partial(_kept, found))
+        else:
+            unread.append((path, name))
 
-    def read(item: tuple[Path, str]) -> FileResult | Exception:
+    def read(item: tuple[Path, str]) -> Read | Exception:
         try:
-            result = _load_record(root, *item)
+            done = _read_record(root, *item)
         except Exception as exc:  # raised again in this process, as load_record would
             return exc
-        if result.loaded is not None:
-            result.loaded.document = None
-        return result
+        return done._replace(result=without_tree(done.result))
 
     outcomes = forked_map(read, unread, parallel_from=PARALLEL_FROM)
     if snapshot is None:
         return [_kept(outcome) for outcome in outcomes]
     for (path, name), outcome in zip(unread, outcomes, strict=True):
+        if store is not None and not isinstance(outcome, Exception):
+            _keep(store, name, outcome)
         snapshot.once(_key(root, path, name), partial(_kept, outcome))
     return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
 
@@ -124,23 +134,68 @@ def _key(root: Path, path: Path, display: str) -> tuple[str, str, str, str]:
     return ("record", str(root), str(path), display)
 
 
-def _kept(outcome: FileResult | Exception) -> FileResult:
+def _kept(outcome: Read | FileResult | Exception) -> FileResult:
     if isinstance(outcome, Exception):
         raise outcome
-    return outcome
+    return outcome if isinstance(outcome, FileResult) else outcome.result
+
+
+class Read(NamedTuple):
+    """What a record file gave, with the status it had before it was read and the content
+    id of the bytes read (None when none were: a link, a special file, one too large)."""
+
+    result: FileResult
+    status: tuple[int, ...] | None
+    content: str | None
+
+
+def without_tree(result: FileResult) -> FileResult:
+    """The result without the node tree of its record, which only locates values."""
+    if result.loaded is None or result.loaded.document is None:
+        return result
+    loaded = result.loaded
+    return FileResult(Loaded(loaded.kind, loaded.file, loaded.record, loaded.references, None),
+                      result.diagnostics)
+
+
+def _keep(store: RecordCache, name: str, done: Read) -> None:
+    if done.content is not None:
+        store.put(name, done.status, done.content, without_tree(done.result))
+
+
+def _load_kept(root: Path, path: Path, display: str) -> FileResult:
+    """`_load_record`, from and to the record cache where one is kept for `root`."""
+    store = kept_for(root)
+    if store is None:
+        return _load_record(root, path, display)
+    found = store.get(path, display)
+    if isinstance(found, FileResult):
+        return found
+    done = _read_record(root, path, display)
+    _keep(store, display, done)
+    return done.result
 
 
 def _load_record(root: Path, path: Path, display: str) -> FileResult:
+    return _read_record(root, path, display).result
+
+
+def _read_record(root: Path, path: Path, display: str) -> Read:
+    status = stat_key(str(path))
     try:
         raw = read_file(root, relative(root, path), display)
-        found = kind_for(Path(display).parts)
-        if found is None:
-            return FileResult(None, [_unknown_path(display)])
+    except YamlError as exc:
+        return Read(FileResult(None, [exc.diagnostic]), status, None)
+    content = content_hash(raw)
+    found = kind_for(Path(display).parts)
+    if found is None:
+        return Read(FileResult(None, [_unknown_path(display)]), status, content)
+    try:
         document = load_bytes(raw, display)
     except YamlError as exc:
-        return FileResult(None, [exc.diagnostic])
+        return Read(FileResult(None, [exc.diagnostic]), status, content)
     kind, fixed = found
-    return validate_document(kind, fixed, document, display)
+    return Read(validate_document(kind, fixed, document, display), status, content)
 
 
 def validate_document(

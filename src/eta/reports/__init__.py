@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from eta.errors import EtaError
+from eta.records.cache import kept
 from eta.records.snapshot import taken
 from eta.reports import context as contexts
 from eta.reports.sources import Provenance, records_at
@@ -210,8 +211,10 @@ def reporter(root: Path, options: Options, *, at: str | None,
              folders: tuple[str, ...] = ("afspraken", "releases", "incidents")
              ) -> Iterator[Reporter]:
     """A reporter over the records of the working tree, or as they were at revision `at`;
-    what its reports share of the records is read once (`eta.records.snapshot`)."""
-    with taken(), Provenance.open(root, at) as provenance:
+    what its reports share of the records is read once (`eta.records.snapshot`), and the
+    working tree's records are parsed only when they changed since an earlier run
+    (`eta.records.cache`)."""
+    with kept(root) if at is None else taken(), Provenance.open(root, at) as provenance:
         if at is None:
             yield Reporter(root, root, provenance, options)
             return

@@ -1,0 +1,162 @@
+"""The records of earlier runs, read and validated, by the contents of their files: a command
+that reads many records (the agenda, the overview, `eta incident list`, the reports) parses
+again only the record files that changed since.
+
+What a record file gives (its record, its references, its findings) depends on nothing but
+its bytes, its path and eta itself. So an entry is used only for the same path and the same
+content id (`eta.user_cache.ContentIds`: a hash of the bytes it was read from), and the cache
+as a whole only for the build of eta that wrote it: a hit can never be stale. The node tree
+that locates each value is not kept, as it is not by the forked workers of a large run: the
+commands that read through this cache locate nothing in a record they show.
+
+The file is plain data (`marshal`); in it, each entry is pickled as it is read, since that
+restores eta's records the fastest, and what a command later does with a record cannot
+change what the cache keeps. An entry is unpickled only once the file's seal under the
+user's key is verified (`eta.user_cache`), so that nothing but what eta itself wrote for
+that repository is ever unpickled. A file that is not a regular file (a link, a special
+file) is never served from the cache: it is read, and refused, as it always is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import pickle
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from eta import __version__
+from eta.records.snapshot import taken
+from eta.user_cache import (
+    ContentIds,
+    PrivateFolder,
+    build_stamp,
+    cache_name,
+    open_private,
+    seal_bytes,
+    unseal_bytes,
+)
+
+FORMAT = 1
+MAGIC = b"eta record cache\0"
+_PERSON = b"eta-record-cache"
+
+
+class RecordCache:
+    """What each record file of one repository gave when it was last read, by its name
+    (relative to the repository) and the content id of the bytes it was read from."""
+
+    def __init__(self, root: Path, opened: tuple[PrivateFolder, bytes] | None, name: str,
+                 salt: str, data: dict[str, Any]) -> None:
+        self.root = root
+        self._opened = opened
+        self._name = name
+        self._salt = salt
+        self.ids = ContentIds(data.get("files"), data.get("written_at", 0.0))
+        entries = data.get("entries")
+        self._entries: dict[str, tuple[str, bytes]] = (
+            entries if isinstance(entries, dict) else {})
+        self._used: set[str] = set()
+        self._changed = False
+
+    @classmethod
+    def open(cls, root: Path) -> RecordCache:
+        """The record cache of the repository at `root`: empty, and never written, when there
+        is no private cache folder, or its file is not one this build of eta wrote."""
+        salt = f"{FORMAT}:{__version__}:{build_stamp()}"
+        name = cache_name("records", root, "marshal")
+        opened = open_private(root)
+        data: dict[str, Any] = {}
+        if opened is not None:
+            folder, key = opened
+            sealed = folder.read(name)
+            body = None if sealed is None else unseal_bytes(key, _PERSON, MAGIC, name, sealed)
+            if body is not None:
+                data = _unmarshalled(body, salt)
+        return cls(root, opened, name, salt, data)
+
+    def get(self, path: Path, name: str) -> object | None:
+        """What the record file `name` at `path` gave when it held what it holds now."""
+        entry = self._entries.get(name)
+        if type(entry) is not tuple or len(entry) != 2:
+            return None  # none, so not worth hashing the file for
+        content = self.ids.of(str(path), name)
+        if entry[0] != content or type(entry[1]) is not bytes:
+            return None
+        try:
+            found: object = pickle.loads(entry[1])
+        except Exception:  # an entry of this build always loads; be safe nonetheless
+            return None
+        self._used.add(name)
+        return found
+
+    def put(self, name: str, status: tuple[int, ...] | None, content: str,
+            found: object) -> None:
+        """Keep what the file `name` gave when read as bytes of `content`, whose status
+        before the read was `status`."""
+        if status is not None:
+            self.ids.known[name] = (status, content)
+        self._entries[name] = (content, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        self._used.add(name)
+        self._changed = True
+
+    def save(self) -> None:
+        """Keep the entries of this run only: a file no longer read drops out. A failure to
+        write loses nothing but speed."""
+        if self._opened is None:
+            return
+        folder, key = self._opened
+        self._opened = None
+        try:
+            if not (self._changed or self.ids.changed) and self._used == set(self._entries):
+                return
+            data = {"format": FORMAT, "salt": self._salt, "written_at": time.time(),
+                    "files": {name: self.ids.known[name] for name in self._used
+                              if name in self.ids.known},
+                    "entries": {name: self._entries[name] for name in self._used}}
+            body = marshal.dumps(data)
+            with contextlib.suppress(OSError):
+                folder.write(self._name, seal_bytes(key, _PERSON, MAGIC, self._name, body))
+        finally:
+            folder.close()
+
+
+def _unmarshalled(body: bytes, salt: str) -> dict[str, Any]:
+    try:
+        data = marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != salt:
+        return {}
+    return data
+
+
+_kept: ContextVar[RecordCache | None] = ContextVar("eta_record_cache", default=None)
+
+
+def kept_for(root: Path) -> RecordCache | None:
+    """The record cache in use for the records of `root`, if one is."""
+    store = _kept.get()
+    return store if store is not None and store.root == root else None
+
+
+@contextmanager
+def kept(root: Path) -> Iterator[None]:
+    """A run's snapshot (`eta.records.snapshot`) in which the records of the repository at
+    `root` come from the record cache where their files are unchanged, and go to it where
+    they were read. Only a command that changes no record reads through it."""
+    with taken():
+        if _kept.get() is not None:
+            yield
+            return
+        store = RecordCache.open(root)
+        token = _kept.set(store)
+        try:
+            yield
+        finally:
+            _kept.reset(token)
+            store.save()

@@ -1,0 +1,168 @@
+"""The record cache: the views read a record file again only when it changed, give what a
+run without the cache gives, and believe no cache file eta did not write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES_DATE, run_eta
+from eta.records import read
+from eta.records.yaml import load_bytes
+from eta.user_cache import KEY_NAME
+
+INCIDENT = "incidents/2026-11-16-q738dq.yaml"
+#: The views that read through the cache, each as a command line.
+VIEWS = {
+    "agenda": ("agenda", "--today", EXAMPLES_DATE, "--format", "json"),
+    "incident list": ("incident", "list", "--format", "json", "--now", "2026-12-01T09:00"),
+    "overview": ("report", "overview", "--today", EXAMPLES_DATE),
+    "report all": ("report", "all", "--only", "incident", "--only", "month", "-d", "rapporten",
+                   "--today", EXAMPLES_DATE),
+}
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ETA_CACHE_DIR", str(folder))
+    return folder
+
+
+class Parsed:
+    """Counts the record files parsed, by name."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.names: list[str] = []
+
+        def counted(raw: bytes, display: str) -> object:
+            self.names.append(display)
+            return load_bytes(raw, display)
+
+        monkeypatch.setattr(read, "load_bytes", counted)
+
+    def take(self) -> list[str]:
+        names, self.names = self.names, []
+        return sorted(names)
+
+
+def outputs(repo: Path, view: str) -> tuple[int, str, str, dict[str, str]]:
+    outcome = run_eta(*VIEWS[view], cwd=repo)
+    written = repo / "rapporten"
+    reports = ({p.name: p.read_text() for p in written.iterdir()} if written.is_dir() else {})
+    return outcome.exit_code, outcome.stdout.replace(str(repo), "REPO"), outcome.stderr, reports
+
+
+def records_of(repo: Path) -> list[str]:
+    return sorted(p.relative_to(repo).as_posix() for folder in ("afspraken", "releases",
+                                                               "incidents")
+                  for p in (repo / folder).rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_a_view_parses_again_only_the_file_that_changed_and_says_the_same(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    parsed = Parsed(monkeypatch)
+    cold = outputs(repo, view)
+    assert cold[0] == 0, cold[2]
+    assert set(parsed.take()) <= set(records_of(repo))
+    assert outputs(repo, view) == cold
+    assert parsed.take() == []
+    # The same length and the same modification time: only the content tells the change.
+    path = repo / INCIDENT
+    before = path.stat()
+    text = path.read_text()
+    assert "priority: P2\n" in text
+    path.write_text(text.replace("priority: P2\n", "priority: P1\n", 1))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    changed = outputs(repo, view)
+    assert parsed.take() == [INCIDENT]
+    monkeypatch.setenv("ETA_CACHE_DIR", str(cache_dir.parent / "no-cache-yet"))
+    assert outputs(repo, view) == changed
+
+
+def test_a_view_without_a_private_cache_folder_reads_every_file_and_writes_none(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("ETA_CACHE_DIR", str(shared))
+    parsed = Parsed(monkeypatch)
+    first = outputs(repo, "agenda")
+    counted = parsed.take()
+    assert outputs(repo, "agenda") == first
+    assert parsed.take() == counted
+    assert list(shared.iterdir()) == []
+
+
+def test_a_cache_planted_in_the_repository_is_not_used(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ETA_CACHE_DIR", str(repo / ".eta-cache"))
+    parsed = Parsed(monkeypatch)
+    first = outputs(repo, "agenda")
+    counted = parsed.take()
+    assert outputs(repo, "agenda") == first
+    assert parsed.take() == counted
+    assert not (repo / ".eta-cache").exists()
+
+
+def test_a_cache_file_changed_by_anyone_but_eta_is_ignored(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = Parsed(monkeypatch)
+    first = outputs(repo, "incident list")
+    counted = parsed.take()
+    [cache_file] = cache_dir.glob("records-*.marshal")
+    sealed = bytearray(cache_file.read_bytes())
+    sealed[-1] ^= 1
+    cache_file.write_bytes(bytes(sealed))
+    assert outputs(repo, "incident list") == first
+    assert parsed.take() == counted
+    # Sealed again under another key, it is not believed either.
+    (cache_dir / KEY_NAME).write_bytes(os.urandom(32))
+    assert outputs(repo, "incident list") == first
+    assert parsed.take() == counted
+
+
+def test_a_record_replaced_by_a_link_is_refused_not_served_from_the_cache(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert outputs(repo, "incident list")[0] == 0
+    path = repo / INCIDENT
+    target = repo.parent / "elders.yaml"
+    target.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(target)
+    code, stdout, stderr, _ = outputs(repo, "incident list")
+    assert code == 1
+    assert "2026-11-16-q738dq" not in stdout
+    assert stderr == (f"eta: warning: skipped {INCIDENT}, which is not a valid incident; "
+                      f"run `eta check {INCIDENT}`\n")
+
+
+def test_an_invalid_record_stays_invalid_when_served_from_the_cache(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = repo / INCIDENT
+    path.write_text(path.read_text().replace("priority: P2\n", "priority: P9\n", 1))
+    first = outputs(repo, "incident list")
+    assert first[0] == 1
+    parsed = Parsed(monkeypatch)
+    assert outputs(repo, "incident list") == first
+    assert parsed.take() == []
+
+
+def test_many_records_are_cached_from_the_forked_workers_too(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    first = outputs(repo, "incident list")
+    parsed = Parsed(monkeypatch)
+    assert outputs(repo, "incident list") == first
+    assert parsed.take() == []
