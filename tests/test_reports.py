@@ -495,6 +495,48 @@ def test_record_text_breaks_no_table_and_injects_no_markup(tmp_path: Path) -> No
 # -- The sandbox and template lookup ------------------------------------------------------
 
 
+@pytest.mark.parametrize(("layout", "own"), [
+    ({}, False),
+    ({"templates/README.md": "Eigen sjablonen"}, False),
+    ({"templates/incident.md.j2": "# {{ incident.id }}\n"}, True),
+    ({"templates/_stand.md.j2": "x"}, True),
+    ({"templates/incident.md.j2/": ""}, True),
+    ({"templates@": "elders"}, True),
+    ({"templates/incident.md.j2@": "../elders/incident.md.j2"}, True),
+    ({"templates": "geen map"}, True),
+])
+def test_the_sandbox_is_used_wherever_the_repository_may_hold_a_template(
+    tmp_path: Path, layout: dict[str, str], own: bool
+) -> None:
+    """eta's own templates are its code and render in a plain environment; a repository
+    that holds anything that could be a template of its own renders in the sandbox."""
+    root = tmp_path / "records"
+    root.mkdir()
+    (tmp_path / "elders").mkdir()
+    for name, content in layout.items():
+        if name.endswith("@"):
+            (root / name[:-1]).parent.mkdir(parents=True, exist_ok=True)
+            (root / name[:-1]).symlink_to(tmp_path / "elders" / Path(content).name)
+        elif name.endswith("/"):
+            (root / name).mkdir(parents=True)
+        else:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(content)
+    assert templating.has_own_templates(root) is own
+    env = environment(root)
+    assert isinstance(env, templating.ReportEnvironment) is own
+
+
+def test_eta_s_own_templates_read_no_template_the_repository_gains_later(
+    tmp_path: Path
+) -> None:
+    env = environment(tmp_path)
+    assert not isinstance(env, templating.ReportEnvironment)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "_stand.md.j2").write_text("{{ ''.__class__.__mro__ }}")
+    assert env.get_template("_stand.md.j2").filename == "eta:templates/_stand.md.j2"
+
+
 def _render_text(tmp_path: Path, source: str, name: str = "x.md.j2", **data: object) -> str:
     (tmp_path / "templates").mkdir(exist_ok=True)
     (tmp_path / "templates" / name).write_text(source)

@@ -287,7 +287,7 @@ def _incident_items(incident: Incident, file: str, agreements: Agreements, now: 
     tz = agreements.tz
     levels = agreements.service_levels
     prefix = f"incident/{incident.id}"
-    bo = beheerorganisatie(agreements.parties)
+    bo = agreements.beheerorganisatie
     for clock in duty_clocks(incident, agreements.duties, tz):
         if clock.notified_at is not None or clock.due is None:
             continue

@@ -94,6 +94,13 @@ class Agreements:
 
         return deelnemers(self.parties)
 
+    @cached_property
+    def beheerorganisatie(self) -> tuple[str, ...]:
+        """The ids of the parties in the role of Beheerorganisatie, in order."""
+        from eta.models.party import beheerorganisatie
+
+        return beheerorganisatie(self.parties)
+
     @property
     def tz(self) -> ZoneInfo:
         return timezone_of(self.service_levels)

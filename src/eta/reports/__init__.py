@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+import jinja2
+
 from eta.errors import EtaError
 from eta.records.cache import kept
 from eta.records.snapshot import taken
 from eta.reports import context as contexts
 from eta.reports.sources import Provenance, records_at
-from eta.reports.templating import ReportEnvironment, TemplateProblem, environment, render
+from eta.reports.templating import TemplateProblem, environment, render
 from eta.vocabulary import ReportKind as Kind
 
 Output = TypeVar("Output")
@@ -82,7 +84,7 @@ class Reporter:
         self.records_root = records_root
         self.provenance = provenance
         self.options = options
-        self.env: ReportEnvironment = environment(root)
+        self.env: jinja2.Environment = environment(root)
 
     def _render(self, kind: Kind, data: dict[str, Any], paths: list[str]) -> str:
         revision = self.provenance.revision

@@ -24,6 +24,7 @@ from eta.incidents.duties import duty_clocks
 from eta.incidents.state import load_incidents, response_deadline
 from eta.models.incident import Incident
 from eta.records.agreements import load_agreements
+from eta.records.snapshot import once
 from eta.reports import labels
 from eta.reports.availability import (
     all_periods,
@@ -110,7 +111,9 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
                            "verdict": verdict})
     duties.sort(key=lambda d: (d["due"], d["incident"], d["duty"]))
 
-    overview = overview_context(root, today, given)
+    # The same for every month of a run: judged once (`eta.records.snapshot`), and only read.
+    overview = once(("overview", str(root), today, given),
+                    lambda: overview_context(root, today, given))
     first, last = month.first_day, end.date() - dt.timedelta(days=1)
     overdue = [item for item in overview["overdue"] if first <= item["due"] <= last]
     by_status: dict[tuple[str, str], int] = {}
