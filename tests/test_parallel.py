@@ -66,3 +66,22 @@ def test_a_failing_or_abandoned_pool_ends_with_its_workers() -> None:
     outcome = _run(_ENDED_EARLY)
     assert (outcome.returncode, outcome.stdout, outcome.stderr) == (
         0, "raised seven\nfirst 0\n0\n", "")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_off_for_bulk_work_and_as_it_was_after(enabled: bool) -> None:
+    import gc
+
+    from eta.parallel import collection_paused
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with collection_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError), collection_paused():
+            raise KeyError("stopped halfway")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -166,3 +166,35 @@ def test_many_records_are_cached_from_the_forked_workers_too(
     parsed = Parsed(monkeypatch)
     assert outputs(repo, "incident list") == first
     assert parsed.take() == []
+
+
+def test_every_example_record_comes_back_from_the_cache_as_it_was_read() -> None:
+    """A record kept as the JSON of its model and validated again is the record read:
+    equal, with the same fields set, references and findings."""
+    from conftest import PROJECT
+    from eta.records.layout import relative
+
+    paths = [p for folder in ("afspraken", "releases", "incidents")
+             for p in sorted((PROJECT / folder).rglob("*.yaml"))]
+    assert len(paths) > 30
+    for path in paths:
+        result = read.without_tree(read._load_record(PROJECT, path, relative(PROJECT, path)))
+        assert result.loaded is not None, path
+        back = read.of_plain(read.as_plain(result))
+        assert back is not None and back.loaded is not None
+        assert back.loaded.record == result.loaded.record
+        assert back.loaded.record.model_dump(exclude_unset=True) == \
+            result.loaded.record.model_dump(exclude_unset=True)
+        assert (back.loaded.kind, back.loaded.file, back.loaded.references, back.diagnostics) \
+            == (result.loaded.kind, result.loaded.file, result.loaded.references,
+                result.diagnostics)
+
+
+@pytest.mark.parametrize("plain", [
+    None, 3, (None,), (None, [("f", 1, 1, "error", "c", "m")]),
+    (("incident", "incidents/x.yaml", "{}", []), []),
+    (("nothing", "x", "{}", []), []),
+    ((None, None, None, None), []),
+])
+def test_plain_data_that_eta_did_not_write_gives_nothing(plain: object) -> None:
+    assert read.of_plain(plain) is None

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import DiagnosticEntry
@@ -36,6 +36,22 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+
+    def as_plain(self) -> tuple[str, int, int, str, str, str, str | None]:
+        """The finding as plain data, for a cache (`of_plain` reads it back)."""
+        return (self.file, self.line, self.column, str(self.severity), self.code,
+                self.message, self.hint)
+
+    @classmethod
+    def of_plain(cls, plain: Any) -> Diagnostic:
+        """A finding from plain data as `as_plain` wrote it; ValueError, TypeError or
+        IndexError for anything else."""
+        file, line, column, severity, code, message, hint = plain
+        if not (type(file) is str and type(line) is int and type(column) is int
+                and type(code) is str and type(message) is str
+                and (hint is None or type(hint) is str)):
+            raise TypeError("a finding of a cache is not of the shape eta writes")
+        return cls(file, line, column, Severity(severity), code, message, hint)
 
     def as_dict(self) -> DiagnosticEntry:
         return {"file": self.file, "line": self.line, "column": self.column,

@@ -15,6 +15,7 @@ import gc
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -33,13 +34,10 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
     """`work(item)` for each of `items`, in their order, in forked workers when there are
     at least `parallel_from` items and more than one core.
 
-    The garbage collector is off meanwhile: bulk work makes many objects that live to the
-    end, and collecting them is wasted work.
+    The garbage collector is off meanwhile (`collection_paused`).
     """
     global _work
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collection_paused():
         cores = os.cpu_count() or 1
         if (len(items) < parallel_from or cores < 2 or threading.active_count() > 1
                 or not _can_fork()):
@@ -70,6 +68,17 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
                 pool.join()
         finally:
             _work = None
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """The garbage collector off for the length of the block (and back on after, if it was
+    on): bulk work makes many objects that live to the end, and collecting them while they
+    are made is wasted work."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from eta import __version__
 from eta.check.result import Entry, UnitResult
-from eta.diagnostics import Diagnostic, Severity
+from eta.diagnostics import Diagnostic
 from eta.records.layout import relative
 from eta.user_cache import (
     UNREADABLE,
@@ -171,7 +171,7 @@ class CheckCache:
             if raw is None or tuple(raw[0]) != ids:
                 return None
             result = UnitResult(
-                [Diagnostic(d[0], d[1], d[2], Severity(d[3]), d[4], d[5], d[6]) for d in raw[1]],
+                [Diagnostic.of_plain(d) for d in raw[1]],
                 [Entry(e[0], e[1], e[2], e[3], e[4], tuple(map(reference, e[5])),
                        tuple(map(_outage, e[6])))
                  for e in raw[2]],
@@ -184,8 +184,7 @@ class CheckCache:
     def put(self, unit: str, ids: tuple[str, ...], result: UnitResult) -> None:
         self.units[unit] = (
             ids,
-            [(d.file, d.line, d.column, str(d.severity), d.code, d.message, d.hint)
-             for d in result.diagnostics],
+            [d.as_plain() for d in result.diagnostics],
             [(e.kind, e.file, e.id, e.id_line, e.id_column,
               [tuple(r) for r in e.references], [list(o) for o in e.outages])
              for e in result.entries],
@@ -204,16 +203,14 @@ class CheckCache:
         if not self.whole or self.whole[0] != key:
             return None
         try:
-            found = [Diagnostic(d[0], d[1], d[2], Severity(d[3]), d[4], d[5], d[6])
-                     for d in self.whole[1]]
+            found = [Diagnostic.of_plain(d) for d in self.whole[1]]
         except (TypeError, ValueError, IndexError):
             return None
         self.used = set(self.units)
         return found
 
     def put_whole(self, key: str, diagnostics: list[Diagnostic]) -> None:
-        self.whole = (key, [(d.file, d.line, d.column, str(d.severity), d.code, d.message,
-                             d.hint) for d in diagnostics])
+        self.whole = (key, [d.as_plain() for d in diagnostics])
         self.dirty = True
 
     def save(self) -> None:

@@ -9,19 +9,18 @@ as a whole only for the build of eta that wrote it: a hit can never be stale. Th
 that locates each value is not kept, as it is not by the forked workers of a large run: the
 commands that read through this cache locate nothing in a record they show.
 
-The file is plain data (`marshal`); in it, each entry is pickled as it is read, since that
-restores eta's records the fastest, and what a command later does with a record cannot
-change what the cache keeps. An entry is unpickled only once the file's seal under the
-user's key is verified (`eta.user_cache`), so that nothing but what eta itself wrote for
-that repository is ever unpickled. A file that is not a regular file (a link, a special
-file) is never served from the cache: it is read, and refused, as it always is.
+The cache is plain data, written with `marshal`: of a record, the JSON text of its model,
+which its model validates again when it is read back (in pydantic's own code, faster than
+unpickling, and nothing in the cache is ever run). The file is read only once its seal
+under the user's key is verified (`eta.user_cache`). A file that is not a regular file (a
+link, a special file) is never served from the cache: it is read, and refused, as it
+always is.
 """
 
 from __future__ import annotations
 
 import contextlib
 import marshal
-import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from eta import __version__
+from eta.parallel import collection_paused
 from eta.records.snapshot import taken
 from eta.user_cache import (
     ContentIds,
@@ -58,7 +58,7 @@ class RecordCache:
         self._salt = salt
         self.ids = ContentIds(data.get("files"), data.get("written_at", 0.0))
         entries = data.get("entries")
-        self._entries: dict[str, tuple[str, bytes]] = (
+        self._entries: dict[str, tuple[str, object]] = (
             entries if isinstance(entries, dict) else {})
         self._used: set[str] = set()
         self._changed = False
@@ -80,27 +80,23 @@ class RecordCache:
         return cls(root, opened, name, salt, data)
 
     def get(self, path: Path, name: str) -> object | None:
-        """What the record file `name` at `path` gave when it held what it holds now."""
+        """What the record file `name` at `path` gave, as plain data, when it held what it
+        holds now."""
         entry = self._entries.get(name)
         if type(entry) is not tuple or len(entry) != 2:
             return None  # none, so not worth hashing the file for
-        content = self.ids.of(str(path), name)
-        if entry[0] != content or type(entry[1]) is not bytes:
-            return None
-        try:
-            found: object = pickle.loads(entry[1])
-        except Exception:  # an entry of this build always loads; be safe nonetheless
+        if entry[0] != self.ids.of(str(path), name):
             return None
         self._used.add(name)
-        return found
+        return entry[1]
 
     def put(self, name: str, status: tuple[int, ...] | None, content: str,
             found: object) -> None:
-        """Keep what the file `name` gave when read as bytes of `content`, whose status
-        before the read was `status`."""
+        """Keep what the file `name` gave, as plain data, when read as bytes of `content`,
+        whose status before the read was `status`."""
         if status is not None:
             self.ids.known[name] = (status, content)
-        self._entries[name] = (content, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        self._entries[name] = (content, found)
         self._used.add(name)
         self._changed = True
 
@@ -148,8 +144,10 @@ def kept_for(root: Path) -> RecordCache | None:
 def kept(root: Path) -> Iterator[None]:
     """A run's snapshot (`eta.records.snapshot`) in which the records of the repository at
     `root` come from the record cache where their files are unchanged, and go to it where
-    they were read. Only a command that changes no record reads through it."""
-    with taken():
+    they were read. Only a command that changes no record reads through it; it reads many,
+    and keeps them to its end, so the garbage collector is off meanwhile
+    (`eta.parallel.collection_paused`)."""
+    with taken(), collection_paused():
         if _kept.get() is not None:
             yield
             return

@@ -99,6 +99,14 @@ def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
     names = [relative(root, path) for path in paths]
     if len(paths) < PARALLEL_FROM:
         return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
+    from eta.parallel import collection_paused
+
+    # Bulk work that makes many objects living to the end: collecting them is wasted work.
+    with collection_paused():
+        return _load_many(root, paths, names)
+
+
+def _load_many(root: Path, paths: Sequence[Path], names: list[str]) -> list[FileResult]:
     from eta.parallel import forked_map
 
     snapshot = current()
@@ -107,25 +115,27 @@ def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
     for path, name in zip(paths, names, strict=True):
         if snapshot is not None and snapshot.holds(_key(root, path, name)):
             continue
-        found = None if store is None else store.get(path, name)
-        if snapshot is not None and isinstance(found, FileResult):
+        found = None if store is None else of_plain(store.get(path, name))
+        if snapshot is not None and found is not None:
             snapshot.once(_key(root, path, name), partial(_kept, found))
         else:
             unread.append((path, name))
 
-    def read(item: tuple[Path, str]) -> Read | Exception:
+    def read(item: tuple[Path, str]) -> Shipped | Exception:
         try:
             done = _read_record(root, *item)
         except Exception as exc:  # raised again in this process, as load_record would
             return exc
-        return done._replace(result=without_tree(done.result))
+        result = without_tree(done.result)
+        return Shipped(result, as_plain(result), done.status, done.content)
 
-    outcomes = forked_map(read, unread, parallel_from=PARALLEL_FROM)
+    outcomes = [outcome if isinstance(outcome, Exception) else outcome.unpacked(store, name)
+                for outcome, (_, name) in zip(forked_map(read, unread,
+                                                         parallel_from=PARALLEL_FROM),
+                                              unread, strict=True)]
     if snapshot is None:
         return [_kept(outcome) for outcome in outcomes]
     for (path, name), outcome in zip(unread, outcomes, strict=True):
-        if store is not None and not isinstance(outcome, Exception):
-            _keep(store, name, outcome)
         snapshot.once(_key(root, path, name), partial(_kept, outcome))
     return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
 
@@ -134,10 +144,10 @@ def _key(root: Path, path: Path, display: str) -> tuple[str, str, str, str]:
     return ("record", str(root), str(path), display)
 
 
-def _kept(outcome: Read | FileResult | Exception) -> FileResult:
+def _kept(outcome: FileResult | Exception) -> FileResult:
     if isinstance(outcome, Exception):
         raise outcome
-    return outcome if isinstance(outcome, FileResult) else outcome.result
+    return outcome
 
 
 class Read(NamedTuple):
@@ -147,6 +157,64 @@ class Read(NamedTuple):
     result: FileResult
     status: tuple[int, ...] | None
     content: str | None
+
+
+class Shipped(NamedTuple):
+    """What a forked worker read, sent to the parent: the result, the result as the record
+    cache keeps it (made in the worker, so the parent need not), the file's status before
+    the read and the content id of the bytes read (None when none were)."""
+
+    result: FileResult
+    plain: object
+    status: tuple[int, ...] | None
+    content: str | None
+
+    def unpacked(self, store: RecordCache | None, name: str) -> FileResult:
+        """The result, kept in `store` (when there is one) as the file `name`'s."""
+        if store is not None and self.content is not None:
+            store.put(name, self.status, self.content, self.plain)
+        return self.result
+
+
+def as_plain(result: FileResult) -> object:
+    """The result as plain data, as the record cache keeps it: of its record, the JSON text
+    of its model, which `of_plain` validates again."""
+    loaded = result.loaded
+    return (None if loaded is None else (
+        loaded.kind.name, loaded.file,
+        loaded.record.model_dump_json(by_alias=True, exclude_unset=True),
+        [tuple(reference) for reference in loaded.references]),
+        [diagnostic.as_plain() for diagnostic in result.diagnostics])
+
+
+def of_plain(plain: object) -> FileResult | None:
+    """The result that `as_plain` made `plain` of; None for anything else."""
+    try:
+        loaded: Any
+        diagnostics: Any
+        loaded, diagnostics = plain  # type: ignore[misc]
+        found = [Diagnostic.of_plain(diagnostic) for diagnostic in diagnostics]
+        if loaded is None:
+            return FileResult(None, found)
+        kind_name, file, text, references = loaded
+        kind = _KINDS_BY_NAME[kind_name]
+        record = kind.model.model_validate_json(text)
+        return FileResult(Loaded(kind, file, record, [_reference(r) for r in references],
+                                 None), found)
+    except (ValueError, TypeError, KeyError):  # a pydantic ValidationError is a ValueError
+        return None
+
+
+_KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _reference(plain: object) -> Reference:
+    reference = Reference(*plain)  # type: ignore[misc]
+    if not (type(reference.kind) is str and type(reference.value) is str
+            and type(reference.line) is int and type(reference.column) is int
+            and type(reference.where) is str):
+        raise TypeError("a reference of a cache is not of the shape eta writes")
+    return reference
 
 
 def without_tree(result: FileResult) -> FileResult:
@@ -160,7 +228,7 @@ def without_tree(result: FileResult) -> FileResult:
 
 def _keep(store: RecordCache, name: str, done: Read) -> None:
     if done.content is not None:
-        store.put(name, done.status, done.content, without_tree(done.result))
+        store.put(name, done.status, done.content, as_plain(done.result))
 
 
 def _load_kept(root: Path, path: Path, display: str) -> FileResult:
@@ -168,8 +236,8 @@ def _load_kept(root: Path, path: Path, display: str) -> FileResult:
     store = kept_for(root)
     if store is None:
         return _load_record(root, path, display)
-    found = store.get(path, display)
-    if isinstance(found, FileResult):
+    found = of_plain(store.get(path, display))
+    if found is not None:
         return found
     done = _read_record(root, path, display)
     _keep(store, display, done)
