@@ -74,12 +74,12 @@ def agenda(
     calendar feed) from run to run.
     """
     from eta.agenda import agenda_document, calendar_feed, collect
-    from eta.records.snapshot import taken
+    from eta.records.cache import kept
 
     repository = resolve_root(root)
     # One snapshot for the time zone the moment is told in and for the agenda: the
     # agreements are read once.
-    with taken():
+    with kept(repository):
         found = collect(repository, Judging(repository, now, on).moment)
     if party is not None:
         found.agreements.check_party(party, "--party")
