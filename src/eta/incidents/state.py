@@ -11,11 +11,10 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from eta.diagnostics import did_you_mean
-from eta.editing import YamlTimestamp
 from eta.errors import EtaError, Refused
 from eta.incidents.classify import Outcome
 from eta.incidents.clock import clock_for
@@ -28,6 +27,9 @@ from eta.records.layout import record_files, relative
 from eta.records.read import load_record, load_records, not_loaded
 from eta.records.snapshot import once
 from eta.vocabulary import IncidentStatus
+
+if TYPE_CHECKING:
+    from eta.editing import YamlTimestamp
 
 INCIDENTS = "incidents"
 
@@ -146,6 +148,10 @@ def not_ahead(moment: dt.datetime, tz: ZoneInfo, option: str) -> dt.datetime:
 
 
 def timestamp(moment: dt.datetime) -> YamlTimestamp:
+    """`moment` as an edit writes it. Imported here only: the check and the views, which
+    read incidents but write none, need not load the round-trip YAML library."""
+    from eta.editing import YamlTimestamp
+
     return YamlTimestamp(moment.isoformat())
 
 
