@@ -93,8 +93,11 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
                           "resolved": incident.times.resolved.astimezone(tz),
                           "met": incident.times.resolved <= deadline})
     duties: list[Data] = []
-    for incident in incidents:
-        for clock in duty_clocks(incident, agreements.duties, tz):
+    # Every incident's clocks are the same for each month of a run: worked out once.
+    clocks = once(("duty clocks", str(root)), lambda: [
+        (incident, duty_clocks(incident, agreements.duties, tz)) for incident in incidents])
+    for incident, of_incident in clocks:
+        for clock in of_incident:
             if clock.applies is not True or not _in(clock.due, start, end):
                 continue
             assert clock.due is not None
