@@ -677,8 +677,11 @@ def render(env: jinja2.Environment, template_name: str, context: dict[str, Any])
     assert isinstance(loader, ReportLoader)
     try:
         template = env.get_template(template_name)
-        with _limited(env) if isinstance(env, ReportEnvironment) else contextlib.nullcontext():
-            text = _collected(env, template.generate(context), template_name)
+        if isinstance(env, ReportEnvironment):
+            with _limited(env):
+                text = _collected(env, template.generate(context), template_name)
+        else:  # eta's own templates: no piece of them needs watching
+            text = template.render(context)
     except jinja2.TemplateNotFound as exc:
         where = (f"{TEMPLATE_FOLDER}/ or among eta's own templates" if loader.folder
                  else "among eta's own templates")
