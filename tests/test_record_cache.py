@@ -198,3 +198,69 @@ def test_every_example_record_comes_back_from_the_cache_as_it_was_read() -> None
 ])
 def test_plain_data_that_eta_did_not_write_gives_nothing(plain: object) -> None:
     assert read.of_plain(plain) is None
+
+
+def test_a_record_reached_through_a_linked_folder_is_refused_not_served(
+    repo: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """The content id is taken by the file's path: a folder on the way replaced by a link
+    to the same files (moved, so even their inodes are the same) must not be believed."""
+    report = ("report", "incident", "2026-11-16-q738dq", "--today", EXAMPLES_DATE)
+    assert run_eta(*report, cwd=repo).exit_code == 0
+    outside = tmp_path / "elders"
+    (repo / "incidents").rename(outside)
+    (repo / "incidents").symlink_to(outside)
+    outcome = run_eta(*report, cwd=repo)
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert "incidents:1:1: " in outcome.stderr and "link" in outcome.stderr
+
+
+def test_a_repository_whose_path_is_not_text_keeps_its_cache(
+    tmp_path: Path, repo: Path, cache_dir: Path
+) -> None:
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/map-\xff"))
+    repo.rename(odd)
+    first = run_eta("incident", "list", "--format", "json", "--now", "2026-12-01T09:00",
+                    cwd=odd)
+    assert (first.exit_code, first.stderr) == (0, "")
+    again = run_eta("incident", "list", "--format", "json", "--now", "2026-12-01T09:00",
+                    cwd=odd)
+    assert again == first
+    assert len(list(cache_dir.glob("records-*.marshal"))) == 1
+
+
+@pytest.mark.parametrize("planted", ["key", "records"])
+def test_a_pipe_planted_in_the_cache_folder_is_passed_over_not_waited_on(
+    repo: Path, tmp_path: Path, planted: str
+) -> None:
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "ETA_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "eta", "incident", "list", "--now", "2026-12-01T09:00"]
+    truth = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                           timeout=60, check=False)
+    assert truth.returncode == 0, truth.stderr
+    [target] = (cache.glob("records-*.marshal") if planted == "records"
+                else [cache / KEY_NAME])
+    target.unlink()
+    os.mkfifo(target)
+    outcome = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert (outcome.returncode, outcome.stdout) == (0, truth.stdout)
+
+
+def test_a_file_grown_past_the_largest_record_is_not_read_to_be_hashed(
+    tmp_path: Path
+) -> None:
+    from eta.user_cache import ContentIds
+
+    path = tmp_path / "groot.yaml"
+    path.write_bytes(b"id: x\n")
+    ids = ContentIds({}, 0.0, largest=1024)
+    small = ids.of(str(path), "groot.yaml")
+    with path.open("r+b") as handle:
+        handle.truncate(300 * 1024 * 1024)  # sparse: nothing is written
+    assert ids.of(str(path), "groot.yaml") == "unreadable:large"
+    assert small != "unreadable:large"

@@ -34,6 +34,9 @@ UNREADABLE = "unreadable"
 #: Groups and others may not write the folder, nor any folder above it (unless sticky).
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: A pipe planted where a file is expected opens at once, to be refused, not waited on.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 
@@ -80,7 +83,7 @@ class PrivateFolder:
     def read(self, name: str) -> bytes | None:
         """The file's bytes when it is a regular file of the user's own, else None."""
         try:
-            fd = os.open(name, os.O_RDONLY | _NOFOLLOW, dir_fd=self.fd)
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK, dir_fd=self.fd)
         except OSError:
             return None
         try:
@@ -126,7 +129,7 @@ class PrivateFolder:
 
     def _read_key(self) -> bytes | None:
         try:
-            fd = os.open(KEY_NAME, os.O_RDONLY | _NOFOLLOW, dir_fd=self.fd)
+            fd = os.open(KEY_NAME, os.O_RDONLY | _NOFOLLOW | _NONBLOCK, dir_fd=self.fd)
         except OSError:
             return None
         try:
@@ -214,7 +217,8 @@ def open_private(root: Path) -> tuple[PrivateFolder, bytes] | None:
 
 def cache_name(kind: str, root: Path, suffix: str) -> str:
     """The name of the cache of `kind` of the repository at `root`."""
-    return f"{kind}-{hashlib.blake2b(str(root).encode(), digest_size=12).hexdigest()}.{suffix}"
+    # As the system names the folder: a path need not be text (it may hold any bytes).
+    return f"{kind}-{hashlib.blake2b(os.fsencode(root), digest_size=12).hexdigest()}.{suffix}"
 
 
 def _tag(key: bytes, person: bytes, name: str, body: bytes) -> bytes:
@@ -269,12 +273,14 @@ def content_hash(data: bytes) -> str:
 class ContentIds:
     """The content id of each file, by its name: a hash of its bytes, read again only when
     its size, times, inode or mode changed since, or when it changed so close to the
-    cache's last write (`written_at`) that its times cannot tell (as git's index does)."""
+    cache's last write (`written_at`) that its times cannot tell (as git's index does).
+    A file larger than `largest` bytes is not read: its id says so."""
 
-    def __init__(self, known: object, written_at: float) -> None:
+    def __init__(self, known: object, written_at: float, largest: int) -> None:
         self.known: dict[str, tuple[tuple[int, ...], str]] = (
             known if isinstance(known, dict) else {})
         self.written_at = written_at
+        self.largest = largest
         self.changed = False
 
     def of(self, path: str, name: str) -> str:
@@ -284,16 +290,37 @@ class ContentIds:
         if not S_ISREG(status[4]):
             # A link or special file is refused by its kind, which is all eta says of it.
             return f"{UNREADABLE}:{S_IFMT(status[4])}"
+        if status[0] > self.largest:
+            return f"{UNREADABLE}:large"
         known = self.known.get(name)
-        racy = status[1] / 1e9 >= self.written_at - RACY_SECONDS
+        # The change time too: an edit that sets the modification time back still moves it.
+        racy = max(status[1], status[2]) / 1e9 >= self.written_at - RACY_SECONDS
         if (type(known) is tuple and len(known) == 2 and known[0] == status
                 and type(known[1]) is str and not racy):
             return known[1]
-        try:
-            with open(path, "rb") as handle:  # noqa: PTH123 - a str path, many times over
-                content = content_hash(handle.read())
-        except OSError:
+        data = _read_regular(path, self.largest)
+        if data is None:
             return UNREADABLE
+        content = content_hash(data)
         self.known[name] = (status, content)
         self.changed = True
         return content
+
+
+def _read_regular(path: str, largest: int) -> bytes | None:
+    """The bytes of the regular file at `path`, when it is one of at most `largest` bytes:
+    never through a link in its place, and never waiting on a pipe put there."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(largest + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= largest else None

@@ -133,7 +133,9 @@ class CheckCache:
         self.key = key
         self.name = name
         self.salt = salt
-        self.ids = ContentIds(data.get("files", {}), data.get("written_at", 0.0))
+        from eta.records.files import MAX_FILE_BYTES
+
+        self.ids = ContentIds(data.get("files", {}), data.get("written_at", 0.0), MAX_FILE_BYTES)
         self.units: dict[str, Any] = data.get("units", {}) if data.get("salt") == salt else {}
         self.whole: Any = data.get("whole") if data.get("salt") == salt else None
         self.used: set[str] = set()

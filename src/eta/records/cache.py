@@ -30,6 +30,7 @@ from typing import Any
 
 from eta import __version__
 from eta.parallel import collection_paused
+from eta.records.files import MAX_FILE_BYTES, check_real
 from eta.records.snapshot import taken
 from eta.user_cache import (
     ContentIds,
@@ -56,11 +57,12 @@ class RecordCache:
         self._opened = opened
         self._name = name
         self._salt = salt
-        self.ids = ContentIds(data.get("files"), data.get("written_at", 0.0))
+        self.ids = ContentIds(data.get("files"), data.get("written_at", 0.0), MAX_FILE_BYTES)
         entries = data.get("entries")
         self._entries: dict[str, tuple[str, object]] = (
             entries if isinstance(entries, dict) else {})
         self._used: set[str] = set()
+        self._real_folders: dict[str, bool] = {}
         self._changed = False
 
     @classmethod
@@ -85,10 +87,20 @@ class RecordCache:
         entry = self._entries.get(name)
         if type(entry) is not tuple or len(entry) != 2:
             return None  # none, so not worth hashing the file for
-        if entry[0] != self.ids.of(str(path), name):
+        if not self._through_real_folders(name) or entry[0] != self.ids.of(str(path), name):
             return None
         self._used.add(name)
         return entry[1]
+
+    def _through_real_folders(self, name: str) -> bool:
+        """Whether every folder on the way to `name` is a real one: the content id is taken
+        by the file's path, which a linked folder on the way would lead elsewhere."""
+        folder = name.rpartition("/")[0]
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = (not folder
+                                                  or check_real(self.root, folder) is None)
+        return real
 
     def put(self, name: str, status: tuple[int, ...] | None, content: str,
             found: object) -> None:
