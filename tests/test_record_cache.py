@@ -264,3 +264,30 @@ def test_a_file_grown_past_the_largest_record_is_not_read_to_be_hashed(
         handle.truncate(300 * 1024 * 1024)  # sparse: nothing is written
     assert ids.of(str(path), "groot.yaml") == "unreadable:large"
     assert small != "unreadable:large"
+
+
+def test_a_write_killed_halfway_leaves_no_file_behind_for_long(
+    repo: Path, cache_dir: Path
+) -> None:
+    """A run killed while it writes the cache leaves its temporary file; the next run that
+    writes removes it, but never the file of a run that is still writing."""
+    import subprocess
+
+    assert outputs(repo, "incident list")[0] == 0
+    [cache_file] = cache_dir.glob("records-*.marshal")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "60"])
+    try:
+        left = cache_dir / f".{cache_file.name}.{dead.pid}.tmp"
+        writing = cache_dir / f".{cache_file.name}.{alive.pid}.tmp"
+        left.write_bytes(b"half")
+        writing.write_bytes(b"half")
+        path = repo / INCIDENT
+        path.write_text(path.read_text().replace("priority: P2\n", "priority: P1\n", 1))
+        assert outputs(repo, "incident list")[0] == 0
+        assert not left.exists()
+        assert writing.exists()
+    finally:
+        alive.kill()
+        alive.wait()

@@ -101,8 +101,7 @@ class PrivateFolder:
         """Write a new temporary file (mode 0600) and rename it over `name`: a link there is
         replaced, never followed."""
         temporary = f".{name}.{os.getpid()}.tmp"
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary, dir_fd=self.fd)  # one left by a killed run of this pid
+        self._remove_left_behind(name)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
                      dir_fd=self.fd)
         try:
@@ -116,6 +115,21 @@ class PrivateFolder:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.fd)
             raise
+
+    def _remove_left_behind(self, name: str) -> None:
+        """Remove the temporary files of `name` that runs killed while writing left behind:
+        those of this process's id and of ids no process has now (one that does may be
+        writing still)."""
+        prefix, suffix = f".{name}.", ".tmp"
+        with contextlib.suppress(OSError), os.scandir(self.fd) as entries:
+            left = [entry.name for entry in entries
+                    if entry.name.startswith(prefix) and entry.name.endswith(suffix)]
+        for temporary in left:
+            pid = temporary[len(prefix):-len(suffix)]
+            if not pid.isdigit() or (int(pid) != os.getpid() and _running(int(pid))):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=self.fd)
 
     def key(self) -> bytes | None:
         """The user's secret key for this folder, made on first use; None when the file
@@ -174,6 +188,17 @@ class PrivateFolder:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.fd)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process of id `pid` exists (of this user or another)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _owned_and_private(status: os.stat_result) -> bool:
