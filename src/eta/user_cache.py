@@ -60,15 +60,16 @@ class PrivateFolder:
 
     @classmethod
     def open(cls, folder: Path) -> PrivateFolder | None:
-        """The folder, made (mode 0700) when it is missing; None when it is not private."""
+        """The folder, made (mode 0700) when it is missing; None when it is not private.
+        Nothing is made in a folder that is not private."""
         try:
-            with contextlib.suppress(FileExistsError):
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                os.mkdir(folder, 0o700)  # noqa: PTH102 - the mode matters, and no parents
+            folder.parent.mkdir(parents=True, exist_ok=True)
             # Reached by its real path, so that no link on the way can be swapped later.
             real = Path(os.path.realpath(folder.parent)) / folder.name
             if not _path_is_private(real.parent):
                 return None
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(real, 0o700)  # noqa: PTH102 - the mode matters, and no parents
             fd = os.open(real, os.O_RDONLY | _DIRECTORY | _NOFOLLOW)
         except OSError:
             return None
