@@ -17,11 +17,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import marshal
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_IFMT, S_ISREG
+from typing import Any
 
 #: Changes newer than this, measured from a cache's last write, are always read again: the
 #: times of a file changed within it cannot tell it from the version the cache holds.
@@ -254,20 +257,42 @@ def _tag(key: bytes, person: bytes, name: str, body: bytes) -> bytes:
     return digest.digest()
 
 
-def seal_bytes(key: bytes, person: bytes, magic: bytes, name: str, body: bytes) -> bytes:
-    """`body` as a cache file named `name`: the magic, the keyed hash, the body."""
-    return magic + _tag(key, person, name, body) + body
+@dataclass(frozen=True, slots=True)
+class SealedFiles:
+    """One kind of cache file: what it starts with and whom its seal is for, its data plain
+    (`marshal`, which reads plain data only and is the fastest to load)."""
 
+    magic: bytes
+    person: bytes
 
-def unseal_bytes(key: bytes, person: bytes, magic: bytes, name: str, sealed: bytes
-                 ) -> bytes | None:
-    """The body of a cache file eta wrote under `key` as `name`; None for anything else."""
-    if not sealed.startswith(magic):
-        return None
-    tag, body = sealed[len(magic):len(magic) + TAG_SIZE], sealed[len(magic) + TAG_SIZE:]
-    if not hmac.compare_digest(tag, _tag(key, person, name, body)):
-        return None
-    return body
+    def seal(self, key: bytes, name: str, data: dict[str, Any]) -> bytes:
+        """`data` as the cache file `name`: the magic, the keyed hash, the marshalled data."""
+        body = marshal.dumps(data)
+        return self.magic + _tag(key, self.person, name, body) + body
+
+    def unseal(self, key: bytes, name: str, sealed: bytes) -> dict[str, Any] | None:
+        """The data of a cache file eta wrote under `key` as `name`; None for anything
+        else. Nothing is read from it before its seal is verified."""
+        magic = self.magic
+        if not sealed.startswith(magic):
+            return None
+        tag, body = sealed[len(magic):len(magic) + TAG_SIZE], sealed[len(magic) + TAG_SIZE:]
+        if not hmac.compare_digest(tag, _tag(key, self.person, name, body)):
+            return None
+        try:
+            data = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def read(self, opened: tuple[PrivateFolder, bytes] | None, name: str
+             ) -> dict[str, Any] | None:
+        """The data of the cache file `name` in the opened folder; None without one."""
+        if opened is None:
+            return None
+        folder, key = opened
+        sealed = folder.read(name)
+        return None if sealed is None else self.unseal(key, name, sealed)
 
 
 def stat_key(path: str) -> tuple[int, ...] | None:

@@ -38,11 +38,10 @@ from eta.user_cache import (
     UNREADABLE,
     ContentIds,
     PrivateFolder,
+    SealedFiles,
     build_stamp,
     cache_name,
     open_private,
-    seal_bytes,
-    unseal_bytes,
 )
 
 if TYPE_CHECKING:
@@ -53,25 +52,18 @@ if TYPE_CHECKING:
 FORMAT = 5
 
 
-#: What a cache file starts with, before the keyed hash of the rest.
-MAGIC = b"eta check cache\0"
-_PERSON = b"eta-check-cache"
+#: What a cache file starts with, before the keyed hash of the rest, and whom it is for.
+FILES = SealedFiles(b"eta check cache\0", b"eta-check-cache")
 
 
 def seal(key: bytes, name: str, data: dict[str, Any]) -> bytes:
     """`data` as a cache file named `name`: the magic, the keyed hash, the marshalled data."""
-    return seal_bytes(key, _PERSON, MAGIC, name, marshal.dumps(data))
+    return FILES.seal(key, name, data)
 
 
 def unseal(key: bytes, name: str, sealed: bytes) -> dict[str, Any] | None:
     """The data of a cache file eta wrote under `key` as `name`; None for anything else."""
-    body = unseal_bytes(key, _PERSON, MAGIC, name, sealed)
-    if body is None:
-        return None
-    try:
-        data = marshal.loads(body)
-    except (ValueError, EOFError, TypeError):
-        return None
+    data = FILES.unseal(key, name, sealed)
     return data if _is_shaped(data) else None
 
 
@@ -152,11 +144,8 @@ class CheckCache:
         name = cache_name("check", root, "marshal")
         opened = open_private(root)
         folder, key = opened if opened is not None else (None, None)
-        data: dict[str, Any] = {}
-        if folder is not None and key is not None:
-            sealed = folder.read(name)
-            data = (unseal(key, name, sealed) if sealed is not None else None) or {}
-        return cls(folder, key, name, salt, data)
+        data = FILES.read(opened, name)
+        return cls(folder, key, name, salt, data if data is not None and _is_shaped(data) else {})
 
     def content_id(self, path: str, name: str) -> str:
         return self.ids.of(path, name)

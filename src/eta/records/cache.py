@@ -20,7 +20,6 @@ always is.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,16 +34,14 @@ from eta.records.snapshot import taken
 from eta.user_cache import (
     ContentIds,
     PrivateFolder,
+    SealedFiles,
     build_stamp,
     cache_name,
     open_private,
-    seal_bytes,
-    unseal_bytes,
 )
 
 FORMAT = 1
-MAGIC = b"eta record cache\0"
-_PERSON = b"eta-record-cache"
+FILES = SealedFiles(b"eta record cache\0", b"eta-record-cache")
 
 
 class RecordCache:
@@ -72,13 +69,9 @@ class RecordCache:
         salt = f"{FORMAT}:{__version__}:{build_stamp()}"
         name = cache_name("records", root, "marshal")
         opened = open_private(root)
-        data: dict[str, Any] = {}
-        if opened is not None:
-            folder, key = opened
-            sealed = folder.read(name)
-            body = None if sealed is None else unseal_bytes(key, _PERSON, MAGIC, name, sealed)
-            if body is not None:
-                data = _unmarshalled(body, salt)
+        data = FILES.read(opened, name)
+        if data is None or data.get("format") != FORMAT or data.get("salt") != salt:
+            data = {}
         return cls(root, opened, name, salt, data)
 
     def get(self, path: Path, name: str) -> object | None:
@@ -126,21 +119,10 @@ class RecordCache:
                     "files": {name: self.ids.known[name] for name in self._used
                               if name in self.ids.known},
                     "entries": {name: self._entries[name] for name in self._used}}
-            body = marshal.dumps(data)
             with contextlib.suppress(OSError):
-                folder.write(self._name, seal_bytes(key, _PERSON, MAGIC, self._name, body))
+                folder.write(self._name, FILES.seal(key, self._name, data))
         finally:
             folder.close()
-
-
-def _unmarshalled(body: bytes, salt: str) -> dict[str, Any]:
-    try:
-        data = marshal.loads(body)
-    except (ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("salt") != salt:
-        return {}
-    return data
 
 
 _kept: ContextVar[RecordCache | None] = ContextVar("eta_record_cache", default=None)
