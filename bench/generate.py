@@ -27,6 +27,7 @@ ROLES = ("herkenningsmakelaar", "authenticatiedienst", "machtigingenregister",
 TYPES = ("verstoring", "informatiebeveiligingsincident", "fraude")
 AMSTERDAM_WINTER = dt.timezone(dt.timedelta(hours=1))
 BROKEN_FILE_LIST = ".bench-broken"
+MAX_INCIDENT_COMMITS = 5_000
 
 
 def party_ids(count: int) -> list[str]:
@@ -220,26 +221,30 @@ def generate(target: Path, parties: int, releases: int, incidents: int, commits:
             broken[f"incidents/{incident_id}.yaml"] = BREAKAGES[n % len(BREAKAGES)](text)
 
     schemas = {f"schemas/{p.name}": p.read_text() for p in (PROJECT / "schemas").glob("*.json")}
-    commits_left = max(commits - 2 - releases, 1)
+    # Every commit writes the trees of the folders it changes, and `incidents/` holds one
+    # entry per incident: 50,000 commits of a few incidents each into a folder of 100,000
+    # made `git fast-import` run for hours. So the incidents arrive in at most
+    # MAX_INCIDENT_COMMITS commits, and the edits of the followed incident come right after
+    # the first, while that folder is small.
     incident_items = [(f"incidents/{i}.yaml", t) for i, t in incident_texts.items()]
-    per_commit = max(1, -(-len(incident_items) // commits_left))
+    incident_commits = min(max(commits - 3 - releases, 1), MAX_INCIDENT_COMMITS)
+    per_commit = max(1, -(-len(incident_items) // incident_commits))
+    chunks = [(f"Incidents {start + 1} to {min(start + per_commit, len(incident_items))}",
+               dict(incident_items[start:start + per_commit]))
+              for start in range(0, len(incident_items), per_commit)]
+    # Each edit numbers the resolution anew, so the record stays its size however long the
+    # history is.
+    followed, text = incident_items[0]
+    edit_count = max(commits - 2 - releases - len(chunks), 0)
     batches: list[tuple[str, dict[str, str]]] = [
         ("Agreements and register of parties", {**agreements, **schemas}),
         *((f"Release {next(iter(rs)).split('/')[1]}", rs) for rs in release_sets),
+        chunks[0],
+        *((f"Update {followed}",
+           {followed: text.replace("resolution: ", f"resolution: Bijgewerkt ({n}). ", 1)})
+          for n in range(1, edit_count + 1)),
+        *chunks[1:],
     ]
-    for start in range(0, len(incident_items), per_commit):
-        chunk = dict(incident_items[start:start + per_commit])
-        batches.append((f"Incidents {start + 1} to {start + len(chunk)}", chunk))
-    # Pad the history with edits of one incident: `eta history` has a long story to tell.
-    # Each edit numbers the resolution anew, so the record stays its size however long the
-    # history: a repository of 100,000 incidents has some 14,000 of these commits.
-    followed = incident_items[0][0]
-    text = incident_items[0][1]
-    edits = 0
-    while len(batches) < commits - 1:
-        edits += 1
-        edited = text.replace("resolution: ", f"resolution: Bijgewerkt ({edits}). ", 1)
-        batches.append((f"Update {followed}", {followed: edited}))
     batches.append(("Records with mistakes", broken))
     _fast_import(target, batches)
     (target / BROKEN_FILE_LIST).write_text("".join(f"{name}\n" for name in sorted(broken)))
