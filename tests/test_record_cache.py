@@ -291,3 +291,38 @@ def test_a_write_killed_halfway_leaves_no_file_behind_for_long(
     finally:
         alive.kill()
         alive.wait()
+
+
+@pytest.mark.parametrize("workers", [True, False])
+def test_the_views_over_every_incident_hold_one_incident_at_a_time(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """`each_incident` gives what `load_incidents` gives, in the order of the files, one at a
+    time: an incident let go is gone before the next is read, and none is kept in the run's
+    snapshot; the second time every one comes from the record cache. Read in forked
+    workers too, whose parsing this process cannot count."""
+    import weakref
+
+    from eta.incidents.state import each_incident, load_incidents
+    from eta.records.cache import kept
+    from eta.records.snapshot import current
+
+    incidents, invalid = load_incidents(repo)
+    assert len(incidents) > 3 and invalid == []
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2 if workers else 10_000)
+    parsed = Parsed(monkeypatch)
+    for run in ("cold", "warm"):
+        given: list[tuple[str, str]] = []
+        earlier: weakref.ref[object] | None = None
+        with kept(repo):
+            for name, incident in each_incident(repo):
+                assert incident is not None
+                assert earlier is None or earlier() is None, run
+                given.append((name, incident.model_dump_json()))
+                earlier = weakref.ref(incident)
+                del incident
+            snapshot = current()
+            assert snapshot is not None and not snapshot.holds(("incidents", str(repo)))
+        assert given == sorted((f"incidents/{i.id}.yaml", i.model_dump_json())
+                               for i in incidents), run
+        assert parsed.take() == ([] if run == "warm" or workers else [n for n, _ in given])

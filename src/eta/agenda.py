@@ -37,8 +37,8 @@ from zoneinfo import ZoneInfo
 from eta.contracts import AGENDA
 from eta.due import KIND_ORDER, DueItem, ItemKind, incident_items, judge, midnight
 from eta.errors import EtaError
-from eta.incidents.state import incident_path, load_incidents
-from eta.models.incident import Incident
+from eta.incidents.availability import Period, periods_of
+from eta.incidents.state import each_incident, incident_path
 from eta.plans.state import RELEASES, assess, load_release
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements
@@ -110,12 +110,19 @@ def _collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
             skipped.append(f"{RELEASES}/{release_id}/")
             continue
         items.extend(assess(files, agreements.parties, today, evidence).due)
-    incidents, invalid = load_incidents(root)
-    skipped.extend(invalid)
-    for incident in incidents:
+    # One incident at a time: a large repository's incidents do not fit in memory at once.
+    outages: list[tuple[str, list[Period]]] = []
+    for name, incident in each_incident(root):
+        if incident is None:
+            skipped.append(name)
+            continue
         file = relative(root, incident_path(root, incident.id))
         items.extend(incident_items(incident, file, agreements, now))
-    items.extend(_availability_items(incidents, agreements, now))
+        outages.append((incident.id, periods_of(incident)))
+    # In the order of the incidents' ids, as every other view lists them.
+    outages.sort(key=lambda pair: pair[0])
+    items.extend(_availability_items([p for _, periods in outages for p in periods],
+                                     agreements, now))
     return Agenda(today, now, tz, agreements, judge(items, now), skipped)
 
 
@@ -127,14 +134,12 @@ def _release_ids(root: Path) -> list[str]:
                   if path.is_dir() and not path.name.startswith("."))
 
 
-def _availability_items(incidents: list[Incident], agreements: Agreements, now: dt.datetime
+def _availability_items(periods: list[Period], agreements: Agreements, now: dt.datetime
                         ) -> Iterator[AgendaItem]:
     """A party below its target in the month that ended last accounts for it by the end of
     the month after (as `eta check` warns until then)."""
     from eta.incidents.availability import Month, month_availability, shown_percent
-    from eta.reports.availability import all_periods
 
-    periods = all_periods(incidents)
     if not periods:
         return
     month = Month.of(now.date()).previous()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -21,6 +21,7 @@ from eta.catalogue import (
 from eta.diagnostics import Diagnostic, error, warning, with_article
 from eta.errors import EtaError
 from eta.models.common import Record, schema_line
+from eta.parallel import collection_paused
 from eta.records.cache import RecordCache, kept_for
 from eta.records.kinds import KINDS, RecordKind, kind_for, reference_paths, values_at
 from eta.records.layout import relative
@@ -99,27 +100,50 @@ def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
     names = [relative(root, path) for path in paths]
     if len(paths) < PARALLEL_FROM:
         return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
-    from eta.parallel import collection_paused
-
     # Bulk work that makes many objects living to the end: collecting them is wasted work.
     with collection_paused():
         return _load_many(root, paths, names)
 
 
 def _load_many(root: Path, paths: Sequence[Path], names: list[str]) -> list[FileResult]:
-    from eta.parallel import forked_map
-
     snapshot = current()
     store = None if snapshot is None else kept_for(root)
-    unread = []
-    for path, name in zip(paths, names, strict=True):
-        if snapshot is not None and snapshot.holds(_key(root, path, name)):
-            continue
-        found = None if store is None else of_plain(store.get(path, name))
-        if snapshot is not None and found is not None:
-            snapshot.once(_key(root, path, name), partial(_kept, found))
-        else:
-            unread.append((path, name))
+    if snapshot is None:
+        return [_kept(outcome) for outcome in _read_each(root, list(zip(paths, names,
+                                                                        strict=True)), store)]
+    unread = [(path, name) for path, name in zip(paths, names, strict=True)
+              if not snapshot.holds(_key(root, path, name))]
+    for (path, name), outcome in zip(unread, _read_each(root, unread, store), strict=True):
+        snapshot.once(_key(root, path, name), partial(_kept, outcome))
+    return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
+
+
+def each_record(root: Path, paths: Sequence[Path]) -> Iterator[tuple[str, FileResult]]:
+    """Each of `paths` by its name relative to `root`, with what `load_record` gives for it,
+    in their order and one at a time: for a view that needs each record once, and need
+    not hold them all (100,000 incidents take some 1 GiB as models).
+
+    None is kept in the run's snapshot. The record cache serves and keeps them as for
+    `load_records`, and many are read in forked workers, whose results come as they are
+    done."""
+    names = [relative(root, path) for path in paths]
+    wanted = list(zip(paths, names, strict=True))
+    with collection_paused():
+        for name, outcome in zip(names, _read_each(root, wanted, kept_for(root)),
+                                 strict=True):
+            yield name, _kept(outcome)
+
+
+def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | None
+               ) -> Iterator[FileResult | Exception]:
+    """What each wanted file gives, in order, as it is read: from `store` where the file is
+    unchanged, else read (in forked workers when there are many) and kept in `store`."""
+    from eta.parallel import forked_map
+
+    # Only the cached plain data is looked up ahead, not validated: the models are made
+    # one at a time, as they are yielded.
+    plains = [None if store is None else store.get(path, name) for path, name in wanted]
+    unread = [item for item, plain in zip(wanted, plains, strict=True) if plain is None]
 
     def read(item: tuple[Path, str]) -> Shipped | Exception:
         try:
@@ -129,15 +153,19 @@ def _load_many(root: Path, paths: Sequence[Path], names: list[str]) -> list[File
         result = without_tree(done.result)
         return Shipped(result, as_plain(result), done.status, done.content)
 
-    outcomes = [outcome if isinstance(outcome, Exception) else outcome.unpacked(store, name)
-                for outcome, (_, name) in zip(forked_map(read, unread,
-                                                         parallel_from=PARALLEL_FROM),
-                                              unread, strict=True)]
-    if snapshot is None:
-        return [_kept(outcome) for outcome in outcomes]
-    for (path, name), outcome in zip(unread, outcomes, strict=True):
-        snapshot.once(_key(root, path, name), partial(_kept, outcome))
-    return [load_record(root, path, name) for path, name in zip(paths, names, strict=True)]
+    fresh = forked_map(read, unread, parallel_from=PARALLEL_FROM)
+    for (path, name), plain in zip(wanted, plains, strict=True):
+        if plain is None:
+            outcome = next(fresh)
+            yield outcome if isinstance(outcome, Exception) else outcome.unpacked(store, name)
+            continue
+        found = of_plain(plain)
+        if found is None:  # an entry no longer of the shape this build writes
+            done = _read_record(root, path, name)
+            if store is not None:
+                _keep(store, name, done)
+            found = done.result
+        yield found
 
 
 def _key(root: Path, path: Path, display: str) -> tuple[str, str, str, str]:
