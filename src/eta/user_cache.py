@@ -250,7 +250,7 @@ def cache_name(kind: str, root: Path, suffix: str) -> str:
     return f"{kind}-{hashlib.blake2b(os.fsencode(root), digest_size=12).hexdigest()}.{suffix}"
 
 
-def _tag(key: bytes, person: bytes, name: str, body: bytes) -> bytes:
+def _tag(key: bytes, person: bytes, name: str, body: bytes | memoryview) -> bytes:
     digest = hashlib.blake2b(key=key, digest_size=TAG_SIZE, person=person)
     digest.update(name.encode() + b"\0")
     digest.update(body)
@@ -276,7 +276,9 @@ class SealedFiles:
         magic = self.magic
         if not sealed.startswith(magic):
             return None
-        tag, body = sealed[len(magic):len(magic) + TAG_SIZE], sealed[len(magic) + TAG_SIZE:]
+        # A view, not a copy: the record cache of a large repository is hundreds of MB.
+        whole = memoryview(sealed)
+        tag, body = whole[len(magic):len(magic) + TAG_SIZE], whole[len(magic) + TAG_SIZE:]
         if not hmac.compare_digest(tag, _tag(key, self.person, name, body)):
             return None
         try:
