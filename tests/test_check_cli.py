@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -190,6 +191,50 @@ def test_version_help_and_python_m_work() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith(EXAMPLES_WARNING)
     assert done.stdout.endswith(" files checked: 0 errors, 1 warning\n")
+
+
+SPY_PLUGIN = """
+import os
+
+
+class Spy:
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind,
+                             config, plugin_settings):
+        with open(os.environ["SPY_LOG"], "a") as log:
+            log.write(f"{schema_type_path.module}.{schema_type_path.name}\\n")
+        return None, None, None
+
+
+plugin = Spy()
+"""
+
+
+@pytest.mark.parametrize(("disabled", "spied"), [
+    (None, False), ("spy", False), ("another-plugin", True)])
+def test_a_pydantic_plugin_installed_beside_eta_runs_only_where_the_user_says(
+    tmp_path: Path, disabled: str | None, spied: bool
+) -> None:
+    """Code of another package is not run inside the validation of eta's records, unless
+    the user names which plugins to leave out (and leaves this one in)."""
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info/METADATA").write_text(
+        "Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info/entry_points.txt").write_text(
+        "[pydantic]\nspy = spy_plugin:plugin\n")
+    (site / "spy_plugin.py").write_text(SPY_PLUGIN)
+    log = tmp_path / "spied.txt"
+    environment = {key: value for key, value in os.environ.items()
+                   if key != "PYDANTIC_DISABLE_PLUGINS"}
+    environment.update(PYTHONPATH=os.pathsep.join([str(site), *sys.path]), SPY_LOG=str(log))
+    if disabled is not None:
+        environment["PYDANTIC_DISABLE_PLUGINS"] = disabled
+    done = subprocess.run([sys.executable, "-m", "eta", "check", "--no-cache", "--root",
+                           str(PROJECT), "--today", EXAMPLES_DATE],
+                          capture_output=True, text=True, check=False, env=environment)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert ("eta.models.incident.Incident" in (log.read_text() if log.exists() else "")
+            ) is spied
 
 
 def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
