@@ -160,12 +160,8 @@ def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | 
             yield outcome if isinstance(outcome, Exception) else outcome.unpacked(store, name)
             continue
         found = of_plain(plain)
-        if found is None:  # an entry no longer of the shape this build writes
-            done = _read_record(root, path, name)
-            if store is not None:
-                _keep(store, name, done)
-            found = done.result
-        yield found
+        # An entry no longer of the shape this build writes is read again.
+        yield found if found is not None else _read_into(store, root, path, name)
 
 
 def _key(root: Path, path: Path, display: str) -> tuple[str, str, str, str]:
@@ -254,9 +250,12 @@ def without_tree(result: FileResult) -> FileResult:
                       result.diagnostics)
 
 
-def _keep(store: RecordCache, name: str, done: Read) -> None:
-    if done.content is not None:
-        store.put(name, done.status, done.content, as_plain(done.result))
+def _read_into(store: RecordCache | None, root: Path, path: Path, display: str) -> FileResult:
+    """`_load_record`, kept in `store` when there is one."""
+    done = _read_record(root, path, display)
+    if store is not None and done.content is not None:
+        store.put(display, done.status, done.content, as_plain(done.result))
+    return done.result
 
 
 def _load_kept(root: Path, path: Path, display: str) -> FileResult:
@@ -265,11 +264,7 @@ def _load_kept(root: Path, path: Path, display: str) -> FileResult:
     if store is None:
         return _load_record(root, path, display)
     found = of_plain(store.get(path, display))
-    if found is not None:
-        return found
-    done = _read_record(root, path, display)
-    _keep(store, display, done)
-    return done.result
+    return found if found is not None else _read_into(store, root, path, display)
 
 
 def _load_record(root: Path, path: Path, display: str) -> FileResult:
