@@ -85,3 +85,27 @@ def test_the_collector_is_off_for_bulk_work_and_as_it_was_after(enabled: bool) -
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_what_bulk_work_made_is_left_out_of_the_collections_after_it() -> None:
+    import gc
+    import weakref
+
+    from eta.parallel import collection_paused
+
+    class Record:
+        pass
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        frozen_before = gc.get_freeze_count()
+        with collection_paused():
+            records = [Record() for _ in range(10_000)]
+        assert gc.get_freeze_count() - frozen_before >= len(records)
+        dropped = weakref.ref(records[0])
+        del records
+        assert dropped() is None
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()

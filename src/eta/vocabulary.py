@@ -89,7 +89,11 @@ class IncidentClass(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(IncidentClass).index(self)
+        return _CLASS_RANKS[self]
+
+
+# The rank is asked for each duty of each incident a view reads: a lookup, not a search.
+_CLASS_RANKS = {incident_class: rank for rank, incident_class in enumerate(IncidentClass)}
 
 
 class Verdict(StrEnum):
