@@ -113,6 +113,32 @@ def test_escaped_text_is_not_escaped_twice() -> None:
     assert escape_markdown(escape_markdown("a|b")) == "a\\|b"
 
 
+def test_what_the_escaping_filters_make_holds_no_control_left_to_escape_when_printed(
+) -> None:
+    """A template prints Markdown that a filter made without scanning it again for controls
+    (`templating._printed`): no character may come through a filter unescaped."""
+    from eta.escaping import for_text_block
+
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        text = f"a{chr(code)}b\n{chr(code)}"
+        for made in (escape_markdown(text), code_span(text), escape_mermaid(text),
+                     markdown_link(f"https://x.example.nl/{chr(code)}")):
+            assert for_text_block(made) == made, (hex(code), made)
+
+
+def test_plain_text_passes_escaping_unscanned_only_when_escaping_would_not_change_it() -> None:
+    from eta.escaping import _escaped_markdown
+
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:  # surrogates are no text
+            continue
+        character = chr(code)
+        for text in (f"a{character}b", f"{character}- x", f"{character}"):
+            assert escape_markdown(text) == _escaped_markdown(text), repr(text)
+
+
 IMPACT_DOCUMENT = "https://beheer.example.nl/docs/Impact_analyse.pdf?versie=2&taal=nl#p_3"
 
 
@@ -535,6 +561,25 @@ def test_eta_s_own_templates_read_no_template_the_repository_gains_later(
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "_stand.md.j2").write_text("{{ ''.__class__.__mro__ }}")
     assert env.get_template("_stand.md.j2").filename == "eta:templates/_stand.md.j2"
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_name_on_record_data_is_its_item_unless_a_dict_has_that_attribute(
+    tmp_path: Path, own: bool
+) -> None:
+    import jinja2
+
+    if own:
+        (tmp_path / "templates").mkdir()
+        (tmp_path / "templates" / "x.md.j2").write_text("x")
+    env = environment(tmp_path)
+    assert isinstance(env, templating.ReportEnvironment) is own
+    data = {"name": "Logius", "items": 3, "keys": "k"}
+    template = env.from_string("{{ d.name }} {{ d['items'] }} {{ d.items()|list|length }} "
+                               "{{ d.keys is callable }} {{ d.get('name') }}")
+    assert template.render(d=data) == "Logius 3 3 True Logius"
+    with pytest.raises(jinja2.UndefinedError, match="'dict object' has no attribute 'gone'"):
+        env.from_string("{{ d.gone }}").render(d=data)
 
 
 def _render_text(tmp_path: Path, source: str, name: str = "x.md.j2", **data: object) -> str:

@@ -103,6 +103,9 @@ _INLINE = re.compile(r"([\\`*_\[\]|~#])")
 #: What a line may start with to become a list item, a quote or a heading underline.
 _BLOCK_START = re.compile(r"^(\s*(?:\d+)?)([-+=.)])(?=\s|$)")
 _NEWLINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+#: Every character `escape_markdown` may change, line breaks and controls among them: text
+#: without any, and with no block start at its beginning, is literal Markdown as it is.
+_MARKDOWN_CHANGES = re.compile(f"[&<>\\\\`*_\\[\\]|~#\x00-\x1f\x7f-\x9f{_BIDI_AND_SEPARATORS}]")
 
 
 def escape_markdown(value: object) -> Markdown:
@@ -116,6 +119,13 @@ def escape_markdown(value: object) -> Markdown:
     if isinstance(value, Markdown):
         return value
     text = "" if value is None else str(value)
+    # Most record text (names, ids, dates, plain sentences) needs no escaping at all.
+    if _MARKDOWN_CHANGES.search(text) is None and _BLOCK_START.match(text) is None:
+        return Markdown(text)
+    return _escaped_markdown(text)
+
+
+def _escaped_markdown(text: str) -> Markdown:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
     lines = [_BLOCK_START.sub(r"\1\\\2", for_terminal(line)) for line in _NEWLINES.split(text)]
