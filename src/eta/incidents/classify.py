@@ -26,7 +26,7 @@ How each rule reads the facts (our reading, where the framework leaves room):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -261,16 +261,29 @@ def classify(
     deelnemer_ids: Collection[str],
 ) -> Outcome:
     """The class of `incident` by `criteria`, with every criterion answered."""
-    assessments = tuple(
-        _assess(criterion, level, incident, levels, deelnemer_ids)
-        for level, group in ((IncidentClass.CALAMITEIT, criteria.calamiteit),
-                             (IncidentClass.CRISIS, criteria.crisis))
-        for criterion in group
-    )
+    assessments = tuple(_assess(criterion, level, incident, levels, deelnemer_ids)
+                        for level, criterion in _levelled(criteria))
     met_levels = [a.level for a in assessments if a.verdict is Verdict.MET]
     incident_class = max(met_levels, key=lambda level: level.rank,
                          default=IncidentClass.INCIDENT)
     return Outcome(incident_class, assessments)
+
+
+def assess_by(agreements: Agreements, incident: Incident, only: Collection[str]
+              ) -> tuple[Assessment, ...]:
+    """The criteria of the agreements whose ids are in `only` answered for `incident`, as
+    `classify_by` answers them, in the order of the criteria."""
+    return tuple(_assess(criterion, level, incident, agreements.service_levels,
+                         agreements.deelnemers)
+                 for level, criterion in _levelled(agreements.criteria)
+                 if criterion.id in only)
+
+
+def _levelled(criteria: Criteria) -> Iterator[tuple[IncidentClass, Criterion]]:
+    for level, group in ((IncidentClass.CALAMITEIT, criteria.calamiteit),
+                         (IncidentClass.CRISIS, criteria.crisis)):
+        for criterion in group:
+            yield level, criterion
 
 
 def _assess(

@@ -22,9 +22,9 @@ from eta.incidents.availability import (
     shown_percent,
 )
 from eta.incidents.state import load_incidents
-from eta.models.incident import Incident
 from eta.models.party import Party
 from eta.records.agreements import Agreements, load_agreements
+from eta.records.snapshot import once
 from eta.reports import labels
 from eta.vocabulary import Role, SystemRule
 
@@ -70,18 +70,18 @@ def hours_label(span: dt.timedelta) -> str:
     return f"{hours} uur" + (f" {minute} min" if minute else "")
 
 
-def all_periods(incidents: list[Incident]) -> list[Period]:
-    return [period for incident in incidents for period in periods_of(incident)]
+def outage_periods(root: Path) -> list[Period]:
+    """Every outage of the incidents at `root`, as a period; found once in a run's snapshot,
+    for all its months."""
+    return once(("outage periods", str(root)), lambda: [
+        period for incident in load_incidents(root)[0] for period in periods_of(incident)])
 
 
 def month_figures(root: Path, month: Month, now: dt.datetime,
-                  agreements: Agreements | None = None,
-                  incidents: list[Incident] | None = None) -> MonthAvailability:
+                  agreements: Agreements | None = None) -> MonthAvailability:
     """The availability of `month` from the incidents at `root`, as at `now`."""
     agreements = agreements or load_agreements(root)
-    if incidents is None:
-        incidents, _ = load_incidents(root)
-    return month_availability(month, all_periods(incidents), agreements.parties,
+    return month_availability(month, outage_periods(root), agreements.parties,
                               agreements.service_levels, now)
 
 
@@ -184,9 +184,9 @@ def availability_json(root: Path, month_text: str, today: dt.date,
     from eta.contracts import AVAILABILITY
 
     agreements = load_agreements(root)
-    incidents, invalid = load_incidents(root)
+    invalid = load_incidents(root)[1]
     figures = month_figures(root, Month.parse(month_text), judged_at(today, now, agreements),
-                            agreements, incidents)
+                            agreements)
     return {"version": AVAILABILITY.version,
             **availability_figures(figures, agreements, invalid)}
 
@@ -197,9 +197,8 @@ def report_data(root: Path, month_text: str, today: dt.date,
     of `today`, with the record files it shows."""
     month = Month.parse(month_text)
     agreements = load_agreements(root)
-    incidents, invalid = load_incidents(root)
-    figures = month_figures(root, month, judged_at(today, now, agreements), agreements,
-                            incidents)
+    invalid = load_incidents(root)[1]
+    figures = month_figures(root, month, judged_at(today, now, agreements), agreements)
     data = availability_context(figures, agreements, invalid)
     shown = sorted({i for f in figures.roles for i in f.incidents})
     return ({"availability": data, "timezone": agreements.tz.key},
@@ -213,6 +212,5 @@ def outage_months(root: Path, today: dt.date, given: dt.datetime | None = None) 
     from eta.incidents.availability import months_touched
 
     agreements = load_agreements(root)
-    incidents, _ = load_incidents(root)
     now = judged_at(today, given, agreements)
-    return [str(m) for m in months_touched(all_periods(incidents), agreements.tz, now)]
+    return [str(m) for m in months_touched(outage_periods(root), agreements.tz, now)]

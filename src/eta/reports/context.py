@@ -25,7 +25,7 @@ from eta.due import (
     response_due,
 )
 from eta.errors import EtaError
-from eta.incidents.classify import classify_by
+from eta.incidents.classify import assess_by, classify_by
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.duties import duty_clocks
 from eta.incidents.state import (
@@ -51,10 +51,11 @@ from eta.plans.state import (
 )
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements, load_register, repository_zone
+from eta.records.snapshot import once
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
 from eta.rules.incidents import start_of_day, time_findings
-from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus, ReportKind
+from eta.vocabulary import IncidentClass, IncidentStatus, MeasureStatus, ReportKind, Verdict
 
 Data = dict[str, Any]
 
@@ -230,11 +231,23 @@ def release_context(root: Path, release_id: str, today: dt.date, *,
     }
     if with_incidents:
         agreements = load_agreements(root)
-        incidents, _ = load_incidents(root)
         moment = now or start_of_day(today, agreements.service_levels)
-        data["incidents"] = [_incident_summary(i, agreements, moment) for i in incidents
-                             if i.release == release_id]
+        data["incidents"] = [_incident_summary(i, agreements, moment)
+                             for i in incidents_by_release(root).get(release_id, [])]
     return data
+
+
+def incidents_by_release(root: Path) -> dict[str, list[Incident]]:
+    """The valid incidents at `root` that relate to a release, by release, in their order;
+    found once in a run's snapshot, for the evaluation of every release."""
+    def grouped() -> dict[str, list[Incident]]:
+        found: dict[str, list[Incident]] = {}
+        for incident in load_incidents(root)[0]:
+            if incident.release is not None:
+                found.setdefault(incident.release, []).append(incident)
+        return found
+
+    return once(("incidents by release", str(root)), grouped)
 
 
 #: The reports that read every incident.
@@ -308,9 +321,10 @@ def _stored_grounds(incident: Incident, entry: Classification, agreements: Agree
     grounds are given only where that gives exactly the English grounds it recorded: the same
     basis, told in Dutch. A criterion left out has changed grounds since (or none recorded).
     """
-    again = classify_by(agreements, incident.model_copy(update={"facts": entry.facts}))
-    return {a.criterion.id: dutch_grounds(a.basis) for a in again.met
-            if entry.grounds.get(a.criterion.id) == a.grounds}
+    again = assess_by(agreements, incident.model_copy(update={"facts": entry.facts}),
+                      entry.grounds)
+    return {a.criterion.id: dutch_grounds(a.basis) for a in again
+            if a.verdict is Verdict.MET and entry.grounds[a.criterion.id] == a.grounds}
 
 
 def _incident_summary(incident: Incident, agreements: Agreements, now: dt.datetime) -> Data:
@@ -428,6 +442,8 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
                            for c in entry.unanswered],
         }
 
+    # The current classification is the last one: its data is gathered once for both.
+    classifications = [classification(c) for c in incident.classifications]
     return {
         "incident": {
             "id": incident.id,
@@ -445,8 +461,8 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
                       for name in ("detected", "reported", "phoned", "started", "resolved")},
             "expected_end": _moment(incident.facts.expected_end, tz),
             "facts": _facts(incident.facts),
-            "classification": classification(current) if current else None,
-            "classifications": [classification(c) for c in incident.classifications],
+            "classification": classifications[-1] if classifications else None,
+            "classifications": classifications,
             "assessment": {
                 "class": str(outcome.incident_class),
                 "class_label": labels.INCIDENT_CLASS[outcome.incident_class],

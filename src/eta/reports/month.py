@@ -15,24 +15,27 @@ What counts in a month, in the agreements' time zone:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from eta.incidents.availability import Month, months_touched
-from eta.incidents.duties import duty_clocks
+from eta.incidents.duties import StageClock, duty_clocks
 from eta.incidents.state import load_incidents, response_deadline
 from eta.models.incident import Incident
 from eta.records.agreements import load_agreements
 from eta.records.snapshot import once
 from eta.reports import labels
 from eta.reports.availability import (
-    all_periods,
     availability_context,
     availability_figures,
     judged_at,
     month_figures,
     month_label,
+    outage_periods,
 )
 from eta.vocabulary import IncidentClass, IncidentType
 
@@ -42,8 +45,50 @@ if TYPE_CHECKING:
 Data = dict[str, Any]
 
 
-def _in(moment: dt.datetime | None, start: dt.datetime, end: dt.datetime) -> bool:
-    return moment is not None and start <= moment < end
+@dataclass(frozen=True, slots=True)
+class _ByMonth:
+    """Each month's share of a run's incidents, in their order: those detected in it, those
+    resolved in it, and each stage of a duty that applies whose deadline lies in it."""
+
+    opened: dict[Month, list[Incident]]
+    resolved: dict[Month, list[Incident]]
+    due: dict[Month, list[tuple[Incident, StageClock]]]
+
+
+def _by_month(clocks: list[tuple[Incident, list[StageClock]]], tz: ZoneInfo) -> _ByMonth:
+    """The months of every incident and deadline, found in one pass over them: the report of
+    each month would otherwise go through them all again."""
+    found = _ByMonth({}, {}, {})
+    due = [(incident, clock) for incident, of_incident in clocks for clock in of_incident
+           if clock.applies is True and clock.due is not None]
+    moments = [moment for incident, _ in clocks
+               for moment in (incident.times.detected, incident.times.resolved)
+               if moment is not None]
+    moments += [clock.due for _, clock in due if clock.due is not None]
+    if not moments:
+        return found
+    # A moment lies in the month whose start it is at or after and whose end it is before,
+    # compared as instants: bisected among the starts of every month the moments span.
+    months = [Month.of(min(moments).astimezone(tz)).previous()]
+    last = Month.of(max(moments).astimezone(tz)).next().next()
+    while months[-1] != last:
+        months.append(months[-1].next())
+    starts = [month.start(tz) for month in months]
+
+    def month_of(moment: dt.datetime) -> Month:
+        index = bisect.bisect_right(starts, moment) - 1
+        assert 0 <= index < len(months) - 1
+        return months[index]
+
+    for incident, _ in clocks:
+        for moment, of_month in ((incident.times.detected, found.opened),
+                                 (incident.times.resolved, found.resolved)):
+            if moment is not None:
+                of_month.setdefault(month_of(moment), []).append(incident)
+    for incident, clock in due:
+        assert clock.due is not None
+        found.due.setdefault(month_of(clock.due), []).append((incident, clock))
+    return found
 
 
 def _class(incident: Incident) -> IncidentClass | None:
@@ -68,9 +113,13 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
     tz = agreements.tz
     incidents, invalid = load_incidents(root)
     now = judged_at(today, given, agreements)
-    start, end = month.start(tz), month.end(tz)
-    opened = [i for i in incidents if _in(i.times.detected, start, end)]
-    resolved = [i for i in incidents if _in(i.times.resolved, start, end)]
+    end = month.end(tz)
+    # Every incident's clocks and months are the same for each month of a run: found once.
+    by_month = once(("incidents by month", str(root)), lambda: _by_month(
+        [(incident, duty_clocks(incident, agreements.duties, tz)) for incident in incidents],
+        tz))
+    opened = by_month.opened.get(month, [])
+    resolved = by_month.resolved.get(month, [])
 
     def counts(found: list[Incident]) -> list[Data]:
         rows = []
@@ -93,25 +142,19 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
                           "resolved": incident.times.resolved.astimezone(tz),
                           "met": incident.times.resolved <= deadline})
     duties: list[Data] = []
-    # Every incident's clocks are the same for each month of a run: worked out once.
-    clocks = once(("duty clocks", str(root)), lambda: [
-        (incident, duty_clocks(incident, agreements.duties, tz)) for incident in incidents])
-    for incident, of_incident in clocks:
-        for clock in of_incident:
-            if clock.applies is not True or not _in(clock.due, start, end):
-                continue
-            assert clock.due is not None
-            verdict = ("op tijd" if clock.met else "te laat" if clock.met is False
-                       else "niet gemeld, termijn verstreken" if clock.overdue(now)
-                       else "nog niet gemeld")
-            duties.append({"incident": incident.id, "duty_id": clock.duty.id,
-                           "stage_id": clock.stage.id, "duty": clock.duty.name,
-                           "recipient": clock.duty.recipient, "stage": clock.stage.name,
-                           "due": clock.due.astimezone(tz),
-                           "notified_at": None if clock.notified_at is None
-                           else clock.notified_at.astimezone(tz),
-                           "met": clock.met, "overdue": clock.overdue(now),
-                           "verdict": verdict})
+    for incident, clock in by_month.due.get(month, []):
+        assert clock.due is not None
+        verdict = ("op tijd" if clock.met else "te laat" if clock.met is False
+                   else "niet gemeld, termijn verstreken" if clock.overdue(now)
+                   else "nog niet gemeld")
+        duties.append({"incident": incident.id, "duty_id": clock.duty.id,
+                       "stage_id": clock.stage.id, "duty": clock.duty.name,
+                       "recipient": clock.duty.recipient, "stage": clock.stage.name,
+                       "due": clock.due.astimezone(tz),
+                       "notified_at": None if clock.notified_at is None
+                       else clock.notified_at.astimezone(tz),
+                       "met": clock.met, "overdue": clock.overdue(now),
+                       "verdict": verdict})
     duties.sort(key=lambda d: (d["due"], d["incident"], d["duty"]))
 
     # The same for every month of a run: judged once (`eta.records.snapshot`), and only read.
@@ -124,7 +167,7 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
         key = (release["release"]["status"], release["release"]["status_label"])
         by_status[key] = by_status.get(key, 0) + 1
 
-    figures = month_figures(root, month, now, agreements, incidents)
+    figures = month_figures(root, month, now, agreements)
     data: Data = {
         "month": str(month),
         "month_label": month_label(month),
@@ -202,7 +245,7 @@ def record_months(root: Path, today: dt.date, given: dt.datetime | None = None) 
     incidents, _ = load_incidents(root)
     tz = agreements.tz
     now = judged_at(today, given, agreements)
-    found = set(months_touched(all_periods(incidents), tz, now))
+    found = set(months_touched(outage_periods(root), tz, now))
     for incident in incidents:
         for moment in (incident.times.detected, incident.times.resolved):
             if moment is not None and moment < now:
