@@ -168,7 +168,10 @@ class Reporter:
         release's plan, progress and evaluation, each incident's report, the availability
         of each month an outage lies in, and the monthly report of each month with
         records."""
-        wanted = kinds if kinds is not None else frozenset(Kind)
+        with self.provenance.preloading():
+            return self._planned(kinds if kinds is not None else frozenset(Kind))
+
+    def _planned(self, wanted: frozenset[Kind]) -> list[Planned]:
         found = [Planned("overview.md", Kind.OVERVIEW, None)] if Kind.OVERVIEW in wanted else []
         if wanted & set(RELEASE_KINDS):
             for release_id in contexts.release_ids(self.records_root):
@@ -189,8 +192,6 @@ class Reporter:
             found.extend(Planned(f"month-{month}.md", Kind.MONTH, str(month))
                          for month in record_months(self.records_root, self.options.today,
                                                        self.options.now))
-        if found:
-            self.provenance.preload()
         return found
 
     def read_ahead(self, planned: Collection[Planned]) -> None:
@@ -276,6 +277,21 @@ class Progress(Protocol):
 
 #: Below this many reports, a pool of processes costs more than it saves.
 PARALLEL_FROM = 200
+#: How many light reports a worker renders at a time: enough that passing them costs
+#: little, few enough that the workers finish together.
+BATCH = 32
+#: The reports that each take as long as hundreds of others: rendered first, each alone,
+#: so that none is left to one worker at the end while the others wait.
+_HEAVY = (Kind.MONTH, Kind.AVAILABILITY, Kind.OVERVIEW)
+
+
+def _batches(planned: list[Planned]) -> list[list[int]]:
+    """The indices of `planned` in the batches workers take them in: the heavy reports
+    first, one to a batch, then the others by `BATCH`."""
+    heavy = sorted((i for i, item in enumerate(planned) if item.kind in _HEAVY),
+                   key=lambda i: _HEAVY.index(planned[i].kind))
+    light = [i for i, item in enumerate(planned) if item.kind not in _HEAVY]
+    return [[i] for i in heavy] + [light[n:n + BATCH] for n in range(0, len(light), BATCH)]
 
 
 def render_each(root: Path, options: Options, progress: Progress, *, at: str | None = None,
@@ -283,12 +299,12 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
     """Every report (of `kinds`), each on its own: one that fails, on an invalid record or
     a broken template, is named with its problem, and the others are rendered still.
 
-    Many reports are shared among forked workers (`eta.parallel`): each renders from the
-    history read once here, and only the reports' names and texts come back."""
+    Many reports are shared among forked workers (`eta.parallel`) in batches: each renders
+    from the history read once here, and only the reports' names and texts come back. Both
+    lists are in the order of `Reporter.planned`."""
     from eta.parallel import forked_map
 
-    rendered: list[Rendered] = []
-    failed: list[Failed] = []
+    outcomes: dict[int, Rendered | Failed] = {}
     with reporter(root, options, at=at) as made:
         planned = made.planned(kinds)
         progress.start(len(planned))
@@ -301,13 +317,19 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
                 records_problem = at is not None and not isinstance(exc, TemplateProblem)
                 return Failed(item.name, f"at {at}: {exc}" if records_problem else str(exc))
 
-        for outcome in forked_map(render, planned, parallel_from=PARALLEL_FROM):
-            if isinstance(outcome, Rendered):
-                rendered.append(outcome)
-            else:
-                failed.append(outcome)
-            progress.advance(outcome.name)
-    return rendered, failed
+        def render_batch(batch: list[int]) -> list[Rendered | Failed]:
+            return [render(planned[index]) for index in batch]
+
+        batches = (_batches(planned) if len(planned) >= PARALLEL_FROM
+                   else [list(range(len(planned)))])
+        done = forked_map(render_batch, batches, parallel_from=2, chunksize=1)
+        for batch, results in zip(batches, done, strict=True):
+            for index, outcome in zip(batch, results, strict=True):
+                outcomes[index] = outcome
+                progress.advance(outcome.name)
+    ordered = [outcomes[index] for index in range(len(planned))]
+    return ([o for o in ordered if isinstance(o, Rendered)],
+            [o for o in ordered if isinstance(o, Failed)])
 
 
 __all__ = ["Failed", "Kind", "Options", "Planned", "Progress", "Rendered", "Reporter",

@@ -82,18 +82,31 @@ class Provenance:
     def short_commit(self) -> str | None:
         return self.commit[:12] if self.commit else None
 
-    def preload(self) -> None:
-        """Read the history of every record at once, for many reports in one run."""
+    @contextmanager
+    def preloading(self) -> Iterator[None]:
+        """The history of every record read at once, for many reports in one run, while the
+        block runs: in a child process (`eta.background`), so that git's walk through the
+        history takes the other core while this process reads the records."""
         if self.git is None or self.commit is None:
+            yield
             return
-        self._commits = commits_changing(self.git, self.commit, RECORD_FOLDERS)
-        for index, commit in enumerate(self._commits):
+        from eta.background import InBackground
+
+        with InBackground(self._history) as history:
+            yield
+            self._commits, self._changing, self._uncommitted = history.result()
+
+    def _history(self) -> tuple[list[PathsCommit], dict[str, list[int]], list[str] | None]:
+        assert self.git is not None and self.commit is not None
+        commits = commits_changing(self.git, self.commit, RECORD_FOLDERS)
+        changing: dict[str, list[int]] = {}
+        for index, commit in enumerate(commits):
             touched = {name for path in commit.paths for name in _self_and_folders(path)}
             for name in touched:
-                self._changing.setdefault(name, []).append(index)
-        if self.revision is None:
-            self._uncommitted = [c.path for c in self.git.changed_files(self.commit,
-                                                                        RECORD_FOLDERS)]
+                changing.setdefault(name, []).append(index)
+        uncommitted = None if self.revision is not None else [
+            c.path for c in self.git.changed_files(self.commit, RECORD_FOLDERS)]
+        return commits, changing, uncommitted
 
     def trail(self, paths: Sequence[str]) -> dict[str, Any]:
         """The commits that changed `paths`, newest first, and the files not committed."""
