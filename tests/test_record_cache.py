@@ -326,3 +326,21 @@ def test_the_views_over_every_incident_hold_one_incident_at_a_time(
         assert given == sorted((f"incidents/{i.id}.yaml", i.model_dump_json())
                                for i in incidents), run
         assert parsed.take() == ([] if run == "warm" or workers else [n for n, _ in given])
+
+
+def test_a_view_keeps_no_node_tree_of_a_record_it_reads_whether_cached_or_not(
+    repo: Path, cache_dir: Path
+) -> None:
+    """The views locate nothing in a record: what they read is kept as the cache gives it
+    back, without the node tree that locates each value."""
+    from eta.records.cache import kept
+
+    release = repo / "releases/R2026-01/release.yaml"
+    alone = read.load_record(repo, release, "releases/R2026-01/release.yaml")
+    assert alone.loaded is not None and alone.loaded.document is not None
+    for run in ("cold", "warm"):
+        with kept(repo):
+            viewed = read.load_record(repo, release, "releases/R2026-01/release.yaml")
+        assert viewed.loaded is not None and viewed.loaded.document is None, run
+        assert viewed.loaded.record == alone.loaded.record, run
+        assert viewed.diagnostics == alone.diagnostics, run

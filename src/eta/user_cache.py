@@ -101,16 +101,17 @@ class PrivateFolder:
         finally:
             os.close(fd)
 
-    def write(self, name: str, data: bytes) -> None:
-        """Write a new temporary file (mode 0600) and rename it over `name`: a link there is
-        replaced, never followed."""
+    def write(self, name: str, *pieces: bytes) -> None:
+        """Write `pieces`, one after the other, to a new temporary file (mode 0600) and
+        rename it over `name`: a link there is replaced, never followed."""
         temporary = f".{name}.{os.getpid()}.tmp"
         self._remove_left_behind(name)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
                      dir_fd=self.fd)
         try:
             with os.fdopen(fd, "wb", closefd=False) as handle:
-                handle.write(data)
+                for piece in pieces:
+                    handle.write(piece)
         finally:
             os.close(fd)
         try:
@@ -267,8 +268,14 @@ class SealedFiles:
 
     def seal(self, key: bytes, name: str, data: dict[str, Any]) -> bytes:
         """`data` as the cache file `name`: the magic, the keyed hash, the marshalled data."""
+        return b"".join(self.pieces(key, name, data))
+
+    def pieces(self, key: bytes, name: str, data: dict[str, Any]
+               ) -> tuple[bytes, bytes, bytes]:
+        """The sealed file in the pieces it is written in (`PrivateFolder.write`): joined,
+        they would be one more copy of data that is hundreds of MB for a large repository."""
         body = marshal.dumps(data)
-        return self.magic + _tag(key, self.person, name, body) + body
+        return self.magic, _tag(key, self.person, name, body), body
 
     def unseal(self, key: bytes, name: str, sealed: bytes) -> dict[str, Any] | None:
         """The data of a cache file eta wrote under `key` as `name`; None for anything

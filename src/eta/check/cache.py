@@ -220,7 +220,7 @@ class CheckCache:
                 "whole": self.whole,
             }
             with contextlib.suppress(OSError):
-                self.folder.write(self.name, seal(self.key, self.name, data))
+                self.folder.write(self.name, *FILES.pieces(self.key, self.name, data))
         finally:
             self.folder.close()
             self.folder = None

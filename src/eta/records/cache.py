@@ -120,7 +120,7 @@ class RecordCache:
                               if name in self.ids.known},
                     "entries": {name: self._entries[name] for name in self._used}}
             with contextlib.suppress(OSError):
-                folder.write(self._name, FILES.seal(key, self._name, data))
+                folder.write(self._name, *FILES.pieces(key, self._name, data))
         finally:
             folder.close()
 

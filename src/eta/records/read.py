@@ -251,11 +251,16 @@ def without_tree(result: FileResult) -> FileResult:
 
 
 def _read_into(store: RecordCache | None, root: Path, path: Path, display: str) -> FileResult:
-    """`_load_record`, kept in `store` when there is one."""
+    """`_load_record`, kept in `store` when there is one; and then without its node tree,
+    as the store gives back what it keeps: the commands that read through it locate nothing
+    in a record, and the trees of a large repository's releases take hundreds of MB."""
     done = _read_record(root, path, display)
-    if store is not None and done.content is not None:
-        store.put(display, done.status, done.content, as_plain(done.result))
-    return done.result
+    if store is None:
+        return done.result
+    result = without_tree(done.result)
+    if done.content is not None:
+        store.put(display, done.status, done.content, as_plain(result))
+    return result
 
 
 def _load_kept(root: Path, path: Path, display: str) -> FileResult:
