@@ -306,6 +306,28 @@ def test_all_names_the_reports_that_fail_and_writes_the_others(
     assert (out / "plan-R2026-01.md").read_text() == (GOLDEN / "plan-R2026-01.md").read_text()
 
 
+def test_all_again_rewrites_only_the_reports_whose_text_changed(
+    history: tuple[Path, list[str]]
+) -> None:
+    root, _ = history
+    out = root.parent / "rapporten"
+    assert run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY,
+                   cwd=root).exit_code == 0
+    edited, lengthened = out / "plan-R2026-01.md", out / "overview.md"
+    text = edited.read_text()
+    edited.write_text(text.replace("R2026-01", "R2026-0X", 1))  # as long as before
+    lengthened.write_text(lengthened.read_text() + "\n")
+    before = {p.name: p.stat() for p in out.iterdir()}
+    again = run_eta("report", "all", "-d", str(out), "--today", GOLDEN_TODAY, cwd=root)
+    assert (again.exit_code, again.stdout) == (0, f"wrote {len(before)} reports to {out}\n")
+    assert edited.read_text() == text == (GOLDEN / "plan-R2026-01.md").read_text()
+    after = {p.name: p.stat() for p in out.iterdir()}
+    rewritten = sorted(name for name in before
+                       if (before[name].st_ino, before[name].st_mtime_ns)
+                       != (after[name].st_ino, after[name].st_mtime_ns))
+    assert rewritten == ["overview.md", "plan-R2026-01.md"]
+
+
 def test_all_writes_only_the_kinds_asked_for(history: tuple[Path, list[str]]) -> None:
     root, _ = history
     out = root.parent / "rapporten"

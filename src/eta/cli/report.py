@@ -262,7 +262,7 @@ def all_reports(
     its problem, and the others are written still; the exit status is then 1. On a
     terminal, a progress bar shows on standard error.
     """
-    from eta.records.files import check_output_folder, write_atomic
+    from eta.records.files import check_output_folder, write_changed
     from eta.reports import render_each
 
     kinds = frozenset(only) if only else None
@@ -273,7 +273,7 @@ def all_reports(
                                        progress, at=at, kinds=kinds)
     check_output_folder(output_dir, [report.name for report in rendered])
     for report in rendered:
-        write_atomic(output_dir / report.name, report.text, durable=False)
+        write_changed(output_dir / report.name, report.text)
     for failure in failed:
         typer.echo(f"eta: error: {failure.name} not written: {for_text_block(failure.problem)}",
                    err=True)

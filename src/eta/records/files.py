@@ -276,6 +276,21 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
         raise
 
 
+def write_changed(path: Path, text: str) -> bool:
+    """`write_atomic(path, text, durable=False)`, unless the regular file at `path` holds
+    exactly `text` already; whether it wrote. Reports made again from unchanged records are
+    left as they were, their times too, and writing thousands costs more than comparing."""
+    data = text.encode("utf-8")
+    with contextlib.suppress(OSError):
+        if os.lstat(path).st_size == len(data):
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as handle:
+                if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) and handle.read() == data:
+                    return False
+    write_atomic(path, text, durable=False)
+    return True
+
+
 def _kind_of(mode: int) -> str:
     if stat.S_ISLNK(mode):
         return "a symbolic link"
