@@ -39,7 +39,7 @@ from eta.due import KIND_ORDER, DueItem, ItemKind, incident_items, judge, midnig
 from eta.errors import EtaError
 from eta.incidents.availability import Period, periods_of
 from eta.incidents.state import each_incident, incident_path
-from eta.plans.state import RELEASES, assess, load_release
+from eta.plans.state import RELEASES, assess, load_release, read_releases_ahead
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements
 from eta.records.cache import kept
@@ -103,7 +103,9 @@ def _collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
     items: list[AgendaItem] = []
     skipped: list[str] = []
     evidence = SigningEvidence.of(root)
-    for release_id in _release_ids(root):
+    release_ids = _release_ids(root)
+    read_releases_ahead(root, release_ids)
+    for release_id in release_ids:
         try:
             files = load_release(root, release_id)
         except EtaError:

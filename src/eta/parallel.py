@@ -16,7 +16,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,7 +60,13 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
                 pool = multiprocessing.get_context("fork").Pool(workers,
                                                                 initializer=left_to_parent)
             try:
-                yield from pool.imap(_in_worker, items, chunksize=chunk)
+                batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
+                for results in pool.imap(_in_worker, batches, chunksize=1):
+                    # Each result let go as it is taken, not with the rest of its batch: a
+                    # view that reads one record at a time holds one at a time.
+                    results.reverse()
+                    while results:
+                        yield cast(R, results.pop())
             finally:
                 # The workers are told to stop by the pool's own sentinels and waited for.
                 # `Pool.terminate` would take the queue's lock and count on SIGTERM to end
@@ -92,9 +98,9 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _in_worker(item: object) -> object:
+def _in_worker(batch: Sequence[object]) -> list[object]:
     assert _work is not None
-    return _work(item)
+    return [_work(item) for item in batch]
 
 
 def _can_fork() -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -36,8 +37,8 @@ from eta.models.release import Plan, PlanParty, Release, Signature
 from eta.plans.digest import ReleaseFiles, content_digest
 from eta.plans.timing import SignatureTimes, SigningEvidence, signing_date
 from eta.records.layout import record_names, relative
-from eta.records.read import Loaded, invalid_records, load_record
-from eta.records.snapshot import once
+from eta.records.read import Loaded, invalid_records, load_record, load_records
+from eta.records.snapshot import current, once
 from eta.ssh_keys import registered_key
 from eta.vocabulary import MeasureStatus, ReleaseStatus
 
@@ -73,6 +74,17 @@ def folder_paths(root: Path, release_id: str) -> list[Path]:
     first = {f"{RELEASES}/{release_id}/release.yaml": 0, f"{RELEASES}/{release_id}/plan.yaml": 1}
     names = sorted(record_names(root, [folder]), key=lambda name: (first.get(name, 2), name))
     return [root / name for name in names]
+
+
+def read_releases_ahead(root: Path, release_ids: Iterable[str]) -> None:
+    """Read the files of the releases into the run's snapshot all at once, many of them in
+    forked workers (`load_records`): `load_release` then finds them read. A file that cannot
+    be read is passed over here; its release's `load_release` raises the error again."""
+    if current() is None:
+        return  # nothing would keep them
+    with suppress(EtaError):
+        load_records(root, [path for release_id in release_ids
+                            for path in folder_paths(root, release_id)])
 
 
 def load_release(root: Path, release_id: str) -> ReleaseFiles:

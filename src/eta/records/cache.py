@@ -140,15 +140,19 @@ def kept(root: Path) -> Iterator[None]:
     `root` come from the record cache where their files are unchanged, and go to it where
     they were read. Only a command that changes no record reads through it; it reads many,
     and keeps them to its end, so the garbage collector is off meanwhile
-    (`eta.parallel.collection_paused`)."""
-    with taken(), collection_paused():
+    (`eta.parallel.collection_paused`). The cache is written once the snapshot is let go:
+    a large repository's cache file is hundreds of MB, and so are the records the snapshot
+    held."""
+    with collection_paused():
         if _kept.get() is not None:
-            yield
+            with taken():
+                yield
             return
         store = RecordCache.open(root)
         token = _kept.set(store)
         try:
-            yield
+            with taken():
+                yield
         finally:
             _kept.reset(token)
             store.save()

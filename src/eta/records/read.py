@@ -90,6 +90,11 @@ def load_record(root: Path, path: Path, display: str) -> FileResult:
 PARALLEL_FROM = 400
 
 
+#: How many files a forked worker reads before it sends back what they gave: a worker's
+#: share at once would be hundreds of MB on its way to a view that needs one at a time.
+READ_CHUNK = 64
+
+
 def load_records(root: Path, paths: Sequence[Path]) -> list[FileResult]:
     """`load_record` of each of `paths`, in their order.
 
@@ -153,7 +158,7 @@ def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | 
         result = without_tree(done.result)
         return Shipped(result, as_plain(result), done.status, done.content)
 
-    fresh = forked_map(read, unread, parallel_from=PARALLEL_FROM)
+    fresh = forked_map(read, unread, parallel_from=PARALLEL_FROM, chunksize=READ_CHUNK)
     for (path, name), plain in zip(wanted, plains, strict=True):
         if plain is None:
             outcome = next(fresh)

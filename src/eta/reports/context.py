@@ -48,6 +48,7 @@ from eta.plans.state import (
     assess,
     load_release,
     next_status,
+    read_releases_ahead,
 )
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements, load_register, repository_zone
@@ -268,9 +269,7 @@ def read_ahead(root: Path, kinds: Collection[ReportKind]) -> None:
     load_incidents(root)
     evidence = SigningEvidence.of(root)
     evidence.read_ahead()
-    for release_id in release_ids(root):
-        with suppress(EtaError):
-            load_release(root, release_id)
+    read_releases_ahead(root, release_ids(root))
 
 
 def release_paths(release_id: str, context: Data) -> list[str]:
@@ -528,7 +527,9 @@ def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None)
     releases: list[Data] = []
     owed: list[DueItem] = []
     evidence = SigningEvidence.of(root)
-    for release_id in release_ids(root):
+    chosen = release_ids(root)
+    read_releases_ahead(root, chosen)
+    for release_id in chosen:
         state = assess(load_release(root, release_id), register, today, evidence)
         assert state.release is not None
         plan = _plan(state, register, tz)
