@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 from client_helpers import gantt
@@ -563,6 +564,54 @@ def test_eta_s_own_templates_read_no_template_the_repository_gains_later(
     assert env.get_template("_stand.md.j2").filename == "eta:templates/_stand.md.j2"
 
 
+def test_eta_s_own_templates_are_compiled_once_and_their_code_kept_beside_them(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    first = environment(None)
+    assert isinstance(first.bytecode_cache, templating.PackagedCode)
+    first.get_template("incident.md.j2")
+
+    def compiled(*args: object, **kwargs: object) -> object:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compiled)
+    assert environment(None).get_template("incident.md.j2").name == "incident.md.j2"
+
+
+class _Counting(jinja2.Environment):
+    """Counts the templates it compiles."""
+
+    compiled = 0
+
+    def compile(self, *args: Any, **kwargs: Any) -> Any:
+        self.compiled += 1
+        return super().compile(*args, **kwargs)
+
+
+def _kept(sources: dict[str, str], folder: Path, build: str) -> tuple[str, int]:
+    env = _Counting(loader=jinja2.DictLoader(sources),
+                    bytecode_cache=templating.PackagedCode(folder, build))
+    return env.get_template("x.md.j2").render(), env.compiled
+
+
+def test_kept_template_code_is_taken_only_for_the_same_text_and_build(tmp_path: Path) -> None:
+    sources = {"x.md.j2": "{{ 1 + 1 }}"}
+    assert _kept(sources, tmp_path, "one build") == ("2", 1)
+    assert _kept(sources, tmp_path, "one build") == ("2", 0)
+    assert _kept(sources, tmp_path, "another build") == ("2", 1)
+    sources["x.md.j2"] = "{{ 2 + 2 }}"
+    assert _kept(sources, tmp_path, "another build") == ("4", 1)
+
+
+def test_template_code_that_cannot_be_kept_is_compiled_at_each_run(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    assert _kept({"x.md.j2": "{{ 3 }}"}, gone, "b") == ("3", 1)
+    assert _kept({"x.md.j2": "{{ 3 }}"}, gone, "b") == ("3", 1)
+    assert not gone.exists()
+
+
 @pytest.mark.parametrize("own", [False, True])
 def test_a_name_on_record_data_is_its_item_unless_a_dict_has_that_attribute(
     tmp_path: Path, own: bool
@@ -765,4 +814,5 @@ def test_the_repository_holds_no_stale_copies_of_etas_templates() -> None:
     from importlib import resources
 
     for entry in (resources.files("eta") / "templates").iterdir():
-        assert f"`{entry.name}`" in readme, entry.name
+        if entry.name.endswith(".j2"):  # beside them, only the code they were compiled to
+            assert f"`{entry.name}`" in readme, entry.name

@@ -564,12 +564,51 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
+class PackagedCode(jinja2.FileSystemBytecodeCache):
+    """eta's own templates compiled, kept beside them as Python keeps a module's bytecode
+    (`__pycache__`), so that a run compiles only a template it finds no code of (all of them
+    took `eta report all` 0.2 s). Code is taken only for the same template text and the same
+    build of eta, whose options and code generator it was compiled with: Jinja compares a hash
+    of both with the one kept. Where the folder cannot be written, each run compiles."""
+
+    def __init__(self, folder: Path, build: str) -> None:
+        super().__init__(str(folder))
+        self.build = build
+
+    def get_source_checksum(self, source: str) -> str:
+        return super().get_source_checksum(f"{self.build}\n{source}")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def packaged_code() -> PackagedCode | None:
+    """Where eta's own templates keep their code: the `__pycache__` of the packaged templates
+    folder, when they are files in a folder (not inside a zip). Code there that eta may not
+    replace is still used while it holds."""
+    from eta.user_cache import build_stamp
+
+    packaged = resources.files("eta") / "templates"
+    if not isinstance(packaged, Path):
+        return None
+    folder = packaged / "__pycache__"
+    with contextlib.suppress(OSError):
+        folder.mkdir(exist_ok=True)
+    if not folder.is_dir():
+        return None
+    return PackagedCode(folder, build_stamp())
+
+
 def environment(root: Path | None) -> jinja2.Environment:
     """The environment for the repository at `root` (None: eta's own templates only): the
     sandbox when the repository has a template of its own, else eta's own templates in a
-    plain environment that reads no template of the repository's."""
+    plain environment that reads no template of the repository's, with their compiled code
+    kept (`PackagedCode`). A repository's templates are compiled at each run: their code
+    has no place among eta's."""
     if root is None or not has_own_templates(root):
-        env = _DataEnvironment(loader=ReportLoader(None), **_OPTIONS)
+        env = _DataEnvironment(loader=ReportLoader(None), bytecode_cache=packaged_code(),
+                               **_OPTIONS)
         env.filters.update(FILTERS)
         return env
     return sandboxed(root)
