@@ -605,6 +605,18 @@ def test_kept_template_code_is_taken_only_for_the_same_text_and_build(tmp_path: 
     assert _kept(sources, tmp_path, "another build") == ("4", 1)
 
 
+def test_template_code_damaged_on_disk_is_compiled_again_and_replaced(tmp_path: Path) -> None:
+    sources = {"x.md.j2": "{{ 5 }}"}
+    assert _kept(sources, tmp_path, "b") == ("5", 1)
+    [kept] = tmp_path.iterdir()
+    whole = kept.read_bytes()
+    for damaged in (whole[:40], whole[:-10], b"\0" * len(whole)):
+        kept.write_bytes(damaged)
+        assert _kept(sources, tmp_path, "b") == ("5", 1)
+        assert kept.read_bytes() == whole
+    assert _kept(sources, tmp_path, "b") == ("5", 0)
+
+
 def test_template_code_that_cannot_be_kept_is_compiled_at_each_run(tmp_path: Path) -> None:
     gone = tmp_path / "gone"
     assert _kept({"x.md.j2": "{{ 3 }}"}, gone, "b") == ("3", 1)

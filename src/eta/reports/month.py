@@ -59,12 +59,12 @@ def _by_month(clocks: list[tuple[Incident, list[StageClock]]], tz: ZoneInfo) -> 
     """The months of every incident and deadline, found in one pass over them: the report of
     each month would otherwise go through them all again."""
     found = _ByMonth({}, {}, {})
-    due = [(incident, clock) for incident, of_incident in clocks for clock in of_incident
-           if clock.applies is True and clock.due is not None]
+    due = [(incident, clock, clock.due) for incident, of_incident in clocks
+           for clock in of_incident if clock.applies is True and clock.due is not None]
     moments = [moment for incident, _ in clocks
                for moment in (incident.times.detected, incident.times.resolved)
                if moment is not None]
-    moments += [clock.due for _, clock in due if clock.due is not None]
+    moments += [deadline for _, _, deadline in due]
     if not moments:
         return found
     # A moment lies in the month whose start it is at or after and whose end it is before,
@@ -85,9 +85,8 @@ def _by_month(clocks: list[tuple[Incident, list[StageClock]]], tz: ZoneInfo) -> 
                                  (incident.times.resolved, found.resolved)):
             if moment is not None:
                 of_month.setdefault(month_of(moment), []).append(incident)
-    for incident, clock in due:
-        assert clock.due is not None
-        found.due.setdefault(month_of(clock.due), []).append((incident, clock))
+    for incident, clock, deadline in due:
+        found.due.setdefault(month_of(deadline), []).append((incident, clock))
     return found
 
 

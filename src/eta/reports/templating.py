@@ -569,7 +569,8 @@ class PackagedCode(jinja2.FileSystemBytecodeCache):
     (`__pycache__`), so that a run compiles only a template it finds no code of (all of them
     took `eta report all` 0.2 s). Code is taken only for the same template text and the same
     build of eta, whose options and code generator it was compiled with: Jinja compares a hash
-    of both with the one kept. Where the folder cannot be written, each run compiles."""
+    of both with the one kept. Where the folder cannot be written, each run compiles; a file
+there that cannot be read is compiled again."""
 
     def __init__(self, folder: Path, build: str) -> None:
         super().__init__(str(folder))
@@ -577,6 +578,14 @@ class PackagedCode(jinja2.FileSystemBytecodeCache):
 
     def get_source_checksum(self, source: str) -> str:
         return super().get_source_checksum(f"{self.build}\n{source}")
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        # A file damaged on disk (cut short, overwritten) is code to compile again, as a
+        # missing one is, and the compiled code then replaces it.
+        try:
+            super().load_bytecode(bucket)
+        except Exception:
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):
