@@ -344,3 +344,52 @@ def test_a_view_keeps_no_node_tree_of_a_record_it_reads_whether_cached_or_not(
         assert viewed.loaded is not None and viewed.loaded.document is None, run
         assert viewed.loaded.record == alone.loaded.record, run
         assert viewed.diagnostics == alone.diagnostics, run
+
+
+def test_a_view_that_writes_the_cache_keeps_what_other_views_read_of_files_still_there(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The incident list reads no plan: when it writes the cache, the plans the overview
+    read stay in it, and the overview parses none of them again. A record deleted since
+    drops out."""
+    from eta.records.cache import RecordCache
+
+    parsed = Parsed(monkeypatch)
+    assert outputs(repo, "overview")[0] == 0
+    plans = [name for name in parsed.take() if name.startswith("releases/")]
+    assert plans
+    deleted = sorted(set(records_of(repo)) - {INCIDENT} - set(plans))[-1]
+    assert deleted.startswith("incidents/")
+    (repo / deleted).unlink()
+    path = repo / INCIDENT
+    path.write_text(path.read_text().replace("priority: P2\n", "priority: P1\n", 1))
+    assert outputs(repo, "incident list")[0] == 0
+    assert parsed.take() == [INCIDENT]
+    assert outputs(repo, "overview")[0] == 0
+    assert parsed.take() == []
+    kept = RecordCache.open(repo)._entries
+    assert set(plans) <= set(kept)
+    assert INCIDENT in kept and deleted not in kept
+
+
+def test_a_known_id_is_carried_to_a_later_write_only_when_its_times_can_tell_a_change(
+    tmp_path: Path
+) -> None:
+    """A file changed within the racy window of the cache's last write may change again with
+    the same times; a later write, whose window is past them, would take the old id for
+    good. Its id is dropped instead, and its file hashed again when next read."""
+    from eta.user_cache import RACY_SECONDS, ContentIds
+
+    written_at = 1_800_000_000.0
+    seconds = int(written_at * 1e9)
+    window = int(RACY_SECONDS * 1e9)
+
+    def known(changed: int) -> tuple[tuple[int, ...], str]:
+        return ((6, changed, changed, 7, 0o100644), "id")
+
+    ids = ContentIds({"old.yaml": known(seconds - window - 1_000_000),
+                      "racy.yaml": known(seconds - window),
+                      "late.yaml": known(seconds + 5),
+                      "odd.yaml": ("no", "id")}, written_at, largest=1024)
+    assert ids.settled(["old.yaml", "racy.yaml", "late.yaml", "odd.yaml", "none.yaml"]) == {
+        "old.yaml": known(seconds - window - 1_000_000)}

@@ -21,6 +21,7 @@ import marshal
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_IFMT, S_ISREG
@@ -353,10 +354,8 @@ class ContentIds:
         if status[0] > self.largest:
             return f"{UNREADABLE}:large"
         known = self.known.get(name)
-        # The change time too: an edit that sets the modification time back still moves it.
-        racy = max(status[1], status[2]) / 1e9 >= self.written_at - RACY_SECONDS
         if (type(known) is tuple and len(known) == 2 and known[0] == status
-                and type(known[1]) is str and not racy):
+                and type(known[1]) is str and self._before_last_write(status)):
             return known[1]
         data = _read_regular(path, self.largest)
         if data is None:
@@ -365,6 +364,26 @@ class ContentIds:
         self.known[name] = (status, content)
         self.changed = True
         return content
+
+    def settled(self, names: Iterable[str]) -> dict[str, tuple[tuple[int, ...], str]]:
+        """The known ids of `names` that a later write of the cache may keep without reading
+        their files again: those whose times lie before the racy window of the last write.
+        A file changed within it may change again with the same times, which a later
+        `written_at` would no longer make suspect; it is read again instead (as git does
+        with the racily clean entries of its index)."""
+        settled = {}
+        for name in names:
+            known = self.known.get(name)
+            if (type(known) is tuple and len(known) == 2 and type(known[0]) is tuple
+                    and len(known[0]) == 5 and self._before_last_write(known[0])):
+                settled[name] = known
+        return settled
+
+    def _before_last_write(self, status: tuple[int, ...]) -> bool:
+        """Whether a file of `status` last changed well before the cache was last written,
+        so that its times tell any later change. The change time too: an edit that sets the
+        modification time back still moves it."""
+        return max(status[1], status[2]) / 1e9 < self.written_at - RACY_SECONDS
 
 
 def _read_regular(path: str, largest: int) -> bytes | None:

@@ -20,6 +20,7 @@ always is.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,19 +107,25 @@ class RecordCache:
         self._changed = True
 
     def save(self) -> None:
-        """Keep the entries of this run only: a file no longer read drops out. A failure to
+        """Keep the entries of this run, and those of other runs whose files are still
+        there: the incident list reads no plan, and the overview after it would otherwise
+        parse every plan again. Written only when this run read a file anew. A failure to
         write loses nothing but speed."""
         if self._opened is None:
             return
         folder, key = self._opened
         self._opened = None
         try:
-            if not (self._changed or self.ids.changed) and self._used == set(self._entries):
+            if not (self._changed or self.ids.changed):
                 return
+            unused = [name for name in self._entries if name not in self._used
+                      and os.path.lexists(self.root / name)]
+            names = [*self._used, *unused]
+            files = {name: self.ids.known[name] for name in self._used
+                     if name in self.ids.known}
+            files.update(self.ids.settled(unused))
             data = {"format": FORMAT, "salt": self._salt, "written_at": time.time(),
-                    "files": {name: self.ids.known[name] for name in self._used
-                              if name in self.ids.known},
-                    "entries": {name: self._entries[name] for name in self._used}}
+                    "files": files, "entries": {name: self._entries[name] for name in names}}
             with contextlib.suppress(OSError):
                 folder.write(self._name, *FILES.pieces(key, self._name, data))
         finally:
