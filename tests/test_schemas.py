@@ -28,7 +28,7 @@ import pytest
 
 from conftest import PROJECT
 from eta.models.common import schema_line
-from eta.records.kinds import KINDS, kind_for
+from eta.records.kinds import KIND_BY_NAME, KINDS, kind_for
 from eta.records.read import validate_document
 from eta.records.yaml import load_bytes
 from eta.schemas import schema_text
@@ -283,3 +283,21 @@ def test_the_readme_maps_every_kind_to_its_schema_for_vs_code() -> None:
                 for kind in KINDS}
     assert settings == {"yaml.schemas": {f"schemas/{name}.schema.json": pattern
                                          for name, pattern in patterns.items()}}
+
+
+def test_a_list_a_record_leaves_out_is_its_own_and_its_schema_says_it_starts_empty() -> None:
+    """The models make an empty list with a factory, not by copying a shared default; the
+    schema states the default all the same, and no default another factory makes."""
+    from eta.models.incident import Incident
+    from eta.models.release import Milestone
+
+    first, second = (Milestone.model_validate_json(
+        '{"id": "m1", "date": "2026-03-01", "title": "live"}') for _ in range(2))
+    assert first.parties == second.parties == []
+    assert first.parties is not second.parties
+    plan = json.loads(schema_text(KIND_BY_NAME["plan"]))
+    assert plan["$defs"]["Milestone"]["properties"]["parties"]["default"] == []
+    incident = json.loads(schema_text(KIND_BY_NAME["incident"]))
+    assert incident["properties"]["timeline"]["default"] == []
+    assert "default" not in incident["properties"]["facts"]
+    assert Incident.model_fields["facts"].default_factory is not None

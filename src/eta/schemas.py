@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from eta.models.common import RecordSchema
 from eta.records.kinds import KINDS, RecordKind
 
 SCHEMA_FOLDER = "schemas"
@@ -28,7 +29,8 @@ def _with_json_bounds(value: Any) -> Any:
 
 
 def schema_text(kind: RecordKind) -> str:
-    schema = _with_json_bounds(kind.model.model_json_schema(by_alias=True))
+    schema = _with_json_bounds(kind.model.model_json_schema(by_alias=True,
+                                                            schema_generator=RecordSchema))
     schema = {"$schema": DIALECT, "title": kind.title, **{k: v for k, v in schema.items()
                                                           if k != "title"}}
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

@@ -16,9 +16,10 @@ def schema_of(contract: Contract) -> dict[str, Any]:
     from pydantic import TypeAdapter
 
     from eta.contracts import shapes
+    from eta.models.common import RecordSchema
 
     generated = TypeAdapter(getattr(shapes, contract.shape)).json_schema(
-        mode="serialization", by_alias=True)
+        mode="serialization", by_alias=True, schema_generator=RecordSchema)
     generated.pop("title", None)
     generated["properties"]["version"] = {
         "const": contract.version,

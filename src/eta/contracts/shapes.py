@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema, with_config
 # pydantic reads TypedDicts from typing_extensions before Python 3.12.
 from typing_extensions import TypedDict
 
-from eta.models.common import Record
+from eta.models.common import Record, RecordSchema
 from eta.models.incident import Incident
 from eta.models.party import Contact
 from eta.models.release import Deadline, ImpactAnalysis, Measure, Milestone, Planning, Release
@@ -49,7 +49,7 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
 def dumped(model: type[Record], **added: dict[str, Any]) -> WithJsonSchema:
     """The schema of `model.model_dump(mode="json")`, with the keys `added` put beside it."""
-    schema = _inlined(model.model_json_schema(mode="serialization"))
+    schema = _inlined(model.model_json_schema(mode="serialization", schema_generator=RecordSchema))
     schema.pop("title", None)
     schema.pop("description", None)
     schema["properties"] = {**schema["properties"], **added}

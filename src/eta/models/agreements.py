@@ -54,7 +54,7 @@ class SupportWindow(Window):
         "Goede Vrijdag, with 5 May every year.",
     )
     closing_days: list[Date] = Field(
-        default=[], description="Further days on which support is closed, such as a day "
+        default_factory=list, description="Further days on which support is closed, such as a day "
         "between holidays that the parties agreed to close.")
 
 
@@ -120,7 +120,8 @@ class ServiceLevels(Record):
     availability_window: Annotated[list[Window], Field(min_length=1)] = Field(
         description="When the services must be available (beschikbaarheidsvenster).")
     maintenance_windows: list[Window] = Field(
-        default=[], description="When planned maintenance may take place (onderhoudsvensters).")
+        default_factory=list,
+        description="When planned maintenance may take place (onderhoudsvensters).")
     maintenance_notice_working_days: Annotated[Count, Field(le=MAX_NOTICE_WORKING_DAYS)] = Field(
         default=5, description="How many working days ahead maintenance is announced "
         "(aankondigingstermijn).")

@@ -74,10 +74,10 @@ class Classification(Record):
         alias="class", description="The class: incident, calamiteit or crisis.")
     criteria: list[CriterionId] = Field(description="The criteria met.")
     grounds: dict[Identifier, Text] = Field(
-        default={}, description="For each criterion met, the facts it rested on."
+        default_factory=dict, description="For each criterion met, the facts it rested on."
     )
     unanswered: list[CriterionId] = Field(
-        default=[], description="The criteria the facts could not yet decide."
+        default_factory=list, description="The criteria the facts could not yet decide."
     )
     facts: Facts = Field(description="The facts as they stood when classified.")
     at: FactTimestamp = Field(description="When the classification was made.")
@@ -156,7 +156,7 @@ class Incident(Record):
     type: IncidentType = Field(description="The kind of incident (soort).")
     reporter: PartyId = Field(description="The party that reported it (melder).")
     affected: list[PartyId] = Field(
-        default=[], description="The parties it affects (getroffen partijen).")
+        default_factory=list, description="The parties it affects (getroffen partijen).")
     priority: Priority = Field(
         description="The priority (prioriteit), P1 to P4: it sets the response time.")
     status: IncidentStatus = Field(
@@ -166,24 +166,27 @@ class Incident(Record):
     facts: Facts = Field(
         default_factory=Facts, description="What the criteria of calamiteit and crisis rest on.")
     classifications: list[Classification] = Field(
-        default=[], description="Every classification made, the current one last."
+        default_factory=list, description="Every classification made, the current one last."
     )
     timeline: list[TimelineEntry] = Field(
-        default=[], description="What happened, in the order it was written down (tijdlijn).")
+        default_factory=list,
+        description="What happened, in the order it was written down (tijdlijn).")
     data_breach: DataBreach | None = Field(
         default=None, description="The notification of a data breach to the Autoriteit "
         "Persoonsgegevens.")
     notifications: list[Notification] = Field(
-        default=[], description="Every notification made under the reporting duties.")
+        default_factory=list, description="Every notification made under the reporting duties.")
     outages: list[Outage] = Field(
-        default=[], description="Which parties, in which roles, were unavailable or "
+        default_factory=list, description="Which parties, in which roles, were unavailable or "
         "degraded, and from when until when: what availability is measured by.")
     release: ReleaseId | None = Field(default=None, description="A release it relates to.")
     resolution: Text | None = Field(default=None, description="How it was resolved (oplossing).")
     reopenings: list[Reopening] = Field(
-        default=[], description="Every reopen of the incident once closed, the last one last.")
+        default_factory=list,
+        description="Every reopen of the incident once closed, the last one last.")
     corrections: list[Correction] = Field(
-        default=[], description="Every correction of a recorded notification or outage, the "
+        default_factory=list,
+        description="Every correction of a recorded notification or outage, the "
         "last one last: what a field held before.")
 
     @property

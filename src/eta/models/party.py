@@ -59,9 +59,10 @@ class Party(Record):
         description="The party's roles in the framework (rollen): the Beheerorganisatie or a "
         "deelnemer's role.")
     contacts: list[Contact] = Field(
-        default=[], description="The party's contacts (aanspreekpunten).")
+        default_factory=list, description="The party's contacts (aanspreekpunten).")
     representatives: list[Representative] = Field(
-        default=[], description="Who may sign for the party (bevoegde vertegenwoordigers).")
+        default_factory=list,
+        description="Who may sign for the party (bevoegde vertegenwoordigers).")
 
     @property
     def is_beheerorganisatie(self) -> bool:

@@ -60,7 +60,9 @@ class Evaluation(Record):
     held_on: FactDate = Field(description="When the evaluation (evaluatie) was held.")
     participants: Annotated[list[PartyId], Field(min_length=1)] = Field(
         description="The parties that took part.")
-    findings: list[Text] = Field(default=[], description="What the evaluation found (bevindingen).")
+    findings: list[Text] = Field(
+        default_factory=list,
+        description="What the evaluation found (bevindingen).")
 
 
 FrameworkVersion = Annotated[
@@ -86,7 +88,7 @@ class Release(Record):
     releasemanager: Person = Field(
         description="The Beheerorganisatie's releasemanager for this release.")
     changes: list[Change] = Field(
-        default=[], description="The changes the release brings (wijzigingen).")
+        default_factory=list, description="The changes the release brings (wijzigingen).")
     status: ReleaseStatus = Field(
         default=ReleaseStatus.DRAFT, description="Where the release stands: draft, in_force, "
         "in_realisation, rolled_out, evaluated.")
@@ -97,14 +99,17 @@ class Release(Record):
     evaluation: Evaluation | None = Field(
         default=None, description="The evaluation of the release (evaluatie).")
     reopenings: list[Reopening] = Field(
-        default=[], description="Every reopen of the release once evaluated, the last one last.")
+        default_factory=list,
+        description="Every reopen of the release once evaluated, the last one last.")
 
 
 class Milestone(Record):
     id: Identifier = Field(description="The milestone's id within the plan.")
     date: Date = Field(description="When the milestone (mijlpaal) is to be reached.")
     title: Text = Field(description="What is reached at the milestone.")
-    parties: list[PartyId] = Field(default=[], description="The parties the milestone concerns.")
+    parties: list[PartyId] = Field(
+        default_factory=list,
+        description="The parties the milestone concerns.")
     done_on: FactDate | None = Field(default=None, description="When the milestone was reached.")
 
 
@@ -120,11 +125,11 @@ class Plan(Record):
     release: ReleaseId = Field(
         description="The release the implementation plan (implementatieplan) is of.")
     parties: list[PartyId] = Field(
-        default=[], description="The implementing parties; each has a file in parties/."
+        default_factory=list, description="The implementing parties; each has a file in parties/."
     )
     milestones: list[Milestone] = Field(
-        default=[], description="The plan's milestones (mijlpalen).")
-    deadlines: list[Deadline] = Field(default=[], description="The plan's deadlines.")
+        default_factory=list, description="The plan's milestones (mijlpalen).")
+    deadlines: list[Deadline] = Field(default_factory=list, description="The plan's deadlines.")
     notes: Text | None = Field(default=None, description="Notes to the plan (toelichting).")
 
 
@@ -132,7 +137,8 @@ class ImpactAnalysis(Record):
     summary: Text = Field(description="The impact analysis (impactanalyse) in a few sentences.")
     level: ImpactLevel = Field(description="How large the impact is: low, medium or high.")
     components: list[Text] = Field(
-        default=[], description="The components the release touches (geraakte componenten).")
+        default_factory=list,
+        description="The components the release touches (geraakte componenten).")
     document: Text | None = Field(default=None, description="A link to the full analysis.")
 
 
@@ -163,7 +169,7 @@ class PlanParty(Record):
         default=None, description="The party's impact analysis (impactanalyse).")
     planning: Planning | None = Field(default=None, description="The party's planning.")
     measures: list[Measure] = Field(
-        default=[], description="The measures the party takes (maatregelen).")
+        default_factory=list, description="The measures the party takes (maatregelen).")
     joined_on: FactDate | None = Field(
         default=None, description="When the party joined the new framework version."
     )
