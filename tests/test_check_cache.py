@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,19 +50,25 @@ def findings(root: Path, *args: str) -> tuple[int, str]:
     return outcome.exit_code, outcome.stdout
 
 
-def cached(cache_dir: Path) -> tuple[Path, dict[str, Any]]:
-    """The one cache file in `cache_dir` and its data, as eta wrote it."""
-    [cache_file] = cache_dir.glob("check-*.marshal")
+def cached(cache_dir: Path, kind: str = "check") -> tuple[Path, dict[str, Any]]:
+    """The cache file of `kind` in `cache_dir` (the content ids and the whole's findings,
+    or `check-units`) and its data, as eta wrote it."""
+    [cache_file] = (path for path in cache_dir.glob(f"{kind}-*.marshal")
+                    if path.name.count("-") == kind.count("-") + 1)
     data = unseal((cache_dir / KEY_NAME).read_bytes(), cache_file.name, cache_file.read_bytes())
     assert data is not None
     return cache_file, data
+
+
+def cached_units(cache_dir: Path) -> dict[str, Any]:
+    return cached(cache_dir, "check-units")[1]["units"]  # type: ignore[no-any-return]
 
 
 def test_a_warm_check_reads_the_cache_and_agrees_with_a_cold_one(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
     cold = findings(repo)
-    assert cached(cache_dir)[1]["units"]
+    assert cached_units(cache_dir)
     assert findings(repo) == cold == findings(repo, "--no-cache")
 
 
@@ -117,12 +124,12 @@ def test_an_agreement_moved_to_another_folder_reaches_cached_records(
 
 def test_another_day_is_checked_anew(repo: Path, cache_dir: Path, incident: Path) -> None:
     findings(repo)
-    before = cached(cache_dir)[1]
+    before = cached(cache_dir)[1], cached(cache_dir, "check-units")[1]
     run_eta("check", "--today", "2026-12-02", cwd=repo)
-    after = cached(cache_dir)[1]
-    assert f":{EXAMPLES_DATE}:" in before["salt"]
-    assert ":2026-12-02:" in after["salt"]
-    assert set(after["units"]) == set(before["units"])
+    after = cached(cache_dir)[1], cached(cache_dir, "check-units")[1]
+    assert all(f":{EXAMPLES_DATE}:" in data["salt"] for data in before)
+    assert all(":2026-12-02:" in data["salt"] for data in after)
+    assert set(after[1]["units"]) == set(before[1]["units"])
 
 
 def test_an_edited_installation_of_eta_checks_anew(
@@ -146,18 +153,30 @@ def test_an_edited_installation_of_eta_checks_anew(
 
 def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:
     cold = findings(repo)
-    cache_file, data = cached(cache_dir)
-    cache_file.write_bytes(b"\x00not marshal")
-    assert findings(repo) == cold
+    content = cached(cache_dir)
+    units = cached(cache_dir, "check-units")
+    for cache_file, _ in (content, units):
+        cache_file.write_bytes(b"\x00not marshal")
+        assert findings(repo) == cold
     key = (cache_dir / KEY_NAME).read_bytes()
-    wrong: dict[str, Any]
-    for wrong in ({"files": "x"}, {"files": {"incidents/INC-CACHE.yaml": 7}},
-                  {"units": {"incidents/INC-CACHE.yaml": 5}}, {"units": []},
-                  {"written_at": "late"}, {"whole": 3}, {"salt": None}):
+    wrongs: dict[str, list[dict[str, Any]]] = {
+        "check": [{"files": "x"}, {"files": {"incidents/INC-CACHE.yaml": 7}}, {"units": {}},
+                  {"written_at": "late"}, {"whole": 3}, {"whole": ("key", 5)}, {"salt": None}],
+        "check-units": [{"units": {"incidents/INC-CACHE.yaml": 5}}, {"units": []},
+                        {"files": {}}, {"units": {"incidents/INC-CACHE.yaml": ((), [5], [])}},
+                        {"salt": None}],
+    }
+    for (cache_file, data), wrong in [(found, wrong) for found, kind in ((content, "check"),
+                                                                         (units, "check-units"))
+                                      for wrong in wrongs[kind]]:
         # Sealed with the user's own key, as only eta writes: a shape eta never wrote
         # (another version, a bug) still only costs speed.
         cache_file.write_bytes(seal(key, cache_file.name, {**data, **wrong}))
         assert findings(repo) == cold, wrong
+        # With the whole's findings gone too, the units are looked up.
+        if cache_file == units[0]:
+            content[0].unlink()
+            assert findings(repo) == cold, wrong
 
 
 def test_a_check_of_part_of_a_release_sees_a_change_elsewhere_in_its_folder(
@@ -188,22 +207,32 @@ FAILED = (1, f"{EXAMPLES_WARNING}"
              "41 files checked: 2 errors, 1 warning\n")
 
 
-def forged_as_clean(data: dict[str, Any]) -> dict[str, Any]:
-    """The cache's data, changed to say that every unit and the whole check found nothing."""
-    units: dict[str, Any] = {unit: (ids, [], entries)
-                             for unit, (ids, _, entries) in data["units"].items()}
-    return {**data, "units": units, "whole": (data["whole"][0], [])}
+def forged_as_clean(cache_dir: Path) -> dict[str, dict[str, Any]]:
+    """The data of the cache's two files by their names, changed to say that every unit and
+    the whole check found nothing."""
+    content_file, data = cached(cache_dir)
+    units_file, units = cached(cache_dir, "check-units")
+    return {content_file.name: {**data, "whole": (data["whole"][0], [])},
+            units_file.name: {**units, "units": {
+                unit: (ids, [], entries) for unit, (ids, _, entries) in units["units"].items()}}}
 
 
-def forge_under_own_key(repo: Path, cache_dir: Path, incident: Path) -> Path:
-    """A failing check, then its cache entry changed to say clean and sealed again under the
-    user's own key: what only the folder's protection can keep out. The cache file."""
+def plant(folder: Path, key: bytes, files: dict[str, dict[str, Any]],
+          sealed_as: Callable[[str], str] = str) -> None:
+    """Each of `files` written to `folder` by its name, sealed under `key` as `sealed_as` of
+    the name says."""
+    for name, data in files.items():
+        (folder / name).write_bytes(seal(key, sealed_as(name), data))
+
+
+def forge_under_own_key(repo: Path, cache_dir: Path, incident: Path) -> list[Path]:
+    """A failing check, then its cache changed to say clean and sealed again under the
+    user's own key: what only the folder's protection can keep out. The cache files."""
     incident.write_text(FAILING)
     assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
-    cache_file.write_bytes(seal((cache_dir / KEY_NAME).read_bytes(), cache_file.name,
-                                forged_as_clean(data)))
-    return cache_file
+    forged = forged_as_clean(cache_dir)
+    plant(cache_dir, (cache_dir / KEY_NAME).read_bytes(), forged)
+    return [cache_dir / name for name in forged]
 
 
 def test_a_forged_cache_cannot_turn_a_failing_check_green(
@@ -211,19 +240,29 @@ def test_a_forged_cache_cannot_turn_a_failing_check_green(
 ) -> None:
     incident.write_text(FAILING)
     assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
-    forged = forged_as_clean(data)
-    # Anyone who can write the file but not read the user's key writes an entry that is
-    # well formed in every field, and it is ignored.
+    forged = forged_as_clean(cache_dir)
+    # Anyone who can write the files but not read the user's key writes entries that are
+    # well formed in every field, and they are ignored.
     for key in (secrets.token_bytes(32), b"\0" * 32):
-        cache_file.write_bytes(seal(key, cache_file.name, forged))
+        plant(cache_dir, key, forged)
         assert findings(repo) == FAILED
-    # A valid seal for another repository's cache file is no seal for this one.
+    # A valid seal for another repository's cache file is no seal for this one, nor one
+    # of the other kind of file.
     real_key = (cache_dir / KEY_NAME).read_bytes()
-    cache_file.write_bytes(seal(real_key, "check-another.marshal", forged))
+    plant(cache_dir, real_key, forged, lambda name: name.rpartition("-")[0] + "-another.marshal")
     assert findings(repo) == FAILED
-    # The same entry under the user's key would be believed: the key is what protects.
-    cache_file.write_bytes(seal(real_key, cache_file.name, forged))
+    content_name, units_name = forged
+    plant(cache_dir, real_key, {content_name: forged[content_name]}, lambda name: units_name)
+    assert findings(repo) == FAILED
+    # The units alone under the user's key would be believed, once the whole's findings
+    # are no longer those of these files; then the whole's too: the key is what protects.
+    plant(cache_dir, real_key, {units_name: forged[units_name]})
+    (cache_dir / content_name).unlink()
+    assert findings(repo) == (0, "41 files checked: no problems found\n")
+    incident.write_text(FAILING.replace("P3", "P2"))
+    assert findings(repo)[0] == 1
+    incident.write_text(FAILING)
+    plant(cache_dir, real_key, forged)
     assert findings(repo) == (0, "41 files checked: no problems found\n")
 
 
@@ -234,29 +273,28 @@ def test_a_cache_folder_in_the_repository_is_neither_read_nor_written(
     # umask 077 makes them, where ETA_CACHE_DIR points into the working tree.
     incident.write_text(FAILING)
     assert findings(repo) == FAILED
-    cache_file, data = cached(cache_dir)
+    forged = forged_as_clean(cache_dir)
     planted = repo / ".eta-cache"
     planted.mkdir(mode=0o700)
     key = secrets.token_bytes(32)
     (planted / KEY_NAME).write_bytes(key)
-    (planted / cache_file.name).write_bytes(seal(key, cache_file.name, forged_as_clean(data)))
+    plant(planted, key, forged)
     for path in planted.iterdir():
         path.chmod(0o600)
     monkeypatch.setenv("ETA_CACHE_DIR", str(planted))
     assert findings(repo) == FAILED
-    assert sorted(path.name for path in planted.iterdir()) == sorted([KEY_NAME,
-                                                                      cache_file.name])
+    assert sorted(path.name for path in planted.iterdir()) == sorted([KEY_NAME, *forged])
 
 
 def test_a_cache_folder_others_may_write_is_neither_read_nor_written(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
-    cache_file = forge_under_own_key(repo, cache_dir, incident)
-    planted = cache_file.read_bytes()
+    cache_files = forge_under_own_key(repo, cache_dir, incident)
+    planted = [path.read_bytes() for path in cache_files]
     for mode in (0o770, 0o707, 0o1777):
         cache_dir.chmod(mode)
         assert findings(repo) == FAILED, oct(mode)
-        assert cache_file.read_bytes() == planted
+        assert [path.read_bytes() for path in cache_files] == planted
     cache_dir.chmod(0o700)
     assert findings(repo) == (0, "41 files checked: no problems found\n")
 
@@ -277,14 +315,25 @@ def test_a_cache_below_a_folder_others_may_write_is_not_used(
 def test_a_cache_folder_of_another_user_is_not_used(
     repo: Path, cache_dir: Path, incident: Path
 ) -> None:
-    cache_file = forge_under_own_key(repo, cache_dir, incident)
-    os.chown(cache_dir, 65534, 65534)
-    assert findings(repo) == FAILED
-    os.chown(cache_dir, 0, 0)
-    for planted in (cache_dir / KEY_NAME, cache_file):
+    content, units = forge_under_own_key(repo, cache_dir, incident)
+    key = cache_dir / KEY_NAME
+    for planted in (cache_dir, key):
         os.chown(planted, 65534, 65534)
         assert findings(repo) == FAILED, planted.name
         os.chown(planted, 0, 0)
+    # Each file forged alone, the other as eta wrote it; the units are looked up only
+    # without the whole's findings.
+    for forged_file in (content, units):
+        content.unlink()
+        units.unlink()
+        assert findings(repo) == FAILED
+        plant(cache_dir, key.read_bytes(), {forged_file.name: forged_as_clean(cache_dir)[
+            forged_file.name]})
+        if forged_file == units:
+            content.unlink()
+        os.chown(forged_file, 65534, 65534)
+        assert findings(repo) == FAILED, forged_file.name
+        os.chown(forged_file, 0, 0)
 
 
 def test_links_planted_in_a_shared_cache_folder_overwrite_nothing(
@@ -321,7 +370,7 @@ def test_links_in_the_private_cache_folder_are_replaced_never_followed(
     assert findings(repo) == cold
     assert victim.read_text() == "precious\n"
     assert not cache_file.is_symlink() and not temporary.exists()
-    assert cached(cache_dir)[1]["units"]
+    assert cached_units(cache_dir)
     # A key that is a link is not the user's key: the cache is left alone.
     key = cache_dir / KEY_NAME
     key.unlink()
@@ -367,4 +416,56 @@ def test_the_check_suite_finds_the_same_with_and_without_the_cache(
         assert uncached[0] == 1
         assert findings(repo, *args) == uncached  # cold: the cache is written
         assert findings(repo, *args) == uncached  # warm: read from the cache
-    assert cached(cache_dir)[1]["units"]
+    assert cached_units(cache_dir)
+
+
+def test_a_check_of_unchanged_files_reads_the_units_only_when_something_changed(
+    repo: Path, cache_dir: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The units are two thirds of the cache's bytes; the whole's findings need none."""
+    read: list[str] = []
+    real_read = user_cache.PrivateFolder.read
+
+    def reading(folder: user_cache.PrivateFolder, name: str) -> bytes | None:
+        read.append(name.rpartition("-")[0])
+        return real_read(folder, name)
+
+    monkeypatch.setattr(user_cache.PrivateFolder, "read", reading)
+    cold = findings(repo)
+    assert read == ["check", "check-units"]
+    read.clear()
+    assert findings(repo) == cold
+    assert read == ["check"]
+    read.clear()
+    incident.write_text(FAILING)
+    assert findings(repo) == FAILED
+    assert read == ["check", "check-units"]
+
+
+def test_a_check_of_some_files_keeps_the_other_units_for_the_next_check_of_all(
+    repo: Path, cache_dir: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eta.check import engine
+
+    cold = findings(repo)
+    every_unit = set(cached_units(cache_dir))
+    assert len(every_unit) > 10
+    incident.write_text(FAILING)
+    name = incident.relative_to(repo).as_posix()
+    assert findings(repo, name)[0] == 1
+    assert set(cached_units(cache_dir)) == every_unit
+    checked: list[list[str]] = []
+    real_check_units = engine._check_units
+
+    def counted(root: Path, units: Any, *args: Any) -> Any:
+        checked.extend(files for files, _ in units)
+        return real_check_units(root, units, *args)
+
+    monkeypatch.setattr(engine, "_check_units", counted)
+    incident.write_text(INCIDENT.replace("inloggen", "uitloggen"))
+    assert findings(repo) == cold
+    assert checked == [[name]]
+    # A unit whose files are gone drops out at the next check of everything.
+    incident.unlink()
+    findings(repo)
+    assert set(cached_units(cache_dir)) == every_unit - {name}

@@ -109,7 +109,7 @@ def _run_check(
             whole_key = cache.whole_key(content_ids)
             whole = cache.get_whole(whole_key)
             if whole is not None:
-                cache.save()
+                cache.save(every_unit=True)
                 return CheckResult(whole, len(names))
 
     if agreements is None:
@@ -153,7 +153,7 @@ def _run_check(
     if cache is not None:
         if whole_key is not None and not _time_may_resolve(found):
             cache.put_whole(whole_key, found)
-        cache.save()
+        cache.save(every_unit=not paths)
     return CheckResult(found, len(names))
 
 
