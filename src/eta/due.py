@@ -135,8 +135,12 @@ def is_overdue(due: dt.date | dt.datetime, at: dt.date | dt.datetime) -> bool:
 
 
 def judge(items: Iterable[DueItem], at: dt.date | dt.datetime) -> list[DueItem]:
-    """The items, each with `overdue` as at `at`."""
-    return [replace(item, overdue=is_overdue(item.due, at)) for item in items]
+    """The items, each with `overdue` as at `at`: an item already judged so is itself."""
+    judged = []
+    for item in items:
+        overdue = is_overdue(item.due, at)
+        judged.append(item if item.overdue is overdue else replace(item, overdue=overdue))
+    return judged
 
 
 # -- Releases and their plans ---------------------------------------------------------------

@@ -112,6 +112,12 @@ def _notification(incident: Incident, duty: Duty, stage: Stage
     return None, None, None, None
 
 
+def shows_clock(duty: Duty, verdict: bool | None, incident: Incident) -> bool:
+    """Whether a duty that applies as `verdict` says has a clock to show: it applies, or it
+    may yet apply and the moment its clock runs from is recorded."""
+    return verdict is True or (verdict is None and clock_start(duty, incident) is not None)
+
+
 def duty_clocks(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
                 *, every: bool = False) -> list[StageClock]:
     """The clock of each stage of each duty that applies or may yet apply to `incident`;
@@ -119,9 +125,7 @@ def duty_clocks(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
     found: list[StageClock] = []
     for duty in duties.duties:
         verdict = applies(duty.applies, incident)
-        if not every and (verdict is False or (
-                verdict is None and clock_start(duty, incident) is None)):
-            # Undecided and without its moment, a duty has no clock to show yet.
+        if not every and not shows_clock(duty, verdict, incident):
             continue
         done: dict[str, dt.datetime | None] = {}
         for stage in duty.stages:

@@ -37,7 +37,7 @@ from eta.check.result import Context, RecordRule, UnitRule
 from eta.diagnostics import Diagnostic, Severity, did_you_mean
 from eta.due import classification_due, classification_pending, is_overdue, response_due
 from eta.incidents.clock import clock_for, data_breach_deadline, duration
-from eta.incidents.duties import StageClock, duty_clocks
+from eta.incidents.duties import StageClock, duty_clocks, shows_clock
 from eta.incidents.state import OPEN_STATUSES, closing_problems
 from eta.models.agreements import ServiceLevels
 from eta.models.duties import ReportingDuties, default_duties
@@ -180,13 +180,12 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
             yield _error(("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
                          f"the duty `{duty.id}` has no stage `{entry.stage}`",
                          did_you_mean(entry.stage, [s.id for s in duty.stages]))
-    shown = {(c.duty.id, c.stage.id) for c in duty_clocks(incident, duties, tz)}
     for clock in duty_clocks(incident, duties, tz, every=True):
         where = clock.recorded_at_path
         # An entry of `notifications` is judged whether or not its duty applies as the
         # record now stands; a field that keeps a notification too (`times.phoned`) has its
         # own order in the record's times, and is judged as its duty's only where it applies.
-        if (clock.duty.id, clock.stage.id) not in shown and (
+        if not shows_clock(clock.duty, clock.applies, incident) and (
                 where is None or where[0] != "notifications"):
             continue
         if now is not None and clock.overdue(now):
