@@ -116,17 +116,17 @@ def test_a_cache_file_changed_by_anyone_but_eta_is_ignored(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = Parsed(monkeypatch)
-    first = outputs(repo, "incident list")
+    first = outputs(repo, "agenda")
     counted = parsed.take()
     [cache_file] = cache_dir.glob("records-*.marshal")
     sealed = bytearray(cache_file.read_bytes())
     sealed[-1] ^= 1
     cache_file.write_bytes(bytes(sealed))
-    assert outputs(repo, "incident list") == first
+    assert outputs(repo, "agenda") == first
     assert parsed.take() == counted
     # Sealed again under another key, it is not believed either.
     (cache_dir / KEY_NAME).write_bytes(os.urandom(32))
-    assert outputs(repo, "incident list") == first
+    assert outputs(repo, "agenda") == first
     assert parsed.take() == counted
 
 
@@ -151,10 +151,10 @@ def test_an_invalid_record_stays_invalid_when_served_from_the_cache(
 ) -> None:
     path = repo / INCIDENT
     path.write_text(path.read_text().replace("priority: P2\n", "priority: P9\n", 1))
-    first = outputs(repo, "incident list")
+    first = outputs(repo, "agenda")
     assert first[0] == 1
     parsed = Parsed(monkeypatch)
-    assert outputs(repo, "incident list") == first
+    assert outputs(repo, "agenda") == first
     assert parsed.take() == []
 
 
@@ -162,9 +162,9 @@ def test_many_records_are_cached_from_the_forked_workers_too(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(read, "PARALLEL_FROM", 2)
-    first = outputs(repo, "incident list")
+    first = outputs(repo, "agenda")
     parsed = Parsed(monkeypatch)
-    assert outputs(repo, "incident list") == first
+    assert outputs(repo, "agenda") == first
     assert parsed.take() == []
 
 

@@ -46,6 +46,7 @@ from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party, beheerorganisatie
 from eta.models.release import Plan, PlanParty, Release
+from eta.overdue import is_overdue as is_overdue  # where the views and rules find it
 from eta.records.agreements import Agreements
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus
 
@@ -121,17 +122,6 @@ class DueItem:
 
 def midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=tz)
-
-
-def is_overdue(due: dt.date | dt.datetime, at: dt.date | dt.datetime) -> bool:
-    """Whether what is due at `due` is overdue as at `at`: a moment once it has passed, a
-    day once the day after it has begun. A day judged alone (`at` a date) stands for its
-    start; a moment is judged only at a moment."""
-    if isinstance(due, dt.datetime):
-        if not isinstance(at, dt.datetime):
-            raise TypeError("a moment that is due is judged at a moment")
-        return due < at
-    return due < (at.date() if isinstance(at, dt.datetime) else at)
 
 
 def judge(items: Iterable[DueItem], at: dt.date | dt.datetime) -> list[DueItem]:
@@ -316,7 +306,7 @@ def _incident_items(incident: Incident, file: str, agreements: Agreements, now: 
                       f"response time: {incident.title}",
                       incident.id, file, tuple(dict.fromkeys((incident.reporter, *bo))),
                       "response-time", title)
-    pending = classification_pending(incident, agreements, now)
+    pending = classification_pending(incident, agreements)
     if pending is not None:
         yield DueItem(f"{prefix}/classification", ItemKind.CLASSIFICATION, deadline,
                       f"incident {incident.id}: {pending}: {incident.title}",
@@ -331,9 +321,9 @@ def classification_due(incident: Incident, levels: ServiceLevels) -> dt.datetime
     return response_deadline(incident, levels)
 
 
-def classification_pending(incident: Incident, agreements: Agreements, now: dt.datetime
-                           ) -> str | None:
-    """What the classification of `incident` still waits for, or None when it is final.
+def classification_pending(incident: Incident, agreements: Agreements) -> str | None:
+    """What the classification of `incident` still waits for, or None when it is final: at
+    every moment alike.
 
     Whether the last classification still fits is `classification_entry`'s judgement: it
     writes a new entry exactly when the facts or the criteria's answers have changed.
@@ -343,7 +333,9 @@ def classification_pending(incident: Incident, agreements: Agreements, now: dt.d
         return "classify the incident (not classified yet)"
     outcome = classify_by(agreements, incident)
     try:
-        changed = classification_entry(outcome, incident, now, lambda: "", None) is not None
+        # The moment an entry is given only stamps it: any moment tells whether one is due.
+        changed = classification_entry(outcome, incident, incident.times.detected,
+                                       lambda: "", None) is not None
     except EtaError:  # a lower class, which needs a reason: a new classification all the same
         changed = True
     if changed:

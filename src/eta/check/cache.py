@@ -40,9 +40,8 @@ from typing import TYPE_CHECKING, Any
 from eta import __version__
 from eta.check.result import Entry, UnitResult
 from eta.diagnostics import Diagnostic
-from eta.records.layout import relative
+from eta.records.agreements import agreements_digest
 from eta.user_cache import (
-    UNREADABLE,
     ContentIds,
     PrivateFolder,
     SealedFiles,
@@ -92,29 +91,6 @@ def _is_shaped(data: object, shape: dict[str, type | tuple[type, ...]]) -> bool:
             and all(isinstance(data[part], kind) for part, kind in shape.items()))
 
 
-def _agreements_digest(root: Path, agreements: list[Path]) -> str:
-    """A hash of which agreement files there are, where (their paths from the root: a file
-    moved to another folder means something else) and what each holds."""
-    files = []
-    for path in agreements:
-        files.append((relative(root, path),
-                      hashlib.blake2b(_agreement_content(root, path), digest_size=16).digest()))
-    return hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest()
-
-
-def _agreement_content(root: Path, path: Path) -> bytes:
-    """The bytes of an agreement, read as the loader reads it; for one it refuses, what it
-    is instead."""
-    from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
-
-    try:
-        return read_real(root, path.relative_to(root).as_posix(), MAX_FILE_BYTES)
-    except NotReal as refused:
-        return f"{UNREADABLE}:{refused.name}:{refused.code}:{refused.what}".encode()
-    except (TooLarge, OSError, ValueError) as exc:
-        return f"{UNREADABLE}:{type(exc).__name__}".encode()
-
-
 @functools.cache
 def _reference_maker() -> Callable[[Iterable[Any]], Reference]:
     # Imported on first use: a check that is cached whole reads no record module at all.
@@ -153,7 +129,7 @@ class CheckCache:
         is not private or lies in the repository, or its file is not one eta wrote."""
         judged = moment.isoformat() if moment is not None else today.isoformat()
         salt = (f"{FORMAT}:{__version__}:{build_stamp()}:{judged}:"
-                f"{_agreements_digest(root, agreements)}")
+                f"{agreements_digest(root, agreements)}")
         names = cache_name(CONTENT, root, "marshal"), cache_name(UNITS, root, "marshal")
         opened = open_private(root)
         data = FILES.read(opened, names[0])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 
     from eta.contracts.shapes import (
         IncidentClassifyDocument,
-        IncidentEntry,
         IncidentListDocument,
         IncidentLogDocument,
         IncidentNewDocument,
@@ -55,9 +53,9 @@ if TYPE_CHECKING:
         IncidentUpdateDocument,
     )
     from eta.incidents.classify import Assessment, Outcome
+    from eta.incidents.listing import Listed
     from eta.models.incident import Incident
     from eta.records.agreements import Agreements
-    from eta.rules.incidents import Finding
 
 app = typer.Typer(name="incident", help="Record, classify and follow incidents.",
                   no_args_is_help=True, rich_markup_mode=None)
@@ -605,7 +603,7 @@ def list_incidents(
     root: RootOption = None,
 ) -> None:
     from eta.contracts import INCIDENT_LIST
-    from eta.incidents.state import is_open, load_incidents
+    from eta.incidents.listing import listed_incidents
     from eta.records.agreements import load_agreements
     from eta.records.cache import kept
 
@@ -613,30 +611,24 @@ def list_incidents(
     with kept(repository):
         agreements = load_agreements(repository)
         moment = Judging(repository, now, on, agreements.tz).moment
-        incidents, invalid = load_incidents(repository)
+        listed, invalid = listed_incidents(repository, agreements)
     warn_left_out(invalid, "a valid incident")
-    rows = []
-    for incident in incidents:
-        if open_only and not is_open(incident):
-            continue
-        row = _Row.of(incident, agreements, moment)
-        if class_filter is not None and row.incident_class != class_filter:
-            continue
-        rows.append(row)
+    rows = [row for row in listed if (row.open or not open_only)
+            and (class_filter is None or row.incident_class == class_filter)]
     if output_format is TextOrJson.JSON:
-        listed: IncidentListDocument = {"version": INCIDENT_LIST.version,
-                                        "now": moment.isoformat(),
-                                        "incidents": [row.as_data() for row in rows]}
-        write_json(listed)
+        document: IncidentListDocument = {"version": INCIDENT_LIST.version,
+                                          "now": moment.isoformat(),
+                                          "incidents": [row.as_data(moment) for row in rows]}
+        write_json(document)
     elif rows:
-        _print_list(rows, agreements)
+        _print_list(rows, agreements, moment)
     else:
         typer.echo("no incidents")
     if invalid:
         raise typer.Exit(1)
 
 
-def _print_list(rows: list[_Row], agreements: Agreements) -> None:
+def _print_list(rows: list[Listed], agreements: Agreements, moment: dt.datetime) -> None:
     from rich import box
     from rich.table import Table
 
@@ -647,13 +639,12 @@ def _print_list(rows: list[_Row], agreements: Agreements) -> None:
         table.add_column(header, overflow="fold")
     short = _short_labels()
     for row in rows:
-        incident = row.incident
+        entry = row.entry
         table.add_row(*map(for_terminal, (
-            incident.id, str(incident.status), row.incident_class or "-",
-            str(incident.priority), str(incident.type),
-            _table_time(incident.times.detected, agreements),
-            _table_time(row.due, agreements) if row.due is not None else "-", incident.title,
-            "; ".join(short.get(f.code, f.code) for f in row.findings) or "-",
+            entry["id"], entry["status"], row.incident_class or "-", entry["priority"],
+            entry["type"], _table_time(row.detected, agreements),
+            _table_time(row.due, agreements) if row.due is not None else "-", entry["title"],
+            "; ".join(short.get(f.code, f.code) for f in row.findings(moment)) or "-",
         )))
     # Piped or redirected, the table keeps a width that fits its rows instead of 80 columns.
     width = shutil.get_terminal_size(fallback=(200, 24)).columns
@@ -666,47 +657,6 @@ def _print_list(rows: list[_Row], agreements: Agreements) -> None:
 
 def _table_time(moment: dt.datetime, agreements: Agreements) -> str:
     return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M")
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """What `list` and `show` say of an incident at a moment."""
-
-    incident: Incident
-    incident_class: str | None
-    due: dt.datetime | None
-    findings: list[Finding]
-
-    @classmethod
-    def of(cls, incident: Incident, agreements: Agreements, moment: dt.datetime) -> _Row:
-        from eta.incidents.state import is_open, response_deadline
-        from eta.rules.incidents import time_findings
-
-        current = incident.classification
-        due = (response_deadline(incident, agreements.service_levels)
-               if is_open(incident) else None)
-        return cls(incident, str(current.class_) if current is not None else None, due,
-                   time_findings(incident, agreements.service_levels, moment,
-                                 agreements.duties, agreements))
-
-    def as_data(self) -> IncidentEntry:
-        incident = self.incident
-        current = incident.classification
-        return {
-            "id": incident.id,
-            "title": incident.title,
-            "type": str(incident.type),
-            "status": str(incident.status),
-            "priority": str(incident.priority),
-            "class": self.incident_class,
-            "criteria": list(current.criteria) if current is not None else [],
-            "reporter": incident.reporter,
-            "affected": incident.affected,
-            "detected": incident.times.detected.isoformat(),
-            "response_due": self.due.isoformat() if self.due is not None else None,
-            "findings": [{"severity": f.severity.label, "code": f.code, "message": f.message}
-                         for f in self.findings],
-        }
 
 
 # --- eta incident show -----------------------------------------------------------------------
@@ -730,13 +680,15 @@ def show(
     repository = resolve_root(root)
     agreements = load_agreements(repository)
     moment = Judging(repository, now, on, agreements.tz).moment
+    from eta.incidents.listing import Listed
+
     incident = load_incident(repository, incident_id)
-    row = _Row.of(incident, agreements, moment)
+    row = Listed.of(incident, agreements)
     if output_format is TextOrJson.JSON:
         from eta.contracts import INCIDENT_SHOW
 
         shown: IncidentShowDocument = {
-            "version": INCIDENT_SHOW.version, "now": moment.isoformat(), **row.as_data(),
+            "version": INCIDENT_SHOW.version, "now": moment.isoformat(), **row.as_data(moment),
             "record": incident.model_dump(mode="json", by_alias=True, exclude_none=True)}
         write_json(shown)
         return
@@ -754,9 +706,10 @@ def show(
     if row.due is not None:
         lines.append(f"response due: {_shown(row.due, agreements)}")
     lines.append("")
-    if row.findings:
+    findings = row.findings(moment)
+    if findings:
         lines.append(f"Needs attention at {_shown(moment, agreements)}:")
-        lines.extend(f"  {f.severity} [{f.code}] {f.message}" for f in row.findings)
+        lines.extend(f"  {f.severity} [{f.code}] {f.message}" for f in findings)
     else:
         lines.append(f"Nothing needs attention at {_shown(moment, agreements)}.")
     echo_lines("\n".join(lines))

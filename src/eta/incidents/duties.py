@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from eta.incidents.clock import elapsed_deadline
 from eta.models.duties import Applies, Duty, ReportingDuties, Stage
 from eta.models.incident import Incident
+from eta.overdue import is_overdue
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +57,14 @@ class StageClock:
     def late_without_reason(self) -> bool:
         return self.met is False and self.stage.reason_when_late and self.delay_reason is None
 
+    @property
+    def runs(self) -> bool:
+        """Whether the clock runs toward its deadline: the duty applies, a deadline is
+        set and no notification is recorded. It is overdue once the deadline has passed."""
+        return self.applies is True and self.notified_at is None and self.due is not None
+
     def overdue(self, now: dt.datetime) -> bool:
-        return (self.applies is True and self.notified_at is None and self.due is not None
-                and self.due.astimezone(dt.UTC) < now.astimezone(dt.UTC))
+        return self.runs and self.due is not None and is_overdue(self.due, now)
 
 
 def applies(condition: Applies, incident: Incident) -> bool | None:

@@ -11,6 +11,8 @@ agreements by `agreed`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -197,3 +199,30 @@ def repository_zone(root: Path) -> ZoneInfo:
 def now_in(tz: ZoneInfo) -> dt.datetime:
     """The clock's moment in `tz`, to the second, as records write moments."""
     return dt.datetime.now(tz).replace(microsecond=0)
+
+
+def agreements_digest(root: Path, agreements: list[Path]) -> str:
+    """A hash of which agreement files there are, where (their paths from the root: a file
+    moved to another folder means something else) and what each holds: what a cache of
+    findings that rest on the agreements is valid for."""
+    from eta.records.layout import relative
+
+    files = []
+    for path in agreements:
+        files.append((relative(root, path),
+                      hashlib.blake2b(_content(root, path), digest_size=16).digest()))
+    return hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest()
+
+
+def _content(root: Path, path: Path) -> bytes:
+    """The bytes of an agreement, read as the loader reads it; for one it refuses, what it
+    is instead."""
+    from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, read_real
+    from eta.user_cache import UNREADABLE
+
+    try:
+        return read_real(root, path.relative_to(root).as_posix(), MAX_FILE_BYTES)
+    except NotReal as refused:
+        return f"{UNREADABLE}:{refused.name}:{refused.code}:{refused.what}".encode()
+    except (TooLarge, OSError, ValueError) as exc:
+        return f"{UNREADABLE}:{type(exc).__name__}".encode()

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from eta import __version__
 from eta.parallel import collection_paused
@@ -41,19 +41,21 @@ from eta.user_cache import (
     open_private,
 )
 
-FORMAT = 1
+FORMAT = 2
 FILES = SealedFiles(b"eta record cache\0", b"eta-record-cache")
 
 
-class RecordCache:
-    """What each record file of one repository gave when it was last read, by its name
-    (relative to the repository) and the content id of the bytes it was read from."""
+class ContentCache:
+    """What each file of one repository gave when it was last read, by its name (relative
+    to the repository) and the content id of the bytes it was read from: a record, or what
+    a view works out from one (`eta.incidents.listing`)."""
 
     def __init__(self, root: Path, opened: tuple[PrivateFolder, bytes] | None, name: str,
-                 salt: str, data: dict[str, Any]) -> None:
+                 files: SealedFiles, salt: str, data: dict[str, Any]) -> None:
         self.root = root
         self._opened = opened
         self._name = name
+        self._files = files
         self._salt = salt
         self.ids = ContentIds(data.get("files"), data.get("written_at", 0.0), MAX_FILE_BYTES)
         entries = data.get("entries")
@@ -64,16 +66,16 @@ class RecordCache:
         self._changed = False
 
     @classmethod
-    def open(cls, root: Path) -> RecordCache:
-        """The record cache of the repository at `root`: empty, and never written, when there
-        is no private cache folder, or its file is not one this build of eta wrote."""
-        salt = f"{FORMAT}:{__version__}:{build_stamp()}"
-        name = cache_name("records", root, "marshal")
+    def opened(cls, root: Path, kind: str, files: SealedFiles, salt: str) -> Self:
+        """The cache of `kind` of the repository at `root`: empty, and never written, when
+        there is no private cache folder, or its file is not one written with `salt`
+        (which names the build of eta, and whatever else its entries depend on)."""
+        name = cache_name(kind, root, "marshal")
         opened = open_private(root)
-        data = FILES.read(opened, name)
-        if data is None or data.get("format") != FORMAT or data.get("salt") != salt:
+        data = files.read(opened, name)
+        if data is None or data.get("salt") != salt:
             data = {}
-        return cls(root, opened, name, salt, data)
+        return cls(root, opened, name, files, salt, data)
 
     def get(self, path: Path, name: str) -> object | None:
         """What the record file `name` at `path` gave, as plain data, when it held what it
@@ -106,6 +108,16 @@ class RecordCache:
         self._used.add(name)
         self._changed = True
 
+    def made_from(self, name: str) -> tuple[tuple[int, ...] | None, str] | None:
+        """The status (where known) and the content id of the bytes that the entry of
+        `name` this run used or made was made from: what a cache of what is worked out
+        from it is keyed by."""
+        entry = self._entries.get(name)
+        if name not in self._used or type(entry) is not tuple:
+            return None
+        known = self.ids.known.get(name)
+        return (known[0] if known is not None and known[1] == entry[0] else None), entry[0]
+
     def save(self) -> None:
         """Keep the entries of this run, and those of other runs whose files are still
         there: the incident list reads no plan, and the overview after it would otherwise
@@ -124,12 +136,21 @@ class RecordCache:
             files = {name: self.ids.known[name] for name in self._used
                      if name in self.ids.known}
             files.update(self.ids.settled(unused))
-            data = {"format": FORMAT, "salt": self._salt, "written_at": time.time(),
+            data = {"salt": self._salt, "written_at": time.time(),
                     "files": files, "entries": {name: self._entries[name] for name in names}}
             with contextlib.suppress(OSError):
-                folder.write(self._name, *FILES.pieces(key, self._name, data))
+                folder.write(self._name, *self._files.pieces(key, self._name, data))
         finally:
             folder.close()
+
+
+class RecordCache(ContentCache):
+    """What each record file gave when it was last read: its record, references and
+    findings."""
+
+    @classmethod
+    def open(cls, root: Path) -> RecordCache:
+        return cls.opened(root, "records", FILES, f"{FORMAT}:{__version__}:{build_stamp()}")
 
 
 _kept: ContextVar[RecordCache | None] = ContextVar("eta_record_cache", default=None)

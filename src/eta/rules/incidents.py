@@ -75,21 +75,45 @@ def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
+#: A finding and the moment it holds from: once that moment has passed, as `eta.due`
+#: judges it; None where it holds at every moment.
+TimedFinding = tuple[dt.datetime | None, Finding]
+
+
+def holding(timed: Iterable[TimedFinding], now: dt.datetime | None) -> list[Finding]:
+    """The findings of `timed` that hold at `now`; without `now`, those that hold at every
+    moment: what the record says of itself alone."""
+    return [finding for at, finding in timed
+            if at is None or (now is not None and is_overdue(at, now))]
+
+
 def time_findings(
     incident: Incident, levels: ServiceLevels | None, now: dt.datetime,
     duties: ReportingDuties | None = None, agreements: Agreements | None = None, *,
     with_duties: bool = True,
 ) -> list[Finding]:
-    """The time rules: escalation, the clocks of the reporting duties (eta's default duties
-    without `duties`; none without `with_duties`), and with the agreements a classification
-    that is overdue. What is overdue is `eta.due`'s judgement."""
+    """The time rules at `now` (`timed_findings`)."""
+    return holding(timed_findings(incident, levels, duties, agreements,
+                                  with_duties=with_duties), now)
+
+
+def timed_findings(
+    incident: Incident, levels: ServiceLevels | None,
+    duties: ReportingDuties | None = None, agreements: Agreements | None = None, *,
+    with_duties: bool = True,
+) -> list[TimedFinding]:
+    """The time rules, each finding with the moment it holds from: escalation, the clocks
+    of the reporting duties (eta's default duties without `duties`; none without
+    `with_duties`), and with the agreements a classification that is overdue. What is
+    overdue is `eta.due`'s judgement. They hold the same at every moment after the ones
+    they name, so a view may keep them and judge them at any moment later."""
     tz = timezone_of(levels)
-    found: list[Finding] = []
+    found: list[TimedFinding] = []
     deadline = response_due(incident, levels) if levels is not None else None
-    if levels is not None and deadline is not None and is_overdue(deadline, now):
+    if levels is not None and deadline is not None:
         allowed = clock_for(levels).response_time(incident.priority)
         window = levels.response_times[incident.priority].clock
-        found.append(_warning(
+        found.append((deadline, _warning(
             ("priority",), INCIDENT_RESPONSE_TIME_EXCEEDED.code,
             f"not resolved within the response time of {duration(allowed)} "
             f"({window} window) for {incident.priority}, which ran out at "
@@ -97,34 +121,34 @@ def time_findings(
             "escalation",
             "the Beheerorganisatie decides whether to escalate; record the decision "
             "with `eta incident log`",
-        ))
-    found.extend(_data_breach_findings(incident, tz, now))
+        )))
+    found.extend(_data_breach_findings(incident, tz))
     if with_duties:
-        found.extend(duty_findings(incident, duties or default_duties(), tz, now))
+        found.extend(timed_duty_findings(incident, duties or default_duties(), tz))
     if agreements is not None:
-        found.extend(_classification_findings(incident, agreements, now))
+        found.extend(_classification_findings(incident, agreements))
     return found
 
 
-def _data_breach_findings(incident: Incident, tz: ZoneInfo, now: dt.datetime
-                          ) -> Iterator[Finding]:
+def _data_breach_findings(incident: Incident, tz: ZoneInfo) -> Iterator[TimedFinding]:
     """What the data-breach duty's clock needs: its moment of awareness, and a decision."""
     reportable = incident.facts.reportable_data_breach
     breach = incident.data_breach
     if breach is None:
         if reportable:
-            yield _error(("facts", "reportable_data_breach"), INCIDENT_DATA_BREACH_UNRECORDED.code,
-                         "a reportable data breach needs `data_breach.aware_at`: the 72-hour "
-                         "notification deadline runs from it",
-                         "record it with `eta incident update ID --aware-at TIME`")
+            yield None, _error(
+                ("facts", "reportable_data_breach"), INCIDENT_DATA_BREACH_UNRECORDED.code,
+                "a reportable data breach needs `data_breach.aware_at`: the 72-hour "
+                "notification deadline runs from it",
+                "record it with `eta incident update ID --aware-at TIME`")
         return
-    if breach.notified_at is None and reportable is None \
-            and data_breach_deadline(breach.aware_at) < now:
-        yield _warning(("data_breach", "aware_at"), INCIDENT_DATA_BREACH_UNDECIDED.code,
-                       "72 hours have passed since awareness of a possible data breach "
-                       f"({_show(breach.aware_at, tz)}) and whether it must be reported "
-                       "is still not decided",
-                       "set `facts.reportable_data_breach`")
+    if breach.notified_at is None and reportable is None:
+        yield data_breach_deadline(breach.aware_at), _warning(
+            ("data_breach", "aware_at"), INCIDENT_DATA_BREACH_UNDECIDED.code,
+            "72 hours have passed since awareness of a possible data breach "
+            f"({_show(breach.aware_at, tz)}) and whether it must be reported "
+            "is still not decided",
+            "set `facts.reportable_data_breach`")
 
 
 def _stage_words(clock: StageClock) -> str:
@@ -165,21 +189,30 @@ def _clock_path(clock: StageClock, incident: Incident) -> tuple[str | int, ...]:
 
 
 def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
-                  now: dt.datetime | None) -> Iterator[Finding]:
-    """The reporting duties: a stage overdue at `now`, notified late without its reason,
-    notified before its clock started or before the stage it follows, and notifications
-    that name no duty or stage. Without `now`, what the record says of itself alone: what
-    an edit must not leave it saying (`eta.incidents.edits`)."""
+                  now: dt.datetime | None) -> list[Finding]:
+    """The reporting duties at `now` (`timed_duty_findings`). Without `now`, what the
+    record says of itself alone: what an edit must not leave it saying
+    (`eta.incidents.edits`)."""
+    return holding(timed_duty_findings(incident, duties, tz), now)
+
+
+def timed_duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo
+                        ) -> Iterator[TimedFinding]:
+    """The reporting duties: a stage overdue once its deadline has passed, notified late
+    without its reason, notified before its clock started or before the stage it
+    follows, and notifications that name no duty or stage."""
     for index, entry in enumerate(incident.notifications):
         duty = duties.duty(entry.duty)
         if duty is None:
-            yield _error(("notifications", index, "duty"), INCIDENT_NOTIFICATION_UNKNOWN.code,
-                         f"no reporting duty `{entry.duty}` in afspraken/reporting-duties.yaml",
-                         did_you_mean(entry.duty, [d.id for d in duties.duties]))
+            yield None, _error(
+                ("notifications", index, "duty"), INCIDENT_NOTIFICATION_UNKNOWN.code,
+                f"no reporting duty `{entry.duty}` in afspraken/reporting-duties.yaml",
+                did_you_mean(entry.duty, [d.id for d in duties.duties]))
         elif duty.stage(entry.stage) is None:
-            yield _error(("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
-                         f"the duty `{duty.id}` has no stage `{entry.stage}`",
-                         did_you_mean(entry.stage, [s.id for s in duty.stages]))
+            yield None, _error(
+                ("notifications", index, "stage"), INCIDENT_NOTIFICATION_UNKNOWN.code,
+                f"the duty `{duty.id}` has no stage `{entry.stage}`",
+                did_you_mean(entry.stage, [s.id for s in duty.stages]))
     for clock in duty_clocks(incident, duties, tz, every=True):
         where = clock.recorded_at_path
         # An entry of `notifications` is judged whether or not its duty applies as the
@@ -188,9 +221,10 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
         if not shows_clock(clock.duty, clock.applies, incident) and (
                 where is None or where[0] != "notifications"):
             continue
-        if now is not None and clock.overdue(now):
+        # A clock that runs has no notification, so none of the findings below.
+        if clock.runs:
             assert clock.due is not None
-            yield _error(
+            yield clock.due, _error(
                 _clock_path(clock, incident), INCIDENT_DUTY_OVERDUE.code,
                 f"{_stage_words(clock)} was due by {_show(clock.due, tz)} "
                 f"({_reckoning(clock, tz)}) and no notification is recorded",
@@ -199,40 +233,39 @@ def duty_findings(incident: Incident, duties: ReportingDuties, tz: ZoneInfo,
                 + (" and --delay-reason TEXT" if clock.stage.reason_when_late else ""))
         elif where is not None and clock.notified_at is not None and clock.start is not None \
                 and clock.notified_at < clock.start:
-            yield _error(where, INCIDENT_TIMES_ORDER.code,
-                         f"{_stage_words(clock)} is notified before its clock started "
-                         f"({_show(clock.start, tz)})")
+            yield None, _error(where, INCIDENT_TIMES_ORDER.code,
+                               f"{_stage_words(clock)} is notified before its clock started "
+                               f"({_show(clock.start, tz)})")
         elif where is not None and clock.notified_at is not None and clock.start is None \
                 and clock.stage.after is not None:
             earlier = clock.duty.stage(clock.stage.after)
             assert earlier is not None
-            yield _error(where, INCIDENT_TIMES_ORDER.code,
-                         f"{_stage_words(clock)} is notified, but the stage it follows, "
-                         f"{earlier.name.lower()} (`{clock.duty.id}`/`{earlier.id}`), has no "
-                         "notification", f"record that one first with `eta incident update "
-                         f"{incident.id} --notification {clock.duty.id}:{earlier.id} "
-                         "--notified-at TIME`")
+            yield None, _error(where, INCIDENT_TIMES_ORDER.code,
+                               f"{_stage_words(clock)} is notified, but the stage it follows, "
+                               f"{earlier.name.lower()} (`{clock.duty.id}`/`{earlier.id}`), has no "
+                               "notification", f"record that one first with `eta incident update "
+                               f"{incident.id} --notification {clock.duty.id}:{earlier.id} "
+                               "--notified-at TIME`")
         elif where is not None and clock.late_without_reason and clock.applies is not False:
             assert clock.due is not None and clock.notified_at is not None
-            yield _error(where, INCIDENT_DUTY_LATE_WITHOUT_REASON.code,
-                         f"{_stage_words(clock)} was notified "
-                         f"{duration(clock.notified_at - clock.due)} after its deadline of "
-                         f"{_show(clock.due, tz)} without a `delay_reason`; a late "
-                         "notification must give the reasons for the delay")
+            yield None, _error(where, INCIDENT_DUTY_LATE_WITHOUT_REASON.code,
+                               f"{_stage_words(clock)} was notified "
+                               f"{duration(clock.notified_at - clock.due)} after its deadline of "
+                               f"{_show(clock.due, tz)} without a `delay_reason`; a late "
+                               "notification must give the reasons for the delay")
 
 
-def _classification_findings(incident: Incident, agreements: Agreements, now: dt.datetime
-                             ) -> Iterator[Finding]:
+def _classification_findings(incident: Incident, agreements: Agreements
+                             ) -> Iterator[TimedFinding]:
     due = classification_due(incident, agreements.service_levels)
-    # Whether it is pending is asked only once it is due: classifying costs more.
-    if due is None or not is_overdue(due, now):
+    if due is None:
         return
-    pending = classification_pending(incident, agreements, now)
+    pending = classification_pending(incident, agreements)
     if pending is not None:
-        yield _warning(("status",), INCIDENT_CLASSIFICATION_OVERDUE.code,
-                       f"the classification was due when the response time ran out, at "
-                       f"{_show(due, agreements.tz)}: {pending}",
-                       f"`eta incident classify {incident.id}`")
+        yield due, _warning(("status",), INCIDENT_CLASSIFICATION_OVERDUE.code,
+                            f"the classification was due when the response time ran out, at "
+                            f"{_show(due, agreements.tz)}: {pending}",
+                            f"`eta incident classify {incident.id}`")
 
 
 def consistency_findings(incident: Incident) -> Iterator[Finding]:

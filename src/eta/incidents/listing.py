@@ -1,0 +1,153 @@
+"""What `eta incident list` and `eta incident show` say of each incident, kept between runs.
+
+An incident's entry (its id, class, deadline, ...) depends on its record and the agreements
+alone; its findings depend on the moment too, but only through deadlines: each finding
+holds once a moment it names has passed, or at every moment (`eta.rules.incidents.
+timed_findings`). So what is kept is the entry and each finding with its moment, and a
+list at any moment later, or earlier, judges the moments again: nothing kept can be stale
+at another moment.
+
+What is kept is keyed by the content id of the bytes the incident was read from, and the
+cache as a whole by the build of eta and the content of every agreement file; it is kept
+in the user's private cache folder, sealed, as the record cache is (`eta.records.cache`).
+A warm `eta incident list` validates no record at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eta import __version__
+from eta.diagnostics import Severity
+from eta.incidents.state import incident_files, is_open, response_deadline
+from eta.models.incident import Incident
+from eta.records.agreements import Agreements, agreement_files, agreements_digest
+from eta.records.cache import ContentCache, kept_for
+from eta.records.layout import relative
+from eta.records.read import load_records
+from eta.rules.incidents import Finding, TimedFinding, holding, timed_findings
+from eta.user_cache import SealedFiles, build_stamp
+
+if TYPE_CHECKING:
+    from eta.contracts.shapes import IncidentEntry
+
+FORMAT = 1
+FILES = SealedFiles(b"eta incident list\0", b"eta-list-cache")
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An incident as the list shows it: its entry without findings, whether it is open,
+    and its findings, each with the moment it holds from."""
+
+    entry: dict[str, Any]
+    open: bool
+    timed: tuple[TimedFinding, ...]
+
+    @classmethod
+    def of(cls, incident: Incident, agreements: Agreements) -> Listed:
+        current = incident.classification
+        due = (response_deadline(incident, agreements.service_levels)
+               if is_open(incident) else None)
+        entry = {
+            "id": incident.id,
+            "title": incident.title,
+            "type": str(incident.type),
+            "status": str(incident.status),
+            "priority": str(incident.priority),
+            "class": str(current.class_) if current is not None else None,
+            "criteria": list(current.criteria) if current is not None else [],
+            "reporter": incident.reporter,
+            "affected": incident.affected,
+            "detected": incident.times.detected.isoformat(),
+            "response_due": due.isoformat() if due is not None else None,
+        }
+        return cls(entry, is_open(incident), tuple(timed_findings(
+            incident, agreements.service_levels, agreements.duties, agreements)))
+
+    @property
+    def incident_class(self) -> str | None:
+        found: str | None = self.entry["class"]
+        return found
+
+    @property
+    def detected(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.entry["detected"])
+
+    @property
+    def due(self) -> dt.datetime | None:
+        """When the response time of an open incident runs out."""
+        due: str | None = self.entry["response_due"]
+        return None if due is None else dt.datetime.fromisoformat(due)
+
+    def findings(self, moment: dt.datetime) -> list[Finding]:
+        return holding(self.timed, moment)
+
+    def as_data(self, moment: dt.datetime) -> IncidentEntry:
+        """The entry of `eta incident list --format json` at `moment`."""
+        findings = [{"severity": f.severity.label, "code": f.code, "message": f.message}
+                    for f in self.findings(moment)]
+        return {**self.entry, "findings": findings}  # type: ignore[typeddict-item]
+
+    def plain(self) -> object:
+        """As the cache keeps it: plain data only."""
+        return (self.entry, self.open, [
+            (None if at is None else at.isoformat(), list(f.path), f.severity.value, f.code,
+             f.message, f.hint, f.key) for at, f in self.timed])
+
+    @classmethod
+    def of_plain(cls, plain: object) -> Listed | None:
+        """What `plain` was made of; None for anything eta did not write so."""
+        try:
+            entry: Any
+            open_: Any
+            timed: Any
+            entry, open_, timed = plain  # type: ignore[misc]
+            if type(entry) is not dict or type(open_) is not bool:
+                return None
+            return cls(entry, open_, tuple(
+                (None if at is None else dt.datetime.fromisoformat(at),
+                 Finding(tuple(path), Severity(severity), code, message, hint, key))
+                for at, path, severity, code, message, hint, key in timed))
+        except (TypeError, ValueError):
+            return None
+
+
+def listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed], list[str]]:
+    """Every valid incident as the list shows it, by id; and the files that are not valid
+    incidents. An incident whose file is as it was when it was last listed, under the same
+    agreements, is not read: what was worked out from it is taken from the cache. The
+    others are read through the record cache in use (`eta.records.cache.kept`)."""
+    paths = incident_files(root)
+    names = [relative(root, path) for path in paths]
+    salt = (f"{FORMAT}:{__version__}:{build_stamp()}:"
+            f"{agreements_digest(root, agreement_files(root))}")
+    cache = ContentCache.opened(root, "incident-list", FILES, salt)
+    try:
+        found: dict[str, Listed | None] = {}
+        for path, name in zip(paths, names, strict=True):
+            plain = cache.get(path, name)
+            if plain is not None:
+                found[name] = None if plain == "invalid" else Listed.of_plain(plain)
+                if found[name] is None and plain != "invalid":
+                    del found[name]  # of a shape this build does not write: read again
+        unread = [(path, name) for path, name in zip(paths, names, strict=True)
+                  if name not in found]
+        records = kept_for(root)
+        for (_, name), result in zip(unread, load_records(root, [p for p, _ in unread]),
+                                     strict=True):
+            record = None if result.loaded is None else result.loaded.record
+            listed = (Listed.of(record, agreements) if isinstance(record, Incident) else None)
+            found[name] = listed
+            source = records.made_from(name) if records is not None else None
+            if source is not None:
+                cache.put(name, source[0], source[1],
+                          "invalid" if listed is None else listed.plain())
+    finally:
+        cache.save()
+    listed_ones = sorted((listed for listed in found.values() if listed is not None),
+                         key=lambda listed: str(listed.entry["id"]))
+    return listed_ones, [name for name in names if found[name] is None]
