@@ -52,9 +52,14 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def listed(repo: Path, *args: str, cache: Path | None = None) -> tuple[int, str, str]:
+#: The views that keep what they work out of each incident, each as a command line.
+VIEWS = {"incident list": ("incident", "list"), "overview": ("report", "overview")}
+
+
+def listed(repo: Path, *args: str, cache: Path | None = None, view: str = "incident list"
+           ) -> tuple[int, str, str]:
     env = None if cache is None else {"ETA_CACHE_DIR": str(cache)}
-    outcome = run_eta("incident", "list", *args, cwd=repo, env=env)
+    outcome = run_eta(*VIEWS[view], *args, cwd=repo, env=env)
     return outcome.exit_code, outcome.stdout, outcome.stderr
 
 
@@ -65,25 +70,28 @@ def deadlines(repo: Path) -> list[dt.datetime]:
     return sorted({at for row in rows for at, _ in row.timed if at is not None})
 
 
-def test_a_kept_list_says_at_every_moment_around_each_deadline_what_a_fresh_one_says(
-    repo: Path, cache_dir: Path, tmp_path: Path
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_a_kept_view_says_at_every_moment_around_each_deadline_what_a_fresh_one_says(
+    repo: Path, cache_dir: Path, tmp_path: Path, view: str
 ) -> None:
     (repo / "incidents" / "2026-11-20-t1m3d5.yaml").write_text(RUNNING)
     moments = deadlines(repo)
     assert len(moments) >= 6
-    assert listed(repo, "--now", "2026-01-01T00:00")[0] == 0  # the list is kept from here
+    # What is kept is kept from here on.
+    assert listed(repo, "--now", "2026-01-01T00:00", view=view)[0] == 0
     fresh = tmp_path / "fresh"
+    formats = [("--format", "json"), ("--format", "text")] if view == "incident list" else [()]
     seen = set()
     for moment in moments:
         for step in (-1, 0, 1):
             at = (moment + dt.timedelta(seconds=step)).isoformat()
-            for output in ("json", "text"):
-                kept_list = listed(repo, "--now", at, "--format", output)
-                assert kept_list == listed(repo, "--now", at, "--format", output,
-                                           cache=fresh / at / output), at
-                seen.add(kept_list[1])
-    # The moments tell findings apart: the list is not the same before and after them.
-    assert len(seen) > 2 * 3
+            for output in formats:
+                kept_view = listed(repo, "--now", at, *output, view=view)
+                assert kept_view == listed(repo, "--now", at, *output, view=view,
+                                           cache=fresh / at / "-".join(output)), at
+                seen.add(kept_view[1])
+    # The moments tell findings apart: the view is not the same before and after them.
+    assert len(seen) > len(formats) * 3
 
 
 def test_a_warm_list_reads_and_validates_no_record(
@@ -104,6 +112,25 @@ def test_a_warm_list_reads_and_validates_no_record(
     assert validated
     assert all(plain[0][1].startswith("afspraken/") for plain in validated  # type: ignore[index]
                if plain[0] is not None)  # type: ignore[index]
+
+
+def test_a_warm_overview_reads_of_the_incidents_only_the_open_ones(
+    repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (repo / "incidents" / "2026-11-20-t1m3d5.yaml").write_text(RUNNING)
+    cold = listed(repo, "--now", "2026-12-01T09:00", view="overview")
+    validated: list[str] = []
+    real_of_plain = read.of_plain
+
+    def counted(plain: object) -> object:
+        validated.append(plain[0][1])  # type: ignore[index]
+        return real_of_plain(plain)
+
+    monkeypatch.setattr(read, "of_plain", counted)
+    assert listed(repo, "--now", "2026-12-01T09:00", view="overview") == cold
+    read_incidents = sorted(name for name in validated if name.startswith("incidents/"))
+    assert read_incidents == ["incidents/2026-11-20-t1m3d5.yaml"]
+    assert "Storing bij het inloggen" in cold[1]
 
 
 def test_an_edited_incident_or_agreement_is_listed_anew(
@@ -142,8 +169,8 @@ def test_a_kept_list_not_sealed_under_the_users_key_is_ignored(
     assert data is not None
     # Every incident said closed, with a title of the forger's, sealed under another key.
     forged = {**data, "entries": {name: (content, (
-        {**entry, "title": "vervalst", "status": "closed"}, False, []))
-        for name, (content, (entry, _, _)) in data["entries"].items()}}
+        {**entry, "title": "vervalst", "status": "closed"}, False, [], []))
+        for name, (content, (entry, *_)) in data["entries"].items()}}
     kept_file.write_bytes(listing.FILES.seal(os.urandom(32), kept_file.name, forged))
     assert listed(repo, *at) == truth
     kept_file.write_bytes(listing.FILES.seal((cache_dir / KEY_NAME).read_bytes(),
@@ -151,10 +178,20 @@ def test_a_kept_list_not_sealed_under_the_users_key_is_ignored(
     assert listed(repo, *at) == truth
 
 
+OWED = ("incident/x/response-time", "response-time", "2026-11-20T13:10:00+01:00", "w", "x",
+        "incidents/x.yaml", ["a"], "response-time", "t", None)
+
+
 @pytest.mark.parametrize("plain", [
-    None, 3, "invalid", ({}, "yes", []), ({}, True, [(None,)]),
-    ({}, True, [("gisteren", ["status"], "warning", "c", "m", None, False)]),
-    ({}, True, [(None, ["status"], "fatal", "c", "m", None, False)]),
+    None, 3, "invalid", ({}, True, []), ({}, "yes", [], []), ({}, True, [(None,)], []),
+    ({}, True, [("gisteren", ["status"], "warning", "c", "m", None, False)], []),
+    ({}, True, [(None, ["status"], "fatal", "c", "m", None, False)], []),
+    ({}, True, [], [OWED[:2]]), ({}, True, [], [(*OWED[:1], "nothing", *OWED[2:])]),
+    ({}, True, [], [(*OWED[:2], "2026-11-20T13:10:00", *OWED[3:])]),
 ])
 def test_kept_data_of_a_shape_eta_does_not_write_gives_nothing(plain: object) -> None:
-    assert Listed.of_plain(plain) is None
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Europe/Amsterdam")
+    assert Listed.of_plain(({}, True, [], [OWED]), zone) is not None
+    assert Listed.of_plain(plain, zone) is None

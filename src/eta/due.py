@@ -273,10 +273,15 @@ def response_due(incident: Incident, levels: ServiceLevels) -> dt.datetime | Non
 def incident_items(incident: Incident, file: str, agreements: Agreements, now: dt.datetime
                    ) -> list[DueItem]:
     """Everything owed for an incident as at `now`, its moments in the agreements' zone."""
-    return judge(_incident_items(incident, file, agreements, now), now)
+    return judge(incident_owed(incident, file, agreements), now)
 
 
-def _incident_items(incident: Incident, file: str, agreements: Agreements, now: dt.datetime
+def incident_owed(incident: Incident, file: str, agreements: Agreements) -> list[DueItem]:
+    """Everything owed for an incident, not yet judged: the same at every moment."""
+    return list(_incident_items(incident, file, agreements))
+
+
+def _incident_items(incident: Incident, file: str, agreements: Agreements
                     ) -> Iterator[DueItem]:
     tz = agreements.tz
     levels = agreements.service_levels

@@ -1,16 +1,19 @@
-"""What `eta incident list` and `eta incident show` say of each incident, kept between runs.
+"""What the views say of each incident, kept between runs: `eta incident list` and `show`,
+and what the overview lists as owed.
 
-An incident's entry (its id, class, deadline, ...) depends on its record and the agreements
-alone; its findings depend on the moment too, but only through deadlines: each finding
-holds once a moment it names has passed, or at every moment (`eta.rules.incidents.
-timed_findings`). So what is kept is the entry and each finding with its moment, and a
-list at any moment later, or earlier, judges the moments again: nothing kept can be stale
-at another moment.
+An incident's entry (its id, class, deadline, ...) and what is owed for it (`eta.due`)
+depend on its record and the agreements alone; its findings, and whether what is owed is
+overdue, depend on the moment too, but only through deadlines: each finding holds once a
+moment it names has passed, or at every moment (`eta.rules.incidents.timed_findings`). So
+what is kept is the entry, what is owed, and each finding with its moment, and a view at
+any moment later, or earlier, judges the moments again: nothing kept can be stale at
+another moment.
 
 What is kept is keyed by the content id of the bytes the incident was read from, and the
 cache as a whole by the build of eta and the content of every agreement file; it is kept
 in the user's private cache folder, sealed, as the record cache is (`eta.records.cache`).
-A warm `eta incident list` validates no record at all.
+A warm `eta incident list` validates no record at all. A run that has read every
+incident already (`eta report all`) works each out from its record and keeps nothing.
 """
 
 from __future__ import annotations
@@ -22,16 +25,26 @@ from typing import TYPE_CHECKING, Any
 
 from eta import __version__
 from eta.diagnostics import Severity
-from eta.incidents.state import incident_files, is_open, response_deadline
+from eta.due import DueItem, ItemKind, incident_owed
+from eta.incidents.state import (
+    INCIDENTS,
+    incident_files,
+    is_open,
+    load_incidents,
+    response_deadline,
+)
 from eta.models.incident import Incident
 from eta.records.agreements import Agreements, agreement_files, agreements_digest
 from eta.records.cache import ContentCache, kept_for
 from eta.records.layout import relative
 from eta.records.read import load_records
+from eta.records.snapshot import current, once
 from eta.rules.incidents import Finding, TimedFinding, holding, timed_findings
 from eta.user_cache import SealedFiles, build_stamp
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from eta.contracts.shapes import IncidentEntry
 
 FORMAT = 1
@@ -40,12 +53,14 @@ FILES = SealedFiles(b"eta incident list\0", b"eta-list-cache")
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """An incident as the list shows it: its entry without findings, whether it is open,
-    and its findings, each with the moment it holds from."""
+    """An incident as the views show it: its entry without findings, whether it is open,
+    its findings, each with the moment it holds from, and what is owed for it, not yet
+    judged."""
 
     entry: dict[str, Any]
     open: bool
     timed: tuple[TimedFinding, ...]
+    owed: tuple[DueItem, ...]
 
     @classmethod
     def of(cls, incident: Incident, agreements: Agreements) -> Listed:
@@ -66,7 +81,8 @@ class Listed:
             "response_due": due.isoformat() if due is not None else None,
         }
         return cls(entry, is_open(incident), tuple(timed_findings(
-            incident, agreements.service_levels, agreements.duties, agreements)))
+            incident, agreements.service_levels, agreements.duties, agreements)),
+            tuple(incident_owed(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements)))
 
     @property
     def incident_class(self) -> str | None:
@@ -96,31 +112,72 @@ class Listed:
         """As the cache keeps it: plain data only."""
         return (self.entry, self.open, [
             (None if at is None else at.isoformat(), list(f.path), f.severity.value, f.code,
-             f.message, f.hint, f.key) for at, f in self.timed])
+             f.message, f.hint, f.key) for at, f in self.timed], [
+            (i.id, i.kind.value, i.due.isoformat(), i.what, i.record, i.file, list(i.parties),
+             i.name, i.title, i.party) for i in self.owed])
 
     @classmethod
-    def of_plain(cls, plain: object) -> Listed | None:
-        """What `plain` was made of; None for anything eta did not write so."""
+    def of_plain(cls, plain: object, tz: ZoneInfo) -> Listed | None:
+        """What `plain` was made of, its moments owed in `tz` as they were made; None for
+        anything eta did not write so."""
         try:
             entry: Any
             open_: Any
             timed: Any
-            entry, open_, timed = plain  # type: ignore[misc]
+            owed: Any
+            entry, open_, timed, owed = plain  # type: ignore[misc]
             if type(entry) is not dict or type(open_) is not bool:
                 return None
             return cls(entry, open_, tuple(
                 (None if at is None else dt.datetime.fromisoformat(at),
                  Finding(tuple(path), Severity(severity), code, message, hint, key))
-                for at, path, severity, code, message, hint, key in timed))
+                for at, path, severity, code, message, hint, key in timed), tuple(
+                DueItem(id_, ItemKind(kind), _moment(due).astimezone(tz), what, record, file,
+                        tuple(parties), name, title, party)
+                for id_, kind, due, what, record, file, parties, name, title, party in owed))
         except (TypeError, ValueError):
             return None
 
 
+def _moment(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("a moment owed without its offset")
+    return moment
+
+
 def listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed], list[str]]:
-    """Every valid incident as the list shows it, by id; and the files that are not valid
+    """Every valid incident as the views show it, by id; and the files that are not valid
     incidents. An incident whose file is as it was when it was last listed, under the same
     agreements, is not read: what was worked out from it is taken from the cache. The
-    others are read through the record cache in use (`eta.records.cache.kept`)."""
+    others are read through the record cache in use (`eta.records.cache.kept`). Within a
+    run's snapshot this is done once; each asker is given its own lists."""
+    listed, invalid = once(_listed_key(root), lambda: _listed_incidents(root, agreements))
+    return list(listed), list(invalid)
+
+
+def invalid_incidents(root: Path) -> list[str]:
+    """The incident files that are not valid incidents, as this run found them: from what
+    was kept, when it listed the incidents so, else by reading every incident."""
+    snapshot = current()
+    if snapshot is not None and snapshot.holds(_listed_key(root)):
+        return list(snapshot.once(_listed_key(root), _never)[1])
+    return load_incidents(root)[1]
+
+
+def _listed_key(root: Path) -> tuple[str, str]:
+    return ("listed incidents", str(root))
+
+
+def _never() -> tuple[list[Listed], list[str]]:
+    raise AssertionError("held by the snapshot")
+
+
+def _listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed], list[str]]:
+    snapshot = current()
+    if snapshot is not None and snapshot.holds(("incidents", str(root))):
+        incidents, invalid = load_incidents(root)
+        return [Listed.of(incident, agreements) for incident in incidents], invalid
     paths = incident_files(root)
     names = [relative(root, path) for path in paths]
     salt = (f"{FORMAT}:{__version__}:{build_stamp()}:"
@@ -131,7 +188,8 @@ def listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed], 
         for path, name in zip(paths, names, strict=True):
             plain = cache.get(path, name)
             if plain is not None:
-                found[name] = None if plain == "invalid" else Listed.of_plain(plain)
+                found[name] = (None if plain == "invalid"
+                               else Listed.of_plain(plain, agreements.tz))
                 if found[name] is None and plain != "invalid":
                     del found[name]  # of a shape this build does not write: read again
         unread = [(path, name) for path, name in zip(paths, names, strict=True)

@@ -159,9 +159,9 @@ class Reporter:
         is one that reads every incident."""
         if kind not in contexts.OVER_MANY:
             return []
-        from eta.incidents.state import load_incidents
+        from eta.incidents.listing import invalid_incidents
 
-        return load_incidents(self.records_root)[1]
+        return invalid_incidents(self.records_root)
 
     def planned(self, kinds: frozenset[Kind] | None = None) -> list[Planned]:
         """Every report of the repository, or of `kinds` only: the overview, each

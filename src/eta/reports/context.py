@@ -20,14 +20,15 @@ from eta.due import (
     DueItem,
     ItemKind,
     evaluation_deadline,
-    incident_items,
     is_overdue,
+    judge,
     response_due,
 )
 from eta.errors import EtaError
 from eta.incidents.classify import assess_by, classify_by
 from eta.incidents.clock import data_breach_deadline
 from eta.incidents.duties import duty_clocks
+from eta.incidents.listing import listed_incidents
 from eta.incidents.state import (
     INCIDENTS,
     closing_problems,
@@ -537,19 +538,20 @@ def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None)
                    "next": plan["upcoming"][0] if plan and plan["upcoming"] else None}
         releases.append(summary)
         owed.extend(state.due)
-    incidents, invalid = load_incidents(root)
+    # What is owed for each incident, kept from an earlier run where its file is unchanged:
+    # only the open incidents are read, for their summaries.
+    listed, invalid = listed_incidents(root, agreements)
     moment = now or start_of_day(today, agreements.service_levels)
-    for incident in incidents:
-        owed.extend(incident_items(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements,
-                                   moment))
+    for row in listed:
+        owed.extend(judge(row.owed, moment))
     horizon = today + dt.timedelta(days=DUE_SOON_DAYS)
     overdue = [_due_item(item, register, tz) for item in owed if item.overdue]
     due_soon = [_due_item(item, register, tz) for item in owed
                 if not item.overdue and item.day(tz) <= horizon]
     overdue.sort(key=lambda item: (item["due"], item["release"], item["kind"], item["id"]))
     due_soon.sort(key=lambda item: (item["date"], item["release"], item["kind"], item["id"]))
-    open_incidents = [_incident_summary(i, agreements, moment) for i in incidents
-                      if is_open(i)]
+    open_incidents = [_incident_summary(load_incident(root, row.entry["id"]), agreements, moment)
+                      for row in listed if row.open]
     return {
         "releases": releases,
         "overdue": overdue,
