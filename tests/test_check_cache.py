@@ -151,6 +151,39 @@ def test_an_edited_installation_of_eta_checks_anew(
     assert cached(cache_dir)[1]["salt"] != first
 
 
+def test_another_version_of_a_library_or_of_the_time_zone_data_checks_anew(
+    repo: Path, cache_dir: Path, incident: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is kept rests on the libraries too (validation, the calendar of holidays, the
+    time zones' rules): an upgrade of one, or of the system's time zone data, is a build
+    whose findings were never kept."""
+    import sys
+    import zoneinfo
+
+    site = tmp_path / "site-packages"
+    (site / "kalender").mkdir(parents=True)
+    (site / "kalender" / "__init__.py").write_text("")
+    (site / "kalender-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setattr(user_cache, "LIBRARIES", (*user_cache.LIBRARIES, "kalender"))
+    zones = tmp_path / "zoneinfo"
+    zones.mkdir()
+    (zones / "tzdata.zi").write_text("# version 2026a\n")
+    monkeypatch.setattr(zoneinfo, "TZPATH", (str(zones), *zoneinfo.TZPATH))
+    findings(repo)
+    first = cached(cache_dir)[1]["salt"]
+    findings(repo)
+    assert cached(cache_dir)[1]["salt"] == first
+    (site / "kalender-1.0.dist-info").rename(site / "kalender-1.1.dist-info")
+    findings(repo)
+    second = cached(cache_dir)[1]["salt"]
+    assert second != first
+    (zones / "tzdata.zi").write_text("# version 2026b, with a new rule\n")
+    findings(repo)
+    assert cached(cache_dir)[1]["salt"] not in (first, second)
+    assert "kalender" not in sys.modules  # found, not imported
+
+
 def test_a_damaged_cache_is_ignored(repo: Path, cache_dir: Path, incident: Path) -> None:
     cold = findings(repo)
     content = cached(cache_dir)

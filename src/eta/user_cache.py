@@ -313,17 +313,51 @@ def stat_key(path: str) -> tuple[int, ...] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode)
 
 
+#: The libraries what eta keeps rests on besides its own code: the validation of records,
+#: YAML, the calendar of holidays that business time skips, and the rules of time zones.
+LIBRARIES = ("pydantic", "pydantic_core", "yaml", "yaml12", "holidays", "tzdata")
+
+
 def build_stamp() -> str:
-    """The build of eta that runs: a digest of the path, size and modification time of each
-    of its files (modules, templates, schemas), which every install, upgrade or edit of its
-    code changes."""
+    """The build of eta that runs, and what it runs on: a digest of the path, size and
+    modification time of each of eta's files (modules, templates, schemas), which every
+    install, upgrade or edit of its code changes; of the distributions installed where its
+    libraries are (their names hold their versions); and of the system's time zone data,
+    which Python reads before the tzdata package."""
     digest = hashlib.blake2b(digest_size=12)
     for folder, subfolders, names in os.walk(Path(__file__).resolve().parent):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(names):
             status = Path(folder, name).stat()
             digest.update(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}\n".encode())
+    for site in sorted(_library_folders()):
+        with contextlib.suppress(OSError):
+            digest.update("\n".join([str(site), *sorted(
+                entry.name for entry in site.iterdir()
+                if entry.name.endswith(".dist-info"))]).encode())
+    import zoneinfo
+
+    for zones in zoneinfo.TZPATH:
+        for name in ("tzdata.zi", "+VERSION"):
+            with contextlib.suppress(OSError):
+                status = Path(zones, name).stat()
+                digest.update(f"{zones}/{name}:{status.st_size}:{status.st_mtime_ns}\n"
+                              .encode())
     return digest.hexdigest()
+
+
+def _library_folders() -> set[Path]:
+    """The folders the libraries of `LIBRARIES` are installed in, found without importing
+    them."""
+    import importlib.util
+
+    folders = set()
+    for name in LIBRARIES:
+        with contextlib.suppress(ImportError, ValueError):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin is not None:
+                folders.add(Path(spec.origin).parent.parent)
+    return folders
 
 
 def content_hash(data: bytes) -> str:

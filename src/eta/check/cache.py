@@ -3,7 +3,8 @@
 A unit's findings depend on its files' contents, on the agreements, on the day (deadlines)
 and on eta itself. The cache as a whole is valid for one build of eta (its version and the
 size and time of each of its files, so that an edited installation never meets the
-findings of the code it replaced), one day and one set of agreements, each file by its
+findings of the code it replaced, and the versions of the libraries and the time zone data
+it runs on: `eta.user_cache.build_stamp`), one day and one set of agreements, each file by its
 path and content (its salt); within it, a unit's findings are used only while the content
 ids of its files are those they were found for, so a hit can never be stale. A file's
 content id is a hash of its bytes; it is read again only when the file's size, times,
