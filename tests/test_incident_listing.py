@@ -53,7 +53,10 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 #: The views that keep what they work out of each incident, each as a command line.
-VIEWS = {"incident list": ("incident", "list"), "overview": ("report", "overview")}
+VIEWS = {"incident list": ("incident", "list"), "overview": ("report", "overview"),
+         "agenda": ("agenda", "--days", "3660")}
+#: The formats of each view compared.
+FORMATS = {"incident list": ["json", "text"], "overview": [], "agenda": ["json", "ics", "text"]}
 
 
 def listed(repo: Path, *args: str, cache: Path | None = None, view: str = "incident list"
@@ -80,7 +83,7 @@ def test_a_kept_view_says_at_every_moment_around_each_deadline_what_a_fresh_one_
     # What is kept is kept from here on.
     assert listed(repo, "--now", "2026-01-01T00:00", view=view)[0] == 0
     fresh = tmp_path / "fresh"
-    formats = [("--format", "json"), ("--format", "text")] if view == "incident list" else [()]
+    formats: list[tuple[str, ...]] = [("--format", name) for name in FORMATS[view]] or [()]
     seen = set()
     for moment in moments:
         for step in (-1, 0, 1):
@@ -114,7 +117,7 @@ def test_a_warm_list_reads_and_validates_no_record(
                if plain[0] is not None)  # type: ignore[index]
 
 
-def test_a_warm_overview_reads_of_the_incidents_only_the_open_ones(
+def test_a_warm_overview_reads_of_the_incidents_only_the_open_ones_and_the_agenda_none(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (repo / "incidents" / "2026-11-20-t1m3d5.yaml").write_text(RUNNING)
@@ -131,6 +134,12 @@ def test_a_warm_overview_reads_of_the_incidents_only_the_open_ones(
     read_incidents = sorted(name for name in validated if name.startswith("incidents/"))
     assert read_incidents == ["incidents/2026-11-20-t1m3d5.yaml"]
     assert "Storing bij het inloggen" in cold[1]
+    # The agenda needs none of them: what each owes, and its outages, are kept.
+    agenda = listed(repo, "--now", "2026-12-01T09:00", "--format", "json", view="agenda")
+    validated.clear()
+    assert listed(repo, "--now", "2026-12-01T09:00", "--format", "json", view="agenda") == agenda
+    assert not [name for name in validated if name.startswith("incidents/")]
+    assert "2026-11-20-t1m3d5" in agenda[1]
 
 
 def test_an_edited_incident_or_agreement_is_listed_anew(
@@ -182,16 +191,23 @@ OWED = ("incident/x/response-time", "response-time", "2026-11-20T13:10:00+01:00"
         "incidents/x.yaml", ["a"], "response-time", "t", None)
 
 
+PERIOD = ("poortwachter", "dienstverlener", "unavailable", "2026-11-20T09:00:00+01:00", None)
+
+
 @pytest.mark.parametrize("plain", [
-    None, 3, "invalid", ({}, True, []), ({}, "yes", [], []), ({}, True, [(None,)], []),
-    ({}, True, [("gisteren", ["status"], "warning", "c", "m", None, False)], []),
-    ({}, True, [(None, ["status"], "fatal", "c", "m", None, False)], []),
-    ({}, True, [], [OWED[:2]]), ({}, True, [], [(*OWED[:1], "nothing", *OWED[2:])]),
-    ({}, True, [], [(*OWED[:2], "2026-11-20T13:10:00", *OWED[3:])]),
+    None, 3, "invalid", ({}, True, [], []), ({}, "yes", [], [], []),
+    ({}, True, [(None,)], [], []),
+    ({}, True, [("gisteren", ["status"], "warning", "c", "m", None, False)], [], []),
+    ({}, True, [(None, ["status"], "fatal", "c", "m", None, False)], [], []),
+    ({}, True, [], [OWED[:2]], []), ({}, True, [], [(*OWED[:1], "nothing", *OWED[2:])], []),
+    ({}, True, [], [(*OWED[:2], "2026-11-20T13:10:00", *OWED[3:])], []),
+    ({"id": "x"}, True, [], [], [PERIOD[:4]]),
+    ({"id": "x"}, True, [], [], [(*PERIOD[:2], "gone", *PERIOD[3:])]),
+    ({"id": "x"}, True, [], [], [(*PERIOD[:4], "later")]),
 ])
 def test_kept_data_of_a_shape_eta_does_not_write_gives_nothing(plain: object) -> None:
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo("Europe/Amsterdam")
-    assert Listed.of_plain(({}, True, [], [OWED]), zone) is not None
+    assert Listed.of_plain(({"id": "x"}, True, [], [OWED], [PERIOD]), zone) is not None
     assert Listed.of_plain(plain, zone) is None

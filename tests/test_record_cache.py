@@ -116,17 +116,17 @@ def test_a_cache_file_changed_by_anyone_but_eta_is_ignored(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = Parsed(monkeypatch)
-    first = outputs(repo, "agenda")
+    first = outputs(repo, "report all")
     counted = parsed.take()
     [cache_file] = cache_dir.glob("records-*.marshal")
     sealed = bytearray(cache_file.read_bytes())
     sealed[-1] ^= 1
     cache_file.write_bytes(bytes(sealed))
-    assert outputs(repo, "agenda") == first
+    assert outputs(repo, "report all") == first
     assert parsed.take() == counted
     # Sealed again under another key, it is not believed either.
     (cache_dir / KEY_NAME).write_bytes(os.urandom(32))
-    assert outputs(repo, "agenda") == first
+    assert outputs(repo, "report all") == first
     assert parsed.take() == counted
 
 
@@ -151,10 +151,10 @@ def test_an_invalid_record_stays_invalid_when_served_from_the_cache(
 ) -> None:
     path = repo / INCIDENT
     path.write_text(path.read_text().replace("priority: P2\n", "priority: P9\n", 1))
-    first = outputs(repo, "agenda")
+    first = outputs(repo, "report all")
     assert first[0] == 1
     parsed = Parsed(monkeypatch)
-    assert outputs(repo, "agenda") == first
+    assert outputs(repo, "report all") == first
     assert parsed.take() == []
 
 
@@ -162,9 +162,9 @@ def test_many_records_are_cached_from_the_forked_workers_too(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(read, "PARALLEL_FROM", 2)
-    first = outputs(repo, "agenda")
+    first = outputs(repo, "report all")
     parsed = Parsed(monkeypatch)
-    assert outputs(repo, "agenda") == first
+    assert outputs(repo, "report all") == first
     assert parsed.take() == []
 
 
@@ -297,13 +297,14 @@ def test_a_write_killed_halfway_leaves_no_file_behind_for_long(
 def test_the_views_over_every_incident_hold_one_incident_at_a_time(
     repo: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
 ) -> None:
-    """`each_incident` gives what `load_incidents` gives, in the order of the files, one at a
-    time: an incident let go is gone before the next is read, and none is kept in the run's
-    snapshot; the second time every one comes from the record cache. Read in forked
-    workers too, whose parsing this process cannot count."""
+    """`each_record` of the incident files (what the views that keep what they work out of
+    each incident read them with) gives what `load_incidents` gives, in the order of the
+    files, one at a time: an incident let go is gone before the next is read, and none is
+    kept in the run's snapshot; the second time every one comes from the record cache. Read
+    in forked workers too, whose parsing this process cannot count."""
     import weakref
 
-    from eta.incidents.state import each_incident, load_incidents
+    from eta.incidents.state import incident_files, load_incidents
     from eta.records.cache import kept
     from eta.records.snapshot import current
 
@@ -315,8 +316,10 @@ def test_the_views_over_every_incident_hold_one_incident_at_a_time(
         given: list[tuple[str, str]] = []
         earlier: weakref.ref[object] | None = None
         with kept(repo):
-            for name, incident in each_incident(repo):
-                assert incident is not None
+            for name, result in read.each_record(repo, incident_files(repo)):
+                assert result.loaded is not None
+                incident = result.loaded.record
+                del result
                 assert earlier is None or earlier() is None, run
                 given.append((name, incident.model_dump_json()))
                 earlier = weakref.ref(incident)

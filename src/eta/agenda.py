@@ -35,15 +35,14 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from eta.contracts import AGENDA
-from eta.due import KIND_ORDER, DueItem, ItemKind, incident_items, judge, midnight
+from eta.due import KIND_ORDER, DueItem, ItemKind, judge, midnight
 from eta.errors import EtaError
-from eta.incidents.availability import Period, periods_of
-from eta.incidents.state import each_incident, incident_path
+from eta.incidents.availability import Period
+from eta.incidents.listing import listed_incidents
 from eta.plans.state import RELEASES, assess, load_release, read_releases_ahead
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements
 from eta.records.cache import kept
-from eta.records.layout import relative
 
 if TYPE_CHECKING:
     from eta.contracts.shapes import AgendaDocument
@@ -112,18 +111,13 @@ def _collect(root: Path, at: dt.date | dt.datetime) -> Agenda:
             skipped.append(f"{RELEASES}/{release_id}/")
             continue
         items.extend(assess(files, agreements.parties, today, evidence).due)
-    # One incident at a time: a large repository's incidents do not fit in memory at once.
-    outages: list[tuple[str, list[Period]]] = []
-    for name, incident in each_incident(root):
-        if incident is None:
-            skipped.append(name)
-            continue
-        file = relative(root, incident_path(root, incident.id))
-        items.extend(incident_items(incident, file, agreements, now))
-        outages.append((incident.id, periods_of(incident)))
-    # In the order of the incidents' ids, as every other view lists them.
-    outages.sort(key=lambda pair: pair[0])
-    items.extend(_availability_items([p for _, periods in outages for p in periods],
+    # What is owed for each incident and its outages, kept from an earlier run where its
+    # file is unchanged; in the order of the incidents' ids, as every view lists them.
+    listed, invalid = listed_incidents(root, agreements)
+    skipped.extend(invalid)
+    for row in listed:
+        items.extend(row.owed)
+    items.extend(_availability_items([p for row in listed for p in row.periods],
                                      agreements, now))
     return Agenda(today, now, tz, agreements, judge(items, now), skipped)
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from eta import __version__
 from eta.diagnostics import Severity
 from eta.due import DueItem, ItemKind, incident_owed
+from eta.incidents.availability import Period, periods_of
 from eta.incidents.state import (
     INCIDENTS,
     incident_files,
@@ -37,10 +38,11 @@ from eta.models.incident import Incident
 from eta.records.agreements import Agreements, agreement_files, agreements_digest
 from eta.records.cache import ContentCache, kept_for
 from eta.records.layout import relative
-from eta.records.read import load_records
+from eta.records.read import each_record
 from eta.records.snapshot import current, once
 from eta.rules.incidents import Finding, TimedFinding, holding, timed_findings
 from eta.user_cache import SealedFiles, build_stamp
+from eta.vocabulary import OutageState
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -54,13 +56,14 @@ FILES = SealedFiles(b"eta incident list\0", b"eta-list-cache")
 @dataclass(frozen=True, slots=True)
 class Listed:
     """An incident as the views show it: its entry without findings, whether it is open,
-    its findings, each with the moment it holds from, and what is owed for it, not yet
-    judged."""
+    its findings, each with the moment it holds from, what is owed for it, not yet judged,
+    and its outages as availability counts them."""
 
     entry: dict[str, Any]
     open: bool
     timed: tuple[TimedFinding, ...]
     owed: tuple[DueItem, ...]
+    periods: tuple[Period, ...]
 
     @classmethod
     def of(cls, incident: Incident, agreements: Agreements) -> Listed:
@@ -70,11 +73,13 @@ class Listed:
         entry = {
             "id": incident.id,
             "title": incident.title,
-            "type": str(incident.type),
-            "status": str(incident.status),
-            "priority": str(incident.priority),
-            "class": str(current.class_) if current is not None else None,
-            "criteria": list(current.criteria) if current is not None else [],
+            # The values of the vocabulary themselves, and the record's own lists: 100,000
+            # incidents are listed at once.
+            "type": incident.type.value,
+            "status": incident.status.value,
+            "priority": incident.priority.value,
+            "class": current.class_.value if current is not None else None,
+            "criteria": current.criteria if current is not None else [],
             "reporter": incident.reporter,
             "affected": incident.affected,
             "detected": incident.times.detected.isoformat(),
@@ -82,7 +87,8 @@ class Listed:
         }
         return cls(entry, is_open(incident), tuple(timed_findings(
             incident, agreements.service_levels, agreements.duties, agreements)),
-            tuple(incident_owed(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements)))
+            tuple(incident_owed(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements)),
+            tuple(periods_of(incident)))
 
     @property
     def incident_class(self) -> str | None:
@@ -114,7 +120,9 @@ class Listed:
             (None if at is None else at.isoformat(), list(f.path), f.severity.value, f.code,
              f.message, f.hint, f.key) for at, f in self.timed], [
             (i.id, i.kind.value, i.due.isoformat(), i.what, i.record, i.file, list(i.parties),
-             i.name, i.title, i.party) for i in self.owed])
+             i.name, i.title, i.party) for i in self.owed], [
+            (p.party, p.role, p.state.value, p.start.isoformat(),
+             None if p.end is None else p.end.isoformat()) for p in self.periods])
 
     @classmethod
     def of_plain(cls, plain: object, tz: ZoneInfo) -> Listed | None:
@@ -125,7 +133,8 @@ class Listed:
             open_: Any
             timed: Any
             owed: Any
-            entry, open_, timed, owed = plain  # type: ignore[misc]
+            periods: Any
+            entry, open_, timed, owed, periods = plain  # type: ignore[misc]
             if type(entry) is not dict or type(open_) is not bool:
                 return None
             return cls(entry, open_, tuple(
@@ -134,7 +143,10 @@ class Listed:
                 for at, path, severity, code, message, hint, key in timed), tuple(
                 DueItem(id_, ItemKind(kind), _moment(due).astimezone(tz), what, record, file,
                         tuple(parties), name, title, party)
-                for id_, kind, due, what, record, file, parties, name, title, party in owed))
+                for id_, kind, due, what, record, file, parties, name, title, party in owed),
+                tuple(Period(party, role, OutageState(state), _moment(start),
+                             None if end is None else _moment(end), entry["id"])
+                      for party, role, state, start, end in periods))
         except (TypeError, ValueError):
             return None
 
@@ -195,8 +207,8 @@ def _listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed],
         unread = [(path, name) for path, name in zip(paths, names, strict=True)
                   if name not in found]
         records = kept_for(root)
-        for (_, name), result in zip(unread, load_records(root, [p for p, _ in unread]),
-                                     strict=True):
+        # One at a time: 100,000 incidents take some 1 GiB as models, their rows far less.
+        for name, result in each_record(root, [path for path, _ in unread]):
             record = None if result.loaded is None else result.loaded.record
             listed = (Listed.of(record, agreements) if isinstance(record, Incident) else None)
             found[name] = listed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
 from eta.models.incident import Facts, Incident
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
-from eta.records.read import FileResult, each_record, load_record, load_records, not_loaded
+from eta.records.read import FileResult, load_record, load_records, not_loaded
 from eta.records.snapshot import once
 from eta.vocabulary import IncidentStatus
 
@@ -290,14 +290,6 @@ def _load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
             invalid.append(relative(root, path))
     incidents.sort(key=lambda incident: incident.id)
     return incidents, invalid
-
-
-def each_incident(root: Path) -> Iterator[tuple[str, Incident | None]]:
-    """Each incident file by its name, in order, with its incident (None when it is not a
-    valid one), one at a time and kept nowhere but in the record cache
-    (`eta.records.read.each_record`): for a view that needs each incident once."""
-    for name, result in each_record(root, incident_files(root)):
-        yield name, _incident_of(result)
 
 
 def incident_files(root: Path) -> list[Path]:
