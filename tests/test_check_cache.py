@@ -502,3 +502,27 @@ def test_a_check_of_some_files_keeps_the_other_units_for_the_next_check_of_all(
     incident.unlink()
     findings(repo)
     assert set(cached_units(cache_dir)) == every_unit - {name}
+
+
+def test_findings_of_agreements_changed_during_the_check_are_not_kept(
+    repo: Path, cache_dir: Path, incident: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The agreements changed between the cache's key and their reading (a `git pull`, a
+    checkout): what the check found rests on the new version, under the old one's key. Kept,
+    it would be served once the old version is back."""
+    from eta.check import engine
+    from eta.records.agreements import read_agreements as real
+
+    party = repo / PARTY
+    text = party.read_text()
+
+    def changed_meanwhile(root: Path, *args: Any) -> Any:
+        party.unlink()
+        return real(root, *args)
+
+    monkeypatch.setattr(engine, "read_agreements", changed_meanwhile)
+    assert "does not exist" in findings(repo)[1]
+    monkeypatch.setattr(engine, "read_agreements", real)
+    party.write_text(text)
+    assert findings(repo) == findings(repo, "--no-cache")
+    assert "does not exist" not in findings(repo)[1]

@@ -211,3 +211,40 @@ def test_kept_data_of_a_shape_eta_does_not_write_gives_nothing(plain: object) ->
     zone = ZoneInfo("Europe/Amsterdam")
     assert Listed.of_plain(({"id": "x"}, True, [], [OWED], [PERIOD]), zone) is not None
     assert Listed.of_plain(plain, zone) is None
+
+
+def test_two_files_of_one_id_are_listed_in_the_order_of_their_files_warm_or_cold(
+    repo: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """`eta check` refuses a second file of an id; until it is fixed, the views show both,
+    the kept ones in the same order as the ones read anew."""
+    at = ("--now", "2026-11-20T12:00:00+01:00", "--format", "json")
+    listed(repo, *at)
+    original = (repo / INCIDENT).read_text()
+    copy = repo / "incidents" / "2026-11-16-aaaaaa.yaml"
+    copy.write_text(original.replace("title: Phishingcampagne", "title: Kopie", 1))
+    warm = listed(repo, *at)
+    assert warm[1].count('"id": "2026-11-16-q738dq"') == 2
+    assert warm == listed(repo, *at, cache=tmp_path / "fresh")
+
+
+def test_what_is_kept_rests_on_the_agreements_as_they_were_read_not_as_they_are_after(
+    repo: Path, cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agreement changed while a view runs (a `git pull`, an editor's save) after the
+    view read it: what the view works out rests on the version it read, and is kept under
+    that version's key, not the new one's."""
+    at = ("--now", "2026-11-20T12:00:00+01:00", "--format", "json")
+    levels = repo / "afspraken" / "service-levels.yaml"
+    text = levels.read_text()
+    real = listing._listed_incidents
+
+    def changed_meanwhile(root: Path, agreements: object) -> object:
+        levels.write_text(text.replace("Europe/Amsterdam", "Europe/London", 1))
+        return real(root, agreements)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(listing, "_listed_incidents", changed_meanwhile)
+    listed(repo, *at)
+    monkeypatch.setattr(listing, "_listed_incidents", real)
+    assert "GMT" in listed(repo, *at, cache=tmp_path / "fresh")[1]
+    assert listed(repo, *at) == listed(repo, *at, cache=tmp_path / "fresh-2")

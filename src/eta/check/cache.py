@@ -110,8 +110,11 @@ def _outage(raw: Any) -> tuple[str, str, str, str, str | None]:
 
 class CheckCache:
     def __init__(self, opened: tuple[PrivateFolder, bytes] | None, names: tuple[str, str],
-                 salt: str, data: dict[str, Any]) -> None:
+                 salt: str, data: dict[str, Any],
+                 unchanged: Callable[[], bool] = lambda: True) -> None:
         self._opened = opened
+        #: Whether the agreements are still those the salt names.
+        self._unchanged = unchanged
         self.name, self.units_name = names
         self.salt = salt
         from eta.records.files import MAX_FILE_BYTES
@@ -129,13 +132,13 @@ class CheckCache:
         """The cache of the repository at `root`: empty, and never written, when its folder
         is not private or lies in the repository, or its file is not one eta wrote."""
         judged = moment.isoformat() if moment is not None else today.isoformat()
-        salt = (f"{FORMAT}:{__version__}:{build_stamp()}:{judged}:"
-                f"{agreements_digest(root, agreements)}")
+        digest = agreements_digest(root, agreements)
+        salt = f"{FORMAT}:{__version__}:{build_stamp()}:{judged}:{digest}"
         names = cache_name(CONTENT, root, "marshal"), cache_name(UNITS, root, "marshal")
         opened = open_private(root)
         data = FILES.read(opened, names[0])
         return cls(opened, names, salt, data if data is not None and _is_shaped(data, _SHAPE)
-                   else {})
+                   else {}, lambda: agreements_digest(root, agreements) == digest)
 
     @property
     def units(self) -> dict[str, Any]:
@@ -212,6 +215,10 @@ class CheckCache:
         folder, key = self._opened
         self._opened = None
         try:
+            # Agreements changed while the check ran: what it found may rest on either
+            # version, and is kept under neither.
+            if (self.dirty or self._units_dirty) and not self._unchanged():
+                return
             kept = self.used if every_unit else set(self._units or ())
             if self._units is not None and (self._units_dirty or kept != set(self._units)):
                 units = {"format": FORMAT, "salt": self.salt,

@@ -19,6 +19,8 @@ incident already (`eta report all`) works each out from its record and keeps not
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +37,8 @@ from eta.incidents.state import (
     response_deadline,
 )
 from eta.models.incident import Incident
-from eta.records.agreements import Agreements, agreement_files, agreements_digest
+from eta.records.agreements import FOLDER as AGREEMENTS
+from eta.records.agreements import Agreements
 from eta.records.cache import ContentCache, kept_for
 from eta.records.layout import relative
 from eta.records.read import each_record
@@ -151,6 +154,10 @@ class Listed:
             return None
 
 
+def _digest(sources: list[tuple[str, str]]) -> str:
+    return hashlib.blake2b(marshal.dumps(sources), digest_size=16).hexdigest()
+
+
 def _moment(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
@@ -192,32 +199,38 @@ def _listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed],
         return [Listed.of(incident, agreements) for incident in incidents], invalid
     paths = incident_files(root)
     names = [relative(root, path) for path in paths]
-    salt = (f"{FORMAT}:{__version__}:{build_stamp()}:"
-            f"{agreements_digest(root, agreement_files(root))}")
-    cache = ContentCache.opened(root, "incident-list", FILES, salt)
+    records = kept_for(root)
+    # Keyed by the bytes the agreements were read from in this run, not read again: an
+    # agreement changed in between would leave what was worked out from the old one
+    # under the new one's key.
+    cache = None if records is None else ContentCache.opened(
+        root, "incident-list", FILES, f"{FORMAT}:{__version__}:{build_stamp()}:"
+        f"{_digest(records.used_under(f'{AGREEMENTS}/'))}")
+    found: dict[str, Listed | None] = {}
     try:
-        found: dict[str, Listed | None] = {}
         for path, name in zip(paths, names, strict=True):
-            plain = cache.get(path, name)
+            plain = None if cache is None else cache.get(path, name)
             if plain is not None:
                 found[name] = (None if plain == "invalid"
                                else Listed.of_plain(plain, agreements.tz))
                 if found[name] is None and plain != "invalid":
                     del found[name]  # of a shape this build does not write: read again
-        unread = [(path, name) for path, name in zip(paths, names, strict=True)
-                  if name not in found]
-        records = kept_for(root)
+        unread = [path for path, name in zip(paths, names, strict=True) if name not in found]
         # One at a time: 100,000 incidents take some 1 GiB as models, their rows far less.
-        for name, result in each_record(root, [path for path, _ in unread]):
+        for name, result in each_record(root, unread):
             record = None if result.loaded is None else result.loaded.record
             listed = (Listed.of(record, agreements) if isinstance(record, Incident) else None)
             found[name] = listed
             source = records.made_from(name) if records is not None else None
-            if source is not None:
+            if cache is not None and source is not None:
                 cache.put(name, source[0], source[1],
                           "invalid" if listed is None else listed.plain())
     finally:
-        cache.save()
-    listed_ones = sorted((listed for listed in found.values() if listed is not None),
+        if cache is not None:
+            cache.save()
+    # In the order of the files, then by id: as `load_incidents` gives them, two files of
+    # one id (which `eta check` refuses) included.
+    in_order = [found[name] for name in names]
+    listed_ones = sorted((listed for listed in in_order if listed is not None),
                          key=lambda listed: str(listed.entry["id"]))
     return listed_ones, [name for name in names if found[name] is None]

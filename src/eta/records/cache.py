@@ -118,6 +118,12 @@ class ContentCache:
         known = self.ids.known.get(name)
         return (known[0] if known is not None and known[1] == entry[0] else None), entry[0]
 
+    def used_under(self, prefix: str) -> list[tuple[str, str]]:
+        """The names below `prefix` whose entries this run used or made, each with the
+        content id of the bytes its entry was made from, by name."""
+        return sorted((name, entry[0]) for name in self._used if name.startswith(prefix)
+                      and type(entry := self._entries.get(name)) is tuple)
+
     def save(self) -> None:
         """Keep the entries of this run, and those of other runs whose files are still
         there: the incident list reads no plan, and the overview after it would otherwise
