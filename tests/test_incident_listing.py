@@ -209,8 +209,8 @@ def test_kept_data_of_a_shape_eta_does_not_write_gives_nothing(plain: object) ->
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo("Europe/Amsterdam")
-    assert Listed.of_plain(({"id": "x"}, True, [], [OWED], [PERIOD]), zone) is not None
-    assert Listed.of_plain(plain, zone) is None
+    assert Listed.of_plain(({"id": "x"}, True, [], [OWED], [PERIOD]), zone, "x") is not None
+    assert Listed.of_plain(plain, zone, "x") is None
 
 
 def test_two_files_of_one_id_are_listed_in_the_order_of_their_files_warm_or_cold(
@@ -226,6 +226,22 @@ def test_two_files_of_one_id_are_listed_in_the_order_of_their_files_warm_or_cold
     warm = listed(repo, *at)
     assert warm[1].count('"id": "2026-11-16-q738dq"') == 2
     assert warm == listed(repo, *at, cache=tmp_path / "fresh")
+
+
+def test_the_overview_sums_up_each_open_incident_from_its_own_file(
+    repo: Path, cache_dir: Path, tmp_path: Path
+) -> None:
+    """Two open incidents of one id: each summary is its own file's, warm or cold, not the
+    record its id names."""
+    (repo / "incidents" / "2026-11-20-t1m3d5.yaml").write_text(RUNNING)
+    (repo / "incidents" / "2026-11-20-zzzzzz.yaml").write_text(
+        RUNNING.replace("title: Storing bij het inloggen", "title: Tweede storing"))
+    at = ("--now", "2026-12-01T09:00")
+    cold = listed(repo, *at, view="overview", cache=tmp_path / "fresh")
+    assert cold[1].count("Storing bij het inloggen") == 1
+    assert cold[1].count("Tweede storing") == 1
+    listed(repo, *at, view="overview")
+    assert listed(repo, *at, view="overview") == cold
 
 
 def test_what_is_kept_rests_on_the_agreements_as_they_were_read_not_as_they_are_after(

@@ -46,7 +46,7 @@ from eta.models.agreements import ServiceLevels
 from eta.models.incident import Incident
 from eta.models.party import Party, beheerorganisatie
 from eta.models.release import Plan, PlanParty, Release
-from eta.overdue import is_overdue as is_overdue  # where the views and rules find it
+from eta.overdue import is_overdue as is_overdue  # the views and rules import it from here
 from eta.records.agreements import Agreements
 from eta.vocabulary import IncidentStatus, MeasureStatus, ReleaseStatus
 

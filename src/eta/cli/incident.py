@@ -674,16 +674,18 @@ def show(
     on: TodayOption = None,
     root: RootOption = None,
 ) -> None:
-    from eta.incidents.state import load_incident
+    from eta.incidents.listing import Listed
+    from eta.incidents.state import incident_path, load_incident_file, resolve_incident_id
     from eta.records.agreements import load_agreements
+    from eta.records.layout import relative
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
     moment = Judging(repository, now, on, agreements.tz).moment
-    from eta.incidents.listing import Listed
-
-    incident = load_incident(repository, incident_id)
-    row = Listed.of(incident, agreements)
+    file = relative(repository, incident_path(repository, resolve_incident_id(repository,
+                                                                              incident_id)))
+    incident = load_incident_file(repository, file)
+    row = Listed.of(incident, agreements, file)
     if output_format is TextOrJson.JSON:
         from eta.contracts import INCIDENT_SHOW
 

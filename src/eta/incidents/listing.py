@@ -32,6 +32,7 @@ from eta.incidents.availability import Period, periods_of
 from eta.incidents.state import (
     INCIDENTS,
     incident_files,
+    incidents_held,
     is_open,
     load_incidents,
     response_deadline,
@@ -41,7 +42,7 @@ from eta.records.agreements import FOLDER as AGREEMENTS
 from eta.records.agreements import Agreements
 from eta.records.cache import ContentCache, kept_for
 from eta.records.layout import relative
-from eta.records.read import each_record
+from eta.records.read import each_record, load_records
 from eta.records.snapshot import current, once
 from eta.rules.incidents import Finding, TimedFinding, holding, timed_findings
 from eta.user_cache import SealedFiles, build_stamp
@@ -58,10 +59,11 @@ FILES = SealedFiles(b"eta incident list\0", b"eta-list-cache")
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """An incident as the views show it: its entry without findings, whether it is open,
-    its findings, each with the moment it holds from, what is owed for it, not yet judged,
-    and its outages as availability counts them."""
+    """An incident as the views show it: the file it is read from, its entry without
+    findings, whether it is open, its findings, each with the moment it holds from, what is
+    owed for it, not yet judged, and its outages as availability counts them."""
 
+    file: str
     entry: dict[str, Any]
     open: bool
     timed: tuple[TimedFinding, ...]
@@ -69,7 +71,7 @@ class Listed:
     periods: tuple[Period, ...]
 
     @classmethod
-    def of(cls, incident: Incident, agreements: Agreements) -> Listed:
+    def of(cls, incident: Incident, agreements: Agreements, file: str) -> Listed:
         current = incident.classification
         due = (response_deadline(incident, agreements.service_levels)
                if is_open(incident) else None)
@@ -88,7 +90,7 @@ class Listed:
             "detected": incident.times.detected.isoformat(),
             "response_due": due.isoformat() if due is not None else None,
         }
-        return cls(entry, is_open(incident), tuple(timed_findings(
+        return cls(file, entry, is_open(incident), tuple(timed_findings(
             incident, agreements.service_levels, agreements.duties, agreements)),
             tuple(incident_owed(incident, f"{INCIDENTS}/{incident.id}.yaml", agreements)),
             tuple(periods_of(incident)))
@@ -118,7 +120,7 @@ class Listed:
         return {**self.entry, "findings": findings}  # type: ignore[typeddict-item]
 
     def plain(self) -> object:
-        """As the cache keeps it: plain data only."""
+        """As the cache keeps it, by its file: plain data only."""
         return (self.entry, self.open, [
             (None if at is None else at.isoformat(), list(f.path), f.severity.value, f.code,
              f.message, f.hint, f.key) for at, f in self.timed], [
@@ -128,9 +130,9 @@ class Listed:
              None if p.end is None else p.end.isoformat()) for p in self.periods])
 
     @classmethod
-    def of_plain(cls, plain: object, tz: ZoneInfo) -> Listed | None:
-        """What `plain` was made of, its moments owed in `tz` as they were made; None for
-        anything eta did not write so."""
+    def of_plain(cls, plain: object, tz: ZoneInfo, file: str) -> Listed | None:
+        """What `plain`, kept for `file`, was made of, its moments owed in `tz` as they were
+        made; None for anything eta did not write so."""
         try:
             entry: Any
             open_: Any
@@ -140,8 +142,8 @@ class Listed:
             entry, open_, timed, owed, periods = plain  # type: ignore[misc]
             if type(entry) is not dict or type(open_) is not bool:
                 return None
-            return cls(entry, open_, tuple(
-                (None if at is None else dt.datetime.fromisoformat(at),
+            return cls(file, entry, open_, tuple(
+                (None if at is None else _moment(at),
                  Finding(tuple(path), Severity(severity), code, message, hint, key))
                 for at, path, severity, code, message, hint, key in timed), tuple(
                 DueItem(id_, ItemKind(kind), _moment(due).astimezone(tz), what, record, file,
@@ -161,7 +163,7 @@ def _digest(sources: list[tuple[str, str]]) -> str:
 def _moment(text: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError("a moment owed without its offset")
+        raise ValueError("a moment kept without its offset")
     return moment
 
 
@@ -193,17 +195,15 @@ def _never() -> tuple[list[Listed], list[str]]:
 
 
 def _listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed], list[str]]:
-    snapshot = current()
-    if snapshot is not None and snapshot.holds(("incidents", str(root))):
-        incidents, invalid = load_incidents(root)
-        return [Listed.of(incident, agreements) for incident in incidents], invalid
     paths = incident_files(root)
     names = [relative(root, path) for path in paths]
     records = kept_for(root)
+    # A run that has read every incident already works each row out from its record.
+    held = incidents_held(root)
     # Keyed by the bytes the agreements were read from in this run, not read again: an
     # agreement changed in between would leave what was worked out from the old one
     # under the new one's key.
-    cache = None if records is None else ContentCache.opened(
+    cache = None if records is None or held else ContentCache.opened(
         root, "incident-list", FILES, f"{FORMAT}:{__version__}:{build_stamp()}:"
         f"{_digest(records.used_under(f'{AGREEMENTS}/'))}")
     found: dict[str, Listed | None] = {}
@@ -212,14 +212,18 @@ def _listed_incidents(root: Path, agreements: Agreements) -> tuple[list[Listed],
             plain = None if cache is None else cache.get(path, name)
             if plain is not None:
                 found[name] = (None if plain == "invalid"
-                               else Listed.of_plain(plain, agreements.tz))
+                               else Listed.of_plain(plain, agreements.tz, name))
                 if found[name] is None and plain != "invalid":
                     del found[name]  # of a shape this build does not write: read again
         unread = [path for path, name in zip(paths, names, strict=True) if name not in found]
-        # One at a time: 100,000 incidents take some 1 GiB as models, their rows far less.
-        for name, result in each_record(root, unread):
+        # One at a time, unless held: 100,000 incidents take some 1 GiB as models, their
+        # rows far less.
+        read = (zip([relative(root, path) for path in unread], load_records(root, unread),
+                    strict=True) if held else each_record(root, unread))
+        for name, result in read:
             record = None if result.loaded is None else result.loaded.record
-            listed = (Listed.of(record, agreements) if isinstance(record, Incident) else None)
+            listed = (Listed.of(record, agreements, name) if isinstance(record, Incident)
+                      else None)
             found[name] = listed
             source = records.made_from(name) if records is not None else None
             if cache is not None and source is not None:

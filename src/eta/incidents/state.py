@@ -25,7 +25,7 @@ from eta.models.incident import Facts, Incident
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
 from eta.records.read import FileResult, load_record, load_records, not_loaded
-from eta.records.snapshot import once
+from eta.records.snapshot import current, once
 from eta.vocabulary import IncidentStatus
 
 if TYPE_CHECKING:
@@ -204,9 +204,13 @@ def _incident_ids(root: Path) -> list[str]:
 
 def load_incident(root: Path, given: str) -> Incident:
     """The incident that `given` names, in full or by a unique prefix of its id."""
-    path = incident_path(root, resolve_incident_id(root, given))
-    display = relative(root, path)
-    result = load_record(root, path, display)
+    return load_incident_file(root, relative(root, incident_path(root, resolve_incident_id(
+        root, given))))
+
+
+def load_incident_file(root: Path, display: str) -> Incident:
+    """The incident of the file `display` (relative to `root`)."""
+    result = load_record(root, root / display, display)
     if result.loaded is None or not isinstance(result.loaded.record, Incident):
         raise not_loaded(result, display, "incident")
     return result.loaded.record
@@ -274,8 +278,18 @@ def classification_entry(
 def load_incidents(root: Path) -> tuple[list[Incident], list[str]]:
     """Every valid incident, by id; and the files that are not valid incidents. Within a
     run's snapshot the folder is read once; each asker is given its own lists."""
-    incidents, invalid = once(("incidents", str(root)), lambda: _load_incidents(root))
+    incidents, invalid = once(_incidents_key(root), lambda: _load_incidents(root))
     return list(incidents), list(invalid)
+
+
+def incidents_held(root: Path) -> bool:
+    """Whether this run has read every incident of `root` already (`load_incidents`)."""
+    snapshot = current()
+    return snapshot is not None and snapshot.holds(_incidents_key(root))
+
+
+def _incidents_key(root: Path) -> tuple[str, str]:
+    return ("incidents", str(root))
 
 
 def _load_incidents(root: Path) -> tuple[list[Incident], list[str]]:

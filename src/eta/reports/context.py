@@ -34,6 +34,7 @@ from eta.incidents.state import (
     closing_problems,
     is_open,
     load_incident,
+    load_incident_file,
     load_incidents,
     response_clock_start,
     response_deadline,
@@ -410,7 +411,7 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
         "deadline": _moment(deadline, tz),
         "resolved": _moment(times.resolved, tz),
         "met": met,
-        "exceeded": met is False or (met is None and deadline < now),
+        "exceeded": met is False or (met is None and is_overdue(deadline, now)),
     }
     breach = incident.data_breach
     data_breach = None
@@ -421,7 +422,7 @@ def _incident(incident: Incident, agreements: Agreements, now: dt.datetime) -> D
             "deadline": _moment(due, tz),
             "notified_at": _moment(breach.notified_at, tz),
             "on_time": None if breach.notified_at is None else breach.notified_at <= due,
-            "overdue": breach.notified_at is None and due < now,
+            "overdue": breach.notified_at is None and is_overdue(due, now),
             "reference": breach.reference,
             "delay_reason": breach.delay_reason,
             "subjects_informed_at": _moment(breach.subjects_informed_at, tz),
@@ -550,7 +551,7 @@ def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None)
                 if not item.overdue and item.day(tz) <= horizon]
     overdue.sort(key=lambda item: (item["due"], item["release"], item["kind"], item["id"]))
     due_soon.sort(key=lambda item: (item["date"], item["release"], item["kind"], item["id"]))
-    open_incidents = [_incident_summary(load_incident(root, row.entry["id"]), agreements, moment)
+    open_incidents = [_incident_summary(load_incident_file(root, row.file), agreements, moment)
                       for row in listed if row.open]
     return {
         "releases": releases,
