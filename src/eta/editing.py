@@ -35,9 +35,9 @@ from eta.records.agreements import now_in, repository_zone
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
 from eta.records.kinds import RecordKind, kind_for
 from eta.records.layout import relative
-from eta.records.read import validate_document
+from eta.records.read import parse_record
 from eta.records.validation import field_names
-from eta.records.yaml import YamlError, load_text, top_level_keys
+from eta.records.yaml import top_level_keys
 from eta.rules.facts import future_fact_diagnostics
 
 
@@ -311,11 +311,7 @@ class Changeset:
         found = kind_for(Path(display).parts)
         assert found is not None, display
         kind, fixed = found
-        try:
-            document = load_text(text, display)
-        except YamlError as exc:
-            raise EditRefused(display, [exc.diagnostic]) from None
-        result = validate_document(kind, fixed, document, display)
+        result = parse_record(kind, fixed, text, display)
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
         if errors or result.loaded is None:
             raise EditRefused(display, errors)
