@@ -155,14 +155,14 @@ def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | 
             done = _read_record(root, *item)
         except Exception as exc:  # raised again in this process, as load_record would
             return exc
-        result = without_tree(done.result)
-        return Shipped(result, as_plain(result), done.status, done.content)
+        return Shipped(as_plain(without_tree(done.result)), done.status, done.content)
 
     fresh = forked_map(read, unread, parallel_from=PARALLEL_FROM, chunksize=READ_CHUNK)
     for (path, name), plain in zip(wanted, plains, strict=True):
         if plain is None:
             outcome = next(fresh)
-            yield outcome if isinstance(outcome, Exception) else outcome.unpacked(store, name)
+            yield (outcome if isinstance(outcome, Exception)
+                   else outcome.unpacked(store, root, path, name))
             continue
         found = of_plain(plain)
         # An entry no longer of the shape this build writes is read again.
@@ -189,20 +189,27 @@ class Read(NamedTuple):
 
 
 class Shipped(NamedTuple):
-    """What a forked worker read, sent to the parent: the result, the result as the record
-    cache keeps it (made in the worker, so the parent need not), the file's status before
-    the read and the content id of the bytes read (None when none were)."""
+    """What a forked worker read, sent to the parent: the result as the record cache keeps
+    it, the file's status before the read and the content id of the bytes read (None when
+    none were).
 
-    result: FileResult
+    The result travels as plain data, and the parent validates its record from the JSON,
+    as a warm run does: pickling the models took the workers longer than parsing a tenth
+    of the files, and unpickling them took the parent longer than validating the JSON."""
+
     plain: object
     status: tuple[int, ...] | None
     content: str | None
 
-    def unpacked(self, store: RecordCache | None, name: str) -> FileResult:
+    def unpacked(self, store: RecordCache | None, root: Path, path: Path, name: str
+                 ) -> FileResult:
         """The result, kept in `store` (when there is one) as the file `name`'s."""
+        result = of_plain(self.plain)
+        if result is None:  # what the JSON of its model cannot carry is read here
+            return _read_into(store, root, path, name)
         if store is not None and self.content is not None:
             store.put(name, self.status, self.content, self.plain)
-        return self.result
+        return result
 
 
 def as_plain(result: FileResult) -> object:
