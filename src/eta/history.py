@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from eta.contracts import HISTORY
 from eta.errors import EtaError
 from eta.git import Commit, GitRepository
+from eta.parallel import collection_paused
 from eta.records.kinds import kind_for
 from eta.records.layout import relative
 from eta.records.yaml import YamlError, load_bytes
@@ -132,7 +133,8 @@ def resolve_record(root: Path, given: str) -> str:
 
 def record_history(root: Path, record: str) -> History:
     """Every commit that changed `record` (a path relative to the root), newest first."""
-    with GitRepository.open(root, "eta history") as git:
+    # Every version read lives to the end, as the parsed records of a bulk read do.
+    with GitRepository.open(root, "eta history") as git, collection_paused():
         git.require_history("eta history")
         git.head()
         # The versions before and after each commit are read by the blob ids git log gives,
