@@ -87,6 +87,35 @@ def test_history_as_json(history_repo: tuple[Path, list[str]]) -> None:
     assert document["versions"][3]["event"] == "created"
 
 
+def test_versions_parsed_in_forked_workers_give_the_same_history(
+    history_repo: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import os
+
+    import eta.history
+
+    root, _ = history_repo
+    (root / INCIDENT_PATH).write_text("title: [unclosed\n")
+    commit(root, "Break the record", "2026-03-01T13:00:00+01:00")
+    here = run_eta("history", INCIDENT, "--format", "json", cwd=root)
+    parsers = tmp_path / "parsers"
+    parse = eta.history._parsed
+
+    def parse_and_tell(raw: bytes, path: str) -> object:
+        with parsers.open("a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        return parse(raw, path)
+
+    monkeypatch.setattr(eta.history, "_parsed", parse_and_tell)
+    monkeypatch.setattr(eta.history, "PARALLEL_FROM", 1)
+    forked = run_eta("history", INCIDENT, "--format", "json", cwd=root)
+    assert forked.exit_code == here.exit_code == 0
+    assert forked.stdout == here.stdout
+    assert json.loads(forked.stdout)["versions"][0]["problem"].startswith(
+        f"{INCIDENT_PATH} was no valid record here")
+    assert str(os.getpid()) not in parsers.read_text().split()
+
+
 def test_history_of_a_party_by_id_matches_representatives_by_id(git_repo: Path) -> None:
     edit(git_repo, "afspraken/parties/logius.yaml", "valid_until: 2025-12-31",
          "valid_until: 2026-06-30")

@@ -137,34 +137,59 @@ def record_history(root: Path, record: str) -> History:
     with GitRepository.open(root, "eta history") as git, collection_paused():
         git.require_history("eta history")
         git.head()
-        # The versions before and after each commit are read by the blob ids git log gives,
-        # while git log still runs; a blob that is the version after one commit and before
-        # the next is read and parsed once. A commit git shows no change for (a merge) is
-        # read by path.
-        parsed: dict[str, _Parsed | None] = {}
-
-        def version(spec: str | None, path: str | None) -> _Parsed | None:
-            if spec is None or path is None:
-                return None
-            if spec not in parsed:
-                found = git.read_object(spec)
-                parsed[spec] = (_parsed(found.data, path)
-                                if found is not None and found.kind == "blob" else None)
-            return parsed[spec]
-
-        versions = []
-        for commit in git.file_history(record):
-            if commit.status is None:
-                after = version(git.spec(commit.sha, commit.path), commit.path)
-                before = (version(git.spec(f"{commit.sha}^", commit.old_path), commit.old_path)
-                          if commit.old_path is not None else None)
-            else:
-                after = version(commit.blob, commit.path)
-                before = version(commit.old_blob, commit.old_path)
-            versions.append(_version(commit, after, before))
-    if not versions:
+        # The versions before and after each commit are read by the blob ids git log gives;
+        # a blob that is the version after one commit and before the next is read and
+        # parsed once. A commit git shows no change for (a merge) is read by path.
+        commits = list(git.file_history(record))
+        sides = [_sides(git, commit) for commit in commits]
+        wanted: dict[str, str] = {}
+        for side in sides:
+            for spec, path in filter(None, side):
+                wanted.setdefault(spec, path)
+        parsed = dict(zip(wanted, _parsed_versions(git, wanted), strict=True))
+    if not commits:
         raise EtaError(f"git has no history of {record}: it was never committed")
-    return History(record, versions)
+    return History(record, [
+        _version(commit, None if after is None else parsed[after[0]],
+                 None if before is None else parsed[before[0]])
+        for commit, (after, before) in zip(commits, sides, strict=True)])
+
+
+#: A version of a record: the spec git reads it by, and its path in that commit.
+_Side = tuple[str, str] | None
+
+
+def _sides(git: GitRepository, commit: Commit) -> tuple[_Side, _Side]:
+    """The versions of the record after `commit` and before it."""
+    if commit.status is None:
+        return ((git.spec(commit.sha, commit.path), commit.path),
+                None if commit.old_path is None
+                else (git.spec(f"{commit.sha}^", commit.old_path), commit.old_path))
+    return (None if commit.blob is None else (commit.blob, commit.path),
+            None if commit.old_blob is None or commit.old_path is None
+            else (commit.old_blob, commit.old_path))
+
+
+#: From this many versions on, they are parsed in forked workers (`eta.parallel`): git
+#: gives the versions of a long history all at once, at its end, and parsing them took as
+#: long again as git's walk.
+PARALLEL_FROM = 200
+
+
+def _parsed_versions(git: GitRepository, wanted: dict[str, str]) -> list[_Parsed | None]:
+    """Each wanted version parsed; None for a spec that names no file."""
+    from eta.parallel import forked_map
+
+    found = git.read_objects(list(wanted))
+    texts = [None if item is None or item.kind != "blob" else (item.data, path)
+             for item, path in zip(found, wanted.values(), strict=True)]
+
+    # The workers are forked with the texts; only each index and its parsed record travel.
+    def parse(index: int) -> _Parsed | None:
+        text = texts[index]
+        return None if text is None else _parsed(*text)
+
+    return list(forked_map(parse, range(len(texts)), parallel_from=PARALLEL_FROM))
 
 
 def _version(commit: Commit, after: _Parsed | None, before: _Parsed | None) -> Version:
