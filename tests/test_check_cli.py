@@ -260,3 +260,33 @@ def test_facts_after_the_day_checked_for_are_reported(repo: Path) -> None:
     # Plans and deadlines may lie ahead: the planned roll-out of 2027 is no finding.
     assert run_eta("check", "--root", str(repo), "--today", "2027-03-30", "--no-cache",
                    str(release)).exit_code == 0
+
+
+
+def test_a_check_runs_its_rules_across_records_with_the_collector_paused(
+        repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import gc
+
+    from eta.check import engine
+    from eta.rules import index_rules
+
+    collecting: list[bool] = []
+    rules = index_rules()
+
+    def watched(index: object) -> list[object]:
+        collecting.append(gc.isenabled())
+        return []
+
+    monkeypatch.setattr(engine, "index_rules", lambda: [*rules, watched])
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        result = engine.run_check(repo, today=dt.date.fromisoformat(EXAMPLES_DATE),
+                                  use_cache=False)
+        assert collecting == [False]
+        assert gc.isenabled()
+        assert result.files > 0
+    finally:
+        gc.unfreeze()
+        (gc.enable if was else gc.disable)()
