@@ -9,6 +9,7 @@ both through `future_fact_diagnostics`. Deadlines and plans carry no mark: they 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -68,18 +69,20 @@ def _values_at(item: Any, path: FieldPath) -> Iterator[tuple[Concrete, Any]]:
             for sub, value in _values_at(element, rest):
                 yield (index, *sub), value
         return
-    value = getattr(item, _attribute(type(item), head), None)
+    model: type[BaseModel] = type(item)
+    value = getattr(item, _attributes(model).get(head, head), None)
     if value is not None:
         for sub, found in _values_at(value, rest):
             yield (head, *sub), found
 
 
-def _attribute(model: type[BaseModel], key: str) -> str:
-    """The attribute that holds the field written as `key`."""
-    for name, field in model.model_fields.items():
-        if field.alias == key:
-            return name
-    return key
+@functools.cache
+def _attributes(model: type[BaseModel]) -> dict[str, str]:
+    """The attribute that holds each field written under an alias of its own (a field
+    written as its name is held under it): asked for every step to every fact of every
+    record, and looking through the fields each time was a sixth of checking an incident."""
+    return {field.alias: name for name, field in model.model_fields.items()
+            if field.alias is not None}
 
 
 def facts_not_in_the_future(loaded: Loaded, context: Context) -> Iterable[Diagnostic]:
