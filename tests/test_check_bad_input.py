@@ -469,10 +469,11 @@ def test_one_private_key_is_one_key_in_any_form(repo: Path, tmp_path: Path, form
          "a key belongs to one representative")]
 
 
-@pytest.mark.parametrize("number", ["9" * 5000, "-" + "1" * 4301])
+@pytest.mark.parametrize("number", ["9" * 5000, "-" + "1" * 4301, "0x" + "f" * 3600,
+                                    "0o" + "7" * 4800])
 def test_a_number_too_long_to_read_is_located(repo: Path, number: str) -> None:
-    """Python reads no integer of more than 4,300 digits from text; eta says where one is
-    instead of failing on it."""
+    """Python reads no integer of more than 4,300 decimal digits from text, and prints
+    none, however it was written; eta says where one is instead of failing on it."""
     assert only_diagnostic(repo, PARTY + f"founded: {number}\n") == (
         10, 10, "record.value", f"a number of {len(number):,} characters; no record holds one "
         "that long", "write a number of at most 4,300 digits, or quote it if it is text")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -856,6 +857,17 @@ def _located(node: Node, display: str, code: str, message: str, hint: str | None
     return YamlError(error(display, *_position(node.start_mark), code, message, hint))
 
 
+def _printable_int(number: int) -> int:
+    """`number`, read from hex or octal digits, which Python reads at any length; raises
+    ValueError, as `int` does for so many decimal digits, for one with more decimal digits
+    than Python prints (no message or report could show it)."""
+    limit = sys.get_int_max_str_digits()
+    # 10**limit has about 3.32 bits a digit: below 3 bits a digit, no comparison is needed.
+    if limit and number.bit_length() > 3 * limit and number >= 10 ** limit:
+        raise ValueError(f"more than {limit} decimal digits")
+    return number
+
+
 def resolve_plain(value: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
     if not value:
@@ -869,9 +881,9 @@ def resolve_plain(value: str) -> Any:
         if kind == "dec":
             return int(value)
         if kind == "oct":
-            return int(value[2:], 8)
+            return _printable_int(int(value[2:], 8))
         if kind == "hex":
-            return int(value[2:], 16)
+            return _printable_int(int(value[2:], 16))
         if kind == "float":
             return float(value)
         if kind == "inf":
