@@ -256,6 +256,13 @@ def test_diff_of_items_with_ids_matches_them_by_id() -> None:
     ]
 
 
+def test_a_nan_that_stays_is_no_change() -> None:
+    nan = float("nan")
+    assert diff_records({"x": nan, "y": [nan, 1]}, {"x": nan, "y": [nan, 1]}) == []
+    assert diff_records({"x": nan}, {"x": 1.0}) == [
+        FieldChange(FieldChangeKind.CHANGED, "x", nan, 1.0)]
+
+
 def test_a_value_of_another_type_is_a_change() -> None:
     assert diff_records({"a": 1}, {"a": 1.0}) == [
         FieldChange(FieldChangeKind.CHANGED, "a", 1, 1.0)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -239,7 +240,7 @@ def _diff(old: Any, new: Any, path: FieldLocation) -> Iterator[FieldChange]:
                 yield from _diff(old[key], new[key], (*path, key))
     elif isinstance(old, list) and isinstance(new, list):
         yield from _diff_lists(old, new, path)
-    elif old != new or type(old) is not type(new):
+    elif not _same(old, new):
         yield FieldChange(FieldChangeKind.CHANGED, _dotted(path), old, new)
 
 
@@ -286,14 +287,15 @@ def _diff_lists(old: list[Any], new: list[Any], path: FieldLocation) -> Iterator
 
 
 def _same(old: Any, new: Any) -> bool:
-    """Equal, and of the same types throughout: `==` alone takes `true` for `1`."""
+    """Equal, and of the same types throughout: `==` alone takes `true` for `1`, and
+    `.nan` for no `.nan`."""
     if type(old) is not type(new):
         return False
     if isinstance(old, dict):
         return old.keys() == new.keys() and all(_same(old[key], new[key]) for key in old)
     if isinstance(old, list):
         return len(old) == len(new) and all(map(_same, old, new))
-    return bool(old == new)
+    return bool(old == new) or (isinstance(old, float) and math.isnan(old) and math.isnan(new))
 
 
 def _canonical(value: Any) -> str:
