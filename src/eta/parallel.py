@@ -84,10 +84,12 @@ def collection_paused() -> Iterator[None]:
     on): bulk work makes many objects that live to the end, and collecting them while they
     are made is wasted work.
 
-    What the block made is frozen before the collector comes back: otherwise the first
-    collections after a bulk read go through every record it made, again and again, for
-    objects that live to the end anyway. Frozen objects are still freed when no reference
-    to them is left; only cycles among them wait for the end of the process."""
+    Every object of the process, what the block made among them, is frozen before the
+    collector comes back: otherwise the first collections after a bulk read go through
+    every record it made, again and again, for objects that live to the end anyway. Frozen
+    objects are still freed when no reference to them is left; only cycles among them wait
+    for the end of the process, which eta's commands, each a process of its own, reach
+    soon."""
     collecting = gc.isenabled()
     gc.disable()
     try:
