@@ -109,3 +109,37 @@ def test_what_bulk_work_made_is_left_out_of_the_collections_after_it() -> None:
     finally:
         gc.unfreeze()
         (gc.enable if was else gc.disable)()
+
+
+#: Work that fails in ways the parent cannot take back as they were: an exception that
+#: does not unpickle, and one that ends the worker.
+_FAILING_BADLY = """
+import sys
+from eta import interrupts
+from eta.parallel import WorkerFailed, forked_map
+
+class TwoPartError(Exception):
+    def __init__(self, what, why):
+        super().__init__(f"{what}: {why}")
+
+def fail(item):
+    if item == 7:
+        raise TwoPartError("seven", "no")
+    if item == 9:
+        sys.exit(3)
+    return item
+
+interrupts.install()
+for items in ([1, 7, 2] * 20, [1, 9, 2] * 20):
+    try:
+        list(forked_map(fail, items, parallel_from=1))
+    except WorkerFailed as exc:
+        print(exc)
+"""
+
+
+def test_work_that_fails_in_a_way_no_exception_can_carry_back_still_ends() -> None:
+    outcome = _run(_FAILING_BADLY)
+    assert (outcome.returncode, outcome.stdout, outcome.stderr) == (0, (
+        "a worker process failed: TwoPartError: seven: no\n"
+        "a worker process failed: SystemExit: 3\n"), "")

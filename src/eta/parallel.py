@@ -102,7 +102,31 @@ def collection_paused() -> Iterator[None]:
 
 def _in_worker(batch: Sequence[object]) -> list[object]:
     assert _work is not None
-    return [_work(item) for item in batch]
+    try:
+        return [_work(item) for item in batch]
+    except BaseException as exc:  # a worker's end, whatever ends it, is the parent's to tell
+        raise portable(exc) from None
+
+
+class WorkerFailed(Exception):
+    """What a forked worker raised, where the exception itself cannot be raised again in
+    the parent: the pool's thread that takes the results would die unpickling it, and an
+    exception that ends the worker (`SystemExit`) would lose its batch; either way the
+    parent would wait for ever."""
+
+
+def portable(exc: BaseException) -> Exception:
+    """`exc` as the parent can raise it again: itself when it comes back from pickling as
+    it went, else a `WorkerFailed` that names it."""
+    import pickle
+
+    if isinstance(exc, Exception):
+        try:
+            if type(pickle.loads(pickle.dumps(exc))) is type(exc):
+                return exc
+        except Exception:  # any failure means it cannot travel
+            pass
+    return WorkerFailed(f"a worker process failed: {type(exc).__name__}: {exc}")
 
 
 def _can_fork() -> bool:
