@@ -115,10 +115,10 @@ def resolve_record(root: Path, given: str) -> str:
     found = [(kind, layout.format(given)) for kind, layout in _ID_LAYOUTS
              if (root / layout.format(given)).is_file()]
     if not found:
-        from eta.incidents.state import AmbiguousId, incident_path, resolve_incident_id
+        from eta.incidents.state import AmbiguousId, incident_file
 
         try:  # an incident, as everywhere, also by a prefix of its id
-            return relative(root, incident_path(root, resolve_incident_id(root, given)))
+            return incident_file(root, given)
         except AmbiguousId:
             raise
         except EtaError:

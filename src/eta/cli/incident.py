@@ -675,15 +675,13 @@ def show(
     root: RootOption = None,
 ) -> None:
     from eta.incidents.listing import Listed
-    from eta.incidents.state import incident_path, load_incident_file, resolve_incident_id
+    from eta.incidents.state import incident_file, load_incident_file
     from eta.records.agreements import load_agreements
-    from eta.records.layout import relative
 
     repository = resolve_root(root)
     agreements = load_agreements(repository)
     moment = Judging(repository, now, on, agreements.tz).moment
-    file = relative(repository, incident_path(repository, resolve_incident_id(repository,
-                                                                              incident_id)))
+    file = incident_file(repository, incident_id)
     incident = load_incident_file(repository, file)
     row = Listed.of(incident, agreements, file)
     if output_format is TextOrJson.JSON:

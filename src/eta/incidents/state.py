@@ -202,10 +202,15 @@ def _incident_ids(root: Path) -> list[str]:
                   if is_identifier(stem))
 
 
+def incident_file(root: Path, given: str) -> str:
+    """The file, relative to `root`, of the incident that `given` names, in full or by a
+    unique prefix of its id."""
+    return relative(root, incident_path(root, resolve_incident_id(root, given)))
+
+
 def load_incident(root: Path, given: str) -> Incident:
     """The incident that `given` names, in full or by a unique prefix of its id."""
-    return load_incident_file(root, relative(root, incident_path(root, resolve_incident_id(
-        root, given))))
+    return load_incident_file(root, incident_file(root, given))
 
 
 def load_incident_file(root: Path, display: str) -> Incident:
