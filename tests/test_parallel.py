@@ -112,7 +112,7 @@ def test_what_bulk_work_made_is_left_out_of_the_collections_after_it() -> None:
 
 
 #: Work that fails in ways the parent cannot take back as they were: an exception that
-#: does not unpickle, and one that ends the worker.
+#: does not unpickle, raised or given as a result, and one that ends the worker.
 _FAILING_BADLY = """
 import sys
 from eta import interrupts
@@ -129,12 +129,17 @@ def fail(item):
         sys.exit(3)
     return item
 
+def give_back(item):
+    return TwoPartError("five", "given") if item == 5 else item
+
 interrupts.install()
 for items in ([1, 7, 2] * 20, [1, 9, 2] * 20):
     try:
         list(forked_map(fail, items, parallel_from=1))
     except WorkerFailed as exc:
         print(exc)
+given = list(forked_map(give_back, [1, 5, 2] * 20, parallel_from=1))
+print({f"{type(r).__name__}: {r}" for r in given if isinstance(r, Exception)})
 """
 
 
@@ -142,4 +147,5 @@ def test_work_that_fails_in_a_way_no_exception_can_carry_back_still_ends() -> No
     outcome = _run(_FAILING_BADLY)
     assert (outcome.returncode, outcome.stdout, outcome.stderr) == (0, (
         "a worker process failed: TwoPartError: seven: no\n"
-        "a worker process failed: SystemExit: 3\n"), "")
+        "a worker process failed: SystemExit: 3\n"
+        "{'WorkerFailed: a worker process failed: TwoPartError: five: given'}\n"), "")

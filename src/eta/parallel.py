@@ -103,9 +103,11 @@ def collection_paused() -> Iterator[None]:
 def _in_worker(batch: Sequence[object]) -> list[object]:
     assert _work is not None
     try:
-        return [_work(item) for item in batch]
+        results = [_work(item) for item in batch]
     except BaseException as exc:  # a worker's end, whatever ends it, is the parent's to tell
-        raise portable(exc) from None
+        raise _portable(exc) from None
+    # An exception given as a result (to be raised in its turn) crosses in the same way.
+    return [_portable(r) if isinstance(r, BaseException) else r for r in results]
 
 
 class WorkerFailed(Exception):
@@ -115,7 +117,7 @@ class WorkerFailed(Exception):
     parent would wait for ever."""
 
 
-def portable(exc: BaseException) -> Exception:
+def _portable(exc: BaseException) -> Exception:
     """`exc` as the parent can raise it again: itself when it comes back from pickling as
     it went, else a `WorkerFailed` that names it."""
     import pickle

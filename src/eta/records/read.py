@@ -143,7 +143,7 @@ def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | 
                ) -> Iterator[FileResult | Exception]:
     """What each wanted file gives, in order, as it is read: from `store` where the file is
     unchanged, else read (in forked workers when there are many) and kept in `store`."""
-    from eta.parallel import forked_map, portable
+    from eta.parallel import forked_map
 
     # Only the cached plain data is looked up ahead, not validated: the models are made
     # one at a time, as they are yielded.
@@ -154,7 +154,7 @@ def _read_each(root: Path, wanted: list[tuple[Path, str]], store: RecordCache | 
         try:
             done = _read_record(root, *item)
         except Exception as exc:  # raised again in this process, as load_record would
-            return portable(exc)
+            return exc
         return Shipped(as_plain(without_tree(done.result)), done.status, done.content)
 
     fresh = forked_map(read, unread, parallel_from=PARALLEL_FROM, chunksize=READ_CHUNK)
