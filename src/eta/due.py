@@ -270,12 +270,6 @@ def response_due(incident: Incident, levels: ServiceLevels) -> dt.datetime | Non
     return response_deadline(incident, levels)
 
 
-def incident_items(incident: Incident, file: str, agreements: Agreements, now: dt.datetime
-                   ) -> list[DueItem]:
-    """Everything owed for an incident as at `now`, its moments in the agreements' zone."""
-    return judge(incident_owed(incident, file, agreements), now)
-
-
 def incident_owed(incident: Incident, file: str, agreements: Agreements) -> list[DueItem]:
     """Everything owed for an incident, not yet judged: the same at every moment."""
     return list(_incident_items(incident, file, agreements))
