@@ -149,3 +149,37 @@ def test_work_that_fails_in_a_way_no_exception_can_carry_back_still_ends() -> No
         "a worker process failed: TwoPartError: seven: no\n"
         "a worker process failed: SystemExit: 3\n"
         "{'WorkerFailed: a worker process failed: TwoPartError: five: given'}\n"), "")
+
+
+#: Work given with something to do meanwhile, in a pool and in this process.
+_MEANWHILE = """
+import multiprocessing, os
+from eta import interrupts
+from eta.parallel import MAX_WORKERS, forked_map
+
+parent = os.getpid()
+pool = min(os.cpu_count(), MAX_WORKERS)
+
+def square(item):
+    return (item * item, os.getpid() == parent)
+
+def meanwhile():
+    print("meanwhile here:", os.getpid() == parent,
+          "workers:", len(multiprocessing.active_children()) // pool)
+
+interrupts.install()
+for parallel_from in (1, 1000):
+    results = forked_map(square, list(range(40)), parallel_from=parallel_from,
+                         meanwhile=meanwhile)
+    print("first", next(results))
+    rest = list(results)
+    print("squares", [n for n, _ in rest] == [i * i for i in range(1, 40)],
+          "here", {here for _, here in rest})
+"""
+
+
+def test_what_is_done_meanwhile_is_done_here_while_the_workers_run() -> None:
+    outcome = _run(_MEANWHILE)
+    assert (outcome.returncode, outcome.stdout, outcome.stderr) == (0, (
+        "meanwhile here: True workers: 1\nfirst (0, False)\nsquares True here {False}\n"
+        "meanwhile here: True workers: 0\nfirst (0, True)\nsquares True here {True}\n"), "")

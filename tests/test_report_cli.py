@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import commit, git, run_eta
 from report_helpers import GOLDEN, GOLDEN_TODAY, example_history
+from test_concurrency import folder_bytes, many_incidents
 
 MEASURE_PATH = "releases/R2026-01/parties/volmacht.yaml"
 ETA = Path(sys.executable).parent / "eta"
@@ -326,6 +328,52 @@ def test_all_again_rewrites_only_the_reports_whose_text_changed(
                        if (before[name].st_ino, before[name].st_mtime_ns)
                        != (after[name].st_ino, after[name].st_mtime_ns))
     assert rewritten == ["overview.md", "plan-R2026-01.md"]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool of workers needs two cores")
+def test_all_in_workers_writes_what_one_process_writes_and_again_only_what_changed(
+    history: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eta.parallel
+    import eta.reports
+
+    root, _ = history
+    parallel_from = eta.reports.PARALLEL_FROM
+    many_incidents(root, parallel_from)
+    commit(root, "Veel incidenten", "2026-11-17T10:00:00+01:00")
+    can_fork = eta.parallel._can_fork
+    pools: list[bool] = []
+
+    def probed() -> bool:
+        pools.append(can_fork())
+        return pools[-1]
+
+    monkeypatch.setattr(eta.parallel, "_can_fork", probed)
+    pooled, alone = root.parent / "in-workers", root.parent / "in-one-process"
+    argv = ("report", "all", "--today", GOLDEN_TODAY, "-d")
+    outcome = run_eta(*argv, str(pooled), cwd=root)
+    assert (outcome.exit_code, outcome.stderr, pools) == (0, "", [True])
+    monkeypatch.setattr(eta.reports, "PARALLEL_FROM", sys.maxsize)
+    reference = run_eta(*argv, str(alone), cwd=root)
+    assert (reference.exit_code, reference.stderr, pools) == (0, "", [True])
+    assert outcome.stdout.replace(str(pooled), str(alone)) == reference.stdout
+    assert folder_bytes(pooled) == folder_bytes(alone)
+
+    # A report a worker renders and one rendered meanwhile in the parent, each changed.
+    edited, lengthened = pooled / "incident-2026-11-16-000042.md", pooled / "overview.md"
+    edited.write_text(edited.read_text().replace("000042", "000043", 1))  # as long as before
+    lengthened.write_text(lengthened.read_text() + "\n")
+    before = {p.name: p.stat() for p in pooled.iterdir()}
+    monkeypatch.setattr(eta.reports, "PARALLEL_FROM", parallel_from)
+    again = run_eta(*argv, str(pooled), cwd=root)
+    assert (again.exit_code, again.stdout, pools) == (
+        0, f"wrote {len(before)} reports to {pooled}\n", [True, True])
+    assert folder_bytes(pooled) == folder_bytes(alone)
+    after = {p.name: p.stat() for p in pooled.iterdir()}
+    assert sorted(name for name in before
+                  if (before[name].st_ino, before[name].st_mtime_ns)
+                  != (after[name].st_ino, after[name].st_mtime_ns)) == [
+        "incident-2026-11-16-000042.md", "overview.md"]
 
 
 def test_all_writes_only_the_kinds_asked_for(history: tuple[Path, list[str]]) -> None:

@@ -30,19 +30,24 @@ _work: Callable[[object], object] | None = None
 
 
 def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int,
-               chunksize: int | None = None) -> Iterator[R]:
+               chunksize: int | None = None,
+               meanwhile: Callable[[], object] | None = None) -> Iterator[R]:
     """`work(item)` for each of `items`, in their order, in forked workers when there are
     at least `parallel_from` items and more than one core.
 
     A worker takes `chunksize` items at a time; by default an eighth of its share, which
-    suits items of about the same cost. The garbage collector is off meanwhile
-    (`collection_paused`).
+    suits items of about the same cost. `meanwhile` is called in this process once, while
+    the workers run and before the first result is given (where the work is done in this
+    process, before it): work that needs what this process holds, done without waiting
+    on the workers. The garbage collector is off meanwhile (`collection_paused`).
     """
     global _work
     with collection_paused():
         cores = os.cpu_count() or 1
         if (len(items) < parallel_from or cores < 2 or threading.active_count() > 1
                 or not _can_fork()):
+            if meanwhile is not None:
+                meanwhile()
             yield from map(work, items)
             return
         import multiprocessing
@@ -61,7 +66,10 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
                                                                 initializer=left_to_parent)
             try:
                 batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
-                for results in pool.imap(_in_worker, batches, chunksize=1):
+                taken = pool.imap(_in_worker, batches, chunksize=1)
+                if meanwhile is not None:
+                    meanwhile()
+                for results in taken:
                     # Each result let go as it is taken, not with the rest of its batch: a
                     # view that reads one record at a time holds one at a time.
                     results.reverse()

@@ -263,17 +263,18 @@ def all_reports(
     terminal, a progress bar shows on standard error.
     """
     from eta.records.files import check_output_folder, write_changed
-    from eta.reports import render_each
+    from eta.reports import Rendered, render_each
 
     kinds = frozenset(only) if only else None
     with _progress() as progress:
         repository = resolve_root(root)
         rendered, failed = render_each(repository,
                                        _options(repository, on, now, generated_at),
-                                       progress, at=at, kinds=kinds)
+                                       progress, at=at, kinds=kinds, compared_with=output_dir)
     check_output_folder(output_dir, [report.name for report in rendered])
     for report in rendered:
-        write_changed(output_dir / report.name, report.text)
+        if isinstance(report, Rendered):
+            write_changed(output_dir / report.name, report.text)
     for failure in failed:
         typer.echo(f"eta: error: {failure.name} not written: {for_text_block(failure.problem)}",
                    err=True)

@@ -280,15 +280,22 @@ def write_changed(path: Path, text: str) -> bool:
     """`write_atomic(path, text, durable=False)`, unless the regular file at `path` holds
     exactly `text` already; whether it wrote. Reports made again from unchanged records are
     left as they were, their times too, and writing thousands costs more than comparing."""
+    if holds(path, text):
+        return False
+    write_atomic(path, text, durable=False)
+    return True
+
+
+def holds(path: Path, text: str) -> bool:
+    """Whether what is at `path` is a regular file that holds exactly `text`. Nothing is
+    followed or waited on: a link, a pipe or a device holds nothing."""
     data = text.encode("utf-8")
     with contextlib.suppress(OSError):
         if os.lstat(path).st_size == len(data):
             fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
             with os.fdopen(fd, "rb") as handle:
-                if stat.S_ISREG(os.fstat(handle.fileno()).st_mode) and handle.read() == data:
-                    return False
-    write_atomic(path, text, durable=False)
-    return True
+                return stat.S_ISREG(os.fstat(handle.fileno()).st_mode) and handle.read() == data
+    return False
 
 
 def _kind_of(mode: int) -> str:

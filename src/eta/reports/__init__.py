@@ -66,6 +66,14 @@ class Rendered:
 
 
 @dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A report whose file holds its text already: only its name comes back from the
+    worker that rendered it."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Planned:
     """One report `eta report all` writes: its file name, its kind and what it is of."""
 
@@ -280,58 +288,70 @@ PARALLEL_FROM = 200
 #: How many light reports a worker renders at a time: enough that passing them costs
 #: little, few enough that the workers finish together.
 BATCH = 32
-#: The reports that each take as long as hundreds of others: rendered first, each alone,
-#: so that none is left to one worker at the end while the others wait.
-_HEAVY = (Kind.MONTH, Kind.AVAILABILITY, Kind.OVERVIEW)
-
-
-def _batches(planned: list[Planned]) -> list[list[int]]:
-    """The indices of `planned` in the batches workers take them in: the heavy reports
-    first, one to a batch, then the others by `BATCH`."""
-    heavy = sorted((i for i, item in enumerate(planned) if item.kind in _HEAVY),
-                   key=lambda i: _HEAVY.index(planned[i].kind))
-    light = [i for i, item in enumerate(planned) if item.kind not in _HEAVY]
-    return [[i] for i in heavy] + [light[n:n + BATCH] for n in range(0, len(light), BATCH)]
+#: The reports that each take as long as hundreds of others, most of it in what they
+#: share (every incident's months and deadlines): rendered in this process while the
+#: workers render the others. A worker given one would leave the others waiting at the
+#: end, and each worker would find what they share again.
+_HEAVY = frozenset({Kind.MONTH, Kind.AVAILABILITY, Kind.OVERVIEW})
 
 
 def render_each(root: Path, options: Options, progress: Progress, *, at: str | None = None,
-                kinds: frozenset[Kind] | None = None) -> tuple[list[Rendered], list[Failed]]:
+                kinds: frozenset[Kind] | None = None, compared_with: Path | None = None
+                ) -> tuple[list[Rendered | Unchanged], list[Failed]]:
     """Every report (of `kinds`), each on its own: one that fails, on an invalid record or
-    a broken template, is named with its problem, and the others are rendered still.
+    a broken template, is named with its problem, and the others are rendered still. A
+    report whose file in the folder `compared_with` holds its text already is `Unchanged`.
 
     Many reports are shared among forked workers (`eta.parallel`) in batches: each renders
-    from the history read once here, and only the reports' names and texts come back. Both
-    lists are in the order of `Reporter.planned`."""
+    from the history read once here, compares what it rendered with its file, and only the
+    texts of changed reports come back; the heavy reports are rendered here meanwhile.
+    Both lists are in the order of `Reporter.planned`."""
     from eta.parallel import forked_map
+    from eta.records.files import holds
 
-    outcomes: dict[int, Rendered | Failed] = {}
+    outcomes: dict[int, Rendered | Unchanged | Failed] = {}
     with reporter(root, options, at=at) as made:
         planned = made.planned(kinds)
         progress.start(len(planned))
         made.read_ahead(planned)
 
-        def render(item: Planned) -> Rendered | Failed:
+        def render(item: Planned) -> Rendered | Unchanged | Failed:
             try:
-                return Rendered(item.name, made.report(item.kind, item.subject))
+                text = made.report(item.kind, item.subject)
             except EtaError as exc:
                 records_problem = at is not None and not isinstance(exc, TemplateProblem)
                 return Failed(item.name, f"at {at}: {exc}" if records_problem else str(exc))
+            if compared_with is not None and holds(compared_with / item.name, text):
+                return Unchanged(item.name)
+            return Rendered(item.name, text)
 
-        def render_batch(batch: list[int]) -> list[Rendered | Failed]:
+        def render_batch(batch: list[int]) -> list[Rendered | Unchanged | Failed]:
             return [render(planned[index]) for index in batch]
 
-        batches = (_batches(planned) if len(planned) >= PARALLEL_FROM
-                   else [list(range(len(planned)))])
-        done = forked_map(render_batch, batches, parallel_from=2, chunksize=1)
+        def taken(index: int, outcome: Rendered | Unchanged | Failed) -> None:
+            outcomes[index] = outcome
+            progress.advance(outcome.name)
+
+        def render_heavy() -> None:
+            for index in heavy:
+                taken(index, render(planned[index]))
+
+        if len(planned) >= PARALLEL_FROM:
+            heavy = [i for i, item in enumerate(planned) if item.kind in _HEAVY]
+            light = [i for i, item in enumerate(planned) if item.kind not in _HEAVY]
+            batches = [light[n:n + BATCH] for n in range(0, len(light), BATCH)]
+        else:
+            heavy, batches = [], [list(range(len(planned)))]
+        done = forked_map(render_batch, batches, parallel_from=2, chunksize=1,
+                          meanwhile=render_heavy)
         for batch, results in zip(batches, done, strict=True):
             for index, outcome in zip(batch, results, strict=True):
-                outcomes[index] = outcome
-                progress.advance(outcome.name)
+                taken(index, outcome)
     ordered = [outcomes[index] for index in range(len(planned))]
-    return ([o for o in ordered if isinstance(o, Rendered)],
+    return ([o for o in ordered if not isinstance(o, Failed)],
             [o for o in ordered if isinstance(o, Failed)])
 
 
 __all__ = ["Failed", "Kind", "Options", "Planned", "Progress", "Rendered", "Reporter",
-           "render_all", "render_each", "render_one",
+           "Unchanged", "render_all", "render_each", "render_one",
            "reporter"]
