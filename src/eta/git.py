@@ -639,11 +639,13 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
                      ) -> list[PathsCommit]:
     """The commits up to `commit` that changed any of `paths` (files or folders relative to
     the records root), newest first, in one `git log`. Renames are not followed: a record's
-    path is fixed by its id."""
+    path is fixed by its id. Nor are they looked for: git would name a file removed where
+    another much like it was added only by the new name, and so leave the commit out of
+    the old one's history when many paths are asked for at once, but not when it alone is."""
     if not paths:
         return []
     fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%cI", "%s"))
-    output = repository._run("log", f"--format={fmt}", "--name-only", "-z",
+    output = repository._run("log", "--no-renames", f"--format={fmt}", "--name-only", "-z",
                              "--end-of-options", commit, "--",
                              *(repository._git_path(path) for path in paths))
     found: list[PathsCommit] = []
