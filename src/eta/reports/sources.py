@@ -41,6 +41,9 @@ class Provenance:
         #: looking at the commits of every other record.
         self._changing: dict[str, list[int]] = {}
         self._uncommitted: list[str] | None = None
+        #: Of each preloaded commit a trail showed: the names it changed, and the folders
+        #: they lie in.
+        self._names: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 
     @classmethod
     def open(cls, root: Path, revision: str | None) -> Provenance:
@@ -112,11 +115,13 @@ class Provenance:
         """The commits that changed `paths`, newest first, and the files not committed."""
         if self.git is None or self.commit is None:
             return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
-        if self._commits is not None:
-            commits = self._preloaded_changing(paths)
-        else:
-            commits = commits_changing(self.git, self.commit, paths)
         shown = covering(paths)
+        if self._commits is not None:
+            changed = [(self._commits[index], self._shown(index, paths))
+                       for index in self._preloaded_changing(paths)]
+        else:
+            changed = [(c, [p for p in c.paths if shown(p)])
+                       for c in commits_changing(self.git, self.commit, paths)]
         uncommitted: list[str] = []
         if self.revision is None:
             if self._uncommitted is not None:
@@ -128,28 +133,54 @@ class Provenance:
             "note": self.note,
             "commits": [{
                 "commit": c.sha[:12], "date": c.date, "author": c.author_name,
-                "email": c.author_email, "subject": c.subject,
-                "files": [p for p in c.paths if shown(p)],
-            } for c in commits],
+                "email": c.author_email, "subject": c.subject, "files": files,
+            } for c, files in changed],
             "uncommitted": uncommitted,
         }
 
-
-    def _preloaded_changing(self, paths: Sequence[str]) -> list[PathsCommit]:
+    def _preloaded_changing(self, paths: Sequence[str]) -> list[int]:
+        """The indices in `_commits` of the commits that changed `paths`, newest first."""
         assert self._commits is not None
         if "." in paths:
-            return list(self._commits)
-        indices = sorted({index for path in paths
-                          for index in self._changing.get(path.rstrip("/"), ())})
-        return [self._commits[index] for index in indices]
+            return list(range(len(self._commits)))
+        return sorted({index for path in paths
+                       for index in self._changing.get(path.rstrip("/"), ())})
+
+    def _shown(self, index: int, paths: Sequence[str]) -> list[str]:
+        """The files of the preloaded commit `index` that `paths` cover (as `covering`
+        tells), in the commit's order: each of `paths` is looked up among the commit's
+        names, rather than each of the commit's names among `paths`. A commit of many files
+        is in the trails of many reports, each of a few records."""
+        assert self._commits is not None
+        commit = self._commits[index]
+        if "." in paths:
+            return list(commit.paths)
+        names = self._names.get(index)
+        if names is None:
+            names = self._names[index] = (frozenset(commit.paths), frozenset(
+                folder for path in commit.paths for folder in _folders_of(path)))
+        files, folders = names
+        found = {path for path in paths if path in files}
+        for path in paths:
+            folder = path.rstrip("/")
+            if folder in folders:
+                found.update(p for p in commit.paths if p.startswith(f"{folder}/"))
+        return [p for p in commit.paths if p in found]
 
 
 def _self_and_folders(path: str) -> Iterator[str]:
     """`path` and every folder it lies in: `releases/R1/plan.yaml`, `releases/R1`,
     `releases`."""
-    parts = path.split("/")
-    for end in range(len(parts), 0, -1):
-        yield "/".join(parts[:end])
+    yield path
+    yield from _folders_of(path)
+
+
+def _folders_of(path: str) -> Iterator[str]:
+    """Every folder `path` lies in: `releases/R1`, `releases` for `releases/R1/plan.yaml`."""
+    slash = path.rfind("/")
+    while slash != -1:
+        yield path[:slash]
+        slash = path.rfind("/", 0, slash)
 
 
 @contextmanager
