@@ -146,6 +146,22 @@ def test_response_deadline_in_the_availability_window(start: str, priority: Prio
     assert iso(CLOCK.response_deadline(at(start), priority)) == deadline
 
 
+@pytest.mark.parametrize("start", ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00",
+                                   "2026-10-24T23:30:00+02:00", "2026-03-29T01:30:00+01:00"])
+def test_a_start_given_in_a_zone_with_daylight_saving_counts_real_hours(start: str) -> None:
+    """Python adds to the wall clock of a moment in such a zone: 02:30 on the October
+    change plus four hours would be 06:30, five real hours on. (Compared in UTC: Python
+    calls a moment of the repeated hour equal to no moment of another zone.)"""
+    clock = around_the_clock()
+    moment = dt.datetime.fromisoformat(start)
+    in_zone = moment.astimezone(AMS)
+    expected = (moment + 4 * HOURS).astimezone(dt.UTC)
+    assert clock.response_deadline(in_zone, Priority.P1).astimezone(dt.UTC) == expected
+    assert clock.response_deadline(moment, Priority.P1).astimezone(dt.UTC) == expected
+    later = (moment + 90 * dt.timedelta(minutes=1)).astimezone(AMS)
+    assert clock.availability_time(in_zone, later) == 90 * dt.timedelta(minutes=1)
+
+
 # --- the support window: working days 09:00-17:00 without Dutch public holidays -------------------
 
 @pytest.mark.parametrize(("day", "working"), [

@@ -45,6 +45,15 @@ def _require_aware(moment: dt.datetime) -> None:
         raise ValueError(f"{moment.isoformat()} carries no time zone")
 
 
+def _in_utc(moment: dt.datetime) -> dt.datetime:
+    """`moment` in UTC, where adding and subtracting count real time: Python adds to the
+    wall clock of a moment in a zone with daylight saving, and takes two moments of one
+    such zone apart by their wall clocks, so that an hour around a change is lost or
+    counted twice."""
+    _require_aware(moment)
+    return moment.astimezone(UTC)
+
+
 def duration(span: dt.timedelta) -> str:
     """`9 hours 30 minutes`, `1 hour`, `0 hours`, `4 hours 0 minutes 1 second`."""
     seconds = int(span.total_seconds())
@@ -59,14 +68,8 @@ def duration(span: dt.timedelta) -> str:
 
 
 def elapsed_deadline(start: dt.datetime, duration: dt.timedelta) -> dt.datetime:
-    """`start` plus `duration` of real time, in `start`'s time zone.
-
-    Python adds a timedelta to the wall clock of a zone-aware datetime; going through UTC
-    makes the sum count real hours across a daylight-saving change.
-    """
-    _require_aware(start)
-    tz = start.tzinfo
-    return (start.astimezone(UTC) + duration).astimezone(tz)
+    """`start` plus `duration` of real time, in `start`'s time zone."""
+    return (_in_utc(start) + duration).astimezone(start.tzinfo)
 
 
 def data_breach_deadline(aware_at: dt.datetime) -> dt.datetime:
@@ -239,9 +242,8 @@ class Calendar:
 
     def open_time(self, start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         """How much open time lies between `start` and `end` (nothing when end <= start)."""
+        start, end = _in_utc(start), _in_utc(end)
         if end <= start:
-            _require_aware(start)
-            _require_aware(end)
             return ZERO
         total = ZERO
         day = self._local_date(start)
@@ -259,6 +261,7 @@ class Calendar:
 
         With a zero duration outside the windows, the clock stands still until they open.
         """
+        start = _in_utc(start)
         remaining = duration
         day = self._local_date(start)
         quiet_days = 0
