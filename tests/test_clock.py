@@ -162,6 +162,25 @@ def test_a_start_given_in_a_zone_with_daylight_saving_counts_real_hours(start: s
     assert clock.availability_time(in_zone, later) == 90 * dt.timedelta(minutes=1)
 
 
+def test_a_deadline_asked_again_is_the_deadline_of_that_very_start() -> None:
+    """A clock keeps the deadlines it found, by their start. Starts that Python calls equal
+    can stand for other instants (the second 02:30 of the October change, by its fold) or
+    be written in another zone; each has the deadline it has on a clock of its own."""
+    clock = around_the_clock()
+    first, second = at("2026-10-25T02:30"), at("2026-10-25T02:30").replace(fold=1)
+    local, utc = at("2026-10-24T23:30"), at("2026-10-24T23:30").astimezone(dt.UTC)
+    assert first == second and local == utc
+    starts = (first, second, local, utc)
+    asked = [clock.response_deadline(start, Priority.P1) for start in starts]
+    fresh = [around_the_clock().response_deadline(start, Priority.P1) for start in starts]
+    assert [(d.isoformat(), d.tzinfo) for d in asked] == [
+        (d.isoformat(), d.tzinfo) for d in fresh]
+    assert [iso(d) for d in asked] == ["2026-10-25T05:30:00+01:00",
+                                       "2026-10-25T06:30:00+01:00",
+                                       "2026-10-25T02:30:00+01:00",
+                                       "2026-10-25T02:30:00+01:00"]
+
+
 # --- the support window: working days 09:00-17:00 without Dutch public holidays -------------------
 
 @pytest.mark.parametrize(("day", "working"), [

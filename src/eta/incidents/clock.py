@@ -293,6 +293,11 @@ class BusinessClock:
         self._closing_days = frozenset(support.closing_days)
         # The holiday table (and the library) loads only when a support day is first asked.
         self.support = Calendar(self.tz, [support], day_counts=self._support_day)
+        #: The last response deadlines found, by start (with its zone and fold: equal
+        #: datetimes may differ in both) and priority. The views and rules each ask it of
+        #: an incident, one after the other.
+        self._deadlines: dict[tuple[dt.datetime, dt.tzinfo | None, int, Priority],
+                              dt.datetime] = {}
 
     def local(self, moment: dt.datetime) -> dt.datetime:
         _require_aware(moment)
@@ -327,7 +332,19 @@ class BusinessClock:
 
     def response_deadline(self, start: dt.datetime, priority: Priority) -> dt.datetime:
         """When the response time of `priority`, started at `start`, runs out."""
-        return self.calendar_for(priority).add(start, self.response_time(priority))
+        key = (start, start.tzinfo, start.fold, priority)
+        found = self._deadlines.get(key)
+        if found is None:
+            found = self.calendar_for(priority).add(start, self.response_time(priority))
+            if len(self._deadlines) >= _DEADLINES_KEPT:
+                del self._deadlines[next(iter(self._deadlines))]
+            self._deadlines[key] = found
+        return found
+
+
+#: How many response deadlines a clock keeps: those of the incident at hand and a few
+#: before it.
+_DEADLINES_KEPT = 64
 
 
 _CLOCKS: OrderedDict[int, tuple[ServiceLevels, BusinessClock]] = OrderedDict()
