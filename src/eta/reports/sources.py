@@ -11,7 +11,7 @@ records it shows; without `--at` it also names the files that differ from the la
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -117,7 +117,8 @@ class Provenance:
             return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
         shown = covering(paths)
         if self._commits is not None:
-            changed = [(self._commits[index], self._shown(index, paths))
+            given, folders = set(paths), {path.rstrip("/") for path in paths}
+            changed = [(self._commits[index], self._shown(index, given, folders, shown))
                        for index in self._preloaded_changing(paths)]
         else:
             changed = [(c, [p for p in c.paths if shown(p)])
@@ -146,25 +147,25 @@ class Provenance:
         return sorted({index for path in paths
                        for index in self._changing.get(path.rstrip("/"), ())})
 
-    def _shown(self, index: int, paths: Sequence[str]) -> list[str]:
-        """The files of the preloaded commit `index` that `paths` cover (as `covering`
-        tells), in the commit's order: each of `paths` is looked up among the commit's
-        names, rather than each of the commit's names among `paths`. A commit of many files
-        is in the trails of many reports, each of a few records."""
+    def _shown(self, index: int, given: set[str], folders: set[str],
+               shown: Callable[[str], bool]) -> list[str]:
+        """The files of the preloaded commit `index` that the paths `given` cover (`shown`,
+        from `covering`), in the commit's order. When the commit changed more files than
+        are given, each given path is looked up among the commit's names rather than each
+        of its names among them: a commit of many files is in the trails of many reports,
+        each of a few records."""
         assert self._commits is not None
         commit = self._commits[index]
-        if "." in paths:
-            return list(commit.paths)
+        if "." in given or len(commit.paths) <= len(given):
+            return [p for p in commit.paths if shown(p)]
         names = self._names.get(index)
         if names is None:
             names = self._names[index] = (frozenset(commit.paths), frozenset(
                 folder for path in commit.paths for folder in _folders_of(path)))
-        files, folders = names
-        found = {path for path in paths if path in files}
-        for path in paths:
-            folder = path.rstrip("/")
-            if folder in folders:
-                found.update(p for p in commit.paths if p.startswith(f"{folder}/"))
+        files, folders_changed = names
+        found = given & files
+        for folder in folders & folders_changed:
+            found.update(p for p in commit.paths if p.startswith(f"{folder}/"))
         return [p for p in commit.paths if p in found]
 
 
