@@ -523,6 +523,15 @@ def incident_paths(context: Data) -> list[str]:
 
 
 def overview_context(root: Path, today: dt.date, now: dt.datetime | None = None) -> Data:
+    """The releases and open incidents, what is overdue and what is due soon, judged at
+    `now` or the start of `today`: once in a run (`eta.records.snapshot`), for the
+    overview and the monthly reports, which show part of it. Each caller is given a dict
+    of its own to add to."""
+    return dict(once(("overview", str(root), today, now),
+                     lambda: _overview_context(root, today, now)))
+
+
+def _overview_context(root: Path, today: dt.date, now: dt.datetime | None) -> Data:
     register = load_register(root)
     agreements = load_agreements(root)
     tz = agreements.tz

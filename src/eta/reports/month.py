@@ -156,9 +156,7 @@ def _month(root: Path, month_text: str, today: dt.date, given: dt.datetime | Non
                        "verdict": verdict})
     duties.sort(key=lambda d: (d["due"], d["incident"], d["duty"]))
 
-    # The same for every month of a run: judged once (`eta.records.snapshot`), and only read.
-    overview = once(("overview", str(root), today, given),
-                    lambda: overview_context(root, today, given))
+    overview = overview_context(root, today, given)
     first, last = month.first_day, end.date() - dt.timedelta(days=1)
     overdue = [item for item in overview["overdue"] if first <= item["due"] <= last]
     by_status: dict[tuple[str, str], int] = {}
