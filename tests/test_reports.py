@@ -129,6 +129,20 @@ def test_what_the_escaping_filters_make_holds_no_control_left_to_escape_when_pri
             assert for_text_block(made) == made, (hex(code), made)
 
 
+def test_text_python_calls_printable_is_printed_unscanned_only_as_escaping_leaves_it() -> None:
+    """A template prints printable text without scanning it for controls
+    (`templating._printed`): none of the characters `for_text_block` escapes is printable."""
+    import sys
+
+    from eta.escaping import for_text_block
+
+    for code in range(sys.maxunicode + 1):
+        text = f"a{chr(code)}b"
+        if text.isprintable():
+            assert for_text_block(text) == text, hex(code)
+    assert "Overzicht — \u2018één\u2019 café, 16 november 2026 09:12".isprintable()
+
+
 def test_plain_text_passes_escaping_unscanned_only_when_escaping_would_not_change_it() -> None:
     from eta.escaping import _escaped_markdown
 

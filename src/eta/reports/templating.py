@@ -202,8 +202,10 @@ class _BoundedCodeGenerator(CodeGenerator):
 def _printed(value: object) -> str:
     """What `{{ ... }}` prints: within the limit of text (a block built of printed values
     grows no faster than they do), and with its controls escaped, record text or not.
-    Markdown that eta's filters made has every control escaped already."""
-    text = value if type(value) is Markdown else for_text_block(value)
+    Markdown that eta's filters made has every control escaped already, and text that
+    Python calls printable holds none of what `for_text_block` escapes."""
+    text = (value if type(value) is Markdown or (type(value) is str and value.isprintable())
+            else for_text_block(value))
     if len(text) > MAX_TEXT_LENGTH:
         raise TemplateLimitExceeded(f"a value of more than {MAX_TEXT_LENGTH:,} characters "
                                     "is printed")
