@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import commit, git, run_eta
+from eta.reports import Kind
 from report_helpers import GOLDEN, GOLDEN_TODAY, example_history
 from test_concurrency import folder_bytes, many_incidents
 
@@ -374,6 +375,60 @@ def test_all_in_workers_writes_what_one_process_writes_and_again_only_what_chang
                   if (before[name].st_ino, before[name].st_mtime_ns)
                   != (after[name].st_ino, after[name].st_mtime_ns)) == [
         "incident-2026-11-16-000042.md", "overview.md"]
+
+    # Reports found as they should be, then removed or changed before the run ends: the
+    # run puts them right, as it says it did.
+    import eta.records.files
+
+    holds = eta.records.files.holds
+    removed, changed = "incident-2026-11-16-000007.md", "incident-2026-11-16-000150.md"
+
+    def changed_after_the_comparison(path: Path, text: str) -> bool:
+        answer = holds(path, text)
+        if answer and path.name == removed:
+            path.unlink()
+        elif answer and path.name == changed:
+            with path.open("a") as handle:
+                handle.write("bijgewerkt\n")
+        return answer
+
+    monkeypatch.setattr(eta.records.files, "holds", changed_after_the_comparison)
+    last = run_eta(*argv, str(pooled), cwd=root)
+    assert (last.exit_code, last.stdout) == (0, f"wrote {len(before)} reports to {pooled}\n")
+    assert folder_bytes(pooled) == folder_bytes(alone)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a pool of workers needs two cores")
+@pytest.mark.parametrize("own_template", [False, True])
+def test_the_heavy_reports_are_rendered_here_only_with_etas_own_templates(
+    history: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, own_template: bool
+) -> None:
+    """A repository's templates render within limits of memory and time that hold for the
+    whole process: the pool's threads here would be held to them too (a thread taking
+    results that fails for memory leaves the command waiting for ever). So the workers
+    render those reports then."""
+    import eta.reports
+
+    root, _ = history
+    many_incidents(root, eta.reports.PARALLEL_FROM)
+    if own_template:
+        (root / "templates").mkdir()
+        (root / "templates" / "overview.md.j2").write_text("# Overzicht {{ kind }}\n")
+    log = root.parent / "rendered-by.txt"
+    report = eta.reports.Reporter.report
+
+    def logged(self: eta.reports.Reporter, kind: Kind, subject: str | None) -> str:
+        with log.open("a") as handle:
+            handle.write(f"{os.getpid()} {kind}\n")
+        return report(self, kind, subject)
+
+    monkeypatch.setattr(eta.reports.Reporter, "report", logged)
+    outcome = run_eta("report", "all", "--today", GOLDEN_TODAY, "-d", str(root.parent / "out"),
+                      cwd=root)
+    assert (outcome.exit_code, outcome.stderr) == (0, "")
+    here = {kind for pid, kind in (line.split() for line in log.read_text().splitlines())
+            if int(pid) == os.getpid()}
+    assert here == (set() if own_template else {"overview", "month", "availability"})
 
 
 def test_all_writes_only_the_kinds_asked_for(history: tuple[Path, list[str]]) -> None:

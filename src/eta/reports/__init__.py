@@ -67,10 +67,11 @@ class Rendered:
 
 @dataclass(frozen=True, slots=True)
 class Unchanged:
-    """A report whose file holds its text already: only its name comes back from the
-    worker that rendered it."""
+    """A report whose file holds its text already: only its name, and the file's status
+    when it was compared, come back from the worker that rendered it."""
 
     name: str
+    status: tuple[int, ...] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,10 +290,18 @@ PARALLEL_FROM = 200
 #: little, few enough that the workers finish together.
 BATCH = 32
 #: The reports that each take as long as hundreds of others, most of it in what they
-#: share (every incident's months and deadlines): rendered in this process while the
-#: workers render the others. A worker given one would leave the others waiting at the
-#: end, and each worker would find what they share again.
-_HEAVY = frozenset({Kind.MONTH, Kind.AVAILABILITY, Kind.OVERVIEW})
+#: share (every incident's months and deadlines).
+_HEAVY = (Kind.MONTH, Kind.AVAILABILITY, Kind.OVERVIEW)
+
+
+def _batches(planned: list[Planned], indices: list[int]) -> list[list[int]]:
+    """The `indices` of `planned` in the batches workers take them in: the heavy reports
+    first, one to a batch, so that none is left to one worker at the end while the others
+    wait, then the others by `BATCH`."""
+    heavy = sorted((i for i in indices if planned[i].kind in _HEAVY),
+                   key=lambda i: _HEAVY.index(planned[i].kind))
+    light = [i for i in indices if planned[i].kind not in _HEAVY]
+    return [[i] for i in heavy] + [light[n:n + BATCH] for n in range(0, len(light), BATCH)]
 
 
 def render_each(root: Path, options: Options, progress: Progress, *, at: str | None = None,
@@ -304,10 +313,15 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
 
     Many reports are shared among forked workers (`eta.parallel`) in batches: each renders
     from the history read once here, compares what it rendered with its file, and only the
-    texts of changed reports come back; the heavy reports are rendered here meanwhile.
-    Both lists are in the order of `Reporter.planned`."""
+    texts of changed reports come back. With eta's own templates, the heavy reports are
+    rendered here meanwhile, so that what they share is worked out once; a repository's
+    templates are rendered within limits of memory and time that hold for a whole process
+    (`eta.reports.templating`), which would then count the pool's threads here too, so
+    the workers take those first. Both lists are in the order of `Reporter.planned`."""
     from eta.parallel import forked_map
     from eta.records.files import holds
+    from eta.reports.templating import ReportEnvironment
+    from eta.user_cache import stat_key
 
     outcomes: dict[int, Rendered | Unchanged | Failed] = {}
     with reporter(root, options, at=at) as made:
@@ -321,8 +335,11 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
             except EtaError as exc:
                 records_problem = at is not None and not isinstance(exc, TemplateProblem)
                 return Failed(item.name, f"at {at}: {exc}" if records_problem else str(exc))
-            if compared_with is not None and holds(compared_with / item.name, text):
-                return Unchanged(item.name)
+            if compared_with is not None:
+                # The status before the comparison: a change during it shows at the end.
+                status = stat_key(str(compared_with / item.name))
+                if holds(compared_with / item.name, text):
+                    return Unchanged(item.name, status)
             return Rendered(item.name, text)
 
         def render_batch(batch: list[int]) -> list[Rendered | Unchanged | Failed]:
@@ -336,17 +353,27 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
             for index in heavy:
                 taken(index, render(planned[index]))
 
-        if len(planned) >= PARALLEL_FROM:
-            heavy = [i for i, item in enumerate(planned) if item.kind in _HEAVY]
-            light = [i for i, item in enumerate(planned) if item.kind not in _HEAVY]
-            batches = [light[n:n + BATCH] for n in range(0, len(light), BATCH)]
+        everything = list(range(len(planned)))
+        heavy: list[int]
+        if len(planned) < PARALLEL_FROM:
+            heavy, batches = [], [everything]
+        elif isinstance(made.env, ReportEnvironment):
+            heavy, batches = [], _batches(planned, everything)
         else:
-            heavy, batches = [], [list(range(len(planned)))]
+            heavy = [i for i in everything if planned[i].kind in _HEAVY]
+            batches = _batches(planned, [i for i in everything
+                                         if planned[i].kind not in _HEAVY])
         done = forked_map(render_batch, batches, parallel_from=2, chunksize=1,
                           meanwhile=render_heavy)
         for batch, results in zip(batches, done, strict=True):
             for index, outcome in zip(batch, results, strict=True):
                 taken(index, outcome)
+        # A worker compared a report with its file long before the end: one changed since
+        # is rendered again here, to be written.
+        for index, outcome in outcomes.items():
+            if (isinstance(outcome, Unchanged) and compared_with is not None
+                    and stat_key(str(compared_with / outcome.name)) != outcome.status):
+                outcomes[index] = render(planned[index])
     ordered = [outcomes[index] for index in range(len(planned))]
     return ([o for o in ordered if not isinstance(o, Failed)],
             [o for o in ordered if isinstance(o, Failed)])
