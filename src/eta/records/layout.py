@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,25 +90,34 @@ def covers(name: str, wanted: Iterable[str]) -> bool:
     return covering(wanted)(name)
 
 
-def covering(wanted: Iterable[str]) -> Callable[[str], bool]:
-    """`covers` against the same `wanted` for many names: a name is looked up once for
-    itself and once for each folder it lies in, however many names are wanted."""
-    given = set(wanted)
-    if "." in given:
-        return lambda name: True
-    folders = {w.rstrip("/") for w in given}
+def covering(wanted: Iterable[str]) -> Covering:
+    """`covers` against the same `wanted` for many names."""
+    return Covering(wanted)
 
-    def covered(name: str) -> bool:
-        if name in given:
+
+class Covering:
+    """Whether a name is one of `wanted` or lies below one: looked up once for itself and
+    once for each folder it lies in, however many names are wanted."""
+
+    __slots__ = ("everything", "folders", "given")
+
+    def __init__(self, wanted: Iterable[str]) -> None:
+        #: The names wanted, as given.
+        self.given = set(wanted)
+        #: Whether `.`, the whole root, is among them.
+        self.everything = "." in self.given
+        #: The names wanted, as folders a name may lie in.
+        self.folders = {w.rstrip("/") for w in self.given}
+
+    def __call__(self, name: str) -> bool:
+        if self.everything or name in self.given:
             return True
         slash = name.find("/")
         while slash != -1:
-            if name[:slash] in folders:
+            if name[:slash] in self.folders:
                 return True
             slash = name.find("/", slash + 1)
         return False
-
-    return covered
 
 
 def name_inside(root: Path, given: Path) -> str:

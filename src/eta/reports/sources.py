@@ -11,7 +11,7 @@ records it shows; without `--at` it also names the files that differ from the la
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -20,7 +20,7 @@ from typing import Any
 from eta.errors import EtaError
 from eta.git import GitError, GitRepository, PathsCommit, commits_changing
 from eta.records.files import refusal_of_git_mode
-from eta.records.layout import RECORD_FOLDERS, covering
+from eta.records.layout import RECORD_FOLDERS, Covering, covering
 
 
 class Provenance:
@@ -117,8 +117,7 @@ class Provenance:
             return {"available": False, "note": self.note, "commits": [], "uncommitted": []}
         shown = covering(paths)
         if self._commits is not None:
-            given, folders = set(paths), {path.rstrip("/") for path in paths}
-            changed = [(self._commits[index], self._shown(index, given, folders, shown))
+            changed = [(self._commits[index], self._shown(index, shown))
                        for index in self._preloaded_changing(paths)]
         else:
             changed = [(c, [p for p in c.paths if shown(p)])
@@ -147,24 +146,22 @@ class Provenance:
         return sorted({index for path in paths
                        for index in self._changing.get(path.rstrip("/"), ())})
 
-    def _shown(self, index: int, given: set[str], folders: set[str],
-               shown: Callable[[str], bool]) -> list[str]:
-        """The files of the preloaded commit `index` that the paths `given` cover (`shown`,
-        from `covering`), in the commit's order. When the commit changed more files than
-        are given, each given path is looked up among the commit's names rather than each
-        of its names among them: a commit of many files is in the trails of many reports,
-        each of a few records."""
+    def _shown(self, index: int, shown: Covering) -> list[str]:
+        """The files of the preloaded commit `index` that `shown` covers, in the commit's
+        order. When the commit changed more files than are wanted, each wanted name is
+        looked up among the commit's names rather than each of its names among them: a
+        commit of many files is in the trails of many reports, each of a few records."""
         assert self._commits is not None
         commit = self._commits[index]
-        if "." in given or len(commit.paths) <= len(given):
+        if shown.everything or len(commit.paths) <= len(shown.given):
             return [p for p in commit.paths if shown(p)]
         names = self._names.get(index)
         if names is None:
             names = self._names[index] = (frozenset(commit.paths), frozenset(
                 folder for path in commit.paths for folder in _folders_of(path)))
-        files, folders_changed = names
-        found = given & files
-        for folder in folders & folders_changed:
+        files, folders = names
+        found = shown.given & files
+        for folder in shown.folders & folders:
             found.update(p for p in commit.paths if p.startswith(f"{folder}/"))
         return [p for p in commit.paths if p in found]
 
