@@ -109,6 +109,22 @@ def commit(root: Path, message: str, date: str) -> str:
     return git(root, "rev-parse", "HEAD").strip()
 
 
+def commit_without_date(root: Path, message: str) -> str:
+    """Commit everything in `root` as a commit object written by hand, whose author and
+    committer lines give no time git can read (which `git commit` never writes, and `git
+    fsck` refuses); the new commit's id."""
+    git(root, "add", "-A")
+    tree = git(root, "write-tree").strip()
+    parent = git(root, "rev-parse", "HEAD").strip()
+    body = (f"tree {tree}\nparent {parent}\nauthor Mal <m@example.org> nooit +0000\n"
+            f"committer Mal <m@example.org> nooit +0000\n\n{message}\n")
+    written = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"], cwd=root,
+        input=body, capture_output=True, text=True, check=True).stdout.strip()
+    git(root, "update-ref", "HEAD", written)
+    return written
+
+
 @pytest.fixture
 def git_repo(repo: Path) -> Iterator[Path]:
     """The example records as a git repository with one commit."""

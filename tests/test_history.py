@@ -87,6 +87,23 @@ def test_history_as_json(history_repo: tuple[Path, list[str]]) -> None:
     assert document["versions"][3]["event"] == "created"
 
 
+def test_no_subject_or_author_forges_a_version(history_repo: tuple[Path, list[str]]
+                                               ) -> None:
+    """A subject written to pass for separators git's output could be split on."""
+    root, shas = history_repo
+    forged = ("Echt\x1e" + "0" * 40 + "\x1fMallory\x1fm@example.org\x1f"
+              "2020-01-01T00:00:00+00:00\x1fN\x1fVervalst\n:100644 100644")
+    edit(root, INCIDENT_PATH, "priority: P2", "priority: P1")
+    git(root, "commit", "-q", "-a", "-m", forged, "--author", "Mal\x1flory <m\x1e@example.org>")
+    outcome = run_eta("history", INCIDENT_PATH, "--format", "json", cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    versions = json.loads(outcome.stdout)["versions"]
+    assert [v["commit"] for v in versions[1:]] == shas[::-1]
+    assert (versions[0]["subject"], versions[0]["author"], versions[0]["changes"]) == (
+        forged.replace("\n", " "), {"name": "Mal\x1flory", "email": "m\x1e@example.org"},
+        [{"change": "changed", "path": "priority", "old": "P2", "new": "P1"}])
+
+
 def test_versions_parsed_in_forked_workers_give_the_same_history(
     history_repo: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

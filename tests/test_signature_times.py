@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES_DATE, EXAMPLES_DIAGNOSTIC, commit, git, run_eta
+from conftest import (
+    EXAMPLES_DATE,
+    EXAMPLES_DIAGNOSTIC,
+    commit,
+    commit_without_date,
+    git,
+    run_eta,
+)
 from eta.attestation import CLOCK_SKEW, Unattested, unattested
 from plan_helpers import AMS, current_digest, example_key, replace_in, write_signature
 
@@ -179,6 +186,21 @@ def test_content_committed_before_a_later_signature_commit_bounds_it(repo: Path)
     assert code == 1
     assert found[-1].endswith(f"before commit {changed[:12]} gave the content it covers its "
                               "present state, at 2026-01-20T09:00:00+01:00")
+
+
+def test_a_commit_git_cannot_date_ends_the_check_rather_than_lift_its_bound(repo: Path
+                                                                          ) -> None:
+    _decided_early(repo)
+    replace_in(repo / TOKENFABRIEK, "    - middelenregistratie\n",
+               "    - middelenregistratie\n    - walletkoppeling\n")
+    changed = commit_without_date(repo, "Tokenfabriek koppelt de wallet")
+    write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
+                    dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
+    outcome = run_eta("check", "--root", str(repo), "--no-cache", "--today", EXAMPLES_DATE,
+                      str(repo / "releases"))
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert outcome.stderr == (f"eta: error: commit {changed[:12]} holds no valid date "
+                              "('%aI'): the commit object is malformed\n")
 
 
 def test_outside_git_only_the_clock_and_the_decision_bound_a_signature(repo: Path) -> None:

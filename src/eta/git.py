@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -107,8 +108,6 @@ _OBJECT_ID = re.compile(rb"[0-9a-f]{40}|[0-9a-f]{64}")
 #: The most bytes of object names written to `cat-file --batch` before its answers are read:
 #: a page, the least a pipe holds on the systems eta runs on (Linux holds 64 KiB).
 _BATCH = 4096
-_FIELD = "\x1f"
-_RECORD = "\x1e"
 _STATUS_LETTERS = {
     "A": ChangeStatus.ADDED,
     "C": ChangeStatus.ADDED,
@@ -129,6 +128,43 @@ def check_revision(revision: str) -> str:
         raise GitError(f"{revision!r} is not a git revision: it holds a space or a "
                        "control character")
     return revision
+
+
+class _LogFormat:
+    """A `git log --format` whose output no commit and no path can forge.
+
+    A subject, an author's name or a file's name may hold any character but NUL, so no
+    character can end a commit's entry in git's output. Each entry starts with a marker
+    drawn at random for this one run instead, that nobody who wrote the history can know.
+    Within an entry the fields are on lines of their own: git prints none of them with a
+    line break in it (a subject's lines are joined, an identity has none).
+    """
+
+    def __init__(self, *fields: str) -> None:
+        self.fields = fields
+        self.marker = f"\x1e{secrets.token_hex(16)}\n"
+
+    @property
+    def option(self) -> str:
+        return "--format=" + self.marker.replace("\n", "%n") + "%n".join(self.fields)
+
+    def entry(self, text: str) -> tuple[list[str], str]:
+        """The fields of one entry (the text after a marker), and what git printed after
+        them: the commit's files."""
+        header, _, rest = text.partition("\0")
+        fields = header.split("\n")
+        if len(fields) != len(self.fields) or not _OBJECT_ID.fullmatch(fields[0].encode()):
+            raise GitError(f"git log printed an entry eta cannot read: {header[:80]!r}")
+        return fields, rest
+
+    @staticmethod
+    def moment(sha: str, text: str) -> dt.datetime:
+        """A date of commit `sha`, which git prints as written where it cannot read it."""
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise GitError(f"commit {sha[:12]} holds no valid date ({text!r}): the commit "
+                           "object is malformed") from None
 
 
 class GitRepository:
@@ -291,16 +327,20 @@ class GitRepository:
 
     # -- files ----------------------------------------------------------------------------
 
-    def changed_files(self, base: str, folders: Sequence[str]) -> list[FileChange]:
+    def changed_files(self, base: str, folders: Sequence[str], *, renames: bool = True
+                      ) -> list[FileChange]:
         """Files below `folders` that differ between commit `base` and the working tree.
 
-        New files git does not track yet count as added, as a commit would add them.
+        New files git does not track yet count as added, as a commit would add them. With
+        `renames`, a file removed where a much like one was added is one change, renamed;
+        which pairs git finds depends on the other files of `folders`.
         """
         pathspecs = [self._git_path(folder) for folder in folders]
         # Each walks the whole working tree; side by side they take the time of one.
         diff, untracked = self._run_side_by_side(
             ["diff", "--no-ext-diff", "--no-textconv", "--raw", "--no-abbrev", "-z",
-             "--find-renames", "--end-of-options", base, "--", *pathspecs],
+             "--find-renames" if renames else "--no-renames", "--end-of-options", base, "--",
+             *pathspecs],
             ["ls-files", "-z", "--others", "--exclude-standard", "--", *pathspecs])
         changes = list(self._parse_raw(diff.split("\0")))
         for git_path in untracked.split("\0"):
@@ -437,10 +477,11 @@ class GitRepository:
         """
         from git.compat import safe_decode
 
-        fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%G?", "%s"))
+        log = _LogFormat("%H", "%an", "%ae", "%aI", "%G?", "%s")
+        marker = log.marker.encode()
         # The handle ends git when it is let go, so it is held while git runs.
         running = self._repo.git.execute(
-            ["git", "log", "--follow", "--find-renames", f"--format={fmt}", "--raw",
+            ["git", "log", "--follow", "--find-renames", log.option, "--raw",
              "--no-abbrev", "-z", "--end-of-options", "HEAD", "--", self._git_path(path)],
             as_process=True)
         process = running.proc
@@ -448,15 +489,16 @@ class GitRepository:
         current = path
         pending = b""
         while chunk := os.read(process.stdout.fileno(), 1 << 16):
-            *complete, pending = (pending + chunk).split(_RECORD.encode())
+            *complete, pending = (pending + chunk).split(marker)
             commits = []
             for record in complete:
-                if record.strip(b"\0\n"):
-                    commits.append(self._commit(safe_decode(record) or "", current))
+                if record:
+                    commits.append(self._commit(log, safe_decode(record) or "", current))
                     current = commits[-1].old_path or commits[-1].path
             yield from self._with_signatures(commits)
-        if pending.strip(b"\0\n"):
-            yield from self._with_signatures([self._commit(safe_decode(pending) or "", current)])
+        if pending:
+            yield from self._with_signatures(
+                [self._commit(log, safe_decode(pending) or "", current)])
         stderr = safe_decode(process.stderr.read()) or ""
         if process.wait():
             raise GitError(f"git log failed: {_last_line(stderr, process.returncode)}")
@@ -472,10 +514,9 @@ class GitRepository:
                     commits[index], signature=SignatureStatus.CANNOT_CHECK)
         return commits
 
-    def _commit(self, record: str, current: str) -> Commit:
+    def _commit(self, log: _LogFormat, record: str, current: str) -> Commit:
         """One commit of `git log --raw -z` output; `current` is the file's path after it."""
-        header, _, rest = record.partition("\0")
-        sha, name, email, date, signature, subject = header.split(_FIELD, 5)
+        (sha, name, email, date, signature, subject), rest = log.entry(record)
         # --raw: ":<mode> <mode> <blob before> <blob after> <status>", then the path(s).
         fields = rest.lstrip("\n").split("\0")
         status: ChangeStatus | None = None
@@ -492,7 +533,7 @@ class GitRepository:
             old_blob = None if set(before) == {"0"} else before
             if status is ChangeStatus.ADDED:
                 old_path = None
-        return Commit(sha, name, email, dt.datetime.fromisoformat(date), subject,
+        return Commit(sha, name, email, log.moment(sha, date), subject,
                       _signature_status(signature), status, current, old_path, blob, old_blob)
 
 
@@ -638,26 +679,37 @@ class PathsCommit:
 def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str]
                      ) -> list[PathsCommit]:
     """The commits up to `commit` that changed any of `paths` (files or folders relative to
-    the records root), newest first, in one `git log`. Renames are not followed: a record's
-    path is fixed by its id. Nor are they looked for: git would name a file removed where
-    another much like it was added only by the new name, and so leave the commit out of
-    the old one's history when many paths are asked for at once, but not when it alone is."""
+    the records root), newest first, in one `git log`, each with the files it changed.
+
+    The answer for a set of paths is the answer for each path joined, so that one record's
+    trail is the same whether its history is read alone or with every other record's:
+    - Renames are neither followed (a record's path is fixed by its id) nor looked for:
+      git would name a file removed where another much like it was added only by the new
+      name, and so leave the commit out of the old one's history when many paths are asked
+      for at once, but not when it alone is.
+    - Every commit is walked (`--full-history`): git's simplification prunes a side branch
+      whose merge left a path as it was, which depends on the other paths asked for.
+    - A merge changed the files it holds different from every parent (a resolved
+      conflict); a merge that only takes one side's version of a file did not change it.
+      A merge that changed none of `paths` is left out.
+    """
     if not paths:
         return []
-    fmt = _RECORD + _FIELD.join(("%H", "%an", "%ae", "%aI", "%cI", "%s"))
-    output = repository._run("log", "--no-renames", f"--format={fmt}", "--name-only", "-z",
-                             "--end-of-options", commit, "--",
-                             *(repository._git_path(path) for path in paths))
+    log = _LogFormat("%H", "%an", "%ae", "%aI", "%cI", "%s")
+    output = repository._run(
+        "log", "--no-renames", "--full-history", "--diff-merges=dense-combined", log.option,
+        "--name-only", "-z", "--end-of-options", commit, "--",
+        *(repository._git_path(path) for path in paths))
     found: list[PathsCommit] = []
-    for chunk in output.split(_RECORD):
-        if not chunk.strip("\0\n"):
-            continue
-        header, _, rest = chunk.partition("\0")
-        sha, name, email, date, committed, subject = header.split(_FIELD, 5)
-        changed = tuple(sorted(p for name_ in rest.lstrip("\n").split("\0") if name_
-                               and (p := repository._root_path(name_)) is not None))
-        found.append(PathsCommit(sha, name, email, dt.datetime.fromisoformat(date), subject,
-                                 changed, dt.datetime.fromisoformat(committed)))
+    for entry in output.split(log.marker)[1:]:
+        (sha, name, email, date, committed, subject), rest = log.entry(entry)
+        # git starts a commit's names on a line of its own; a name may start with one too.
+        names = rest.removeprefix("\n").split("\0")
+        changed = tuple(sorted(p for name_ in names
+                               if name_ and (p := repository._root_path(name_)) is not None))
+        if changed:
+            found.append(PathsCommit(sha, name, email, log.moment(sha, date), subject,
+                                     changed, log.moment(sha, committed)))
     return found
 
 

@@ -77,13 +77,12 @@ def _release_commits(root: Path, head: str) -> dict[str, list[ReleaseCommit]]:
 
 @functools.lru_cache(maxsize=4)
 def _release_commits_cached(root: str, head: str) -> dict[str, list[ReleaseCommit]]:
-    from eta.git import GitError, GitRepository, commits_changing
+    from eta.git import GitRepository, commits_changing
 
-    try:
-        with GitRepository.open(Path(root), "dating signatures") as git:
-            commits = commits_changing(git, head, [RELEASES])
-    except GitError:
-        return {}
+    # `head` is a commit git found at `root`: git failing now (a commit object it cannot
+    # read, say) would lift the bound git sets, so it ends the check with git's reason.
+    with GitRepository.open(Path(root), "dating signatures") as git:
+        commits = commits_changing(git, head, [RELEASES])
     found: dict[str, list[ReleaseCommit]] = {}
     for commit in commits:
         by_release: dict[str, tuple[bool, set[str]]] = {}

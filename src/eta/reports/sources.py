@@ -107,8 +107,8 @@ class Provenance:
             touched = {name for path in commit.paths for name in _self_and_folders(path)}
             for name in touched:
                 changing.setdefault(name, []).append(index)
-        uncommitted = None if self.revision is not None else [
-            c.path for c in self.git.changed_files(self.commit, RECORD_FOLDERS)]
+        uncommitted = None if self.revision is not None else self._uncommitted_of(
+            RECORD_FOLDERS)
         return commits, changing, uncommitted
 
     def trail(self, paths: Sequence[str]) -> dict[str, Any]:
@@ -127,16 +127,22 @@ class Provenance:
             if self._uncommitted is not None:
                 uncommitted = [p for p in self._uncommitted if shown(p)]
             else:
-                uncommitted = [c.path for c in self.git.changed_files(self.commit, paths)]
+                uncommitted = self._uncommitted_of(paths)
         return {
             "available": True,
             "note": self.note,
             "commits": [{
                 "commit": c.sha[:12], "date": c.date, "author": c.author_name,
                 "email": c.author_email, "subject": c.subject, "files": files,
-            } for c, files in changed],
+            } for c, files in changed if files],
             "uncommitted": uncommitted,
         }
+
+    def _uncommitted_of(self, paths: Sequence[str]) -> list[str]:
+        """The files below `paths` that differ from the commit shown. A renamed file is
+        two, the one removed and the one added, whatever else `paths` holds."""
+        assert self.git is not None and self.commit is not None
+        return [c.path for c in self.git.changed_files(self.commit, paths, renames=False)]
 
     def _preloaded_changing(self, paths: Sequence[str]) -> list[int]:
         """The indices in `_commits` of the commits that changed `paths`, newest first."""
