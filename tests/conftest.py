@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,3 +133,25 @@ def git_repo(repo: Path) -> Iterator[Path]:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Example records")
     yield repo
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Wait until `condition()` holds; the limit only stops a run that would hang."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.001)
+
+
+def children(pid: int) -> set[int]:
+    """The processes that process `pid` forked, from any of its threads (a pool forks the
+    replacements of its workers from a thread of its own)."""
+    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()}
+
+
+def all_ended(pids: set[int]) -> bool:
+    """Whether every one of `pids` has ended (a zombie has: only its status is left)."""
+    return not any(Path(f"/proc/{pid}").exists()
+                   and Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+                   != "Z" for pid in pids)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, git, run_eta
+from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, all_ended, children, git, run_eta, wait_for
 
 INCIDENT = "2026-11-16-q738dq"
 INCIDENT_FILE = f"incidents/{INCIDENT}.yaml"
@@ -322,14 +322,6 @@ def catches_sigterm(pid: int) -> bool:
     return bool(caught & (1 << (signal.SIGTERM - 1)))
 
 
-def wait_for(condition: object, what: str, seconds: float = 60) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.001)
-
-
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.15])
 def test_ctrl_c_in_the_first_moments_of_a_command(git_repo: Path, delay: float) -> None:
     before = (git_repo / INCIDENT_FILE).read_bytes()
@@ -370,11 +362,6 @@ def many_incidents(root: Path, count: int) -> None:
         (root / f"incidents/{incident_id}.yaml").write_text(text.replace(INCIDENT, incident_id))
 
 
-def children(pid: int) -> list[int]:
-    found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in found]
-
-
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a parallel check needs two cores")
 @pytest.mark.parametrize("whom", ["the group, as a terminal does", "the command alone"])
 def test_ctrl_c_during_a_parallel_check(repo: Path, whom: str) -> None:
@@ -391,9 +378,26 @@ def test_ctrl_c_during_a_parallel_check(repo: Path, whom: str) -> None:
         os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate()
     assert (process.returncode, stdout, stderr) == (130, "", "eta: interrupted\n")
-    wait_for(lambda: not any(Path(f"/proc/{pid}").exists()
-                             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
-                             for pid in workers), "the workers to end", seconds=10)
+    wait_for(lambda: all_ended(workers), "the workers to end", seconds=10)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="a parallel check needs two cores")
+@pytest.mark.parametrize("command", [["check", "--no-cache"],
+                                     ["report", "all", "--output-dir", "reports"]])
+def test_a_kill_of_a_parallel_command_ends_its_workers(git_repo: Path, command: list[str]
+                                                       ) -> None:
+    """SIGKILL leaves the command no moment to end its workers: they end with it, and
+    hold its output open no longer."""
+    many_incidents(git_repo, 1200)
+    process = subprocess.Popen([sys.executable, "-m", "eta", *command], cwd=git_repo,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    wait_for(lambda: len(children(process.pid)) >= 2, "the pool's workers")
+    workers = children(process.pid)
+    process.kill()
+    stdout, _ = process.communicate(timeout=20)  # no worker holds the output open
+    assert (process.returncode, stdout) == (-signal.SIGKILL, "")
+    wait_for(lambda: all_ended(workers), "the workers to end", seconds=10)
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -420,9 +424,7 @@ def test_ctrl_c_during_parallel_reports_leaves_the_last_reports_as_they_were(
     stdout, stderr = process.communicate()
     assert (process.returncode, stdout, stderr) == (130, "", "eta: interrupted\n")
     assert folder_bytes(output) == before
-    wait_for(lambda: not any(Path(f"/proc/{pid}").exists()
-                             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
-                             for pid in workers), "the workers to end", seconds=10)
+    wait_for(lambda: all_ended(workers), "the workers to end", seconds=10)
 
 
 # -- A change that removes files -------------------------------------------------------------

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
 import pytest
+
+from conftest import all_ended, children, wait_for
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2 or sys.platform == "win32",
                                 reason="a pool of forked workers needs fork and two cores")
@@ -183,3 +186,35 @@ def test_what_is_done_meanwhile_is_done_here_while_the_workers_run() -> None:
     assert (outcome.returncode, outcome.stdout, outcome.stderr) == (0, (
         "meanwhile here: True workers: 1\nfirst (0, False)\nsquares True here {False}\n"
         "meanwhile here: True workers: 0\nfirst (0, True)\nsquares True here {True}\n"), "")
+
+
+#: A pool whose workers sit idle while this process waits meanwhile, for ever.
+_IDLE_POOL = """
+import time
+from eta import interrupts
+from eta.parallel import forked_map
+
+interrupts.install()
+list(forked_map(abs, [1], parallel_from=1, meanwhile=lambda: time.sleep(600)))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux's parent-death signal")
+def test_workers_that_replace_killed_ones_end_with_their_parent_killed() -> None:
+    """Workers killed while idle leave the lock of the pool's queue held for ever; the
+    pool replaces them, and the replacements wait on that lock. SIGKILL gives the parent
+    no moment to end them: they end with it."""
+    command = subprocess.Popen([sys.executable, "-c", _IDLE_POOL], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: len(children(command.pid)) == 2, "the pool's workers")
+        first = children(command.pid)
+        for pid in first:
+            os.kill(pid, signal.SIGKILL)
+        wait_for(lambda: len(children(command.pid) - first) == 2, "the replacements")
+        replacements = children(command.pid) - first
+    finally:
+        command.kill()
+    stdout, stderr = command.communicate(timeout=30)
+    assert (command.returncode, stdout, stderr) == (-signal.SIGKILL, "", "")
+    wait_for(lambda: all_ended(replacements), "the replacements to end", seconds=30)

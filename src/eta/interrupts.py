@@ -21,6 +21,11 @@ STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _command: int | None = None
 _children: set[int] = set()
+#: Set by the command as it stops, before it ends its children: a pool worker forked after
+#: (a pool replaces a worker that was ended) finds it set in its copy of the memory.
+_stopping = False
+#: The option of Linux's prctl that signals a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
 
 
 def install() -> None:
@@ -42,7 +47,9 @@ def release(pid: int) -> None:
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
+    global _stopping
     if os.getpid() == _command:
+        _stopping = True
         # A parallel check's workers and a child reading git would go on with no one to
         # read their answer; they end now, killed, so they print nothing either.
         for pid in _children | _pool_workers():
@@ -74,10 +81,29 @@ def held_back() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def left_to_parent() -> None:
-    """For a pool worker forked inside `held_back`: the stopping signals leave it alone,
-    and its parent ends it. A worker that ended itself would be replaced by a new one that
-    nobody ends, which prints a traceback when it finds its parent gone."""
+def left_to_parent(parent: int) -> None:
+    """For a pool worker forked by `parent` inside `held_back`: the stopping signals leave
+    it alone, and its parent ends it. A worker that ended itself would be replaced by a new
+    one that nobody ends, which prints a traceback when it finds its parent gone.
+
+    The pool replaces the workers its parent ends as it stops. A replacement would wait
+    for ever on the lock of the pool's queue that a killed worker held, so it ends with
+    its parent: at once where it was forked once the parent was stopping, and on Linux by
+    the kernel's word when the parent ends, however late it was forked or the parent ended
+    (SIGKILL included)."""
     for number in STOPPING:
         signal.signal(number, signal.SIG_IGN)
+    if _stopping or (_ended_with_parent() and os.getppid() != parent):
+        os._exit(128 + signal.SIGTERM)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
+
+
+def _ended_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; whether it could be asked.
+    (The kernel asks it of the thread that forked, which for a pool's replacement workers
+    is a thread of the pool that lives as long as the pool, and they are no use after.)"""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    return int(ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)) == 0

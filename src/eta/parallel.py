@@ -62,8 +62,8 @@ def forked_map(work: Callable[[T], R], items: Sequence[T], *, parallel_from: int
             # hands Ctrl-C to the main thread: one delivered to a pool thread would leave
             # the main thread waiting on the pool for ever; it ends the workers itself.
             with held_back():
-                pool = multiprocessing.get_context("fork").Pool(workers,
-                                                                initializer=left_to_parent)
+                pool = multiprocessing.get_context("fork").Pool(
+                    workers, initializer=left_to_parent, initargs=(os.getpid(),))
             try:
                 batches = [items[start:start + chunk] for start in range(0, len(items), chunk)]
                 taken = pool.imap(_in_worker, batches, chunksize=1)
