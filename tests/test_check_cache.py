@@ -381,7 +381,7 @@ def test_links_planted_in_a_shared_cache_folder_overwrite_nothing(
     assert findings(repo)[0] == 0
     assert list(shared.iterdir()) == []  # nothing written where others may write
     cache_name = _cache_file_name(repo)
-    for name in (cache_name, f".{cache_name}.{os.getpid()}.tmp", KEY_NAME,
+    for name in (cache_name, f".{cache_name}.{os.getpid()}.0123456789ab.tmp", KEY_NAME,
                  f".{KEY_NAME}.{os.getpid()}.tmp"):
         (shared / name).symlink_to(victim)
     assert findings(repo)[0] == 0
@@ -397,7 +397,7 @@ def test_links_in_the_private_cache_folder_are_replaced_never_followed(
     victim.write_text("precious\n")
     cache_file, _ = cached(cache_dir)
     cache_file.unlink()
-    temporary = cache_dir / f".{cache_file.name}.{os.getpid()}.tmp"
+    temporary = cache_dir / f".{cache_file.name}.{os.getpid()}.0123456789ab.tmp"
     for link in (cache_file, temporary):
         link.symlink_to(victim)
     assert findings(repo) == cold

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -24,6 +25,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, all_ended, children, git, run_eta, wait_for
+from eta.records.files import running
 
 INCIDENT = "2026-11-16-q738dq"
 INCIDENT_FILE = f"incidents/{INCIDENT}.yaml"
@@ -425,6 +427,52 @@ def test_ctrl_c_during_parallel_reports_leaves_the_last_reports_as_they_were(
     assert (process.returncode, stdout, stderr) == (130, "", "eta: interrupted\n")
     assert folder_bytes(output) == before
     wait_for(lambda: all_ended(workers), "the workers to end", seconds=10)
+
+
+REPORTS_AGAIN = ["report", "all", "--output-dir", "reports", "--today", EXAMPLES_DATE,
+                 "--generated-at", "2026-12-01T10:00"]
+
+
+def reports_written_once_and_again(git_repo: Path, tmp_path: Path
+                                   ) -> tuple[dict[str, bytes], dict[str, bytes], int]:
+    """The example reports written once into `reports`; what that folder then holds, what
+    `REPORTS_AGAIN` makes of it (every report anew: its time of making changed), and the
+    step of that run at which its second report is renamed into place."""
+    first = run_eta("report", "all", "--output-dir", "reports", "--today", EXAMPLES_DATE,
+                    "--generated-at", "2026-11-30T10:00", cwd=git_repo)
+    assert first.exit_code == 0, first.stderr
+    finished = tmp_path / "finished"
+    shutil.copytree(git_repo, finished)
+    steps = steps_of(finished, *REPORTS_AGAIN)
+    again = folder_bytes(finished / "reports")
+    before = folder_bytes(git_repo / "reports")
+    assert before.keys() == again.keys() and all(before[n] != again[n] for n in before)
+    assert steps[-len(again):] == ["replace"] * len(again)
+    return before, again, len(steps) - len(again) + 2
+
+
+def test_ctrl_c_while_reports_are_written_lets_every_one_be_written_first(
+        git_repo: Path, tmp_path: Path) -> None:
+    _, again, second_report = reports_written_once_and_again(git_repo, tmp_path)
+    interrupted = killed_at(git_repo, second_report, *REPORTS_AGAIN, signal_name="INT")
+    assert (interrupted.returncode, interrupted.stderr) == (130, "eta: interrupted\n")
+    assert folder_bytes(git_repo / "reports") == again
+    assert sorted(p.name for p in (git_repo / "reports").iterdir()) == sorted(again)
+
+
+def test_what_a_kill_while_reports_are_written_leaves_the_next_run_removes(
+        git_repo: Path, tmp_path: Path) -> None:
+    before, again, second_report = reports_written_once_and_again(git_repo, tmp_path)
+    killed = killed_at(git_repo, second_report, *REPORTS_AGAIN)
+    assert killed.returncode == -signal.SIGKILL
+    output = git_repo / "reports"
+    [left] = [p.name for p in output.iterdir() if p.name not in before]
+    found = re.fullmatch(r"\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp", left)
+    assert found is not None and found[1] in again and not running(int(found[2]))
+    done = eta_process(git_repo, *REPORTS_AGAIN)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in output.iterdir()) == sorted(again)
+    assert folder_bytes(output) == again
 
 
 # -- A change that removes files -------------------------------------------------------------

@@ -279,8 +279,8 @@ def test_a_write_killed_halfway_leaves_no_file_behind_for_long(
     dead.wait()
     alive = subprocess.Popen(["sleep", "60"])
     try:
-        left = cache_dir / f".{cache_file.name}.{dead.pid}.tmp"
-        writing = cache_dir / f".{cache_file.name}.{alive.pid}.tmp"
+        left = cache_dir / f".{cache_file.name}.{dead.pid}.0123456789ab.tmp"
+        writing = cache_dir / f".{cache_file.name}.{alive.pid}.0123456789ab.tmp"
         left.write_bytes(b"half")
         writing.write_bytes(b"half")
         path = repo / INCIDENT

@@ -27,6 +27,8 @@ from pathlib import Path
 from stat import S_IFMT, S_ISREG
 from typing import Any
 
+from eta.records.files import left_behind, temporary_name
+
 #: Changes newer than this, measured from a cache's last write, are always read again: the
 #: times of a file changed within it cannot tell it from the version the cache holds.
 RACY_SECONDS = 2.0
@@ -105,7 +107,7 @@ class PrivateFolder:
     def write(self, name: str, *pieces: bytes) -> None:
         """Write `pieces`, one after the other, to a new temporary file (mode 0600) and
         rename it over `name`: a link there is replaced, never followed."""
-        temporary = f".{name}.{os.getpid()}.tmp"
+        temporary = temporary_name(name)
         self._remove_left_behind(name)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600,
                      dir_fd=self.fd)
@@ -123,17 +125,9 @@ class PrivateFolder:
             raise
 
     def _remove_left_behind(self, name: str) -> None:
-        """Remove the temporary files of `name` that runs killed while writing left behind:
-        those of this process's id and of ids no process has now (one that does may be
-        writing still)."""
-        prefix, suffix = f".{name}.", ".tmp"
         with contextlib.suppress(OSError), os.scandir(self.fd) as entries:
-            left = [entry.name for entry in entries
-                    if entry.name.startswith(prefix) and entry.name.endswith(suffix)]
+            left = left_behind((entry.name for entry in entries), {name})
         for temporary in left:
-            pid = temporary[len(prefix):-len(suffix)]
-            if not pid.isdigit() or (int(pid) != os.getpid() and _running(int(pid))):
-                continue
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.fd)
 
@@ -194,17 +188,6 @@ class PrivateFolder:
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.fd)
-
-
-def _running(pid: int) -> bool:
-    """Whether a process of id `pid` exists (of this user or another)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _owned_and_private(status: os.stat_result) -> bool:

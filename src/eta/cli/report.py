@@ -262,7 +262,8 @@ def all_reports(
     its problem, and the others are written still; the exit status is then 1. On a
     terminal, a progress bar shows on standard error.
     """
-    from eta.records.files import check_output_folder, write_changed
+    from eta.interrupts import held_back
+    from eta.records.files import check_output_folder, remove_left_behind, write_changed
     from eta.reports import Rendered, render_each
 
     kinds = frozenset(only) if only else None
@@ -271,10 +272,15 @@ def all_reports(
         rendered, failed = render_each(repository,
                                        _options(repository, on, now, generated_at),
                                        progress, at=at, kinds=kinds, compared_with=output_dir)
-    check_output_folder(output_dir, [report.name for report in rendered])
-    for report in rendered:
-        if isinstance(report, Rendered):
-            write_changed(output_dir / report.name, report.text)
+    names = [report.name for report in rendered]
+    check_output_folder(output_dir, names)
+    # A stop while the reports are written takes effect once they all are: it never leaves
+    # a set of reports of which some are made anew and the rest are not.
+    with held_back():
+        remove_left_behind(output_dir, names)
+        for report in rendered:
+            if isinstance(report, Rendered):
+                write_changed(output_dir / report.name, report.text)
     for failure in failed:
         typer.echo(f"eta: error: {failure.name} not written: {for_text_block(failure.problem)}",
                    err=True)

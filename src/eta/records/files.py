@@ -15,8 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
 from eta.catalogue import FILE_SPECIAL, FILE_SUBMODULE, FILE_SYMLINK
@@ -235,7 +234,7 @@ def write_real(root: Path, name: str, data: bytes) -> None:
             if refused is not None:
                 raise refused
             mode = status.st_mode & 0o777
-        temporary = f".{last}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+        temporary = temporary_name(last)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
                      0o600, dir_fd=folder)
         try:
@@ -260,8 +259,9 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
     file, which for thousands of reports is more than rendering them, and what a power cut
     might empty is written again by the next run."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
+    temporary = path.with_name(temporary_name(path.name))
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC,
+                 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -274,6 +274,57 @@ def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
         raise
+
+
+def temporary_name(name: str) -> str:
+    """The name a file `name` is written under before it is renamed into place, in the
+    same folder: hidden, and holding this process's id, so that what a writer killed on
+    the way leaves behind is told from what one still running writes (`left_behind`)."""
+    return f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
+
+
+def left_behind(entries: Iterable[str], names: Container[str]) -> list[str]:
+    """Of `entries`, the names in one folder, the temporary files of the files `names`
+    that writers killed on the way left behind: those of this process's id (an earlier
+    process's, which had it before) and of ids no process has now. One of a process that
+    is running may be being written still."""
+    found = []
+    for entry in entries:
+        if entry.startswith(".") and entry.endswith(".tmp"):
+            name, _, writer = entry[1:-4].rpartition(".")[0].rpartition(".")
+            if (name in names and writer.isdigit()
+                    and (int(writer) == os.getpid() or not running(int(writer)))):
+                found.append(entry)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether a process of id `pid` exists (of this user or another)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_left_behind(folder: Path, names: Iterable[str]) -> None:
+    """Remove what writers killed on the way left of the files `names` (paths relative to
+    `folder`) in `folder` and the folders below it that they lie in."""
+    by_folder: dict[str, set[str]] = {}
+    for name in names:
+        parent, _, last = name.rpartition("/")
+        by_folder.setdefault(parent, set()).add(last)
+    for parent, last_names in by_folder.items():
+        where = folder / parent
+        try:
+            entries = [entry.name for entry in where.iterdir()]
+        except OSError:  # no such folder yet
+            continue
+        for temporary in left_behind(entries, last_names):
+            with contextlib.suppress(OSError):
+                (where / temporary).unlink()
 
 
 def write_changed(path: Path, text: str) -> bool:
