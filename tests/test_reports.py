@@ -736,6 +736,13 @@ def _render_text(tmp_path: Path, source: str, name: str = "x.md.j2", **data: obj
      "templates/x.md.j2:1: too much work: macros or loops call themselves too deeply"),
     ("\n{% for i in range(40) %}{{ 'y' * 1000000 }}{% endfor %}",
      "templates/x.md.j2:2: the report would be longer than 32,000,000 characters"),
+    # Half of a surrogate pair: Python's text may hold one, a UTF-8 file cannot.
+    ("Eerst\n\n{% for i in items %}{{ i }}{{ 'a\\udc80b' if i == 2 }}{% endfor %}",
+     "templates/x.md.j2:3: the report would hold U+DC80, half of a surrogate pair, which no "
+     "text file can hold"),
+    ("{% set s = 'é\\ud800' %}\n{{ s|upper }}",
+     "templates/x.md.j2:2: the report would hold U+D800, half of a surrogate pair, which no "
+     "text file can hold"),
     # Two copies of two copies of ...: small in memory, but Python compares or prints it in
     # one step that the time limit cannot interrupt.
     ('{% set ns = namespace(a=[1], b=[1]) %}\n{% for i in range(60) %}'

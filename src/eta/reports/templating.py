@@ -32,7 +32,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 from jinja2.compiler import CodeGenerator, Frame
@@ -778,13 +778,28 @@ def _collected(env: jinja2.Environment, pieces: Iterator[str], template_name: st
     for piece in pieces:
         size += len(piece)
         if size > MAX_OUTPUT:
-            where = _suspended_at(env, pieces) or template_name
-            with contextlib.suppress(Exception):
-                pieces.close()  # type: ignore[attr-defined]
-            raise TemplateProblem(f"{where}: the report would be longer than "
-                                  f"{MAX_OUTPUT:,} characters")
+            _stopped(env, pieces, template_name, "the report would be longer than "
+                     f"{MAX_OUTPUT:,} characters")
+        if not piece.isascii() and (surrogate := _SURROGATE.search(piece)) is not None:
+            # Text in a file is UTF-8, which has no code for half of a surrogate pair
+            # (a template makes one with an escape, "\ud800").
+            _stopped(env, pieces, template_name, "the report would hold "
+                     f"U+{ord(surrogate[0]):04X}, half of a surrogate pair, which no "
+                     "text file can hold")
         collected.append(piece)
     return "".join(collected)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _stopped(env: jinja2.Environment, pieces: Iterator[str], template_name: str,
+             problem: str) -> NoReturn:
+    """End the render that yields `pieces`, for `problem` at the line it stopped at."""
+    where = _suspended_at(env, pieces) or template_name
+    with contextlib.suppress(Exception):
+        pieces.close()  # type: ignore[attr-defined]
+    raise TemplateProblem(f"{where}: {problem}")
 
 
 def _suspended_at(env: jinja2.Environment, generator: object) -> str | None:
