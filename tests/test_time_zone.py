@@ -82,3 +82,44 @@ def test_service_levels_that_do_not_load_leave_the_default(repo: Path) -> None:
 def test_another_zone_is_the_zone_of_the_records(repo: Path) -> None:
     in_zone(repo, KIRITIMATI)
     assert repository_zone(repo) == ZoneInfo(KIRITIMATI)
+
+
+#: The hour the clocks go back in the Netherlands in 2026: 02:30 comes twice.
+TWICE = ("2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00")
+
+
+@pytest.mark.parametrize(("moment", "in_table", "in_text"), [
+    (TWICE[0], "2026-10-25 02:30 CEST", "2026-10-25 02:30 CEST"),
+    (TWICE[1], "2026-10-25 02:30 CET", "2026-10-25 02:30 CET"),
+    ("2026-10-25T01:59:00+02:00", "2026-10-25 01:59", "2026-10-25 01:59 CEST"),
+    ("2026-10-25T03:00:00+01:00", "2026-10-25 03:00", "2026-10-25 03:00 CET"),
+    # The hour the clocks go forward has no time twice (02:30 there is no time at all).
+    ("2026-03-29T01:30:00+01:00", "2026-03-29 01:30", "2026-03-29 01:30 CET"),
+    ("2026-03-29T03:30:00+02:00", "2026-03-29 03:30", "2026-03-29 03:30 CEST"),
+])
+def test_a_time_the_clock_shows_twice_is_shown_with_its_zone_even_in_a_table(
+    moment: str, in_table: str, in_text: str
+) -> None:
+    from eta.moments import shown_moment
+
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    given = dt.datetime.fromisoformat(moment).astimezone(dt.UTC)
+    assert shown_moment(given, amsterdam, zone=False) == in_table
+    assert shown_moment(given, amsterdam) == in_text
+
+
+def test_the_incident_list_tells_the_two_half_past_twos_of_october_apart(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # no cell folded over two lines
+    text = (repo / f"incidents/{DEMO}.yaml").read_text()
+    for number, detected in enumerate(TWICE, start=1):
+        incident = f"2026-10-25-twee0{number}"
+        (repo / f"incidents/{incident}.yaml").write_text(text.replace(DEMO, incident).replace(
+            "  detected: 2026-11-16T09:12:00+01:00", f"  detected: {detected}"))
+    listed = run_eta("incident", "list", "--today", "2026-12-01", "--root", str(repo))
+    assert listed.exit_code == 0, listed.stderr
+    shown = {line.split()[0]: re.findall(r"2026-10-25 02:30(?: CES?T)?", line)
+             for line in listed.stdout.splitlines() if line.startswith("2026-10-25-twee")}
+    assert shown == {"2026-10-25-twee01": ["2026-10-25 02:30 CEST"],
+                     "2026-10-25-twee02": ["2026-10-25 02:30 CET"]}

@@ -31,6 +31,7 @@ from eta.diagnostics import Diagnostic, Severity
 from eta.errors import EtaError
 from eta.journal import write_together
 from eta.models.common import Record, schema_line
+from eta.moments import shown_moment
 from eta.records.agreements import now_in, repository_zone
 from eta.records.files import MAX_FILE_BYTES, NotReal, TooLarge, check_real, read_real
 from eta.records.kinds import RecordKind, kind_for
@@ -354,7 +355,7 @@ def _refused(refused: NotReal) -> EtaError:
 
 
 def _shown(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z").rstrip()
+    return shown_moment(moment)
 
 
 @contextmanager

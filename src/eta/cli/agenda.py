@@ -165,7 +165,9 @@ def _due(item: AgendaItem, found: Agenda) -> str:
     import datetime as dt
 
     if isinstance(item.due, dt.datetime):
-        return item.due.astimezone(found.tz).strftime("%Y-%m-%d %H:%M")
+        from eta.moments import shown_moment
+
+        return shown_moment(item.due, found.tz, zone=False)
     return item.due.isoformat()
 
 

@@ -99,7 +99,9 @@ def _recorded(value: str | None, agreements: Agreements) -> dt.datetime:
 
 
 def _shown(moment: dt.datetime, agreements: Agreements) -> str:
-    return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M %Z")
+    from eta.moments import shown_moment
+
+    return shown_moment(moment, agreements.tz)
 
 
 # --- eta incident new ------------------------------------------------------------------------
@@ -656,7 +658,9 @@ def _print_list(rows: list[Listed], agreements: Agreements, moment: dt.datetime)
 
 
 def _table_time(moment: dt.datetime, agreements: Agreements) -> str:
-    return moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M")
+    from eta.moments import shown_moment
+
+    return shown_moment(moment, agreements.tz, zone=False)
 
 
 # --- eta incident show -----------------------------------------------------------------------

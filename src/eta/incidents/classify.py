@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from eta.incidents.clock import clock_for, duration
 from eta.models.agreements import Criteria, Criterion, ServiceLevels
 from eta.models.incident import Incident
+from eta.moments import shown_moment
 from eta.vocabulary import FlagFact, IncidentClass, Priority, Rule, Verdict
 
 if TYPE_CHECKING:
@@ -330,4 +331,4 @@ def _number(value: float) -> str:
 
 
 def _moment(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M %Z")
+    return shown_moment(moment)

@@ -32,6 +32,7 @@ from eta.incidents.state import (
     timestamp,
 )
 from eta.models.incident import DataBreach, Facts, Incident, Notification, Outage, Times
+from eta.moments import shown_moment
 from eta.records.agreements import Agreements
 from eta.records.layout import relative
 from eta.vocabulary import IncidentStatus, Priority
@@ -217,8 +218,8 @@ def overwrite_message(incident: Incident, changes: list[FactChange],
             said.append(f"`{change.name}` would be removed")
             continue
         moment = moment_of(change.was)
-        value = (moment.astimezone(agreements.tz).strftime("%Y-%m-%d %H:%M %Z")
-                 if moment is not None else f"`{change.was}`")
+        value = (shown_moment(moment, agreements.tz) if moment is not None
+                 else f"`{change.was}`")
         said.append(f"{_whose(incident, change, agreements)}: `{change.name}` is recorded as "
                     f"{value}")
     return ("; ".join(said) + "; a recorded notification or outage is corrected, not "

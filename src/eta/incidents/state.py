@@ -22,6 +22,7 @@ from eta.lifecycle import INCIDENT_MOVES
 from eta.models.agreements import ServiceLevels
 from eta.models.common import CALENDAR_NOTE, in_calendar, is_identifier
 from eta.models.incident import Facts, Incident
+from eta.moments import shown_moment
 from eta.records.agreements import now_in
 from eta.records.layout import record_files, relative
 from eta.records.read import FileResult, load_record, load_records, not_loaded
@@ -141,8 +142,8 @@ def not_ahead(moment: dt.datetime, tz: ZoneInfo, option: str) -> dt.datetime:
     record it wrote."""
     clock = now_in(tz)
     if moment > clock:
-        raise EtaError(f"{option}: {moment.astimezone(tz):%Y-%m-%d %H:%M %Z} lies after the "
-                       f"present moment, {clock:%Y-%m-%d %H:%M %Z}; an edit is written down "
+        raise EtaError(f"{option}: {shown_moment(moment, tz)} lies after the "
+                       f"present moment, {shown_moment(clock)}; an edit is written down "
                        "when it is made or later, never ahead")
     return moment
 

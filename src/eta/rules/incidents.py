@@ -43,6 +43,7 @@ from eta.models.agreements import ServiceLevels
 from eta.models.duties import ReportingDuties, default_duties
 from eta.models.incident import Incident
 from eta.models.party import Party
+from eta.moments import shown_moment
 from eta.records.agreements import Agreements, timezone_of
 from eta.records.read import Loaded
 from eta.vocabulary import IncidentStatus
@@ -72,7 +73,7 @@ def _warning(path: tuple[str | int, ...], code: str, message: str, hint: str | N
 
 
 def _show(moment: dt.datetime, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+    return shown_moment(moment, tz)
 
 
 #: A finding and the moment it holds from: once that moment has passed, as `eta.due`
