@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,16 +61,23 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def trail_alone_and_among_many(root: Path, wanted: list[str]) -> dict[str, Any]:
+    """The trail of a report of `wanted`, read for it alone; asserted to be the trail read
+    from the history of every record at once (and read from it twice)."""
+    with Provenance.open(root, None) as alone:
+        expected = alone.trail(wanted)
+    with Provenance.open(root, None) as shared:
+        with shared.preloading():
+            pass
+        assert shared.trail(wanted) == shared.trail(wanted) == expected
+    return expected
+
+
 @pytest.mark.parametrize("wanted", WANTED, ids=" ".join)
 def test_a_trail_read_for_many_reports_is_the_trail_read_alone(
     repository: Path, wanted: list[str]
 ) -> None:
-    with Provenance.open(repository, None) as alone:
-        expected = alone.trail(wanted)
-    with Provenance.open(repository, None) as shared:
-        with shared.preloading():
-            pass
-        assert shared.trail(wanted) == shared.trail(wanted) == expected
+    expected = trail_alone_and_among_many(repository, wanted)
     assert [c["subject"] for c in expected["commits"]] == TRAILS[" ".join(wanted)]
     if wanted == ["releases/R2"]:
         assert [c["files"] for c in expected["commits"]] == [
@@ -123,12 +131,7 @@ def test_merges_and_renames_give_one_trail_alone_and_among_many(
 ) -> None:
     """A merge is in the trail of the files it gave a text of neither side; a side branch
     is walked whatever its merge kept; a staged rename is a file removed and one added."""
-    with Provenance.open(merged, None) as alone:
-        expected = alone.trail([wanted])
-    with Provenance.open(merged, None) as shared:
-        with shared.preloading():
-            pass
-        assert shared.trail([wanted]) == expected
+    expected = trail_alone_and_among_many(merged, [wanted])
     subjects, uncommitted = MERGED_TRAILS[wanted]
     assert [c["subject"] for c in expected["commits"]] == subjects
     assert expected["uncommitted"] == uncommitted
@@ -163,12 +166,7 @@ def _commit_as(root: Path, message: str, author: str, date: str) -> None:
 def test_no_subject_author_or_file_name_forges_a_trail_entry(
     hostile: Path, wanted: list[str]
 ) -> None:
-    with Provenance.open(hostile, None) as alone:
-        expected = alone.trail(wanted)
-    with Provenance.open(hostile, None) as shared:
-        with shared.preloading():
-            pass
-        assert shared.trail(wanted) == expected
+    expected = trail_alone_and_among_many(hostile, wanted)
     found = [(c["subject"], c["author"], c["email"], c["files"]) for c in expected["commits"]]
     everything = ["incidents/a.yaml", "incidents/x\x1ey\x1fz\nw.yaml"]
     assert found == [
