@@ -114,14 +114,20 @@ def commit_without_date(root: Path, message: str) -> str:
     """Commit everything in `root` as a commit object written by hand, whose author and
     committer lines give no time git can read (which `git commit` never writes, and `git
     fsck` refuses); the new commit's id."""
+    return commit_by_hand(root, b"Mal <m@example.org> nooit +0000", message.encode())
+
+
+def commit_by_hand(root: Path, identity: bytes, message: bytes, headers: bytes = b"") -> str:
+    """Commit everything in `root` as a commit object of exactly these bytes: `identity` as
+    author and committer, `headers` after them; the new commit's id."""
     git(root, "add", "-A")
     tree = git(root, "write-tree").strip()
     parent = git(root, "rev-parse", "HEAD").strip()
-    body = (f"tree {tree}\nparent {parent}\nauthor Mal <m@example.org> nooit +0000\n"
-            f"committer Mal <m@example.org> nooit +0000\n\n{message}\n")
+    body = (f"tree {tree}\nparent {parent}\n".encode() + b"author " + identity
+            + b"\ncommitter " + identity + b"\n" + headers + b"\n" + message + b"\n")
     written = subprocess.run(
         ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"], cwd=root,
-        input=body, capture_output=True, text=True, check=True).stdout.strip()
+        input=body, capture_output=True, check=True).stdout.decode().strip()
     git(root, "update-ref", "HEAD", written)
     return written
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit, git, run_eta
+from conftest import commit, commit_by_hand, git, run_eta
 from eta.reports import Kind
 from report_helpers import GOLDEN, GOLDEN_TODAY, example_history
 from test_concurrency import folder_bytes, many_incidents
@@ -569,3 +569,21 @@ def test_a_report_over_every_incident_that_leaves_one_out_names_it_and_exits_1(
         "incident; run `eta check incidents/2026-11-16-q738dq.yaml`\n")
     broken.write_text(broken.read_text().replace("gisteren", "2026-11-16T09:12:00+01:00"))
     assert run_eta("report", *args, "--today", GOLDEN_TODAY, cwd=root).exit_code == 0
+
+
+def test_bytes_of_git_that_are_no_utf8_are_shown_as_bytes(git_repo: Path) -> None:
+    """A commit that names an encoding git cannot convert from comes out of git as it was
+    written; its bytes that are no UTF-8 are shown as `\\xNN`, in every report."""
+    incident = git_repo / "incidents" / "2026-11-16-q738dq.yaml"
+    incident.write_text(incident.read_text().replace("\ntitle: ", "\ntitle: Nu ", 1))
+    written = commit_by_hand(git_repo, b"M\xe9l <m@example.org> 1764000000 +0100",
+                             b"Herstel \xff", b"encoding geen-bestaande\n")
+    row = (f"| 2025-11-24 | M\\xe9l | `{written[:12]}` | Herstel \\xff | "
+           "incidents/2026-11-16-q738dq.yaml |\n")
+    alone = run_eta("report", "incident", "2026-11-16-q738dq", cwd=git_repo)
+    assert alone.exit_code == 0, alone.stderr
+    assert row in alone.stdout
+    every = run_eta("report", "all", "--output-dir", "out", cwd=git_repo)
+    assert every.exit_code == 0, every.stderr
+    written_report = (git_repo / "out" / "incident-2026-11-16-q738dq.md").read_text()
+    assert row in written_report

@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-#: The bidirectional marks, embeddings, overrides and isolates, and the Unicode line and
-#: paragraph separators.
-_BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+#: The bidirectional marks, embeddings, overrides and isolates, the Unicode line and
+#: paragraph separators, and the surrogates: no UTF-8 text can hold one, but Python keeps the
+#: bytes of a file name or of git output that are no UTF-8 as U+DC80..U+DCFF
+#: (`surrogateescape`), and writing such a string ends in an error.
+_BIDI_AND_SEPARATORS = "\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
 #: ... with the C0 and C1 controls and DEL.
 _UNSAFE_CHARACTER = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_SEPARATORS}]")
 #: The same, but a line break and a tab are kept: text that runs over several lines.
@@ -27,6 +29,9 @@ _UNSAFE_OUTSIDE_ASCII = re.compile(f"[\x7f-\x9f{_BIDI_AND_SEPARATORS}]")
 
 def _shown(match: re.Match[str]) -> str:
     code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:
+        # A byte that was no UTF-8, kept by `surrogateescape`: shown as the byte it was.
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
