@@ -792,6 +792,19 @@ def test_half_of_a_surrogate_pair_a_template_prints_is_shown_escaped(tmp_path: P
     assert _render_text(tmp_path, source) == "É\\ud800 a\\x80b c\\x80\n"
 
 
+def test_a_template_cannot_catch_its_own_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `len(loop)` runs the rest of the loop's items, 0.8 s of work, inside `is sequence`,
+    # whose Jinja version catches every exception: the time limit's too, once.
+    monkeypatch.setattr(templating, "TIME_LIMIT", 0.2)
+    source = ("{% for i in range(99999)|map('string')|map('center', 99999)|map('length') %}"
+              "{% if loop.first %}{{ loop is sequence }}{% endif %}{% endfor %}done")
+    with pytest.raises(TemplateProblem, match=r"^templates/x\.md\.j2:1: too much work: the "
+                       r"report took more than 0\.2 seconds of processor time to render$"):
+        _render_text(tmp_path, source)
+
+
 def test_a_template_that_needs_too_much_memory_is_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

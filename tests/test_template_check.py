@@ -128,3 +128,18 @@ def test_an_edit_of_a_template_after_a_cached_check_is_seen(
     assert findings(repo) == (0, [])
     (repo / name).write_text("{% if %}\n")
     assert findings(repo)[0] == 1
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    # Python compiles no more than 20 nested blocks, and Jinja writes a loop as one.
+    ("{% for a in x %}" * 25 + "{% endfor %}" * 25,
+     "the template cannot be compiled: too many statically nested blocks"),
+    ("{{ " + "(" * 300 + "1" + ")" * 300 + " }}",
+     "the template nests expressions or blocks too deeply to be compiled"),
+    ("{% include 'a\\x00b' %}\n",
+     "`a\x00b` cannot be used: templates/a\x00b: no file can have this name"),
+])
+def test_a_template_python_cannot_compile_or_name_is_located(repo: Path, text: str,
+                                                              message: str) -> None:
+    name = template(repo, "plan.md.j2", text)
+    assert findings(repo) == (1, [(name, 1, 1, "error", "template.syntax", message, None)])

@@ -400,9 +400,16 @@ class ReportEnvironment(_DataEnvironment, ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.loop_work = 0
         self.sizes = _Sizes()
+        # Set when the render's time is up. Jinja catches any exception in a few places
+        # (`is sequence` did), so the one the timer raises may not end the render: the next
+        # loop step ends it.
+        self.out_of_time = False
+        self.tests["sequence"] = _is_sequence
 
     def counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
+            if self.out_of_time:
+                raise _OutOfTime()
             self.loop_work += 1
             if self.loop_work > MAX_LOOP_WORK:
                 raise TemplateLimitExceeded(f"the loops ran more than {MAX_LOOP_WORK:,} "
@@ -540,6 +547,9 @@ def _repository_template(root: Path, name: str) -> bytes | None:
         return read_real(root, name, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except ValueError:
+        # A name holding NUL, from an include or import of a template.
+        raise TemplateProblem(f"{name}: no file can have this name") from None
     except NotReal as refused:
         raise TemplateProblem(f"{refused.name}:1:1: {refused.message}") from None
     except TooLarge as large:
@@ -689,6 +699,14 @@ def template_findings(root: Path, name: str) -> list[Diagnostic]:
                               "not a valid template")]
     except (TemplateLimitExceeded, SecurityError) as exc:
         return [*found, error(name, 1, 1, TEMPLATE_SYNTAX.code, str(exc))]
+    except RecursionError:
+        return [*found, error(name, 1, 1, TEMPLATE_SYNTAX.code, "the template nests "
+                              "expressions or blocks too deeply to be compiled")]
+    except (SyntaxError, ValueError) as exc:
+        # Python's own limits on the code Jinja writes: blocks nested too deeply.
+        reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        return [*found, error(name, 1, 1, TEMPLATE_SYNTAX.code,
+                              f"the template cannot be compiled: {reason}")]
     for target, line in _referenced(tree):
         try:
             loader.get_source(env, target)
@@ -817,7 +835,20 @@ def _suspended_at(env: jinja2.Environment, generator: object) -> str | None:
 
 
 class _OutOfTime(TemplateLimitExceeded):
-    pass
+    def __init__(self) -> None:
+        super().__init__(f"the report took more than {TIME_LIMIT:g} seconds of processor "
+                         "time to render")
+
+
+def _is_sequence(value: Any) -> bool:
+    """Jinja's `is sequence`, which catches only what `len` and `[]` raise for a value that
+    is none: Jinja's own catches every exception, the end of the render's time too."""
+    try:
+        len(value)
+        value.__getitem__  # noqa: B018
+    except (TypeError, AttributeError):
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -827,19 +858,23 @@ def _limited(env: ReportEnvironment) -> Iterator[None]:
     (a profiling timer), memory where the address space can be limited (POSIX)."""
     env.loop_work = 0
     env.sizes = _Sizes()
+    env.out_of_time = False
     with contextlib.ExitStack() as limits:
         if threading.current_thread() is threading.main_thread() and hasattr(signal,
                                                                                 "setitimer"):
-            limits.enter_context(_time_limit(TIME_LIMIT))
+            limits.enter_context(_time_limit(env, TIME_LIMIT))
         limits.enter_context(_memory_limit(MEMORY_LIMIT))
         yield
+        if env.out_of_time:
+            # The template caught what the timer raised, and ended before a loop step.
+            raise _OutOfTime()
 
 
 @contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def _time_limit(env: ReportEnvironment, seconds: float) -> Iterator[None]:
     def out_of_time(signum: int, frame: object) -> None:
-        raise _OutOfTime(f"the report took more than {seconds:g} seconds of processor "
-                         "time to render")
+        env.out_of_time = True
+        raise _OutOfTime()
 
     # Processor time, not the clock's: a busy machine (CI) does not fail a sound template.
     previous = signal.signal(signal.SIGPROF, out_of_time)
