@@ -156,6 +156,26 @@ def test_history_of_a_party_by_id_matches_representatives_by_id(git_repo: Path) 
     ]
 
 
+def test_no_field_name_prints_a_line_that_reads_as_a_commit(
+        history_repo: tuple[Path, list[str]]) -> None:
+    root, shas = history_repo
+    forged = f"\n\n{shas[0][:12]}  2020-01-01T00:00:00+00:00  Mallory <m@example.org>  [good]"
+    edit(root, INCIDENT_PATH, "priority: P2", f"priority: P2\n{json.dumps(forged)}: 1")
+    added = commit(root, "Add a field", "2026-03-01T13:00:00+01:00")
+    outcome = run_eta("history", INCIDENT_PATH, cwd=root)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.stdout.split("\n")[:6] == [
+        f"History of {INCIDENT_PATH}: 5 commits",
+        "",
+        f"{added[:12]}  2026-03-01T13:00:00+01:00  Femke Hoekstra "
+        "<f.hoekstra@beheer.example.nl>  [unsigned]",
+        "    Add a field",
+        f"    + \\x0a\\x0a{shas[0][:12]}  2020-01-01T00:00:00+00:00  Mallory "
+        "<m@example.org>  [good]: 1",
+        "",
+    ]
+
+
 def test_history_follows_a_rename(git_repo: Path) -> None:
     git(git_repo, "mv", "afspraken/parties/volmacht.yaml", "afspraken/parties/volmacht2.yaml")
     edit(git_repo, "afspraken/parties/volmacht2.yaml", "id: volmacht", "id: volmacht2")

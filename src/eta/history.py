@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from eta.contracts import HISTORY
 from eta.errors import EtaError
+from eta.escaping import for_terminal
 from eta.git import Commit, GitRepository
 from eta.parallel import collection_paused
 from eta.records.kinds import kind_for
@@ -330,29 +331,34 @@ def _needs_quotes(text: str) -> bool:
 
 
 def render_text(history: History) -> str:
-    lines = [f"History of {history.record}: {len(history.versions)} "
+    """The history as text for a terminal. Every value is escaped on its own: a commit
+    subject, an author, a path or a field value is text anyone could have written, and one
+    holding a line break must not print a line of its own that reads as another commit."""
+    shown = for_terminal
+    lines = [f"History of {shown(history.record)}: {len(history.versions)} "
              f"commit{'' if len(history.versions) == 1 else 's'}", ""]
     for version in history.versions:
         c = version.commit
-        lines.append(f"{c.short}  {c.date.isoformat()}  {c.author_name} <{c.author_email}>  "
-                     f"[{c.signature.meaning}]")
-        lines.append(f"    {c.subject}")
+        lines.append(f"{c.short}  {c.date.isoformat()}  {shown(c.author_name)} "
+                     f"<{shown(c.author_email)}>  [{c.signature.meaning}]")
+        lines.append(f"    {shown(c.subject)}")
         if version.event == "created":
-            lines.append(f"    created {c.path}")
+            lines.append(f"    created {shown(c.path)}")
         elif version.event == "deleted":
-            lines.append(f"    deleted {c.old_path}")
+            lines.append(f"    deleted {shown(c.old_path)}")
         elif version.event == "renamed":
-            lines.append(f"    renamed from {c.old_path} to {c.path}")
+            lines.append(f"    renamed from {shown(c.old_path)} to {shown(c.path)}")
         if version.problem:
-            lines.append(f"    ! {version.problem}")
+            lines.append(f"    ! {shown(version.problem)}")
         for change in version.changes:
+            where = shown(change.path)
             if change.kind is FieldChangeKind.ADDED:
-                lines.append(f"    + {change.path}: {show_value(change.new)}")
+                lines.append(f"    + {where}: {shown(show_value(change.new))}")
             elif change.kind is FieldChangeKind.REMOVED:
-                lines.append(f"    - {change.path}: {show_value(change.old)}")
+                lines.append(f"    - {where}: {shown(show_value(change.old))}")
             else:
-                lines.append(f"    ~ {change.path}: {show_value(change.old)} -> "
-                             f"{show_value(change.new)}")
+                lines.append(f"    ~ {where}: {shown(show_value(change.old))} -> "
+                             f"{shown(show_value(change.new))}")
         if version.event in ("changed", "renamed") and not version.changes and not version.problem:
             lines.append("    (no change in the fields: formatting or comments only)")
         lines.append("")

@@ -9,7 +9,7 @@ import typer
 
 from eta.cli import completion
 from eta.cli.common import RootOption, TextOrJson, reports_errors, resolve_root
-from eta.escaping import for_json, for_terminal
+from eta.escaping import for_json
 
 
 @reports_errors
@@ -36,6 +36,4 @@ def history(
     if output_format is TextOrJson.JSON:
         sys.stdout.write(for_json(found.as_dict()) + "\n")
     else:
-        # Commit subjects, authors and field values are text anyone could have written.
-        sys.stdout.write("".join(for_terminal(line) + "\n"
-                                 for line in render_text(found).split("\n")[:-1]))
+        sys.stdout.write(render_text(found))
