@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from change_helpers import FIRST_TIMELINE, INCIDENT, INCIDENT_HEAD, INCIDENT_PATH, edit, write
-from conftest import EXAMPLE_KEYS, git, run_eta
+from conftest import EXAMPLE_KEYS, commit_without_date, git, run_eta
 from plan_helpers import current_digest
 
 RELEASE = "R2031-07"
@@ -299,6 +299,16 @@ def test_editing_a_timeline_entry_breaks_the_rule(records: Path) -> None:
         (17, "base.timeline.rewritten",
          "timeline entry 1 of `timeline` was changed; it is append-only"),
     ]
+
+
+def test_a_base_commit_git_cannot_date_ends_the_check(records: Path) -> None:
+    edit(records, INCIDENT_PATH, "Melding ontvangen van Grensweg.", "Melding ontvangen!")
+    base = commit_without_date(records, "Zonder datum")
+    edit(records, INCIDENT_PATH, "Melding ontvangen!", "Melding ontvangen van Grensweg.")
+    outcome = run_eta("check", "--base", "HEAD", "--changed-only", cwd=records)
+    assert (outcome.exit_code, outcome.stdout) == (2, "")
+    assert outcome.stderr == (f"eta: error: commit {base[:12]} holds no valid date "
+                              "('%cI'): the commit object is malformed\n")
 
 
 def test_removing_a_timeline_entry_breaks_the_rule(records: Path) -> None:

@@ -284,8 +284,8 @@ class GitRepository:
 
     def committed_at(self, commit: str) -> dt.datetime:
         """The committer time of `commit`, a commit id."""
-        return dt.datetime.fromisoformat(
-            self._run("show", "-s", "--format=%cI", "--end-of-options", commit).strip())
+        return _LogFormat.moment(commit, self._run("show", "-s", "--format=%cI",
+                                                   "--end-of-options", commit).strip())
 
     def head(self) -> str:
         try:
