@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from conftest import EXAMPLES_DATE, EXAMPLES_WARNING, all_ended, children, git, run_eta, wait_for
-from eta.records.files import running
+from eta.records.files import left_behind, running
 
 INCIDENT = "2026-11-16-q738dq"
 INCIDENT_FILE = f"incidents/{INCIDENT}.yaml"
@@ -473,6 +473,35 @@ def test_what_a_kill_while_reports_are_written_leaves_the_next_run_removes(
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in output.iterdir()) == sorted(again)
     assert folder_bytes(output) == again
+
+
+def test_only_names_a_killed_writer_gave_are_taken_for_what_it_left(tmp_path: Path) -> None:
+    # A process of this user that runs for the length of the test, and one that has ended.
+    alive = subprocess.Popen(["sleep", "60"])
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    try:
+        hex12 = "0123456789ab"
+        entries = [
+            f".plan.md.{gone.pid}.{hex12}.tmp",          # its writer ended: left behind
+            f".plan.md.{os.getpid()}.{hex12}.tmp",       # this process's id: left behind
+            f".a.b.md.{gone.pid}.{hex12}.tmp",           # a name with dots of its own
+            f".plan.md.{alive.pid}.{hex12}.tmp",         # its writer may be writing still
+            f".plan.md.{gone.pid}.{hex12.upper()}.tmp",  # eta writes lower-case hex
+            f".plan.md.{gone.pid}.{hex12[:-1]}.tmp",
+            ".plan.md.\u0663.0123456789ab.tmp",         # a digit, but no ASCII one
+            f".plan.md.{10**12}.{hex12}.tmp",            # beyond any process id
+            f".plan.md.9999999999.{hex12}.tmp",          # beyond what kill() takes: none
+            f".plan.md.0{gone.pid}.{hex12}.tmp",
+            f".other.md.{gone.pid}.{hex12}.tmp",         # not a file this run writes
+            f"plan.md.{gone.pid}.{hex12}.tmp",
+            "plan.md",
+        ]
+        assert left_behind(entries, {"plan.md", "a.b.md"}) == [
+            entries[0], entries[1], entries[2], entries[8]]
+    finally:
+        alive.kill()
+        alive.wait()
 
 
 # -- A change that removes files -------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
@@ -283,6 +284,12 @@ def temporary_name(name: str) -> str:
     return f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
 
 
+#: The name `temporary_name` gives, and only that: a process id as `os.getpid` writes it,
+#: and twelve hexadecimal digits.
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<writer>[1-9][0-9]{0,9})\.[0-9a-f]{12}\.tmp",
+                        re.ASCII | re.DOTALL)
+
+
 def left_behind(entries: Iterable[str], names: Container[str]) -> list[str]:
     """Of `entries`, the names in one folder, the temporary files of the files `names`
     that writers killed on the way left behind: those of this process's id (an earlier
@@ -290,10 +297,10 @@ def left_behind(entries: Iterable[str], names: Container[str]) -> list[str]:
     is running may be being written still."""
     found = []
     for entry in entries:
-        if entry.startswith(".") and entry.endswith(".tmp"):
-            name, _, writer = entry[1:-4].rpartition(".")[0].rpartition(".")
-            if (name in names and writer.isdigit()
-                    and (int(writer) == os.getpid() or not running(int(writer)))):
+        match = _TEMPORARY.fullmatch(entry)
+        if match is not None and match["name"] in names:
+            writer = int(match["writer"])
+            if writer == os.getpid() or not running(writer):
                 found.append(entry)
     return found
 
@@ -303,6 +310,9 @@ def running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
+        return False
+    except OverflowError:
+        # No process can have an id beyond what the system's process ids hold.
         return False
     except OSError:
         return True
