@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,34 @@ def test_a_list_item_of_another_type_is_a_change() -> None:
         FieldChange(FieldChangeKind.CHANGED, "a[0]", 1, True)]
     assert diff_records({"a": [{"b": [1]}]}, {"a": [{"b": [1]}]}) == []
 
+
+
+def test_a_merge_that_resolved_a_conflict_in_the_record_is_a_version(git_repo: Path) -> None:
+    """The merge gave the record a state neither side held: history shows what it changed
+    against the branch it was merged into, as a commit of that branch."""
+    path = "incidents/2026-11-16-q738dq.yaml"
+    main = git(git_repo, "branch", "--show-current").strip()
+    git(git_repo, "checkout", "-q", "-b", "zijtak")
+    edit(git_repo, path, "\ntitle: ", "\ntitle: Zij ")
+    side = commit(git_repo, "Zijtak", "2026-11-20T10:00:00+01:00")
+    git(git_repo, "checkout", "-q", main)
+    edit(git_repo, path, "\ntitle: ", "\ntitle: Hoofd ")
+    first = commit(git_repo, "Hoofdtak", "2026-11-20T11:00:00+01:00")
+    ours = (git_repo / path).read_text()
+    merging = subprocess.run(["git", "merge", "-q", "zijtak"], cwd=git_repo,
+                             capture_output=True, text=True, check=False)
+    assert "CONFLICT" in merging.stdout
+    (git_repo / path).write_text(ours.replace("\ntitle: Hoofd ", "\ntitle: Samen "))
+    resolved = commit(git_repo, "Samengevoegd", "2026-11-20T12:00:00+01:00")
+    outcome = run_eta("history", path, "--format", "json", cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    versions = json.loads(outcome.stdout)["versions"]
+    title = "Phishingcampagne met nagemaakte inlogpagina van KennisKaart"
+    assert [(v["commit"], v["event"], v["changes"]) for v in versions[:3]] == [
+        (resolved, "changed", [{"change": "changed", "path": "title",
+                                "old": f"Hoofd {title}", "new": f"Samen {title}"}]),
+        (first, "changed", [{"change": "changed", "path": "title", "old": title,
+                             "new": f"Hoofd {title}"}]),
+        (side, "changed", [{"change": "changed", "path": "title", "old": title,
+                            "new": f"Zij {title}"}]),
+    ]

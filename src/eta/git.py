@@ -473,7 +473,9 @@ class GitRepository:
 
         Commits come as `git log` prints them, so that a caller can work on the first while
         git still looks for the rest. gitpython's `iter_commits(follow=True)` fails, so this
-        runs `git log --follow`.
+        runs `git log --follow`. A merge that holds the file unlike each parent (a resolved
+        conflict) changed it as the branch it was merged into sees it: against its first
+        parent, as `{sha}^` reads the version before.
         """
         from git.compat import safe_decode
 
@@ -481,8 +483,9 @@ class GitRepository:
         marker = log.marker.encode()
         # The handle ends git when it is let go, so it is held while git runs.
         running = self._repo.git.execute(
-            ["git", "log", "--follow", "--find-renames", log.option, "--raw",
-             "--no-abbrev", "-z", "--end-of-options", "HEAD", "--", self._git_path(path)],
+            ["git", "log", "--follow", "--find-renames", "--diff-merges=first-parent",
+             log.option, "--raw", "--no-abbrev", "-z", "--end-of-options", "HEAD", "--",
+             self._git_path(path)],
             as_process=True)
         process = running.proc
         assert process is not None and process.stdout is not None and process.stderr is not None
