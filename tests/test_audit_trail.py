@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from conftest import commit, commit_without_date, git
+from conftest import commit, commit_without_date, git, run_eta
 from eta.git import GitError
 from eta.reports.sources import Provenance
 
@@ -186,3 +186,21 @@ def test_a_commit_git_cannot_date_is_refused_by_name(hostile: Path, tmp_path: Pa
                "is malformed$")
     with Provenance.open(root, None) as provenance, pytest.raises(GitError, match=refusal):
         provenance.trail(["incidents"])
+
+
+def test_a_commit_git_cannot_date_fails_only_the_reports_whose_trail_holds_it(
+        git_repo: Path) -> None:
+    incident = git_repo / "incidents" / "2026-11-16-q738dq.yaml"
+    incident.write_text(incident.read_text().replace("\ntitle: ", "\ntitle: Nu ", 1))
+    written = commit_without_date(git_repo, "Zonder datum")
+    outcome = run_eta("report", "all", "--output-dir", "out", cwd=git_repo)
+    refusal = (f"not written: commit {written[:12]} holds no valid date ('%aI'): the commit "
+               "object is malformed")
+    # The incident's own report and the month it lies in show its commit; nothing else does.
+    assert (outcome.exit_code, outcome.stdout) == (1, "")
+    assert outcome.stderr == (f"eta: error: incident-2026-11-16-q738dq.md {refusal}\n"
+                              f"eta: error: month-2026-11.md {refusal}\n"
+                              "wrote 24 reports to out; 2 failed\n")
+    assert len(list((git_repo / "out").iterdir())) == 24
+    assert not (git_repo / "out" / "incident-2026-11-16-q738dq.md").exists()
+

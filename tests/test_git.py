@@ -15,6 +15,7 @@ from eta.git import (
     GitRepository,
     SignatureStatus,
     check_revision,
+    commits_changing,
 )
 
 
@@ -236,3 +237,43 @@ def test_git_log_failing_is_an_error_with_its_reason(repo: Path) -> None:
     with GitRepository.open(repo, "test") as repository, pytest.raises(GitError) as refused:
         list(repository.file_history("incidents/x.yaml"))
     assert str(refused.value).startswith("git log failed: fatal: ")
+
+
+@pytest.mark.parametrize("main_changes", [True, False])
+def test_a_merge_read_by_parent_names_what_it_holds_unlike_each(tmp_path: Path,
+                                                                main_changes: bool) -> None:
+    """`a.yaml` changed on a side branch, `b.yaml` on the main one or not at all, merged
+    without a conflict: the merge holds each unlike one parent, and, where the main branch
+    changed nothing, like the side in all."""
+    repo = tmp_path / "records"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    folder = repo / "incidents"
+    folder.mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (folder / name).write_text("1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Eerste")
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "zij")
+    (folder / "a.yaml").write_text("2\n")
+    git(repo, "commit", "-q", "-am", "Zij")
+    git(repo, "checkout", "-q", main)
+    if main_changes:
+        (folder / "b.yaml").write_text("2\n")
+        git(repo, "commit", "-q", "-am", "Hoofd")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Samen", "zij")
+    with GitRepository.open(repo, "test") as repository:
+        found = {c.subject: (c.paths, c.from_every_parent)
+                 for c in commits_changing(repository, "HEAD", ["incidents"], by_parent=True)}
+        combined = [c.subject for c in commits_changing(repository, "HEAD", ["incidents"])]
+    side = ("incidents/a.yaml",)
+    both = ("incidents/a.yaml", "incidents/b.yaml")
+    assert found == {
+        "Samen": (both, ()) if main_changes else (side, ()),
+        **({"Hoofd": (("incidents/b.yaml",),) * 2} if main_changes else {}),
+        "Zij": (side, side),
+        "Eerste": (both, both),
+    }
+    # As a trail reads it, the merge changed nothing: each file is one side's.
+    assert "Samen" not in combined and "Zij" in combined

@@ -188,6 +188,93 @@ def test_content_committed_before_a_later_signature_commit_bounds_it(repo: Path)
                               "present state, at 2026-01-20T09:00:00+01:00")
 
 
+KENNISKAART = f"releases/{RELEASE}/parties/kenniskaart.yaml"
+KENNISKAART_PLANNING = ("  summary: Bouw na vaststelling van het toetsingskader.",
+                        "  summary: Bouw direct na vaststelling van het toetsingskader.")
+
+
+def _wallet_for_tokenfabriek(repo: Path) -> None:
+    replace_in(repo / TOKENFABRIEK, "    - middelenregistratie\n",
+               "    - middelenregistratie\n    - walletkoppeling\n")
+
+
+def _merged(repo: Path, branch: str) -> str:
+    """`branch` merged into the one checked out in 2026, in a merge commit; its id."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_AUTHOR_DATE", "2026-01-20T09:00:00+01:00")
+        patch.setenv("GIT_COMMITTER_DATE", "2026-01-20T09:00:00+01:00")
+        git(repo, "merge", "-q", "--no-ff", "-m", f"{branch} erbij", branch)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def _signed_before(merge: str) -> str:
+    return ("releases/R2026-02/signatures/logius.yaml:5:12: error "
+            "[plan.signature.before-change] the signature of logius is invalid: it is dated "
+            f"2025-12-20T10:00:00+01:00, before commit {merge[:12]} gave the content it "
+            "covers its present state, at 2026-01-20T09:00:00+01:00")
+
+
+def test_content_two_sides_changed_first_stands_at_their_merge(repo: Path) -> None:
+    """Tokenfabriek's change on a side branch, Kenniskaart's on the main one, merged
+    without a conflict: neither side held the content the signature covers. It stands so
+    since the merge, which changed no file as git shows a merge (each is one side's)."""
+    _decided_early(repo)
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "tokenfabriek")
+    _wallet_for_tokenfabriek(repo)
+    commit(repo, "Tokenfabriek koppelt de wallet", "2025-12-01T09:00:00+01:00")
+    git(repo, "checkout", "-q", main)
+    replace_in(repo / KENNISKAART, *KENNISKAART_PLANNING)
+    commit(repo, "Kenniskaart bouwt direct", "2025-12-02T09:00:00+01:00")
+    merge = _merged(repo, "tokenfabriek")
+    write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
+                    dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
+    commit(repo, "Logius tekent", "2026-01-21T09:00:00+01:00")
+    code, found = check(repo)
+    # Grensweg's signature covers the content as it stood before either change.
+    assert (code, found[-1]) == (1, _signed_before(merge))
+
+
+def test_a_signature_a_side_held_before_the_merge_was_not_brought_by_it(repo: Path
+                                                                         ) -> None:
+    """A signature over the merged content, committed on the side branch before the merge
+    made that content: the merge holds the signature as that side did, so it came first."""
+    _decided_early(repo)
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "tokenfabriek")
+    _wallet_for_tokenfabriek(repo)
+    replace_in(repo / KENNISKAART, *KENNISKAART_PLANNING)
+    write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
+                    dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
+    replace_in(repo / KENNISKAART, *reversed(KENNISKAART_PLANNING))
+    commit(repo, "Tokenfabriek koppelt de wallet, Logius tekent", "2025-12-20T10:30:00+01:00")
+    git(repo, "checkout", "-q", main)
+    replace_in(repo / KENNISKAART, *KENNISKAART_PLANNING)
+    commit(repo, "Kenniskaart bouwt direct", "2025-12-02T09:00:00+01:00")
+    merge = _merged(repo, "tokenfabriek")
+    code, found = check(repo)
+    # Grensweg's signature covers the content as it stood before either change.
+    assert (code, found[-1]) == (1, _signed_before(merge))
+
+
+def test_a_merge_that_brings_content_and_its_signature_together_lets_it_stand(repo: Path
+                                                                               ) -> None:
+    """Content and signature on a side branch from one commit, merged where the main branch
+    changed nothing of the release: the content stood so on the side, before the signature."""
+    _decided_early(repo)
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "tokenfabriek")
+    _wallet_for_tokenfabriek(repo)
+    commit(repo, "Tokenfabriek koppelt de wallet", "2025-12-01T09:00:00+01:00")
+    write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
+                    dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
+    commit(repo, "Logius tekent", "2025-12-20T10:30:00+01:00")
+    git(repo, "checkout", "-q", main)
+    _merged(repo, "tokenfabriek")
+    code, found = check(repo)
+    assert (code, [line for line in found if "logius" in line]) == (0, [])
+
+
 def test_a_commit_git_cannot_date_ends_the_check_rather_than_lift_its_bound(repo: Path
                                                                           ) -> None:
     _decided_early(repo)
@@ -200,7 +287,7 @@ def test_a_commit_git_cannot_date_ends_the_check_rather_than_lift_its_bound(repo
                       str(repo / "releases"))
     assert (outcome.exit_code, outcome.stdout) == (2, "")
     assert outcome.stderr == (f"eta: error: commit {changed[:12]} holds no valid date "
-                              "('%aI'): the commit object is malformed\n")
+                              "('%cI'): the commit object is malformed\n")
 
 
 def test_outside_git_only_the_clock_and_the_decision_bound_a_signature(repo: Path) -> None:

@@ -672,15 +672,29 @@ class PathsCommit:
     sha: str
     author_name: str
     author_email: str
-    date: dt.datetime
+    #: The author's date and the committer's as git printed them, read where they are
+    #: used: a malformed commit fails only what shows or weighs it, not a whole history.
+    author_date: str
     subject: str
     paths: tuple[str, ...]
-    #: When the commit was made in this history (a rebase makes it anew), as git says.
-    committed: dt.datetime
+    committer_date: str
+    #: Of `paths`, those the commit holds different from each of its parents: all of them,
+    #: but for a merge read `by_parent`, whose other paths hold what one parent held.
+    from_every_parent: tuple[str, ...]
+
+    @property
+    def date(self) -> dt.datetime:
+        """When the author made the commit, as git says."""
+        return _LogFormat.moment(self.sha, self.author_date)
+
+    @property
+    def committed(self) -> dt.datetime:
+        """When the commit was made in this history (a rebase makes it anew), as git says."""
+        return _LogFormat.moment(self.sha, self.committer_date)
 
 
-def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str]
-                     ) -> list[PathsCommit]:
+def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str], *,
+                     by_parent: bool = False) -> list[PathsCommit]:
     """The commits up to `commit` that changed any of `paths` (files or folders relative to
     the records root), newest first, in one `git log`, each with the files it changed.
 
@@ -695,24 +709,40 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
     - A merge changed the files it holds different from every parent (a resolved
       conflict); a merge that only takes one side's version of a file did not change it.
       A merge that changed none of `paths` is left out.
+
+    `by_parent` reads a merge as the change it made to each of its parents instead: its
+    `paths` are those it holds different from any parent. That is when content first stood
+    as it does: a merge that joins two sides' changes without a conflict holds what neither
+    side held.
     """
     if not paths:
         return []
-    log = _LogFormat("%H", "%an", "%ae", "%aI", "%cI", "%s")
+    log = _LogFormat("%H", "%P", "%an", "%ae", "%aI", "%cI", "%s")
+    merges = "--diff-merges=separate" if by_parent else "--diff-merges=dense-combined"
     output = repository._run(
-        "log", "--no-renames", "--full-history", "--diff-merges=dense-combined", log.option,
-        "--name-only", "-z", "--end-of-options", commit, "--",
-        *(repository._git_path(path) for path in paths))
+        "log", "--no-renames", "--full-history", merges, log.option, "--name-only", "-z",
+        "--end-of-options", commit, "--", *(repository._git_path(path) for path in paths))
     found: list[PathsCommit] = []
-    for entry in output.split(log.marker)[1:]:
-        (sha, name, email, date, committed, subject), rest = log.entry(entry)
+    # Read `by_parent`, git prints a merge once for each parent it differs from (among
+    # `paths`), one after the other.
+    changes: list[set[str]] = []
+    for index, entry in enumerate(entries := output.split(log.marker)[1:]):
+        fields, rest = log.entry(entry)
         # git starts a commit's names on a line of its own; a name may start with one too.
         names = rest.removeprefix("\n").split("\0")
-        changed = tuple(sorted(p for name_ in names
-                               if name_ and (p := repository._root_path(name_)) is not None))
-        if changed:
-            found.append(PathsCommit(sha, name, email, log.moment(sha, date), subject,
-                                     changed, log.moment(sha, committed)))
+        changes.append({p for name_ in names
+                        if name_ and (p := repository._root_path(name_)) is not None})
+        if index + 1 < len(entries) and entries[index + 1].startswith(fields[0] + "\n"):
+            continue
+        sha, parents, name, email, date, committed, subject = fields
+        if changed := set().union(*changes):
+            # git prints no entry for a parent the merge holds the same as: then no path
+            # differs from every parent.
+            printed_for = max(len(parents.split()), 1) if by_parent else 1
+            from_every = set.intersection(*changes) if len(changes) == printed_for else set()
+            found.append(PathsCommit(sha, name, email, date, subject, tuple(sorted(changed)),
+                                     committed, tuple(sorted(from_every))))
+        changes = []
     return found
 
 

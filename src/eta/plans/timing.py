@@ -9,7 +9,9 @@ take from the signer bound it:
   the commit that gave the covered content its present state. Where that commit also
   brought a signature of the same party (the records of a plan imported in one commit, a
   pull request squashed into one), git says nothing of which came first, and the
-  signature stands; a replaced signature is bounded by `eta check --base` instead.
+  signature stands; a replaced signature is bounded by `eta check --base` instead. A merge
+  that joins two sides' changes gives the content a state neither side held, and brought a
+  signature only if neither side held it.
 
 What git says is read once per process and commit: one `git log` over `releases/`; the
 content at an older commit is read only for a signature dated before a later commit that
@@ -81,18 +83,23 @@ def _release_commits_cached(root: str, head: str) -> dict[str, list[ReleaseCommi
 
     # `head` is a commit git found at `root`: git failing now (a commit object it cannot
     # read, say) would lift the bound git sets, so it ends the check with git's reason.
+    # A merge counts as a change of what it holds different from any parent: content two
+    # sides changed first stands whole at their merge. It brought a signature only where it
+    # holds that different from every parent; one a side held, the side brought, before.
     with GitRepository.open(Path(root), "dating signatures") as git:
-        commits = commits_changing(git, head, [RELEASES])
+        commits = commits_changing(git, head, [RELEASES], by_parent=True)
     found: dict[str, list[ReleaseCommit]] = {}
     for commit in commits:
         by_release: dict[str, tuple[bool, set[str]]] = {}
+        brought = set(commit.from_every_parent)
         for path in commit.paths:
             parts = path.split("/")
             if len(parts) < 3 or parts[0] != RELEASES:
                 continue
             covers, signed = by_release.setdefault(parts[1], (False, set()))
             if parts[2] == "signatures" and len(parts) == 4:
-                signed.add(parts[3].removesuffix(".yaml"))
+                if path in brought:
+                    signed.add(parts[3].removesuffix(".yaml"))
             else:
                 covers = True
             by_release[parts[1]] = (covers, signed)
