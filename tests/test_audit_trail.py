@@ -204,3 +204,16 @@ def test_a_commit_git_cannot_date_fails_only_the_reports_whose_trail_holds_it(
     assert len(list((git_repo / "out").iterdir())) == 24
     assert not (git_repo / "out" / "incident-2026-11-16-q738dq.md").exists()
 
+
+def test_the_trail_of_an_incident_holding_another_id_is_that_of_its_own_file(
+        git_repo: Path) -> None:
+    incident = git_repo / "incidents" / "2026-11-16-q738dq.yaml"
+    incident.write_text(incident.read_text().replace("id: 2026-11-16-q738dq",
+                                                     "id: 2026-02-10-bq1pzv"))
+    changed = commit(git_repo, "Een ander id", "2026-11-20T10:00:00+01:00")
+    outcome = run_eta("report", "incident", "2026-11-16-q738dq", cwd=git_repo)
+    assert outcome.exit_code == 0, outcome.stderr
+    trail = outcome.stdout.split("## Audittrail", 1)[1]
+    assert "2026-02-10-bq1pzv" not in trail
+    assert (f"| 2026-11-20 | Femke Hoekstra | `{changed[:12]}` | Een ander id | "
+            "incidents/2026-11-16-q738dq.yaml |\n") in trail

@@ -116,7 +116,8 @@ class Reporter:
     def incident(self, incident_id: str) -> str:
         data = contexts.incident_context(self.records_root, incident_id, self.options.today,
                                          self.options.now)
-        return self._render(Kind.INCIDENT, data, contexts.incident_paths(data))
+        return self._render(Kind.INCIDENT, data,
+                            contexts.incident_paths(self.records_root, incident_id, data))
 
     def overview(self) -> str:
         data = contexts.overview_context(self.records_root, self.options.today,

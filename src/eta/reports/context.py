@@ -32,6 +32,7 @@ from eta.incidents.listing import listed_incidents
 from eta.incidents.state import (
     INCIDENTS,
     closing_problems,
+    incident_file,
     is_open,
     load_incident,
     load_incident_file,
@@ -510,11 +511,13 @@ def _timeline(incident: Incident, tz: ZoneInfo) -> list[Data]:
     return [data for _, data in sorted(entries, key=lambda pair: pair[0])]
 
 
-def incident_paths(context: Data) -> list[str]:
+def incident_paths(root: Path, given: str, context: Data) -> list[str]:
+    """The records the report of the incident `given` shows: its file, the one named as the
+    report asks, even where the id it holds (an error `eta check` finds) names another."""
     incident = context["incident"]
     parties = dict.fromkeys([incident["reporter"]["id"],
                              *(p["id"] for p in incident["affected"])])
-    return [f"incidents/{incident['id']}.yaml", "afspraken/criteria.yaml",
+    return [incident_file(root, given), "afspraken/criteria.yaml",
             "afspraken/service-levels.yaml",
             *(f"afspraken/parties/{p}.yaml" for p in parties)]
 
