@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git
+from conftest import commit, git
 from eta.changes import ChangeStatus, FileChange
 from eta.git import (
     GitError,
@@ -277,3 +277,35 @@ def test_a_merge_read_by_parent_names_what_it_holds_unlike_each(tmp_path: Path,
     }
     # As a trail reads it, the merge changed nothing: each file is one side's.
     assert "Samen" not in combined and "Zij" in combined
+
+
+def test_history_read_by_parent_is_a_graph_in_its_own_order_not_that_of_its_dates(
+        tmp_path: Path) -> None:
+    """Each side changed another folder, and the commit after their merge has a date older
+    than all: read by parent, the merge that changed nothing asked for is still listed, as
+    the parent of what follows, and each commit comes before its parents."""
+    repo = tmp_path / "records"
+    (repo / "incidents").mkdir(parents=True)
+    git(repo, "init", "-q")
+    (repo / "incidents/a.yaml").write_text("1\n")
+    commit(repo, "Eerste", "2026-01-01T09:00:00+01:00")
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "zij")
+    (repo / "zij.txt").write_text("zij\n")
+    commit(repo, "Zij", "2026-01-02T09:00:00+01:00")
+    git(repo, "checkout", "-q", main)
+    (repo / "hoofd.txt").write_text("hoofd\n")
+    commit(repo, "Hoofd", "2026-01-03T09:00:00+01:00")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Samen", "zij")
+    (repo / "incidents/a.yaml").write_text("2\n")
+    commit(repo, "Daarna", "2025-01-01T09:00:00+01:00")
+    with GitRepository.open(repo, "test") as repository:
+        found = commits_changing(repository, "HEAD", ["incidents"], by_parent=True)
+        plain = commits_changing(repository, "HEAD", ["incidents"])
+    subject = {c.sha: c.subject for c in found}
+    assert [(c.subject, [subject[p] for p in c.parents], c.paths) for c in found] == [
+        ("Daarna", ["Samen"], ("incidents/a.yaml",)),
+        ("Samen", ["Eerste"], ()),
+        ("Eerste", [], ("incidents/a.yaml",)),
+    ]
+    assert [(c.subject, c.parents) for c in plain] == [("Daarna", ()), ("Eerste", ())]

@@ -275,6 +275,78 @@ def test_a_merge_that_brings_content_and_its_signature_together_lets_it_stand(re
     assert (code, [line for line in found if "logius" in line]) == (0, [])
 
 
+def _signed_by_logius(repo: Path) -> None:
+    write_signature(repo, RELEASE, "logius", "rjansen", example_key("logius", "rjansen"),
+                    dt.datetime(2025, 12, 20, 10, 0, tzinfo=AMS))
+
+
+def test_a_commit_that_keeps_the_content_does_not_hide_the_commit_that_gave_it(repo: Path
+                                                                               ) -> None:
+    """A comment committed after the change, with a committer date before it (a clock, or
+    a hand, set back): the content stood so only since the change."""
+    _decided_early(repo)
+    _wallet_for_tokenfabriek(repo)
+    changed = commit(repo, "Tokenfabriek koppelt de wallet", "2026-01-20T09:00:00+01:00")
+    digest = current_digest(repo, RELEASE)
+    replace_in(repo / TOKENFABRIEK, "party: tokenfabriek\n",
+               "party: tokenfabriek  # de wallet is erbij\n")
+    assert current_digest(repo, RELEASE) == digest
+    _signed_by_logius(repo)
+    commit(repo, "Logius tekent", "2025-12-20T10:02:00+01:00")
+    code, found = check(repo)
+    assert (code, found[-1]) == (1, _signed_before(changed))
+
+
+def test_progress_on_the_main_branch_while_a_change_is_signed_on_its_own_keeps_it_valid(
+        repo: Path) -> None:
+    """The change and its signature on a side branch, progress recorded on the main one
+    meanwhile, then the merge: the merge holds the content the side gave it before the
+    signature, and the progress, which the signature does not cover."""
+    _decided_early(repo)
+    main = git(repo, "branch", "--show-current").strip()
+    git(repo, "checkout", "-q", "-b", "tokenfabriek")
+    replace_in(repo / KENNISKAART, *KENNISKAART_PLANNING)
+    commit(repo, "Kenniskaart bouwt direct", "2025-12-01T09:00:00+01:00")
+    _signed_by_logius(repo)
+    commit(repo, "Logius tekent", "2025-12-20T10:30:00+01:00")
+    git(repo, "checkout", "-q", main)
+    replace_in(repo / TOKENFABRIEK, "    deadline: 2027-07-30\n",
+               "    deadline: 2027-07-30\n    status: in_progress\n    status_on: 2026-01-19\n")
+    commit(repo, "Tokenfabriek is begonnen", "2026-01-19T09:00:00+01:00")
+    _merged(repo, "tokenfabriek")
+    code, found = check(repo)
+    assert (code, [line for line in found if "logius" in line]) == (0, [])
+
+
+def test_a_history_joined_from_elsewhere_lifts_no_bound_of_the_one_that_gave_the_content(
+        repo: Path) -> None:
+    """A commit with no parent that holds the content and a signature dated before it,
+    joined in: the content stood so in the repository only since the change."""
+    _decided_early(repo)
+    main = git(repo, "branch", "--show-current").strip()
+    _wallet_for_tokenfabriek(repo)
+    changed = commit(repo, "Tokenfabriek koppelt de wallet", "2026-01-20T09:00:00+01:00")
+    git(repo, "checkout", "-q", "--orphan", "elders")
+    _signed_by_logius(repo)
+    commit(repo, "Logius tekent", "2025-12-20T10:30:00+01:00")
+    git(repo, "checkout", "-q", main)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_COMMITTER_DATE", "2026-01-21T09:00:00+01:00")
+        git(repo, "merge", "-q", "--allow-unrelated-histories", "-X", "theirs", "-m",
+            "Elders erbij", "elders")
+    code, found = check(repo)
+    assert (code, found[-1]) == (1, _signed_before(changed))
+
+
+def test_a_commit_git_cannot_date_in_another_release_does_not_end_the_check(repo: Path
+                                                                             ) -> None:
+    _decided_early(repo)
+    replace_in(repo / "releases/R2026-03/release.yaml", "\n", "\n# nog open\n")
+    commit_without_date(repo, "R2026-03 met een notitie")
+    _signed_by_logius(repo)
+    assert check(repo) == (0, [])
+
+
 def test_a_commit_git_cannot_date_ends_the_check_rather_than_lift_its_bound(repo: Path
                                                                           ) -> None:
     _decided_early(repo)

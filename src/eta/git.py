@@ -681,6 +681,9 @@ class PathsCommit:
     #: Of `paths`, those the commit holds different from each of its parents: all of them,
     #: but for a merge read `by_parent`, whose other paths hold what one parent held.
     from_every_parent: tuple[str, ...]
+    #: Read `by_parent`, its parents among the commits listed: the nearest ancestors on
+    #: each line of descent that are listed (git's parent rewriting); empty otherwise.
+    parents: tuple[str, ...] = ()
 
     @property
     def date(self) -> dt.datetime:
@@ -713,14 +716,17 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
     `by_parent` reads a merge as the change it made to each of its parents instead: its
     `paths` are those it holds different from any parent. That is when content first stood
     as it does: a merge that joins two sides' changes without a conflict holds what neither
-    side held.
+    side held. It also reads the history as a graph: every merge is listed, also one that
+    changed none of `paths`, each commit with its `parents` among those listed, and each
+    comes before its parents (the graph's order, not that of dates a committer chose).
     """
     if not paths:
         return []
     log = _LogFormat("%H", "%P", "%an", "%ae", "%aI", "%cI", "%s")
-    merges = "--diff-merges=separate" if by_parent else "--diff-merges=dense-combined"
+    graph = ("--diff-merges=separate", "--parents", "--topo-order") if by_parent else (
+        "--diff-merges=dense-combined",)
     output = repository._run(
-        "log", "--no-renames", "--full-history", merges, log.option, "--name-only", "-z",
+        "log", "--no-renames", "--full-history", *graph, log.option, "--name-only", "-z",
         "--end-of-options", commit, "--", *(repository._git_path(path) for path in paths))
     found: list[PathsCommit] = []
     # Read `by_parent`, git prints a merge once for each parent it differs from (among
@@ -735,13 +741,17 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
         if index + 1 < len(entries) and entries[index + 1].startswith(fields[0] + "\n"):
             continue
         sha, parents, name, email, date, committed, subject = fields
-        if changed := set().union(*changes):
+        parent_ids = tuple(parents.split())
+        # A merge that changed none of `paths` still joins lines of descent: the graph
+        # names it as a parent.
+        if (changed := set().union(*changes)) or by_parent:
             # git prints no entry for a parent the merge holds the same as: then no path
             # differs from every parent.
-            printed_for = max(len(parents.split()), 1) if by_parent else 1
+            printed_for = max(len(parent_ids), 1) if by_parent else 1
             from_every = set.intersection(*changes) if len(changes) == printed_for else set()
             found.append(PathsCommit(sha, name, email, date, subject, tuple(sorted(changed)),
-                                     committed, tuple(sorted(from_every))))
+                                     committed, tuple(sorted(from_every)),
+                                     parent_ids if by_parent else ()))
         changes = []
     return found
 

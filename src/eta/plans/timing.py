@@ -9,13 +9,20 @@ take from the signer bound it:
   the commit that gave the covered content its present state. Where that commit also
   brought a signature of the same party (the records of a plan imported in one commit, a
   pull request squashed into one), git says nothing of which came first, and the
-  signature stands; a replaced signature is bounded by `eta check --base` instead. A merge
-  that joins two sides' changes gives the content a state neither side held, and brought a
-  signature only if neither side held it.
+  signature stands; a replaced signature is bounded by `eta check --base` instead.
+
+git's history is read as a graph, not by the dates committers chose: from the head back
+along every line of descent, over the commits that hold the content as it stands, to those
+behind which no commit held it. Those gave it. A commit that only kept the content (a
+change of progress, a comment, the merge of a side that held it already) hides none of
+them. A merge that joins two sides' changes gives the content a state neither side held,
+and brought a signature only if neither side held it. Where lines of descent gave the
+content apart (a change picked onto two branches, a history joined from elsewhere), the
+signature must come after each, or have been brought by it.
 
 What git says is read once per process and commit: one `git log` over `releases/`; the
-content at an older commit is read only for a signature dated before a later commit that
-changed its release's files, to tell a change of the content from progress.
+content at an older commit is read only for a signature dated before a commit that changed
+its release's content, to tell a change of the content from progress.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from eta.catalogue import (
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from eta.git import GitRepository
+    from eta.git import GitRepository, PathsCommit
     from eta.models.release import Signature
     from eta.plans.digest import ReleaseFiles
 
@@ -62,23 +69,92 @@ class TimeProblem:
 
 @dataclass(frozen=True, slots=True)
 class ReleaseCommit:
-    """A commit that changed files of one release folder."""
+    """A commit that changed files of one release folder the digest covers."""
 
-    sha: str
-    committed: dt.datetime
-    #: Whether it changed a file the digest covers (any but the signatures).
-    covers_content: bool
-    #: The parties whose signature file it changed.
+    commit: PathsCommit
+    #: The parties whose signature it brought: it holds the file unlike every parent.
     signatures: frozenset[str]
 
+    @property
+    def sha(self) -> str:
+        return self.commit.sha
 
-def _release_commits(root: Path, head: str) -> dict[str, list[ReleaseCommit]]:
-    """The commits up to `head` that changed each release's files, newest first."""
-    return _release_commits_cached(str(root), head)
+    @property
+    def committed(self) -> dt.datetime:
+        return self.commit.committed
+
+
+class ReleaseHistory:
+    """git's history of the release folders up to a commit, as a graph: what content each
+    release had where is read from the commits that changed it, along lines of descent,
+    whatever dates their committers gave them."""
+
+    def __init__(self, commits: Sequence[PathsCommit]) -> None:
+        #: Children before parents, as git lists them.
+        self._commits = commits
+        self._content: dict[str, dict[str, ReleaseCommit]] = {}
+        listed_as_parent: set[str] = set()
+        for commit in commits:
+            listed_as_parent.update(commit.parents)
+            self._read(commit)
+        self._tips = tuple(c.sha for c in commits if c.sha not in listed_as_parent)
+        self._behind: dict[str, dict[str, frozenset[str]]] = {}
+
+    def _read(self, commit: PathsCommit) -> None:
+        changed: set[str] = set()
+        signed: dict[str, set[str]] = {}
+        brought = set(commit.from_every_parent)
+        for path in commit.paths:
+            parts = path.split("/")
+            if len(parts) < 3 or parts[0] != RELEASES:
+                continue
+            if parts[2] == "signatures" and len(parts) == 4:
+                if path in brought:
+                    signed.setdefault(parts[1], set()).add(parts[3].removesuffix(".yaml"))
+            else:
+                changed.add(parts[1])
+        # A commit that changed only signatures left the content as it was.
+        for release in changed:
+            self._content.setdefault(release, {})[commit.sha] = ReleaseCommit(
+                commit, frozenset(signed.get(release, ())))
+
+    def content_commits(self, release: str) -> Mapping[str, ReleaseCommit]:
+        """The commits that changed the content of `release`, by id."""
+        return self._content.get(release, {})
+
+    def behind(self, release: str, sha: str) -> frozenset[str]:
+        """The commits nearest behind commit `sha` that changed the content of `release`:
+        on each line of descent, the first one."""
+        return self._behind_of(release)[sha]
+
+    def at_head(self, release: str) -> frozenset[str]:
+        """The commits that gave `release` the content it has at the head."""
+        content = self.content_commits(release)
+        behind = self._behind_of(release)
+        return frozenset().union(*({tip} if tip in content else behind[tip]
+                                   for tip in self._tips))
+
+    def _behind_of(self, release: str) -> dict[str, frozenset[str]]:
+        found = self._behind.get(release)
+        if found is None:
+            content = self.content_commits(release)
+            found = {}
+            for commit in reversed(self._commits):  # parents before their children
+                nearest = [frozenset((parent,)) if parent in content else found[parent]
+                           for parent in commit.parents]
+                found[commit.sha] = (nearest[0] if len(nearest) == 1
+                                     else frozenset().union(*nearest))
+            self._behind[release] = found
+        return found
+
+
+def _release_history(root: Path, head: str) -> ReleaseHistory:
+    """git's history of the releases up to `head`."""
+    return _release_history_cached(str(root), head)
 
 
 @functools.lru_cache(maxsize=4)
-def _release_commits_cached(root: str, head: str) -> dict[str, list[ReleaseCommit]]:
+def _release_history_cached(root: str, head: str) -> ReleaseHistory:
     from eta.git import GitRepository, commits_changing
 
     # `head` is a commit git found at `root`: git failing now (a commit object it cannot
@@ -87,26 +163,7 @@ def _release_commits_cached(root: str, head: str) -> dict[str, list[ReleaseCommi
     # sides changed first stands whole at their merge. It brought a signature only where it
     # holds that different from every parent; one a side held, the side brought, before.
     with GitRepository.open(Path(root), "dating signatures") as git:
-        commits = commits_changing(git, head, [RELEASES], by_parent=True)
-    found: dict[str, list[ReleaseCommit]] = {}
-    for commit in commits:
-        by_release: dict[str, tuple[bool, set[str]]] = {}
-        brought = set(commit.from_every_parent)
-        for path in commit.paths:
-            parts = path.split("/")
-            if len(parts) < 3 or parts[0] != RELEASES:
-                continue
-            covers, signed = by_release.setdefault(parts[1], (False, set()))
-            if parts[2] == "signatures" and len(parts) == 4:
-                if path in brought:
-                    signed.add(parts[3].removesuffix(".yaml"))
-            else:
-                covers = True
-            by_release[parts[1]] = (covers, signed)
-        for release, (covers, signed) in by_release.items():
-            found.setdefault(release, []).append(
-                ReleaseCommit(commit.sha, commit.committed, covers, frozenset(signed)))
-    return found
+        return ReleaseHistory(commits_changing(git, head, [RELEASES], by_parent=True))
 
 
 class SigningEvidence:
@@ -142,15 +199,15 @@ class SigningEvidence:
     def read_ahead(self) -> None:
         """Read git's history of the releases now, for every release judged later."""
         if self.root is not None and self.head is not None:
-            _release_commits(self.root, self.head)
+            _release_history(self.root, self.head)
 
     def for_release(self, files: ReleaseFiles, digest: str | None) -> SignatureTimes:
         release = files.release.record if files.release is not None else None
         decided_on = getattr(release, "decided_on", None)
-        commits: Sequence[ReleaseCommit] = ()
+        history = None
         if self.root is not None and self.head is not None and files.signatures:
-            commits = _release_commits(self.root, self.head).get(files.release_id, [])
-        return SignatureTimes(self, files.release_id, decided_on, digest, commits)
+            history = _release_history(self.root, self.head)
+        return SignatureTimes(self, files.release_id, decided_on, digest, history)
 
 
 @dataclass
@@ -162,7 +219,8 @@ class SignatureTimes:
     decided_on: dt.date | None
     #: The digest of the release's content as it stands; None where it cannot be taken.
     digest: str | None
-    commits: Sequence[ReleaseCommit]
+    #: git's history of the releases; None outside git, or where nothing is signed.
+    history: ReleaseHistory | None
 
     def problem(self, signature: Signature) -> TimeProblem | None:
         """Why `signature`'s `signed_at` cannot be true, or None."""
@@ -190,24 +248,42 @@ class SignatureTimes:
     def _content_introduced(self, signature: Signature) -> ReleaseCommit | None:
         """The commit that gave the covered content its present state, when it lies after
         `signature`'s time and did not bring the signature itself; None otherwise."""
-        latest = signature.signed_at + CLOCK_SKEW
-        introduced: ReleaseCommit | None = None
-        for commit in self.commits:
-            if not commit.covers_content:
-                continue
-            # git lists commits newest first: those still to come are older yet, so once
-            # the content is known to stand since a commit dated before the signature (or
-            # not to be committed at all), no later commit can have given it.
-            if introduced is None and commit.committed <= latest:
-                return None
-            if self._digest_at(commit.sha) != self.digest:
-                break
-            if commit.committed <= latest:
-                return None
-            introduced = commit
-        if introduced is None or signature.party in introduced.signatures:
+        if self.history is None:
             return None
-        return introduced
+        latest = signature.signed_at + CLOCK_SKEW
+        content = self.history.content_commits(self.release_id)
+        if all(commit.committed <= latest for commit in content.values()):
+            return None  # no commit of the content can lie after the signature
+        # Content never committed as it stands gives no commit. Where lines of descent gave
+        # it apart, each bounds the signature: one whose dates its committer chose, an
+        # early date on a history joined from elsewhere, lifts no bound another sets.
+        after = [commit for sha in self._commits_that_gave_content()
+                 if (commit := content[sha]).committed > latest
+                 and signature.party not in commit.signatures]
+        return min(after, key=lambda commit: (commit.committed, commit.sha), default=None)
+
+    def _commits_that_gave_content(self) -> list[str]:
+        """The commits that gave the release's content the digest it has now: behind each,
+        no commit on any line of descent held it. Walked from the head over the commits
+        that hold the digest, so that a commit that only kept it (a change of progress, a
+        merge of a side that held it) hides none that gave it."""
+        assert self.history is not None
+        release = self.release_id
+        walk = [sha for sha in self.history.at_head(release) if self._holds(sha)]
+        seen = set(walk)
+        gave: list[str] = []
+        while walk:
+            sha = walk.pop()
+            held = [behind for behind in self.history.behind(release, sha)
+                    if self._holds(behind)]
+            if not held:
+                gave.append(sha)
+            walk += [behind for behind in held if behind not in seen]
+            seen.update(held)
+        return gave
+
+    def _holds(self, commit: str) -> bool:
+        return self._digest_at(commit) == self.digest
 
     def _digest_at(self, commit: str) -> str | None:
         root = self.evidence.root
