@@ -181,6 +181,22 @@ def test_an_error_message_on_a_terminal_says_error_in_red(tmp_path: Path) -> Non
     assert output.startswith(b"eta: \x1b[1;31merror:\x1b[0m ")
 
 
+def test_a_report_that_fails_in_report_all_is_an_error_in_red_like_every_other(
+    repo: Path, tmp_path: Path
+) -> None:
+    (repo / "templates").mkdir()
+    (repo / "templates" / "evaluation.md.j2").write_text("{{ release.nothing }}\n")
+    code, output = on_a_terminal(["report", "all", "--output-dir", str(tmp_path / "out")], repo,
+                                 {"TERM": "xterm", "NO_COLOR": ""})
+    assert code == 1
+    # The progress shown on a terminal shares the first line.
+    for release in ("R2026-01", "R2026-02", "R2026-03"):
+        assert (
+            f"eta: \x1b[1;31merror:\x1b[0m evaluation-{release}.md not written: "
+            "templates/evaluation.md.j2:1: undefined: 'dict object' has no attribute 'nothing'\n"
+        ).encode() in output
+
+
 def test_quiet_check_prints_the_findings_alone(broken: Path, repo: Path) -> None:
     outcome = run_eta("check", "--quiet", "afspraken/parties/kapot.yaml", cwd=broken)
     assert (outcome.exit_code, outcome.stdout) == (

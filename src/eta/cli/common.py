@@ -147,10 +147,15 @@ def plain_console(file: TextIO, width: int) -> Console:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
+    print_error(message)
+    raise typer.Exit(code)
+
+
+def print_error(message: str) -> None:
+    """An error on standard error, where the command goes on (or ends) on its own."""
     # A message may list what is missing, a line each; every other control is escaped.
     label = paint("error:", ERROR_STYLE, wants_colour(sys.stderr))
     typer.echo(f"eta: {label} {for_text_block(message)}", err=True)
-    raise typer.Exit(code)
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:

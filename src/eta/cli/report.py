@@ -20,11 +20,12 @@ from eta.cli.common import (
     RootOption,
     TextOrJson,
     date_option,
+    print_error,
     reports_errors,
     resolve_root,
     warn_left_out,
 )
-from eta.escaping import for_terminal, for_text_block
+from eta.escaping import for_terminal
 from eta.vocabulary import ReportKind
 
 if TYPE_CHECKING:
@@ -282,8 +283,7 @@ def all_reports(
             if isinstance(report, Rendered):
                 write_changed(output_dir / report.name, report.text)
     for failure in failed:
-        typer.echo(f"eta: error: {failure.name} not written: {for_text_block(failure.problem)}",
-                   err=True)
+        print_error(f"{failure.name} not written: {failure.problem}")
     if failed:
         typer.echo(f"wrote {len(rendered)} reports to {output_dir}; {len(failed)} failed",
                    err=True)
