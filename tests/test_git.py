@@ -309,3 +309,56 @@ def test_history_read_by_parent_is_a_graph_in_its_own_order_not_that_of_its_date
         ("Eerste", [], ("incidents/a.yaml",)),
     ]
     assert [(c.subject, c.parents) for c in plain] == [("Daarna", ()), ("Eerste", ())]
+
+
+@pytest.mark.parametrize("below", ["", "records/"])
+def test_the_history_of_every_record_folder_picked_out_here_is_the_one_git_limits_to_them(
+        tmp_path: Path, below: str) -> None:
+    """Read for most of the history (every record folder), git lists every commit's files
+    and eta picks out the records': the commits and files are those of a `git log` limited
+    to the folders, merges with a conflict resolved or none, and commits of other files."""
+    top = tmp_path / "top"
+    root = top / below
+    (root / "incidents").mkdir(parents=True)
+    git(top, "init", "-q", "-b", "main")
+    (root / "incidents/a.yaml").write_text("1\n")
+    (top / "README.md").write_text("1\n")
+    commit(top, "Eerste", "2026-01-01T09:00:00+01:00")
+    (top / "README.md").write_text("2\n")
+    (root / "schemas").mkdir()
+    (root / "schemas/x.json").write_text("{}\n")
+    commit(top, "Alleen andere bestanden", "2026-01-02T09:00:00+01:00")
+    git(top, "checkout", "-q", "-b", "zij")
+    (root / "incidents/a.yaml").write_text("zij\n")
+    (root / "incidents/b.yaml").write_text("1\n")
+    (top / "README.md").write_text("zij\n")
+    commit(top, "Zij", "2026-01-03T09:00:00+01:00")
+    git(top, "checkout", "-q", "main")
+    (root / "incidents/a.yaml").write_text("hoofd\n")
+    (root / "afspraken").mkdir()
+    (root / "afspraken/criteria.yaml").write_text("1\n")
+    commit(top, "Hoofd", "2026-01-04T09:00:00+01:00")
+    subprocess.run(["git", "merge", "-q", "zij"], cwd=top, capture_output=True, check=False)
+    (root / "incidents/a.yaml").write_text("samen\n")
+    (top / "README.md").write_text("samen\n")
+    commit(top, "Samen met conflict", "2026-01-05T09:00:00+01:00")
+    git(top, "checkout", "-q", "-b", "tweede")
+    (root / "releases/R1").mkdir(parents=True)
+    (root / "releases/R1/release.yaml").write_text("1\n")
+    commit(top, "Tweede zij", "2026-01-06T09:00:00+01:00")
+    git(top, "checkout", "-q", "main")
+    (top / "README.md").write_text("3\n")
+    commit(top, "Weer anders", "2026-01-07T09:00:00+01:00")
+    git(top, "merge", "-q", "--no-ff", "-m", "Samen zonder conflict", "tweede")
+    folders = ["afspraken", "releases", "incidents"]
+    with GitRepository.open(root, "test") as repository:
+        limited = commits_changing(repository, "HEAD", folders)
+        picked = commits_changing(repository, "HEAD", folders, most=True)
+    assert picked == limited
+    assert [(c.subject, c.paths) for c in picked] == [
+        ("Tweede zij", ("releases/R1/release.yaml",)),
+        ("Samen met conflict", ("incidents/a.yaml",)),
+        ("Hoofd", ("afspraken/criteria.yaml", "incidents/a.yaml")),
+        ("Zij", ("incidents/a.yaml", "incidents/b.yaml")),
+        ("Eerste", ("incidents/a.yaml",)),
+    ]

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING
 from eta.changes import ChangeStatus, FileChange
 from eta.errors import EtaError
 from eta.records.files import REGULAR_GIT_MODES
+from eta.records.layout import covering
 
 if TYPE_CHECKING:
     from git import Git, Repo
@@ -697,7 +698,7 @@ class PathsCommit:
 
 
 def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str], *,
-                     by_parent: bool = False) -> list[PathsCommit]:
+                     by_parent: bool = False, most: bool = False) -> list[PathsCommit]:
     """The commits up to `commit` that changed any of `paths` (files or folders relative to
     the records root), newest first, in one `git log`, each with the files it changed.
 
@@ -719,15 +720,25 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
     side held. It also reads the history as a graph: every merge is listed, also one that
     changed none of `paths`, each commit with its `parents` among those listed, and each
     comes before its parents (the graph's order, not that of dates a committer chose).
+
+    `most` says that most commits change `paths` (every record folder): then git lists
+    every commit's files and `paths` are picked out here, with the same answer in half of
+    git's time. Limited to paths, git compares each commit with its parents to prune the
+    walk, and again to name the files.
     """
     if not paths:
         return []
     log = _LogFormat("%H", "%P", "%an", "%ae", "%aI", "%cI", "%s")
     graph = ("--diff-merges=separate", "--parents", "--topo-order") if by_parent else (
         "--diff-merges=dense-combined",)
+    # A records root below the top of the tree keeps its limit: the rest of the tree may
+    # be another project's, with a history of its own.
+    picked_here = most and not by_parent and not repository.prefix
+    limit = () if picked_here else tuple(repository._git_path(path) for path in paths)
+    wanted = covering(paths) if picked_here else None
     output = repository._run(
         "log", "--no-renames", "--full-history", *graph, log.option, "--name-only", "-z",
-        "--end-of-options", commit, "--", *(repository._git_path(path) for path in paths))
+        "--end-of-options", commit, "--", *limit)
     found: list[PathsCommit] = []
     # Read `by_parent`, git prints a merge once for each parent it differs from (among
     # `paths`), one after the other.
@@ -737,7 +748,8 @@ def commits_changing(repository: GitRepository, commit: str, paths: Sequence[str
         # git starts a commit's names on a line of its own; a name may start with one too.
         names = rest.removeprefix("\n").split("\0")
         changes.append({p for name_ in names
-                        if name_ and (p := repository._root_path(name_)) is not None})
+                        if name_ and (p := repository._root_path(name_)) is not None
+                        and (wanted is None or wanted(p))})
         if index + 1 < len(entries) and entries[index + 1].startswith(fields[0] + "\n"):
             continue
         sha, parents, name, email, date, committed, subject = fields

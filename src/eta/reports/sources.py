@@ -101,7 +101,7 @@ class Provenance:
 
     def _history(self) -> tuple[list[PathsCommit], dict[str, list[int]], list[str] | None]:
         assert self.git is not None and self.commit is not None
-        commits = commits_changing(self.git, self.commit, RECORD_FOLDERS)
+        commits = commits_changing(self.git, self.commit, RECORD_FOLDERS, most=True)
         changing: dict[str, list[int]] = {}
         for index, commit in enumerate(commits):
             touched = {name for path in commit.paths for name in _self_and_folders(path)}
