@@ -132,6 +132,13 @@ def easter_sunday(year: int) -> dt.date:
     return dt.date(year, month, day + 1)
 
 
+def load_calendar(calendar: str) -> None:
+    """Load the public holidays of `calendar` before any day is asked for: a process about
+    to fork workers loads the `holidays` library's list once, rather than once in each."""
+    if calendar != TERMIJNENWET:
+        _holiday_table(calendar)
+
+
 def is_public_holiday(day: dt.date, calendar: str = "NL") -> bool:
     """Whether `day` is a public holiday in `calendar`: a country's list of the `holidays`
     library, or the Algemene termijnenwet's."""

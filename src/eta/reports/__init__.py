@@ -21,6 +21,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import jinja2
 
 from eta.errors import EtaError
+from eta.incidents.state import incident_file
 from eta.records.cache import kept
 from eta.records.snapshot import taken
 from eta.reports import context as contexts
@@ -114,10 +115,10 @@ class Reporter:
         return self._render(kind, data, contexts.release_paths(release_id, data))
 
     def incident(self, incident_id: str) -> str:
-        data = contexts.incident_context(self.records_root, incident_id, self.options.today,
+        file = incident_file(self.records_root, incident_id)
+        data = contexts.incident_context(self.records_root, file, self.options.today,
                                          self.options.now)
-        return self._render(Kind.INCIDENT, data,
-                            contexts.incident_paths(self.records_root, incident_id, data))
+        return self._render(Kind.INCIDENT, data, contexts.incident_paths(file, data))
 
     def overview(self) -> str:
         data = contexts.overview_context(self.records_root, self.options.today,

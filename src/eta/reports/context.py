@@ -26,15 +26,13 @@ from eta.due import (
 )
 from eta.errors import EtaError
 from eta.incidents.classify import assess_by, classify_by
-from eta.incidents.clock import data_breach_deadline
+from eta.incidents.clock import data_breach_deadline, load_calendar
 from eta.incidents.duties import duty_clocks
 from eta.incidents.listing import listed_incidents
 from eta.incidents.state import (
     INCIDENTS,
     closing_problems,
-    incident_file,
     is_open,
-    load_incident,
     load_incident_file,
     load_incidents,
     response_clock_start,
@@ -262,11 +260,13 @@ OVER_MANY = frozenset({ReportKind.OVERVIEW, ReportKind.EVALUATION, ReportKind.AV
 def read_ahead(root: Path, kinds: Collection[ReportKind]) -> None:
     """Read into the run's snapshot what reports of `kinds` share: the agreements, and for
     the reports over many records (the overview, the evaluations, availability and the
-    month) every release and incident. A record that cannot be read is passed over here;
-    the snapshot raises its error again in each report."""
-    for load in (load_register, load_agreements):
-        with suppress(EtaError):
-            load(root)
+    month) every release and incident; and the calendar of the support window. A record
+    that cannot be read is passed over here; the snapshot raises its error again in each
+    report."""
+    with suppress(EtaError):
+        load_register(root)
+    with suppress(EtaError):
+        load_calendar(load_agreements(root).service_levels.support_window.holidays)
     if not OVER_MANY & set(kinds):
         return
     load_incidents(root)
@@ -358,11 +358,12 @@ def _criteria_texts(agreements: Agreements) -> dict[str, Data]:
             for c in group}
 
 
-def incident_context(root: Path, incident_id: str, today: dt.date,
+def incident_context(root: Path, file: str, today: dt.date,
                      now: dt.datetime | None = None) -> Data:
-    """The incident as it stands at `now`, or at the start of `today`."""
+    """The incident of `file` (`incident_file`) as it stands at `now`, or at the start of
+    `today`."""
     agreements = load_agreements(root)
-    incident = load_incident(root, incident_id)
+    incident = load_incident_file(root, file)
     return _incident(incident, agreements,
                      now or start_of_day(today, agreements.service_levels))
 
@@ -511,13 +512,13 @@ def _timeline(incident: Incident, tz: ZoneInfo) -> list[Data]:
     return [data for _, data in sorted(entries, key=lambda pair: pair[0])]
 
 
-def incident_paths(root: Path, given: str, context: Data) -> list[str]:
-    """The records the report of the incident `given` shows: its file, the one named as the
-    report asks, even where the id it holds (an error `eta check` finds) names another."""
+def incident_paths(file: str, context: Data) -> list[str]:
+    """The records the report of the incident of `file` shows: that file, the one named as
+    the report asks, even where the id it holds (an error `eta check` finds) names another."""
     incident = context["incident"]
     parties = dict.fromkeys([incident["reporter"]["id"],
                              *(p["id"] for p in incident["affected"])])
-    return [incident_file(root, given), "afspraken/criteria.yaml",
+    return [file, "afspraken/criteria.yaml",
             "afspraken/service-levels.yaml",
             *(f"afspraken/parties/{p}.yaml" for p in parties)]
 
