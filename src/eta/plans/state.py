@@ -83,8 +83,13 @@ def read_releases_ahead(root: Path, release_ids: Iterable[str]) -> None:
     if current() is None:
         return  # nothing would keep them
     with suppress(EtaError):
-        load_records(root, [path for release_id in release_ids
-                            for path in folder_paths(root, release_id)])
+        load_records(root, release_files(root, release_ids))
+
+
+def release_files(root: Path, release_ids: Iterable[str]) -> list[Path]:
+    """The record files of the releases' folders, each folder's as `folder_paths` lists
+    them."""
+    return [path for release_id in release_ids for path in folder_paths(root, release_id)]
 
 
 def load_release(root: Path, release_id: str) -> ReleaseFiles:

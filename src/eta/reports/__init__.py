@@ -12,7 +12,7 @@ and, only when asked, the moment it was made: rendered twice it is the same text
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,9 +178,16 @@ class Reporter:
         """Every report of the repository, or of `kinds` only: the overview, each
         release's plan, progress and evaluation, each incident's report, the availability
         of each month an outage lies in, and the monthly report of each month with
-        records."""
+        records; with what many of them share read ahead, before they are shared among
+        workers that would each read it again: every template compiled, and the records
+        of the agreements (and for the reports over many records, all of them)."""
+        wanted = kinds if kinds is not None else frozenset(Kind)
         with self.provenance.preloading():
-            return self._planned(kinds if kinds is not None else frozenset(Kind))
+            for name in self.env.list_templates():
+                with suppress(Exception):  # a broken template is named by each report it breaks
+                    self.env.get_template(name)
+            contexts.read_ahead(self.records_root, wanted)
+            return self._planned(wanted)
 
     def _planned(self, wanted: frozenset[Kind]) -> list[Planned]:
         found = [Planned("overview.md", Kind.OVERVIEW, None)] if Kind.OVERVIEW in wanted else []
@@ -204,15 +211,6 @@ class Reporter:
                          for month in record_months(self.records_root, self.options.today,
                                                        self.options.now))
         return found
-
-    def read_ahead(self, planned: Collection[Planned]) -> None:
-        """Read once what many of the `planned` reports share, before they are shared
-        among workers that would each read it again: every template compiled, and the
-        records of the agreements (and for the overview and evaluations, all of them)."""
-        for name in self.env.list_templates():
-            with suppress(Exception):  # a broken template is named by each report it breaks
-                self.env.get_template(name)
-        contexts.read_ahead(self.records_root, {item.kind for item in planned})
 
     def everything(self) -> list[Rendered]:
         """Every report of the repository, rendered."""
@@ -329,7 +327,6 @@ def render_each(root: Path, options: Options, progress: Progress, *, at: str | N
     with reporter(root, options, at=at) as made:
         planned = made.planned(kinds)
         progress.start(len(planned))
-        made.read_ahead(planned)
 
         def render(item: Planned) -> Rendered | Unchanged | Failed:
             try:

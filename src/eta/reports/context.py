@@ -32,6 +32,7 @@ from eta.incidents.listing import listed_incidents
 from eta.incidents.state import (
     INCIDENTS,
     closing_problems,
+    incident_files,
     is_open,
     load_incident_file,
     load_incidents,
@@ -50,9 +51,11 @@ from eta.plans.state import (
     load_release,
     next_status,
     read_releases_ahead,
+    release_files,
 )
 from eta.plans.timing import SigningEvidence
 from eta.records.agreements import Agreements, load_agreements, load_register, repository_zone
+from eta.records.read import load_records
 from eta.records.snapshot import once
 from eta.reports import labels
 from eta.reports.grounds import dutch_grounds
@@ -269,10 +272,13 @@ def read_ahead(root: Path, kinds: Collection[ReportKind]) -> None:
         load_calendar(load_agreements(root).service_levels.support_window.holidays)
     if not OVER_MANY & set(kinds):
         return
+    releases = release_ids(root)
+    # Every file at once: one pool of workers shares them all, and none waits between the
+    # incidents and the releases for the other.
+    with suppress(EtaError):
+        load_records(root, [*incident_files(root), *release_files(root, releases)])
     load_incidents(root)
-    evidence = SigningEvidence.of(root)
-    evidence.read_ahead()
-    read_releases_ahead(root, release_ids(root))
+    SigningEvidence.of(root).read_ahead()
 
 
 def release_paths(release_id: str, context: Data) -> list[str]:
